@@ -1,0 +1,161 @@
+"""Who sees what. Every page, API endpoint, export and search goes through a :class:`Scope`.
+
+- An administrator sees everything.
+- Provider staff (controller, service owner, network planner, reader) see their provider's
+  data, and that of providers it coordinates.
+- A customer contact sees only its own organisation: its customer record, agreements and
+  volumes, plus the public catalogue of its provider. Asking for anything else by id gives
+  404, exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from servicecenter.apps.accounts.models import AuditEntry, Role
+
+
+class Capability(StrEnum):
+    VIEW = "view"
+    EDIT_REGISTRY = "edit_registry"
+    IMPORT_REGISTRY = "import_registry"
+    IMPORT_VOLUMES = "import_volumes"
+    VIEW_AUDIT = "view_audit"
+    VIEW_ALL_CUSTOMERS = "view_all_customers"
+
+
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.ADMINISTRATOR: frozenset(Capability),
+    Role.CONTROLLER: frozenset(Capability),
+    Role.SERVICE_OWNER: frozenset({Capability.VIEW, Capability.IMPORT_VOLUMES, Capability.VIEW_ALL_CUSTOMERS}),
+    Role.NETWORK_PLANNER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS}),
+    Role.READER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS}),
+    Role.CUSTOMER_CONTACT: frozenset({Capability.VIEW}),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one person may see and do. ``provider_ids`` None means every provider."""
+
+    user_id: int | None
+    role: str | None
+    provider_ids: frozenset[int] | None
+    customer_id: int | None
+
+    @classmethod
+    def for_user(cls, user) -> Scope:
+        if user is None or not user.is_authenticated:
+            return cls(None, None, frozenset(), None)
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            if user.is_superuser:
+                return cls(user.pk, Role.ADMINISTRATOR, None, None)
+            return cls(user.pk, None, frozenset(), None)
+        if profile.role == Role.ADMINISTRATOR:
+            return cls(user.pk, profile.role, None, None)
+        if profile.role == Role.CUSTOMER_CONTACT:
+            customer = profile.customer
+            return cls(user.pk, profile.role, frozenset({customer.provider_id}), customer.pk)
+        from servicecenter.apps.registry.models import Provider
+
+        ids = {profile.provider_id, *Provider.objects.filter(coordinator_id=profile.provider_id).values_list("id", flat=True)}
+        return cls(user.pk, profile.role, frozenset(ids), None)
+
+    # --- what may be done --------------------------------------------------------------------
+    def can(self, capability: Capability) -> bool:
+        return self.role is not None and capability in CAPABILITIES.get(self.role, frozenset())
+
+    @property
+    def is_customer_contact(self) -> bool:
+        return self.role == Role.CUSTOMER_CONTACT
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    # --- what may be seen --------------------------------------------------------------------
+    def _by_provider(self, queryset: QuerySet, path: str) -> QuerySet:
+        if self.role is None:
+            return queryset.none()
+        if self.provider_ids is None:
+            return queryset
+        return queryset.filter(**{f"{path}__in": self.provider_ids})
+
+    def providers(self) -> QuerySet:
+        from servicecenter.apps.registry.models import Provider
+
+        return self._by_provider(Provider.objects.all(), "id")
+
+    def customers(self) -> QuerySet:
+        from servicecenter.apps.registry.models import Customer
+
+        queryset = self._by_provider(Customer.objects.all(), "provider_id")
+        if self.customer_id is not None:
+            queryset = queryset.filter(pk=self.customer_id)
+        return queryset
+
+    def partner_agencies(self) -> QuerySet:
+        from servicecenter.apps.registry.models import PartnerAgency
+
+        if self.is_customer_contact:
+            return PartnerAgency.objects.none()
+        return self._by_provider(PartnerAgency.objects.all(), "provider_id")
+
+    def services(self) -> QuerySet:
+        from servicecenter.apps.registry.models import Service
+
+        return self._by_provider(Service.objects.all(), "provider_id")
+
+    def service_versions(self) -> QuerySet:
+        from servicecenter.apps.registry.models import ServiceVersion
+
+        return self._by_provider(ServiceVersion.objects.all(), "service__provider_id")
+
+    def areas(self) -> QuerySet:
+        from servicecenter.apps.registry.models import ServiceArea
+
+        return self._by_provider(ServiceArea.objects.all(), "provider_id")
+
+    def agreements(self) -> QuerySet:
+        from servicecenter.apps.registry.models import Agreement
+
+        queryset = self._by_provider(Agreement.objects.all(), "customer__provider_id")
+        if self.customer_id is not None:
+            queryset = queryset.filter(customer_id=self.customer_id)
+        return queryset
+
+    def volumes(self) -> QuerySet:
+        from servicecenter.apps.metering.models import Volume
+
+        queryset = self._by_provider(Volume.objects.all(), "customer__provider_id")
+        if self.customer_id is not None:
+            queryset = queryset.filter(customer_id=self.customer_id)
+        return queryset
+
+    def audit_entries(self) -> QuerySet:
+        if not self.can(Capability.VIEW_AUDIT):
+            return AuditEntry.objects.none()
+        if self.provider_ids is None:
+            return AuditEntry.objects.all()
+        return AuditEntry.objects.filter(Q(provider_id__in=self.provider_ids) | Q(customer__provider_id__in=self.provider_ids))
+
+    def import_runs(self) -> QuerySet:
+        from servicecenter.apps.imports.models import ImportRun
+
+        if not (self.can(Capability.IMPORT_REGISTRY) or self.can(Capability.IMPORT_VOLUMES)):
+            return ImportRun.objects.none()
+        return self._by_provider(ImportRun.objects.all(), "provider_id")
+
+
+def get_visible(queryset: QuerySet, **lookup):
+    """The object, or 404 when it does not exist *or* lies outside the scope (never 403:
+    a 403 would confirm that another customer's object exists)."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

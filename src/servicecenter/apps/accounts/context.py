@@ -1,0 +1,28 @@
+"""Template context: the person's scope, role and capabilities, and the demo notice."""
+
+from django.conf import settings
+
+from servicecenter.apps.accounts.access import Capability, Scope
+
+
+def access(request):
+    scope = getattr(request, "_servicecenter_scope", None)
+    if scope is None:
+        scope = Scope.for_user(getattr(request, "user", None))
+        request._servicecenter_scope = scope
+    demo = False
+    if settings.SERVICECENTER_DEMO_NOTICE and scope.role is not None:
+        demo = scope.providers().filter(is_demo=True).exists()
+    return {
+        "scope": scope,
+        "can": {capability.value: scope.can(capability) for capability in Capability},
+        "demo_notice": demo,
+    }
+
+
+def scope_of(request) -> Scope:
+    scope = getattr(request, "_servicecenter_scope", None)
+    if scope is None:
+        scope = Scope.for_user(request.user)
+        request._servicecenter_scope = scope
+    return scope

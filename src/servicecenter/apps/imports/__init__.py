@@ -1,0 +1,1 @@
+"""Imports from CSV and Excel: one framework, one report, for the command line and the web."""

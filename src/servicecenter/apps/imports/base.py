@@ -1,0 +1,175 @@
+"""One import pipeline for every kind of file, on the command line and in the web UI.
+
+1. ``read_table`` opens the file and maps its header (formats.tabular).
+2. The importer checks every row and collects *all* problems, each with file, row and column.
+3. Cross-row checks (duplicates) run over the checked rows.
+4. Only when no error was found, and it is not a dry run, the rows are written inside one
+   transaction: everything or nothing. The run is logged (ImportRun + audit entry) either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.db import IntegrityError, transaction
+
+from servicecenter.apps.accounts.access import Capability
+from servicecenter.apps.accounts.audit import record
+from servicecenter.core.problems import Problem, Severity
+from servicecenter.formats.tabular import Column, read_table
+
+MAX_PROBLEMS = 1000
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    source: str
+    dry_run: bool
+    rows: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    truncated: bool = False
+    run_id: int | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def status(self) -> str:
+        if not self.ok:
+            return "rejected"
+        return "checked" if self.dry_run else "applied"
+
+    def lines(self, language: str = "sv") -> list[str]:
+        return [problem.describe(language) for problem in self.problems]
+
+
+class Importer:
+    """Checks rows of one kind of file and writes them. Subclasses set ``kind`` and ``columns``
+    and implement ``check_row``, optionally ``check_all``, and ``apply``."""
+
+    kind: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    capability: ClassVar[Capability] = Capability.IMPORT_REGISTRY
+    label: ClassVar[Any] = ""
+    help_text: ClassVar[Any] = ""
+
+    def __init__(self, provider, user=None):
+        self.provider = provider
+        self.user = user
+        self.source = ""
+
+    def prepare(self) -> None:
+        """Load what checking needs (existing customers, services...) once."""
+
+    def check_row(self, number: int, row: dict[str, str], heading: Callable[[str], str]) -> tuple[Any, list[Problem]]:
+        raise NotImplementedError
+
+    def check_all(self, checked: list[tuple[int, Any]], heading: Callable[[str], str]) -> list[Problem]:
+        return []
+
+    def apply(self, checked: list[tuple[int, Any]]) -> dict[str, int]:
+        raise NotImplementedError
+
+    # helpers -------------------------------------------------------------------------------
+    def problem(self, problem: Problem | None, number: int, column: str, heading: Callable[[str], str]) -> list[Problem]:
+        if problem is None:
+            return []
+        return [problem.located(self.source, number, heading(column))]
+
+    @staticmethod
+    def duplicates(checked: list[tuple[int, Any]], key: Callable[[Any], Any], source: str) -> list[Problem]:
+        first_seen: dict[Any, int] = {}
+        problems = []
+        for number, value in checked:
+            identity = key(value)
+            if identity in first_seen:
+                problems.append(Problem("row.duplicate", {"first": first_seen[identity]}, source=source, row=number))
+            else:
+                first_seen[identity] = number
+        return problems
+
+
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    IMPORTERS[importer.kind] = importer
+    return importer
+
+
+def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=None, dry_run: bool = False) -> ImportReport:
+    """Check ``data`` as a file of ``kind`` and, if it has no error and this is no dry run, write it."""
+    importer = IMPORTERS[kind](provider, user)
+    importer.source = source
+    report = ImportReport(kind=kind, source=source, dry_run=dry_run)
+    table, problems = read_table(data, source, importer.columns)
+    report.problems = problems
+    checked: list[tuple[int, Any]] = []
+    if table is not None:
+        importer.prepare()
+        error_count = 0
+        for number, row in table.rows():
+            report.rows += 1
+            if error_count >= MAX_PROBLEMS:
+                continue
+            value, row_problems = importer.check_row(number, row, table.heading)
+            problems.extend(row_problems)
+            if row_problems:
+                error_count += sum(1 for problem in row_problems if problem.severity is Severity.ERROR)
+            else:
+                checked.append((number, value))
+        if report.rows == 0 and not report.errors:
+            problems.append(Problem("file.no_rows", source=source))
+        if not report.errors:
+            problems.extend(importer.check_all(checked, table.heading))
+    if len(report.errors) >= MAX_PROBLEMS:
+        report.truncated = True
+        report.problems = report.problems[:MAX_PROBLEMS] + [Problem("file.too_many_problems", {"limit": MAX_PROBLEMS}, source=source)]
+    logged = False
+    if report.ok and not dry_run:
+        try:
+            with transaction.atomic():
+                report.counts = importer.apply(checked)
+                _log(report, provider, user)
+                logged = True
+        except IntegrityError as error:
+            report.counts = {}
+            report.problems.append(Problem("import.database", {"detail": str(error).splitlines()[0]}, source=source))
+    if not logged:
+        _log(report, provider, user)
+    return report
+
+
+def _log(report: ImportReport, provider, user) -> None:
+    from servicecenter.apps.imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        kind=report.kind,
+        filename=report.source[:255],
+        provider=provider,
+        user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        status=report.status,
+        rows=report.rows,
+        counts=report.counts,
+        problems=[
+            {"code": p.code, "row": p.row, "column": p.column, "value": p.value, "severity": p.severity.value, "sv": p.describe("sv"), "en": p.describe("en")}
+            for p in report.problems[: MAX_PROBLEMS + 1]
+        ],
+    )
+    report.run_id = run.pk
+    record(f"imports.{report.kind}.{report.status}", user=user, obj=run, provider=provider,
+           data={"file": report.source, "rows": report.rows, "counts": report.counts, "errors": len(report.errors)})

@@ -1,0 +1,28 @@
+"""A record of each import: who, what file, what happened, every problem found."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportRun(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        REJECTED = "rejected", _("rejected, nothing written")
+        CHECKED = "checked", _("checked only (dry run)")
+
+    kind = models.CharField(_("kind"), max_length=30)
+    filename = models.CharField(_("file"), max_length=255)
+    provider = models.ForeignKey("registry.Provider", null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    counts = models.JSONField(_("counts"), default=dict)
+    problems = models.JSONField(_("problems"), default=list)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")

@@ -1,0 +1,63 @@
+"""The import page: choose a kind, upload a CSV or Excel file, see every problem, then apply."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.imports.base import IMPORTERS, run_import
+
+# Importers register themselves when their modules load.
+from servicecenter.apps.metering import importers as _metering  # noqa: F401
+from servicecenter.apps.registry import importers as _registry  # noqa: F401
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to import"))
+    provider = forms.ChoiceField(label=_("Provider"))
+    file = forms.FileField(label=_("File (CSV or Excel .xlsx)"))
+    dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False, initial=True)
+
+    def __init__(self, *args, kinds, providers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, IMPORTERS[kind].label) for kind in kinds]
+        self.fields["provider"].choices = providers
+        if len(providers) == 1:
+            self.fields["provider"].widget = forms.HiddenInput()
+            self.fields["provider"].initial = providers[0][0]
+
+
+@login_required
+def import_page(request):
+    scope = scope_of(request)
+    kinds = [kind for kind, importer in IMPORTERS.items() if scope.can(importer.capability)]
+    if not kinds:
+        raise PermissionDenied
+    providers = list(scope.providers().values_list("code", "name"))
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, kinds=kinds, providers=providers)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
+                form.add_error("file", _("The file is larger than %(limit)s MB.") % {"limit": settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)})
+            else:
+                provider = scope.providers().get(code=form.cleaned_data["provider"])
+                report = run_import(form.cleaned_data["kind"], upload.read(), upload.name, provider=provider,
+                                    user=request.user, dry_run=form.cleaned_data["dry_run"])
+    else:
+        form = ImportForm(kinds=kinds, providers=providers, initial={"kind": request.GET.get("kind", kinds[0])})
+    language = (get_language() or "sv")[:2]
+    return render(request, "imports/import.html", {
+        "form": form,
+        "report": report,
+        "lines": [(p.severity.value, p.describe(language)) for p in report.problems] if report else [],
+        "importers": [(kind, IMPORTERS[kind]) for kind in kinds],
+        "runs": scope.import_runs()[:10],
+    })

@@ -1,0 +1,1 @@
+"""Volumes: what each customer used of each service, per month."""

@@ -1,0 +1,28 @@
+"""Monthly volumes per customer and service."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Volume(models.Model):
+    """What a customer used of a service in one month (``month`` is the month's first day)."""
+
+    customer = models.ForeignKey("registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="volumes")
+    service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="volumes")
+    month = models.DateField(_("month"))
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-month", "customer", "service"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "service", "month"], name="volume_unique_month"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="volume_quantity_non_negative"),
+        ]
+        indexes = [models.Index(fields=["service", "month"]), models.Index(fields=["month"])]
+        verbose_name = _("volume")
+        verbose_name_plural = _("volumes")
+
+    def __str__(self) -> str:
+        return f"{self.customer} {self.service} {self.month:%Y-%m}: {self.quantity}"

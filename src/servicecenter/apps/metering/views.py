@@ -1,0 +1,37 @@
+"""The volumes page: what each customer used of each service, per month."""
+
+from django.contrib.auth.decorators import login_required
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.views import _notice, _provider_filter
+from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
+
+
+@login_required
+def volume_list(request):
+    scope = scope_of(request)
+    names = registry.service_names(scope)
+    months = [m.strftime("%Y-%m") for m in scope.volumes().dates("month", "month", order="DESC")[:60]]
+    page = ListPage(
+        title=_("Volumes"),
+        intro=_("Monthly volumes per customer and service, as imported."),
+        columns=[
+            ListColumn("month", _("Month"), lambda v: v.month.strftime("%Y-%m"), "month"),
+            ListColumn("customer", _("Customer"), lambda v: v.customer.name, "customer__name", lambda v: reverse("customer", args=[v.customer_id])),
+            ListColumn("service", _("Service"), lambda v: names.get(v.service_id, v.service.code), "service__code"),
+            ListColumn("quantity", _("Quantity"), lambda v: v.quantity.normalize() if v.quantity == v.quantity.to_integral() else v.quantity, "quantity", numeric=True),
+            ListColumn("source", _("Source"), lambda v: v.source),
+        ],
+        filters=[
+            *_provider_filter(scope, "customer__provider__code"),
+            ListFilter("month", _("Month"), [(m, m) for m in months], lambda qs, v: qs.filter(month=f"{v}-01")),
+            ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
+        ],
+        search=["customer__name", "customer__org_number", "service__code"],
+        default_sort="-month",
+        export_name="volymer",
+    )
+    return render_list(request, page, scope.volumes().select_related("customer", "service"), notice=_notice(scope))

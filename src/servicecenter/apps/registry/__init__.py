@@ -1,0 +1,1 @@
+"""The registry: providers, customers, partner agencies, the versioned catalogue, agreements."""

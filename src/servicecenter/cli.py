@@ -1,0 +1,184 @@
+"""The ``servicecenter`` command.
+
+    servicecenter demo [--no-serve] [--db PATH] [--port 8000]
+    servicecenter serve [--port 8000] [--workers 2]
+    servicecenter import KIND FILE [--provider CODE] [--dry-run] [--language sv|en]
+    servicecenter generate --scale national --out DIR [--events N] [--seed 1]
+    servicecenter token USER NAME
+    servicecenter manage ...   (any Django management command)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _django(db: str | None = None, settings: str = "servicecenter.web.settings.dev") -> None:
+    if db:
+        os.environ["SERVICECENTER_DB"] = str(Path(db).resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
+
+
+def _database_path() -> Path | None:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return Path(database["NAME"]) if database["ENGINE"].endswith("sqlite3") else None
+
+
+def cmd_demo(args) -> int:
+    _django(args.db)
+    from servicecenter.demo.build import build_demo
+
+    started = time.perf_counter()
+    path = _database_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    summary = build_demo(progress=lambda text: print(f"  {text}", flush=True))
+    print(f"Demo database built in {time.perf_counter() - started:.1f} s" + (f": {path}" if path else ""))
+    print("\nDemo logins (password for all: demo):")
+    for username, role, scope in summary.logins:
+        print(f"  {username:<22} {role:<18} {scope}")
+    if args.no_serve:
+        return 0
+    return cmd_serve(args)
+
+
+def cmd_serve(args) -> int:
+    _django(getattr(args, "db", None))
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    print(f"\nServing on http://127.0.0.1:{args.port}/  (Ctrl-C stops)", flush=True)
+    from gunicorn.app.base import BaseApplication
+
+    from servicecenter.web.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"127.0.0.1:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", None)
+
+        def load(self):
+            return application
+
+    Server().run()
+    return 0
+
+
+def cmd_import(args) -> int:
+    _django(args.db)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from servicecenter.apps.imports.base import IMPORTERS, run_import
+    from servicecenter.apps.imports import views as _loaded  # noqa: F401
+    from servicecenter.apps.registry.models import Provider
+
+    if args.kind not in IMPORTERS:
+        print(f"Unknown kind {args.kind!r}; choose one of: {', '.join(sorted(IMPORTERS))}", file=sys.stderr)
+        return 2
+    providers = Provider.objects.all()
+    provider = providers.filter(code=args.provider).first() if args.provider else (providers.first() if providers.count() == 1 else None)
+    if provider is None:
+        names = ", ".join(providers.values_list("code", flat=True)) or "none yet (create one in the admin)"
+        print(f"Name the provider with --provider CODE; known: {names}", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    if not path.exists():
+        print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    report = run_import(args.kind, path, path.name, provider=provider, dry_run=args.dry_run)
+    for line in report.lines(args.language):
+        print(line)
+    status = {"sv": {"applied": "Importerad", "checked": "Kontrollerad, inget skrevs", "rejected": "Avvisad, inget skrevs"},
+              "en": {"applied": "Imported", "checked": "Checked, nothing written", "rejected": "Rejected, nothing written"}}[args.language][report.status]
+    counts = ", ".join(f"{key} {value}" for key, value in report.counts.items())
+    print(f"{status}: {report.rows} rows{'; ' + counts if counts else ''} ({time.perf_counter() - started:.1f} s)")
+    return 0 if report.ok else 1
+
+
+def cmd_generate(args) -> int:
+    from servicecenter.demo.national import generate_national
+
+    generate_national(Path(args.out), events=args.events, seed=args.seed, progress=lambda text: print(f"  {text}", flush=True))
+    return 0
+
+
+def cmd_token(args) -> int:
+    _django(args.db)
+    from django.contrib.auth import get_user_model
+
+    from servicecenter.apps.accounts.audit import record
+    from servicecenter.apps.accounts.models import ApiToken
+
+    user = get_user_model().objects.filter(username=args.user).first()
+    if user is None:
+        print(f"No user {args.user!r}", file=sys.stderr)
+        return 2
+    token, key = ApiToken.issue(user, args.name)
+    record("accounts.token.issued", user=user, obj=token)
+    print(key)
+    return 0
+
+
+def cmd_manage(args, rest: list[str]) -> int:
+    _django(args.db)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["servicecenter manage", *rest])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="servicecenter", description="Run a public-sector shared-service organisation.")
+    parser.add_argument("--db", help="SQLite database file (default ./var/servicecenter.sqlite3)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="build the demo database and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="build and exit")
+    demo.add_argument("--db", default=None, dest="db_demo", help="SQLite database file")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--workers", type=int, default=2)
+    serve = commands.add_parser("serve", help="serve the web UI on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    importing = commands.add_parser("import", help="import a CSV or Excel file")
+    importing.add_argument("kind", help="customers, catalogue, agreements or volumes")
+    importing.add_argument("file")
+    importing.add_argument("--provider", help="provider code")
+    importing.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    importing.add_argument("--language", choices=["sv", "en"], default="sv")
+    generate = commands.add_parser("generate", help="write the synthetic national data set")
+    generate.add_argument("--scale", choices=["national"], default="national")
+    generate.add_argument("--out", required=True)
+    generate.add_argument("--events", type=int, default=20_000_000, help="raw usage events (Parquet rows)")
+    generate.add_argument("--seed", type=int, default=1)
+    token = commands.add_parser("token", help="issue an API token and print it once")
+    token.add_argument("user")
+    token.add_argument("name")
+    commands.add_parser("manage", help="run a Django management command", add_help=False)
+    args, rest = parser.parse_known_args(argv)
+    if getattr(args, "db_demo", None):
+        args.db = args.db_demo
+    if args.command == "manage":
+        return cmd_manage(args, rest)
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
+    handler = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "generate": cmd_generate, "token": cmd_token}[args.command]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

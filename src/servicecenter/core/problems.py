@@ -1,0 +1,141 @@
+"""Problems are values: validation returns a list of them so a person sees every problem at once.
+
+A problem names where it is (``source``: a file, ``row`` and ``column`` when known), what is
+wrong (``code`` plus parameters, turned into Swedish or English text by a catalogue) and the
+offending value. Core code never raises for bad user input; it returns problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input.
+
+    ``code`` is a stable identifier (``orgnr.checksum``); ``params`` fill its message;
+    ``row`` is the 1-based line of the file as a person sees it (the header is row 1);
+    ``column`` is the column's name as written in the file.
+    """
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    source: str = ""
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def located(self, source: str | None = None, row: int | None = None, column: str | None = None) -> Problem:
+        """The same problem with its location filled in where it was not known."""
+        return Problem(
+            code=self.code,
+            params=self.params,
+            source=self.source or (source or ""),
+            row=self.row if self.row is not None else row,
+            column=self.column if self.column is not None else column,
+            value=self.value,
+            severity=self.severity,
+        )
+
+    def message(self, language: str = "sv") -> str:
+        return render_message(self.code, self.params, language)
+
+    def describe(self, language: str = "sv") -> str:
+        """A whole sentence with the location, e.g. ``kunder.csv, rad 4, kolumn orgnr: ...``."""
+        words = LOCATION_WORDS["sv" if language.startswith("sv") else "en"]
+        parts = [self.source] if self.source else []
+        if self.row is not None:
+            parts.append(f"{words['row']} {self.row}")
+        if self.column:
+            parts.append(f"{words['column']} {self.column}")
+        where = ", ".join(parts)
+        text = self.message(language)
+        if self.value not in (None, ""):
+            shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            text = f"{text} ({words['value']}: {shown!r})"
+        return f"{where}: {text}" if where else text
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity is Severity.ERROR]
+
+
+LOCATION_WORDS = {
+    "sv": {"row": "rad", "column": "kolumn", "value": "värde"},
+    "en": {"row": "row", "column": "column", "value": "value"},
+}
+
+# Every problem code with its Swedish and English text. Parameters in braces.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "file.empty": ("Filen är tom.", "The file is empty."),
+    "file.encoding": (
+        "Filen är inte UTF-8 och inte heller Windows-1252/Latin-1 som går att tolka.",
+        "The file is neither UTF-8 nor readable as Windows-1252/Latin-1.",
+    ),
+    "file.encoding_fallback": (
+        "Filen är inte UTF-8; den lästes som Windows-1252 (Latin-1). Kontrollera å, ä och ö.",
+        "The file is not UTF-8; it was read as Windows-1252 (Latin-1). Check å, ä and ö.",
+    ),
+    "file.binary": ("Filen innehåller binära data och är ingen CSV- eller Excelfil.", "The file contains binary data and is not a CSV or Excel file."),
+    "file.too_large": ("Filen är större än {limit} MB.", "The file is larger than {limit} MB."),
+    "file.format": ("Okänt filformat {suffix}; använd .csv eller .xlsx.", "Unknown file format {suffix}; use .csv or .xlsx."),
+    "file.xlsx": ("Excelfilen kan inte läsas: {detail}", "The Excel file cannot be read: {detail}"),
+    "file.csv": ("CSV-filen kan inte läsas: {detail}", "The CSV file cannot be read: {detail}"),
+    "file.no_rows": ("Filen har rubrikrad men inga datarader.", "The file has a header but no data rows."),
+    "file.too_many_problems": (
+        "Fler än {limit} problem; de första visas. Rätta och försök igen.",
+        "More than {limit} problems; the first are shown. Fix them and try again.",
+    ),
+    "header.missing": ("Obligatorisk kolumn {column} saknas i rubrikraden.", "Required column {column} is missing from the header."),
+    "header.unknown": ("Okänd kolumn {column}; den ignoreras.", "Unknown column {column}; it is ignored."),
+    "header.duplicate": ("Kolumnen {column} förekommer två gånger.", "Column {column} appears twice."),
+    "row.width": ("Raden har {found} fält, rubrikraden har {expected}.", "The row has {found} fields, the header has {expected}."),
+    "row.duplicate": ("Dubblett av rad {first}.", "Duplicate of row {first}."),
+    "value.required": ("Värde saknas.", "Value missing."),
+    "value.integer": ("Inte ett heltal.", "Not a whole number."),
+    "value.decimal": ("Inte ett tal.", "Not a number."),
+    "value.negative": ("Får inte vara negativt.", "Must not be negative."),
+    "value.date": ("Inte ett giltigt datum (ÅÅÅÅ-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "value.month": ("Inte en giltig månad (ÅÅÅÅ-MM).", "Not a valid month (YYYY-MM)."),
+    "value.year": ("Orimligt år; ange ett år mellan {low} och {high}.", "Implausible year; give a year between {low} and {high}."),
+    "value.choice": ("Okänt värde; tillåtna är {choices}.", "Unknown value; allowed are {choices}."),
+    "value.boolean": ("Ange ja/nej (eller 1/0).", "Give yes/no (or 1/0)."),
+    "value.too_long": ("Längre än {limit} tecken.", "Longer than {limit} characters."),
+    "orgnr.format": ("Organisationsnumret ska ha tio siffror (NNNNNN-NNNN).", "The organisation number must have ten digits (NNNNNN-NNNN)."),
+    "orgnr.checksum": ("Organisationsnumrets kontrollsiffra stämmer inte.", "The organisation number's check digit is wrong."),
+    "customer.unknown": ("Okänd kund {orgnr}; importera kunden först.", "Unknown customer {orgnr}; import the customer first."),
+    "customer.host_unknown": ("Okänd värdmyndighet {orgnr}.", "Unknown host agency {orgnr}."),
+    "customer.host_self": ("En kund kan inte vara sin egen värdmyndighet.", "A customer cannot be its own host agency."),
+    "service.unknown": ("Okänd tjänst {code}; importera katalogen först.", "Unknown service {code}; import the catalogue first."),
+    "service.not_in_year": ("Tjänsten {code} finns inte i katalogen för {year}.", "Service {code} is not in the catalogue for {year}."),
+    "process.area_mismatch": ("Processen {process} hör redan till tjänsteområdet {area}.", "Process {process} already belongs to service area {area}."),
+    "unit.unknown": ("Okänd enhet {unit}; tillåtna är {choices}.", "Unknown unit {unit}; allowed are {choices}."),
+    "dates.order": ("{later} ({later_date}) kan inte ligga före {earlier} ({earlier_date}).", "{later} ({later_date}) cannot be before {earlier} ({earlier_date})."),
+    "dates.state_requires": ("Status {state} kräver datum i kolumnen {column}.", "State {state} requires a date in column {column}."),
+    "dates.future_state": ("Status {state} men datumet {date} ligger efter alla andra.", "State {state} but the date {date} is after every other."),
+    "agreement.duplicate_active": ("Kunden har redan ett aktivt avtal om {service}.", "The customer already has an active agreement for {service}."),
+    "volume.no_agreement": (
+        "Kunden har inget avtal om tjänsten {service} som gäller {month}.",
+        "The customer has no agreement for service {service} valid in {month}.",
+    ),
+    "import.database": ("Databasen avvisade raderna, inget skrevs: {detail}", "The database refused the rows, nothing was written: {detail}"),
+    "provider.unknown": ("Okänd leverantörsorganisation {code}.", "Unknown provider organisation {code}."),
+}
+
+
+def render_message(code: str, params: Mapping[str, object], language: str = "sv") -> str:
+    swedish, english = MESSAGES.get(code, (code, code))
+    template = swedish if language.startswith("sv") else english
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,410 @@
+"""Build the demo database: three kinds of provider, their catalogues, customers, agreements,
+volumes and people, matching the seeds' published totals (see ``figures``).
+
+Deterministic: the same seed gives the same database. Every per-customer number is generated.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.accounts.models import Profile, Role
+from servicecenter.apps.metering.models import Volume
+from servicecenter.apps.registry.models import (
+    Agreement, Customer, CustomerYear, PartnerAgency, Process, Provider, ReferenceFigure, Service,
+    ServiceArea, ServiceLevel, ServiceVersion,
+)
+from servicecenter.core.money import split_largest_remainder
+from servicecenter.core.registry import make_orgnr, size_class
+from servicecenter.demo import figures
+from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
+from servicecenter.demo.names import SEED_001_FIRST_CUSTOMERS, STOCKHOLM_ADMINISTRATIONS, STOCKHOLM_COMPANIES, invented_names
+
+PASSWORD = "demo"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    logins: list[tuple[str, str, str]]
+    customers: int
+    agreements: int
+    volumes: int
+
+
+class OrgNumbers:
+    """Distinct, valid, invented organisation numbers (2021xxxxx + check digit)."""
+
+    def __init__(self, rng: random.Random, prefix: str = "2021"):
+        self.rng, self.prefix, self.used = rng, prefix, set()
+
+    def next(self) -> str:
+        while True:
+            number = make_orgnr(self.prefix + f"{self.rng.randrange(10**5):05d}")
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+
+# --- catalogues ----------------------------------------------------------------------------------
+# (area code, area sv, area en, process code, process sv, service code, service sv, service en, tier, unit, obligatory, opening hours)
+SSC_CATALOGUE = [
+    ("lon", "Lön", "Payroll", "loneadministration", "Löneadministration", "lon", "Lönetjänsten", "Payroll service", "base", "payslip", True, "Vardagar 07–18"),
+    ("lon", "Lön", "Payroll", "loneadministration", "Löneadministration", "lon-tillagg", "Tilläggshantering lön", "Extra handling, payroll", "add_on", "hour", False, ""),
+    ("lon", "Lön", "Payroll", "loneadministration", "Löneadministration", "lon-special", "Specialtjänst lön", "Special service, payroll", "special", "hour", False, ""),
+    ("ehandel", "E-handel", "E-commerce", "inkop", "Inköp och beställning", "ehandel", "E-handelstjänsten", "E-commerce service", "base", "order", True, "Vardagar 07–18"),
+    ("redovisning", "Redovisning", "Accounting", "leverantorsreskontra", "Leverantörsreskontra", "redovisning", "Redovisningstjänsten", "Accounting service", "base", "supplier_invoice_coded", True, "Vardagar 07–18"),
+    ("redovisning", "Redovisning", "Accounting", "kundreskontra", "Kundreskontra", "kundfaktura", "Kundfakturering", "Customer invoicing", "add_on", "customer_invoice", False, ""),
+    ("redovisning", "Redovisning", "Accounting", "anlaggningsreskontra", "Anläggningsreskontra", "anlaggning", "Anläggningsredovisning", "Fixed-asset accounting", "add_on", "fixed_asset", False, ""),
+]
+STOCKHOLM_CATALOGUE = [
+    ("ekonomi", "Ekonomi", "Finance", "leverantorsreskontra", "Leverantörsreskontra", "lev-fakturor", "Leverantörsfakturor", "Supplier invoices", "base", "supplier_invoice_coded", True, ""),
+    ("ekonomi", "Ekonomi", "Finance", "kundreskontra", "Kundreskontra", "kundfakturor", "Kundfakturor", "Customer invoices", "base", "customer_invoice", True, ""),
+    ("ekonomi", "Ekonomi", "Finance", "kassa-bank", "Kassa och bank", "kassa-bank", "Kassa och bank (fördelad)", "Cash and bank (keyed)", "base", "month", True, ""),
+    ("ekonomi", "Ekonomi", "Finance", "ekonomistod", "Ekonomistöd", "ekonomi-tillagg", "Tilläggstjänster ekonomi", "Add-on services, finance", "add_on", "hour", False, ""),
+    ("lon", "Lön och pension", "Payroll and pensions", "loneadministration", "Löneadministration", "lon-bas", "Lön bastjänst (per anställd och månad)", "Payroll base service (per employee and month)", "base", "employee_month", True, ""),
+    ("lon", "Lön och pension", "Payroll and pensions", "loneadministration", "Löneadministration", "tillaggshantering", "Tilläggshantering", "Extra handling", "base", "hour", True, ""),
+    ("lon", "Lön och pension", "Payroll and pensions", "lonestod", "Lönestöd", "lon-tillagg", "Tilläggstjänster lön", "Add-on services, payroll", "add_on", "hour", False, ""),
+    ("kontaktcenter", "Kontaktcenter", "Contact centre", "stockholm-direkt", "Kontaktcenter Stockholm Direkt", "kc-direkt", "Kontaktcenter Stockholm Direkt (fördelad)", "Contact centre Stockholm Direkt (keyed)", "base", "month", True, "Vardagar 08–18"),
+    ("kontaktcenter", "Kontaktcenter", "Contact centre", "e-tjanstesupport", "E-tjänstesupport", "e-tjanstesupport", "E-tjänstesupport", "E-service support", "base", "case", True, "Vardagar 08–18"),
+    ("kontaktcenter", "Kontaktcenter", "Contact centre", "kc-uppdrag", "Kontaktcenteruppdrag", "kc-tillagg", "Tilläggsuppdrag kontaktcenter", "Add-on assignments, contact centre", "add_on", "call", False, ""),
+    ("upphandling", "Upphandling och inköp", "Procurement", "upphandling", "Upphandling", "upphandling", "Upphandlingsstöd", "Procurement support", "add_on", "hour", False, ""),
+    ("upphandling", "Upphandling och inköp", "Procurement", "avtalsdatabas", "Avtalsdatabas", "avtalsdatabas", "Registrering i avtalsdatabas", "Contract database registration", "add_on", "order", False, ""),
+    ("upphandling", "Upphandling och inköp", "Procurement", "utbildning", "Utbildning", "inkopsutbildning", "Utbildning i inköp", "Procurement training", "add_on", "participant", False, ""),
+    ("rekrytering", "Rekrytering", "Recruitment", "rekrytering", "Rekrytering", "rekrytering", "Rekrytering (paket)", "Recruitment (package)", "add_on", "recruitment", False, ""),
+    ("rekrytering", "Rekrytering", "Recruitment", "rekrytering", "Rekrytering", "chefsrekrytering", "Chefsrekrytering (paket)", "Manager recruitment (package)", "add_on", "recruitment", False, ""),
+    ("lokaler", "Lokalplanering", "Premises planning", "lokalplanering", "Lokalplanering", "lokalplanering", "Lokalplanering", "Premises planning", "add_on", "hour", False, ""),
+]
+# Seed 004, Table B1: the coordinated state IT-operations catalogue, October 2025.
+IT_SERVICES = {
+    "vdc": ("infrastruktur", "Infrastruktur", "Infrastructure", "Virtuell datacentertjänst (vDC)", "Virtual data centre (vDC)", "computer",
+            "En egen isolerad virtuell datacentermiljö för servrar, nätverk och lagring enligt avtalade volymer."),
+    "objektlagring": ("infrastruktur", "Infrastruktur", "Infrastructure", "Objektbaserad lagring", "Object storage", "terabyte",
+                      "Lagring av stora mängder ostrukturerade data, till exempel för back-up."),
+    "cap": ("infrastruktur", "Infrastruktur", "Infrastructure", "Kapacitetstjänst (CAP)", "Capacity service (CAP)", "subscription",
+            "En plattform för att utveckla, distribuera och hantera applikationer modulärt och automatiserat."),
+    "safos": ("samarbete", "Samarbete", "Collaboration", "Samarbetsplattform för offentlig sektor (SAFOS)", "Collaboration platform (SAFOS)", "user",
+              "Chatt, möten och samarbete för myndigheter med data som inte får lagras i utländska molntjänster."),
+    "digitala-kontoret": ("samarbete", "Samarbete", "Collaboration", "Digitala kontoret", "Digital office", "user",
+                          "Standardiserade tjänster med Digital arbetsplats som grund."),
+    "dsp-bh": ("samarbete", "Samarbete", "Collaboration", "DSP BH – säker arbetsplats för begränsat hemlig", "Secure workplace, restricted secret (DSP BH)", "user",
+               "Säkert tal, meddelanden, video och dokumentdelning, i första hand för beredskapsmyndigheter."),
+    "efos": ("identitet", "Identitet", "Identity", "E-identitet för offentlig sektor (EFOS)", "E-identity for the public sector (EFOS)", "user",
+             "Elektronisk tjänstelegitimation för säker inloggning, inpassering, signering och utskrift."),
+    "legitimering": ("identitet", "Identitet", "Identity", "Extern autentisering – legitimeringstjänst", "External authentication", "subscription",
+                     "Infrastruktur för att verifiera användares e-legitimation."),
+    "underskrift": ("identitet", "Identitet", "Identity", "Digitala underskrifter – underskriftstjänst", "Digital signatures", "case",
+                    "Digitala underskrifter med de e-legitimationer som legitimeringstjänsten stöder."),
+    "webbanalys": ("webb", "Webb", "Web", "Webbanalys", "Web analytics", "subscription", "Insamling, lagring och analys av aktivitet på webbplatser."),
+    "wefos": ("webb", "Webb", "Web", "Webbplattformar för offentlig sektor (WEFOS)", "Web platforms (WEFOS)", "subscription",
+              "Drift, utveckling och förvaltning i säkerhetsklassad miljö."),
+    "utskick": ("utskick", "Utskick", "Dispatch", "Utskick", "Dispatch", "order", "Fysiska brev till postoperatör eller digitala brevlådor."),
+}
+IT_SUPPLIERS = {"fk": ["vdc", "objektlagring", "safos", "efos", "cap", "webbanalys", "digitala-kontoret", "wefos", "utskick"],
+                "skv": ["vdc", "objektlagring", "legitimering", "underskrift"],
+                "trv": ["dsp-bh"]}
+
+
+def _catalogue(provider: Provider, rows, years) -> dict[str, Service]:
+    services = {}
+    for area_code, area_sv, area_en, process_code, process_sv, code, name_sv, name_en, tier, unit, obligatory, hours in rows:
+        area, _ = ServiceArea.objects.get_or_create(provider=provider, code=area_code, defaults={"name_sv": area_sv, "name_en": area_en})
+        process, _ = Process.objects.get_or_create(area=area, code=process_code, defaults={"name_sv": process_sv})
+        service = Service.objects.create(provider=provider, code=code)
+        services[code] = service
+        for year in years:
+            ServiceVersion.objects.create(
+                service=service, year=year, process=process, name_sv=name_sv, name_en=name_en, tier=tier, unit=unit,
+                obligatory=obligatory, agreed_opening_hours=bool(hours), opening_hours=hours,
+                description_sv=f"{name_sv}. Tjänstebeskrivningen är ett demoexempel.", description_en=f"{name_en}. The description is a demo example.",
+            )
+    return services
+
+
+def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: None) -> DemoSummary:
+    """Migrate, then fill an empty database with the demo. Refuses a database with data in it."""
+    call_command("migrate", verbosity=0)
+    if Provider.objects.exists():
+        raise RuntimeError("the database already has providers; build the demo into an empty database")
+    rng = random.Random(seed)
+    orgnrs = OrgNumbers(rng)
+    with transaction.atomic():
+        progress("Statens servicecenter: catalogue, 171 customers, agreements, volumes 2025")
+        ssc = _build_ssc(rng, orgnrs)
+        progress("Stockholm's service administration: six areas, 34 customers")
+        stockholm = _build_stockholm(rng, orgnrs)
+        progress("Coordinated IT operations: 12 services, three suppliers")
+        suppliers = _build_it_operations(rng, orgnrs)
+        progress("People and roles")
+        logins = _build_people(ssc, stockholm, suppliers)
+        record("demo.built", data={"seed": seed})
+    return DemoSummary(logins, Customer.objects.count(), Agreement.objects.count(), Volume.objects.count())
+
+
+# --- Statens servicecenter -----------------------------------------------------------------------
+
+PACKAGE_KEYS = {("payroll",): "A", ("payroll", "ecommerce"): "B", ("payroll", "ecommerce", "accounting"): "C", ("ecommerce",): "D", ("ecommerce", "accounting"): "E"}
+# Customers per (package, size class): rows match the package split, columns Tabell 8's counts.
+CELL_COUNTS = {
+    "A": {">2000": 8, "501-2000": 10, "151-500": 12, "<150": 15},
+    "B": {">2000": 1, "501-2000": 4, "151-500": 7, "<150": 11},
+    "C": {">2000": 4, "501-2000": 15, "151-500": 24, "<150": 35},
+    "D": {">2000": 0, "501-2000": 2, "151-500": 5, "<150": 15},
+    "E": {">2000": 0, "501-2000": 1, "151-500": 1, "<150": 1},
+}
+AREA_SERVICE = {"payroll": "lon", "ecommerce": "ehandel", "accounting": "redovisning"}
+
+
+def _ssc_employee_groups(year: int) -> dict[str, int]:
+    """Employees per package group from Tabell 10: A = payroll only; BC = payroll and e-commerce; DE = e-commerce without payroll."""
+    published = figures.SSC_EMPLOYEES[year]
+    both = published["payroll"] + published["ecommerce_accounting"] - published["total"]
+    return {"A": published["payroll"] - both, "BC": both, "DE": published["ecommerce_accounting"] - both}
+
+
+def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
+    ssc = Provider.objects.create(code="ssc", name="Statens servicecenter", org_number=make_orgnr("202100625"), kind=Provider.Kind.STATE_SERVICE_CENTRE, is_demo=True)
+    for name, nine in [("Arbetsförmedlingen", "202100209"), ("Försäkringskassan", "202100552"), ("Migrationsverket", "202100216"),
+                       ("Pensionsmyndigheten", "202100621"), ("Skatteverket", "202100544")]:
+        PartnerAgency.objects.create(provider=ssc, name=name, org_number=make_orgnr(nine))
+    for year, (value, source) in figures.STATE_EMPLOYEES.items():
+        ReferenceFigure.objects.create(key=ReferenceFigure.Key.STATE_EMPLOYEES, year=year, value=value, source=source)
+    ReferenceFigure.objects.create(key=ReferenceFigure.Key.STATE_AGENCIES, year=2025, value=figures.STATE_AGENCIES_2025, source="Statskontoret 2025 (seed 004)")
+    ReferenceFigure.objects.create(key=ReferenceFigure.Key.PREPAREDNESS_AGENCIES, year=2025, value=figures.PREPAREDNESS_AGENCIES_2025, source="Förordning 2022:524 bilaga 1 (seed 004)")
+    services = _catalogue(ssc, SSC_CATALOGUE, [2023, 2024, 2025])
+    for code, metric, threshold, unit in [("lon", "Lönespecifikationer korrekta och i tid", "99.5", "%"),
+                                          ("lon", "Tillgänglighet lönesystem under öppettid", "99.5", "%"),
+                                          ("redovisning", "Tillgänglighet ekonomisystem under öppettid", "99.5", "%"),
+                                          ("ehandel", "Samtal till kundservice besvarade inom 120 s", "80", "%")]:
+        version = services[code].versions.get(year=2025)
+        ServiceLevel.objects.create(version=version, metric_sv=metric, threshold=Decimal(threshold), unit=unit, period="month")
+
+    # Employees per cell (exact totals), then per customer.
+    shares = {size: Decimal(share) for size, (_count, share) in figures.SSC_SIZE_CLASSES.items()}
+    groups = _ssc_employee_groups(2025)
+    counts = {(package, size): n for package, row in CELL_COUNTS.items() for size, n in row.items()}
+    cells = solve_cells(counts, {"A": (["A"], groups["A"]), "BC": (["B", "C"], groups["BC"]), "DE": (["D", "E"], groups["DE"])}, shares, figures.SSC_EMPLOYEES[2025]["total"])
+    members = []  # (package, size, employees)
+    for (package, size), total in sorted(cells.items()):
+        low, high = CLASS_BOUNDS[size]
+        for employees in split_within(total, counts[(package, size)], low, high, rng):
+            members.append((package, size, employees))
+    members.sort(key=lambda member: -member[2])
+    named = list(SEED_001_FIRST_CUSTOMERS)
+    invented = invented_names(len(members), set(named))
+    rng.shuffle(invented)
+    names = named + invented
+    # The largest customers get the seed's names (the first customers were large agencies).
+    package_areas = {key: areas for areas, key in PACKAGE_KEYS.items()}
+    customers = []
+    for index, (package, size, employees) in enumerate(members):
+        customer = Customer.objects.create(provider=ssc, org_number=orgnrs.next(), name=names[index], sector="state", peppol_id="")
+        customer.peppol_id = f"0007:{customer.org_number.replace('-', '')}"
+        if rng.random() < 0.3:
+            customer.preparedness_from = date(2022, 10, 1)
+        customer.save()
+        customers.append((customer, package, employees))
+
+    # Who joined when: Tabell 9 implies one payroll-only customer joined in 2025, two payroll-only
+    # and one e-commerce-only in 2024; everyone else by 2023, 100 of them by the end of 2012.
+    by_package = {key: [c for c in customers if c[1] == key] for key in "ABCDE"}
+    joined: dict[int, int] = {}
+    small_a = sorted(by_package["A"], key=lambda c: c[2])
+    joined[small_a[0][0].pk] = 2025
+    joined[small_a[1][0].pk] = 2024
+    joined[small_a[2][0].pk] = 2024
+    joined[sorted(by_package["D"], key=lambda c: c[2])[0][0].pk] = 2024
+    earlier = [c for c in customers if c[0].pk not in joined]
+    rng.shuffle(earlier)
+    for position, (customer, _package, _employees) in enumerate(earlier):
+        joined[customer.pk] = 2012 if position < figures.SSC_CUSTOMERS_2012 else rng.randint(2013, 2023)
+
+    agreements = []
+    for customer, package, employees in customers:
+        year = joined[customer.pk]
+        start = date(year, 6, 1) if year == 2012 else date(year, rng.randint(1, 12), 1)
+        for area in package_areas[package]:
+            agreements.append(Agreement(customer=customer, service=services[AREA_SERVICE[area]], state="production",
+                                        intent_date=date(start.year - 1, 9, 1) if start.year > 2012 else None,
+                                        onboarding_date=date(start.year, 1, 1) if start.month > 1 and start.year > 2012 else None,
+                                        production_date=start, buyer_reference=f"SSC-{customer.org_number[-4:]}"))
+        if "payroll" in package_areas[package] and rng.random() < 0.25:
+            agreements.append(Agreement(customer=customer, service=services["lon-tillagg"], state="production", production_date=max(start, date(2020, 1, 1))))
+        if "accounting" in package_areas[package] and rng.random() < 0.5:
+            agreements.append(Agreement(customer=customer, service=services["kundfaktura"], state="production", production_date=max(start, date(2018, 1, 1))))
+    # The pipeline: customers on their way to another service, and a few ended add-ons.
+    payroll_only = [c for c in by_package["A"] if joined[c[0].pk] < 2024]
+    for index, (customer, _package, _employees) in enumerate(payroll_only[:9]):
+        state = ["interest", "letter_of_intent", "onboarding"][index % 3]
+        agreements.append(Agreement(customer=customer, service=services["ehandel"], state=state, interest_date=date(2025, 3, 1),
+                                    intent_date=date(2025, 6, 1) if state != "interest" else None,
+                                    onboarding_date=date(2025, 10, 1) if state == "onboarding" else None))
+    for customer, _package, _employees in [c for c in by_package["C"] if joined[c[0].pk] <= 2020][:4]:
+        agreements.append(Agreement(customer=customer, service=services["lon-special"], state="ended", production_date=date(2021, 1, 1), ended_date=date(2024, 7, 1)))
+    Agreement.objects.bulk_create(agreements)
+
+    # Employees per year: 2025 as allocated; 2023 and 2024 scaled per package group to Tabell 10.
+    years = []
+    for year in (2023, 2024, 2025):
+        targets = _ssc_employee_groups(year)
+        for group, packages in (("A", "A"), ("BC", "BC"), ("DE", "DE")):
+            present = [(c, e) for c, p, e in customers if p in packages and joined[c.pk] <= year]
+            values = [e for _c, e in present] if year == 2025 else scale_to([e for _c, e in present], targets[group])
+            for (customer, _employees), value in zip(present, values, strict=True):
+                turnover = Decimal(value) * Decimal(rng.randint(900, 1600)) * 1000
+                years.append(CustomerYear(customer=customer, year=year, employees=value, turnover=turnover))
+    # 2012 (seed 001): 35,937 employees in payroll customers, 36,309 in all customers.
+    first = [(c, p, e) for c, p, e in customers if joined[c.pk] == 2012]
+    payroll_first = [(c, e) for c, p, e in first if p in "ABC"]
+    other_first = [(c, e) for c, p, e in first if p in "DE"]
+    targets = {"payroll": figures.SSC_EMPLOYEES_2012["payroll"], "other": figures.SSC_EMPLOYEES_2012["total"] - figures.SSC_EMPLOYEES_2012["payroll"]}
+    for group, target in ((payroll_first, targets["payroll"]), (other_first, targets["other"])):
+        if group:
+            for (customer, _employees), value in zip(group, scale_to([e for _c, e in group], target), strict=True):
+                years.append(CustomerYear(customer=customer, year=2012, employees=value))
+    CustomerYear.objects.bulk_create(years)
+
+    _ssc_volumes(rng, customers, services)
+    return ssc
+
+
+SEASON = [1.0, 1.0, 1.0, 1.0, 1.0, 1.12, 1.18, 0.95, 1.0, 1.0, 1.0, 1.1]
+
+
+def _ssc_volumes(rng: random.Random, customers, services) -> None:
+    """2025 volumes. Payslips add up to the 1,486,533 of the annual report; the rest is illustrative."""
+    active = {}
+    for agreement in Agreement.objects.filter(service__provider__code="ssc", state="production"):
+        active.setdefault(agreement.service_id, []).append(agreement.customer_id)
+    employees = {c.pk: e for c, _p, e in customers}
+    rows = []
+
+    def spread(service: Service, total: int, per_employee: float) -> None:
+        weights = {}
+        for customer_id in active.get(service.pk, []):
+            for month in range(1, 13):
+                weights[(customer_id, month)] = Decimal(str(round(employees[customer_id] * per_employee * SEASON[month - 1] * rng.uniform(0.9, 1.1), 4)))
+        if not weights:
+            return
+        amounts = split_largest_remainder(Decimal(total), weights, step=Decimal(1)) if total else {k: Decimal(round(w)) for k, w in weights.items()}
+        for (customer_id, month), quantity in amounts.items():
+            rows.append(Volume(customer_id=customer_id, service=service, month=date(2025, month, 1), quantity=quantity, source="demo"))
+
+    spread(services["lon"], figures.SSC_PAYSLIPS_2025, 1.0)
+    spread(services["ehandel"], 0, 0.22)
+    spread(services["redovisning"], 0, 0.95)
+    spread(services["kundfaktura"], 0, 0.05)
+    for customer_id in active.get(services["lon-tillagg"].pk, []):
+        for month in range(1, 13):
+            rows.append(Volume(customer_id=customer_id, service=services["lon-tillagg"], month=date(2025, month, 1), quantity=Decimal(rng.randint(2, 40)), source="demo"))
+    Volume.objects.bulk_create(rows, batch_size=5000)
+
+
+# --- Stockholm -----------------------------------------------------------------------------------
+
+def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
+    provider = Provider.objects.create(code="stockholm", name="Serviceförvaltningen, Stockholms stad", org_number=make_orgnr("212000014"),
+                                       kind=Provider.Kind.MUNICIPAL_SERVICE, is_demo=True)
+    services = _catalogue(provider, STOCKHOLM_CATALOGUE, [2020, 2021])
+    obligatory = [code for code, *_ in [(row[5],) for row in STOCKHOLM_CATALOGUE if row[10]]]
+    optional = [row[5] for row in STOCKHOLM_CATALOGUE if not row[10]]
+    customers = []
+    for name in STOCKHOLM_ADMINISTRATIONS + STOCKHOLM_COMPANIES:
+        company = name in STOCKHOLM_COMPANIES
+        customer = Customer.objects.create(provider=provider, org_number=orgnrs.next() if not company else make_orgnr(f"5560{rng.randrange(10**5):05d}"),
+                                           name=name, sector="company" if company else "municipal")
+        employees = rng.randint(80, 600) if company else rng.randint(150, 4000)
+        for year in (2020, 2021):
+            CustomerYear.objects.create(customer=customer, year=year, employees=employees if year == 2020 else int(employees * rng.uniform(0.97, 1.03)))
+        customers.append(customer)
+    agreements = []
+    for customer in customers:
+        chosen = obligatory if customer.sector == "municipal" else ["lev-fakturor", "kundfakturor", "lon-bas"]
+        chosen = chosen + rng.sample(optional, k=rng.randint(1, 4))
+        for code in chosen:
+            agreements.append(Agreement(customer=customer, service=services[code], state="production", production_date=date(2016, 1, 1)))
+    Agreement.objects.bulk_create(agreements)
+    rows = []
+    for agreement in Agreement.objects.filter(customer__provider=provider).select_related("customer"):
+        size = agreement.customer.years.get(year=2020).employees
+        for month in range(1, 13):
+            quantity = {"lon-bas": size, "month": 1}.get(agreement.service.code, max(1, int(size * rng.uniform(0.01, 0.4))))
+            rows.append(Volume(customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2020, month, 1), quantity=Decimal(quantity), source="demo"))
+    Volume.objects.bulk_create(rows, batch_size=5000)
+    return provider
+
+
+# --- coordinated IT operations --------------------------------------------------------------------
+
+def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Provider]:
+    fk = Provider.objects.create(code="fk", name="Försäkringskassan (it-drift)", org_number=make_orgnr("202100552"), kind=Provider.Kind.IT_SUPPLIER, is_demo=True)
+    skv = Provider.objects.create(code="skv", name="Skatteverket (it-drift)", org_number=make_orgnr("202100544"), kind=Provider.Kind.IT_SUPPLIER, coordinator=fk, is_demo=True)
+    trv = Provider.objects.create(code="trv", name="Trafikverket (it-drift)", org_number=make_orgnr("202100626"), kind=Provider.Kind.IT_SUPPLIER, coordinator=fk, is_demo=True)
+    suppliers = {"fk": fk, "skv": skv, "trv": trv}
+    pool = invented_names(60, set())
+    for code, service_codes in IT_SUPPLIERS.items():
+        provider = suppliers[code]
+        rows = []
+        for service_code in service_codes:
+            area_code, area_sv, area_en, name_sv, name_en, unit, description = IT_SERVICES[service_code]
+            rows.append((area_code, area_sv, area_en, area_code, area_sv, service_code, name_sv, name_en, "base", unit, False, "Dygnet runt"))
+        services = _catalogue(provider, rows, [2025, 2026])
+        for service_code in service_codes:
+            ServiceVersion.objects.filter(service=services[service_code]).update(description_sv=IT_SERVICES[service_code][6])
+            for version in services[service_code].versions.all():
+                ServiceLevel.objects.create(version=version, metric_sv="Tillgänglighet under avtalad öppettid", metric_en="Availability during agreed opening hours",
+                                            threshold=Decimal("99.5"), unit="%", period="month")
+        count = {"fk": 40, "skv": 25, "trv": 12}[code]
+        customers = []
+        for name in rng.sample(pool, count):
+            customer = Customer.objects.create(provider=provider, org_number=orgnrs.next(), name=name, sector="state",
+                                               preparedness_from=date(2022, 10, 1) if rng.random() < 0.35 or code == "trv" else None)
+            CustomerYear.objects.create(customer=customer, year=2025, employees=rng.randint(40, 3000))
+            customers.append(customer)
+        agreements = []
+        for customer in customers:
+            for service_code in rng.sample(service_codes, k=rng.randint(1, len(service_codes))):
+                agreements.append(Agreement(customer=customer, service=services[service_code], state="production",
+                                            production_date=date(rng.randint(2019, 2025), rng.randint(1, 12), 1)))
+        Agreement.objects.bulk_create(agreements)
+        volumes = []
+        for agreement in Agreement.objects.filter(customer__provider=provider).select_related("customer"):
+            size = agreement.customer.years.get(year=2025).employees
+            for month in range(1, 13):
+                if date(2025, month, 1) >= agreement.production_date.replace(day=1):
+                    volumes.append(Volume(customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2025, month, 1),
+                                          quantity=Decimal(max(1, int(size * rng.uniform(0.05, 1.0)))), source="demo"))
+        Volume.objects.bulk_create(volumes, batch_size=5000)
+    return suppliers
+
+
+# --- people --------------------------------------------------------------------------------------
+
+def _build_people(ssc: Provider, stockholm: Provider, suppliers: dict[str, Provider]) -> list[tuple[str, str, str]]:
+    User = get_user_model()
+    contact_customer = Customer.objects.get(provider=ssc, name="Kronofogdemyndigheten")
+    people = [
+        ("admin", "Ada", "Administratör", Role.ADMINISTRATOR, None, None),
+        ("controller", "Clara", "Controller", Role.CONTROLLER, ssc, None),
+        ("tjansteagare", "Tore", "Tjänsteägare", Role.SERVICE_OWNER, ssc, None),
+        ("planerare", "Nils", "Nätverksplanerare", Role.NETWORK_PLANNER, ssc, None),
+        ("lasare", "Lisa", "Läsare", Role.READER, ssc, None),
+        ("kundkontakt", "Kim", "Kundkontakt", Role.CUSTOMER_CONTACT, None, contact_customer),
+        ("sthlm-controller", "Sara", "Stockholm", Role.CONTROLLER, stockholm, None),
+        ("it-samordnare", "Ivar", "Samordnare", Role.CONTROLLER, suppliers["fk"], None),
+    ]
+    logins = []
+    for username, first, last, role, provider, customer in people:
+        user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last,
+                                        is_staff=role in (Role.ADMINISTRATOR, Role.CONTROLLER), is_superuser=role == Role.ADMINISTRATOR)
+        Profile.objects.create(user=user, role=role, provider=provider, customer=customer)
+        logins.append((username, str(role.label), provider.name if provider else (customer.name if customer else "alla")))
+    return logins

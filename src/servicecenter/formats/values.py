@@ -1,0 +1,113 @@
+"""Parse the text of one cell into a value, the way Swedish and English users write it.
+
+Each parser returns ``(value, problem)``: the value when the text is valid (None for an
+empty optional cell), else None and a :class:`Problem` without location (the importer adds
+file, row and column).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from servicecenter.core.periods import Period
+from servicecenter.core.problems import Problem
+
+TRUE_WORDS = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
+FALSE_WORDS = {"nej", "n", "no", "false", "falskt", "0", ""}
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def parse_decimal(text: str, *, required: bool = True, negative: bool = False) -> tuple[Decimal | None, Problem | None]:
+    """``1 234,50``, ``1234.50`` and ``-3`` are numbers; a comma is the Swedish decimal mark."""
+    raw = _NUMBER_SPACES.sub("", text or "").replace("\u2212", "-")
+    if not raw:
+        return None, (Problem("value.required") if required else None)
+    if raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None, Problem("value.decimal", value=text)
+    if not value.is_finite():
+        return None, Problem("value.decimal", value=text)
+    if value < 0 and not negative:
+        return None, Problem("value.negative", value=text)
+    return value, None
+
+
+def parse_int(text: str, *, required: bool = True, negative: bool = False) -> tuple[int | None, Problem | None]:
+    value, problem = parse_decimal(text, required=required, negative=negative)
+    if problem or value is None:
+        if problem and problem.code == "value.decimal":
+            return None, Problem("value.integer", value=text)
+        return None, problem
+    if value != value.to_integral_value():
+        return None, Problem("value.integer", value=text)
+    return int(value), None
+
+
+def parse_date(text: str, *, required: bool = True) -> tuple[date | None, Problem | None]:
+    raw = (text or "").strip()
+    if not raw:
+        return None, (Problem("value.required") if required else None)
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?", raw)
+    if not match:
+        return None, Problem("value.date", value=text)
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), None
+    except ValueError:
+        return None, Problem("value.date", value=text)
+
+
+def parse_month(text: str) -> tuple[Period | None, Problem | None]:
+    raw = (text or "").strip()
+    if not raw:
+        return None, Problem("value.required")
+    try:
+        return Period.parse_month(raw), None
+    except ValueError:
+        return None, Problem("value.month", value=text)
+
+
+def parse_year(text: str, low: int = 1990, high: int = 2100) -> tuple[int | None, Problem | None]:
+    value, problem = parse_int(text)
+    if problem or value is None:
+        return None, problem
+    if not low <= value <= high:
+        return None, Problem("value.year", {"low": low, "high": high}, value=text)
+    return value, None
+
+
+def parse_bool(text: str) -> tuple[bool | None, Problem | None]:
+    raw = (text or "").strip().lower()
+    if raw in TRUE_WORDS:
+        return True, None
+    if raw in FALSE_WORDS:
+        return False, None
+    return None, Problem("value.boolean", value=text)
+
+
+def parse_choice(text: str, choices: Iterable[str], *, required: bool = True, aliases: dict[str, str] | None = None) -> tuple[str | None, Problem | None]:
+    """One of ``choices`` (case-insensitive), or an alias that maps to one."""
+    raw = (text or "").strip()
+    if not raw:
+        return None, (Problem("value.required") if required else None)
+    allowed = {choice.lower(): choice for choice in choices}
+    key = raw.lower()
+    if aliases and key in aliases:
+        return aliases[key], None
+    if key in allowed:
+        return allowed[key], None
+    return None, Problem("value.choice", {"choices": ", ".join(sorted(allowed.values()))}, value=text)
+
+
+def parse_text(text: str, *, required: bool = True, limit: int = 200) -> tuple[str | None, Problem | None]:
+    raw = (text or "").strip()
+    if not raw:
+        return None, (Problem("value.required") if required else None)
+    if len(raw) > limit:
+        return None, Problem("value.too_long", {"limit": limit}, value=raw)
+    return raw, None

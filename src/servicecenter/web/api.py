@@ -1,0 +1,286 @@
+"""The JSON API (django-ninja). OpenAPI at /api/docs.
+
+Authentication: the web session (cookie) or a bearer token (``Authorization: Bearer sc_...``,
+issued with ``servicecenter token USER NAME``). Every endpoint reads through the caller's
+Scope, so the API shows exactly what the web shows; an object outside the scope is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from servicecenter.apps.accounts.access import Scope
+from servicecenter.apps.accounts.models import ApiToken
+from servicecenter.apps.imports.base import IMPORTERS, run_import
+from servicecenter.apps.imports import views as _import_views  # noqa: F401  (registers importers)
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        found = ApiToken.objects.filter(key_hash=ApiToken.hash_key(token), revoked=False).select_related("user").first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="servicecenter API",
+    version="1",
+    description="Registry of a shared-service organisation: customers, catalogue, agreements, volumes.",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+def scope(request) -> Scope:
+    return Scope.for_user(request.user)
+
+
+class ProviderOut(Schema):
+    code: str
+    name: str
+    org_number: str
+    kind: str
+
+
+class CustomerYearOut(Schema):
+    year: int
+    employees: int
+    turnover: Decimal | None
+    size_class: str
+
+
+class CustomerOut(Schema):
+    id: int
+    org_number: str
+    name: str
+    sector: str
+    provider: str
+    host_org_number: str | None
+    preparedness_from: date | None
+    preparedness_until: date | None
+
+    @staticmethod
+    def resolve_provider(obj):
+        return obj.provider.code
+
+    @staticmethod
+    def resolve_host_org_number(obj):
+        return obj.host.org_number if obj.host_id else None
+
+
+class CustomerDetailOut(CustomerOut):
+    years: list[CustomerYearOut]
+
+    @staticmethod
+    def resolve_years(obj):
+        return list(obj.years.order_by("-year"))
+
+
+class ServiceLevelOut(Schema):
+    metric: str
+    comparison: str
+    threshold: Decimal
+    unit: str
+    period: str
+
+
+class ServiceVersionOut(Schema):
+    service_id: int
+    code: str
+    year: int
+    name: str
+    area: str
+    process: str
+    tier: str
+    unit: str
+    obligatory: bool
+    agreed_opening_hours: bool
+    opening_hours: str
+    description: str
+    provider: str
+
+    @staticmethod
+    def resolve_code(obj):
+        return obj.service.code
+
+    @staticmethod
+    def resolve_area(obj):
+        return obj.process.area.code
+
+    @staticmethod
+    def resolve_process(obj):
+        return obj.process.code
+
+    @staticmethod
+    def resolve_provider(obj):
+        return obj.service.provider.code
+
+
+class ServiceVersionDetailOut(ServiceVersionOut):
+    service_levels: list[ServiceLevelOut]
+
+    @staticmethod
+    def resolve_service_levels(obj):
+        return list(obj.service_levels.all())
+
+
+class AgreementOut(Schema):
+    id: int
+    customer_id: int
+    customer_org_number: str
+    service_code: str
+    state: str
+    interest_date: date | None
+    intent_date: date | None
+    onboarding_date: date | None
+    production_date: date | None
+    ended_date: date | None
+    buyer_reference: str
+
+    @staticmethod
+    def resolve_customer_org_number(obj):
+        return obj.customer.org_number
+
+    @staticmethod
+    def resolve_service_code(obj):
+        return obj.service.code
+
+
+class VolumeOut(Schema):
+    customer_org_number: str
+    service_code: str
+    month: str
+    quantity: Decimal
+
+    @staticmethod
+    def resolve_customer_org_number(obj):
+        return obj.customer.org_number
+
+    @staticmethod
+    def resolve_service_code(obj):
+        return obj.service.code
+
+    @staticmethod
+    def resolve_month(obj):
+        return obj.month.strftime("%Y-%m")
+
+
+class ProblemOut(Schema):
+    code: str
+    row: int | None
+    column: str | None
+    severity: str
+    message: str
+
+
+class ImportOut(Schema):
+    status: str
+    rows: int
+    counts: dict[str, int]
+    problems: list[ProblemOut]
+
+
+@api.get("/providers", response=list[ProviderOut], tags=["registry"])
+def list_providers(request):
+    return list(scope(request).providers())
+
+
+@api.get("/customers", response=list[CustomerOut], tags=["registry"])
+@paginate(LimitOffsetPagination)
+def list_customers(request, q: str = ""):
+    customers = scope(request).customers().select_related("provider", "host").order_by("name")
+    if q:
+        customers = customers.filter(name__icontains=q) | customers.filter(org_number__icontains=q)
+    return customers
+
+
+@api.get("/customers/{customer_id}", response=CustomerDetailOut, tags=["registry"])
+def get_customer(request, customer_id: int):
+    return get_object_or_404(scope(request).customers().select_related("provider", "host"), pk=customer_id)
+
+
+@api.get("/services", response=list[ServiceVersionOut], tags=["registry"])
+@paginate(LimitOffsetPagination)
+def list_services(request, year: int | None = None):
+    versions = scope(request).service_versions().select_related("service__provider", "process__area").order_by("service__code", "-year")
+    if year is not None:
+        versions = versions.filter(year=year)
+    return versions
+
+
+@api.get("/services/{service_id}", response=ServiceVersionDetailOut, tags=["registry"])
+def get_service(request, service_id: int, year: int | None = None):
+    versions = scope(request).service_versions().filter(service_id=service_id).select_related("service__provider", "process__area").order_by("-year")
+    if year is not None:
+        versions = versions.filter(year__lte=year)
+    version = versions.first()
+    if version is None:
+        raise Http404
+    return version
+
+
+@api.get("/agreements", response=list[AgreementOut], tags=["registry"])
+@paginate(LimitOffsetPagination)
+def list_agreements(request, state: str | None = None, customer_id: int | None = None):
+    agreements = scope(request).agreements().select_related("customer", "service").order_by("customer__name", "service__code")
+    if state:
+        agreements = agreements.filter(state=state)
+    if customer_id is not None:
+        agreements = agreements.filter(customer_id=customer_id)
+    return agreements
+
+
+@api.get("/agreements/{agreement_id}", response=AgreementOut, tags=["registry"])
+def get_agreement(request, agreement_id: int):
+    return get_object_or_404(scope(request).agreements().select_related("customer", "service"), pk=agreement_id)
+
+
+@api.get("/volumes", response=list[VolumeOut], tags=["metering"])
+@paginate(LimitOffsetPagination)
+def list_volumes(request, month: str | None = None, customer_id: int | None = None, service_code: str | None = None):
+    volumes = scope(request).volumes().select_related("customer", "service").order_by("-month", "customer__name")
+    if month:
+        if len(month) != 7:
+            raise HttpError(422, "month must be YYYY-MM")
+        volumes = volumes.filter(month=f"{month}-01")
+    if customer_id is not None:
+        volumes = volumes.filter(customer_id=customer_id)
+    if service_code:
+        volumes = volumes.filter(service__code=service_code)
+    return volumes
+
+
+@api.post("/imports/{kind}", response=ImportOut, tags=["imports"])
+def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv"):
+    caller = scope(request)
+    if kind not in IMPORTERS:
+        raise HttpError(404, f"unknown import kind {kind!r}; known: {', '.join(sorted(IMPORTERS))}")
+    if not caller.can(IMPORTERS[kind].capability):
+        raise HttpError(403, "your role may not import this kind of file")
+    providers = caller.providers()
+    chosen = providers.filter(code=provider).first() if provider else (providers.first() if providers.count() == 1 else None)
+    if chosen is None:
+        raise HttpError(422, "name the provider (form field 'provider')")
+    report = run_import(kind, file.read(), file.name, provider=chosen, user=request.user, dry_run=dry_run)
+    return {
+        "status": report.status,
+        "rows": report.rows,
+        "counts": report.counts,
+        "problems": [
+            {"code": p.code, "row": p.row, "column": p.column, "severity": p.severity.value, "message": p.describe(language)}
+            for p in report.problems
+        ],
+    }

@@ -1,0 +1,129 @@
+"""Lists with search, filters, sorting, paging and Excel export, all from one description.
+
+A view describes its columns and filters and hands over a queryset that is already scoped
+to the person (``Scope``); this module never widens it. Without JavaScript the filter form
+is a plain GET form; with htmx only the table is swapped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from servicecenter.formats.spreadsheet import write_workbook
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    key: str
+    label: Any
+    value: Callable[[Any], Any]
+    sort: str | None = None
+    link: Callable[[Any], str] | None = None
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    key: str
+    label: Any
+    choices: Sequence[tuple[str, Any]]
+    apply: Callable[[QuerySet, str], QuerySet]
+
+
+@dataclass
+class ListPage:
+    title: Any
+    columns: Sequence[ListColumn]
+    filters: Sequence[ListFilter] = ()
+    search: Sequence[str] = ()
+    default_sort: str = ""
+    export_name: str = "export"
+    intro: Any = ""
+    extra: dict = field(default_factory=dict)
+    per_page: int = 50
+
+
+def render_list(request, page: ListPage, queryset: QuerySet, notice: str | None = None) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    if query and page.search:
+        condition = Q()
+        for name in page.search:
+            condition |= Q(**{f"{name}__icontains": query})
+        queryset = queryset.filter(condition)
+    active_filters = []
+    for list_filter in page.filters:
+        value = request.GET.get(list_filter.key, "")
+        if value and value in {choice for choice, _label in list_filter.choices}:
+            queryset = list_filter.apply(queryset, value)
+        else:
+            value = ""
+        active_filters.append((list_filter, value))
+    sortable = {column.key: column.sort for column in page.columns if column.sort}
+    sort = request.GET.get("sort", page.default_sort)
+    key = sort.lstrip("-")
+    if key in sortable:
+        field_name = sortable[key]
+        queryset = queryset.order_by(("-" if sort.startswith("-") else "") + field_name, "pk")
+    else:
+        sort = ""
+        queryset = queryset.order_by(*(queryset.query.order_by or ["pk"]))
+    if request.GET.get("format") == "xlsx":
+        rows = ([_plain(column.value(obj)) for column in page.columns] for obj in queryset.iterator(chunk_size=2000))
+        data = write_workbook([(str(page.title), [str(column.label) for column in page.columns], rows)], notice=notice)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(page.export_name)}.xlsx"'
+        return response
+    paginator = Paginator(queryset, page.per_page)
+    current = paginator.get_page(request.GET.get("page"))
+    rows = [
+        [(column, column.value(obj), column.link(obj) if column.link else None) for column in page.columns]
+        for obj in current.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "page_obj": current,
+        "total": paginator.count,
+        "query": query,
+        "filters": active_filters,
+        "sort": sort,
+        "base_query": params.urlencode(),
+        "export_query": _with(request.GET, format="xlsx", page=None),
+        **page.extra,
+    }
+    template = "listing/table.html" if request.headers.get("HX-Request") else "listing/page.html"
+    return render(request, template, context)
+
+
+def _with(params, **changes) -> str:
+    copy = params.copy()
+    for key, value in changes.items():
+        copy.pop(key, None)
+        if value is not None:
+            copy[key] = value
+    return copy.urlencode()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__html__"):
+        from django.utils.html import strip_tags
+
+        return strip_tags(str(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return value if isinstance(value, (int, float)) or value is None or hasattr(value, "isoformat") or type(value).__name__ == "Decimal" else str(value)
+
+
+__all__ = ["ListColumn", "ListFilter", "ListPage", "render_list", "_"]

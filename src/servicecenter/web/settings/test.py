@@ -1,0 +1,11 @@
+"""Tests: fast password hashing; database from DATABASE_URL (PostgreSQL) or SQLite."""
+
+from servicecenter.web.settings.base import *  # noqa: F401,F403
+from servicecenter.web.settings.base import DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
+    DATABASES["default"]["TEST"] = {"NAME": None}
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from servicecenter.apps.imports import views as imports
+from servicecenter.apps.metering import views as metering
+from servicecenter.apps.registry import views as registry
+from servicecenter.web import views
+from servicecenter.web.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("customers/", registry.customer_list, name="customers"),
+    path("customers/<int:pk>/", registry.customer_detail, name="customer"),
+    path("services/", registry.service_list, name="services"),
+    path("services/<int:pk>/", registry.service_detail, name="service"),
+    path("agreements/", registry.agreement_list, name="agreements"),
+    path("agreements/<int:pk>/", registry.agreement_detail, name="agreement"),
+    path("volumes/", metering.volume_list, name="volumes"),
+    path("import/", imports.import_page, name="import"),
+    path("audit/", views.audit_log, name="audit"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("health/", views.health, name="health"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,101 @@
+"""The start page (the organisation at a glance), the audit log and small utility views."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from servicecenter.apps.accounts.access import Capability
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.registry import labels
+from servicecenter.apps.registry import services as registry
+from servicecenter.core import registry as rules
+from servicecenter.formats.charts import line_chart
+from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
+
+
+@login_required
+def home(request):
+    scope = scope_of(request)
+    if scope.role is None:
+        raise PermissionDenied
+    if scope.is_customer_contact:
+        return _customer_home(request, scope)
+    providers = list(scope.providers().order_by("name"))
+    chosen = next((p for p in providers if p.code == request.GET.get("provider")), None)
+    if chosen is None:
+        own = getattr(getattr(request.user, "profile", None), "provider", None)
+        chosen = own if own in providers else (providers[0] if providers else None)
+    years = registry.latest_year(scope) or date.today().year
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years
+    view = registry.overview(scope, year, {chosen.pk} if chosen else set())
+    chart = None
+    series = tuple(
+        (name if name != "__all__" else _("All customers"), tuple(points))
+        for name, points in sorted(view.history.items(), key=lambda item: (item[0] != "__all__", item[0]))
+    )
+    if series:
+        chart = line_chart(
+            _("Customers in production per service area"), _("Year"), _("Customers"), series,
+            _("Number of customers with an agreement in production at the end of each year, per service area."),
+        )
+    return render(request, "home.html", {
+        "view": view,
+        "providers": providers,
+        "provider": chosen,
+        "chart": chart,
+        "history_years": [point[0] for point in view.history.get("__all__", [])],
+        "history_rows": [(name if name != "__all__" else _("All customers"), dict(points)) for name, points in sorted(view.history.items(), key=lambda item: (item[0] != "__all__", item[0]))],
+        "size_rows": [(labels.SIZE[rules.SizeClass(size)], count, employees,
+                       (employees / view.employees if view.employees else None), (count / view.customers if view.customers else None))
+                      for size, count, employees in view.size_classes],
+        "pipeline": [(labels.STATE[state], view.pipeline.get(state.value, 0), reverse("agreements") + f"?state={state.value}") for state in rules.PIPELINE],
+        "incoming": sum(view.pipeline.get(state, 0) for state in ("interest", "letter_of_intent", "onboarding")),
+        "year": year,
+    })
+
+
+def _customer_home(request, scope):
+    customer = scope.customers().select_related("provider").first()
+    names = registry.service_names(scope)
+    agreements = [(a, names.get(a.service_id, a.service_id), labels.STATE[rules.AgreementState(a.state)]) for a in scope.agreements().order_by("service__code")]
+    recent = [(v, names.get(v.service_id, v.service_id)) for v in scope.volumes().order_by("-month", "service__code")[:12]]
+    return render(request, "home_customer.html", {"customer": customer, "agreements": agreements, "volumes": recent})
+
+
+@login_required
+def audit_log(request):
+    scope = scope_of(request)
+    if not scope.can(Capability.VIEW_AUDIT):
+        raise PermissionDenied
+    actions = sorted(set(scope.audit_entries().values_list("action", flat=True).distinct()[:200]))
+    page = ListPage(
+        title=gettext_lazy("Audit log"),
+        intro=gettext_lazy("Who changed what, and when. Entries cannot be edited or removed."),
+        columns=[
+            ListColumn("at", gettext_lazy("Time"), lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), "at"),
+            ListColumn("user", gettext_lazy("User"), lambda e: e.username, "username"),
+            ListColumn("action", gettext_lazy("Action"), lambda e: e.action, "action"),
+            ListColumn("object", gettext_lazy("Object"), lambda e: e.object_repr),
+            ListColumn("details", gettext_lazy("Details"), lambda e: ", ".join(f"{k}: {v}" for k, v in e.data.items())[:200]),
+        ],
+        filters=[ListFilter("action", gettext_lazy("Action"), [(a, a) for a in actions], lambda qs, v: qs.filter(action=v))],
+        search=["username", "action", "object_repr"],
+        default_sort="-at",
+        export_name="granskningslogg",
+    )
+    return render_list(request, page, scope.audit_entries())
+
+
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
