@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test-core: $(STAMP)
-	$(BIN)/pytest -q -p no:django tests/core tests/formats
+	$(BIN)/pytest -q -p no:django -W ignore::pytest.PytestConfigWarning tests/core tests/formats
 
 test-sqlite: install
 	$(BIN)/pytest -q tests/apps tests/browser

@@ -121,7 +121,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False  # numbers are formatted explicitly with the `number` filter
 LANGUAGE_COOKIE_NAME = "servicecenter_language"
 
 STATIC_URL = "/static/"

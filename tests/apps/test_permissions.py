@@ -1,0 +1,170 @@
+"""The permission matrix: every page and every API endpoint × every role.
+
+A customer contact asking for another customer's object gets 404, never data and never a 403
+that would confirm the object exists. Provider staff see only their provider (and the
+providers it coordinates). The test fails if a page or endpoint is added without a row here.
+"""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, get_resolver
+from openpyxl import load_workbook
+
+from servicecenter.apps.registry.models import Agreement, Customer, Service
+from servicecenter.web.api import api
+
+ANON, ADMIN, CONTROLLER, OWNER, PLANNER, READER, CONTACT, STHLM, IT = (
+    None, "admin", "controller", "tjansteagare", "planerare", "lasare", "kundkontakt", "sthlm-controller", "it-samordnare")
+ROLES = [ANON, ADMIN, CONTROLLER, OWNER, PLANNER, READER, CONTACT, STHLM, IT]
+SSC_STAFF = {CONTROLLER, OWNER, PLANNER, READER}
+EVERYONE = {ADMIN, *SSC_STAFF, CONTACT, STHLM, IT}
+
+
+def expect(allowed: set, denied: int = 404, anonymous: int = 302):
+    return {role: (200 if role in allowed else (anonymous if role is None else denied)) for role in ROLES}
+
+
+@pytest.fixture
+def objects(db, contact_customer, other_customer):
+    sthlm_customer = Customer.objects.filter(provider__code="stockholm").first()
+    return {
+        "own_customer": contact_customer.pk,
+        "other_customer": other_customer.pk,
+        "sthlm_customer": sthlm_customer.pk,
+        "own_agreement": Agreement.objects.filter(customer=contact_customer).first().pk,
+        "other_agreement": Agreement.objects.filter(customer=other_customer).first().pk,
+        "ssc_service": Service.objects.get(provider__code="ssc", code="lon").pk,
+        "sthlm_service": Service.objects.get(provider__code="stockholm", code="lon-bas").pk,
+        "skv_service": Service.objects.get(provider__code="skv", code="vdc").pk,
+    }
+
+
+def page_matrix(o):
+    """(url name, url, expected status per role)."""
+    return [
+        ("home", "/", expect(EVERYONE)),
+        ("customers", "/customers/", expect(EVERYONE)),
+        ("customer", f"/customers/{o['own_customer']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
+        ("customer", f"/customers/{o['other_customer']}/", expect({ADMIN, *SSC_STAFF})),
+        ("customer", f"/customers/{o['sthlm_customer']}/", expect({ADMIN, STHLM})),
+        ("services", "/services/", expect(EVERYONE)),
+        ("service", f"/services/{o['ssc_service']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
+        ("service", f"/services/{o['sthlm_service']}/", expect({ADMIN, STHLM})),
+        ("service", f"/services/{o['skv_service']}/", expect({ADMIN, IT})),  # the coordinator sees its suppliers
+        ("agreements", "/agreements/", expect(EVERYONE)),
+        ("agreement", f"/agreements/{o['own_agreement']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
+        ("agreement", f"/agreements/{o['other_agreement']}/", expect({ADMIN, *SSC_STAFF})),
+        ("volumes", "/volumes/", expect(EVERYONE)),
+        ("import", "/import/", expect({ADMIN, CONTROLLER, OWNER, STHLM, IT}, denied=403)),
+        ("audit", "/audit/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
+        ("login", "/login/", {role: (200 if role is None else 302) for role in ROLES}),
+        ("health", "/health/", {role: 200 for role in ROLES}),
+        ("admin", "/admin/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=302)),
+    ]
+
+
+def api_matrix(o):
+    """(method, OpenAPI path, concrete path, expected status per role)."""
+    return [
+        ("get", "/api/providers", "/api/providers", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/customers", "/api/customers", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/customers/{customer_id}", f"/api/customers/{o['own_customer']}", expect({ADMIN, *SSC_STAFF, CONTACT}, anonymous=401)),
+        ("get", "/api/customers/{customer_id}", f"/api/customers/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
+        ("get", "/api/services", "/api/services", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/services/{service_id}", f"/api/services/{o['sthlm_service']}", expect({ADMIN, STHLM}, anonymous=401)),
+        ("get", "/api/agreements", "/api/agreements", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/agreements/{agreement_id}", f"/api/agreements/{o['other_agreement']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
+        ("get", "/api/volumes", "/api/volumes", expect(EVERYONE, anonymous=401)),
+        ("post", "/api/imports/{kind}", "/api/imports/customers", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403, anonymous=401)),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_pages(role, client_for, objects):
+    client = client_for(role)
+    for name, url, expected in page_matrix(objects):
+        response = client.get(url)
+        assert response.status_code == expected[role], f"{role} GET {url}: {response.status_code}, expected {expected[role]}"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_api(role, client_for, objects):
+    client = client_for(role)
+    for method, _template, url, expected in api_matrix(objects):
+        if method == "post":
+            upload = io.BytesIO(b"org_number,name\n")
+            upload.name = "kunder.csv"
+            provider = {ADMIN: "ssc", CONTROLLER: "ssc", STHLM: "stockholm", IT: "fk"}.get(role, "ssc")
+            response = client.post(url, {"file": upload, "provider": provider, "dry_run": "true"})
+        else:
+            response = client.get(url)
+        assert response.status_code == expected[role], f"{role} {method.upper()} {url}: {response.status_code}, expected {expected[role]}"
+
+
+def test_every_page_and_endpoint_is_in_the_matrix(objects):
+    names = set()
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLPattern) and pattern.name and pattern.name not in ("logout", "set_language"):
+            names.add(pattern.name)
+    covered = {name for name, _url, _expected in page_matrix(objects)}
+    assert names - covered == set(), f"pages without a row in the permission matrix: {names - covered}"
+    schema = api.get_openapi_schema()
+    operations = {(method, path) for path, item in schema["paths"].items() for method in item}
+    covered_api = {(method, template) for method, template, _url, _expected in api_matrix(objects)}
+    assert operations - covered_api == set(), f"API operations without a row: {operations - covered_api}"
+
+
+def test_customer_contact_sees_nothing_of_other_customers(client_for, contact_customer, other_customer):
+    client = client_for(CONTACT)
+    others = list(Customer.objects.filter(provider=contact_customer.provider).exclude(pk=contact_customer.pk).values_list("name", flat=True))
+    for url in ["/", "/customers/", "/agreements/", "/volumes/", "/services/", f"/services/{Service.objects.get(provider__code='ssc', code='lon').pk}/",
+                f"/customers/?q={other_customer.name}", f"/volumes/?q={other_customer.org_number}"]:
+        text = client.get(url).content.decode()
+        leaked = [name for name in others if f">{name}<" in text]
+        assert leaked == [], f"{url} shows other customers: {leaked[:3]}"
+    # Search for another customer finds nothing, and the 404 page does not echo its name.
+    assert "0 rader" in client.get(f"/customers/?q={other_customer.name}").content.decode()
+    assert other_customer.name not in client.get(f"/customers/{other_customer.pk}/").content.decode()
+    # Exports contain only the contact's own rows.
+    for url in ["/customers/?format=xlsx", "/agreements/?format=xlsx", "/volumes/?format=xlsx"]:
+        book = load_workbook(io.BytesIO(client.get(url).content))
+        names = {str(cell.value) for row in book.active.iter_rows() for cell in row}
+        assert not names & set(others), url
+    # The API lists only the own organisation.
+    assert [c["id"] for c in client.get("/api/customers").json()["items"]] == [contact_customer.pk]
+    assert {a["customer_id"] for a in client.get("/api/agreements?limit=1000").json()["items"]} == {contact_customer.pk}
+    assert client.get(f"/api/agreements?customer_id={other_customer.pk}").json()["items"] == []
+    assert client.get(f"/api/volumes?customer_id={other_customer.pk}").json()["items"] == []
+
+
+def test_provider_staff_see_only_their_provider(client_for):
+    client = client_for(STHLM)
+    items = client.get("/api/customers?limit=1000").json()["items"]
+    assert items and {c["provider"] for c in items} == {"stockholm"}
+    coordinator = client_for(IT).get("/api/customers?limit=1000").json()["items"]
+    assert {c["provider"] for c in coordinator} == {"fk", "skv", "trv"}
+
+
+def test_token_authentication_follows_the_same_scope(db, contact_customer, other_customer):
+    from django.test import Client
+
+    from servicecenter.apps.accounts.models import ApiToken
+
+    token, key = ApiToken.issue(get_user_model().objects.get(username=CONTACT), "test")
+    client = Client()
+    assert client.get("/api/customers", HTTP_AUTHORIZATION="Bearer wrong").status_code == 401
+    response = client.get("/api/customers", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200 and [c["id"] for c in response.json()["items"]] == [contact_customer.pk]
+    assert client.get(f"/api/customers/{other_customer.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 404
+    token.revoked = True
+    token.save()
+    assert client.get("/api/customers", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_admin_rows_follow_the_scope(client_for, other_customer):
+    sthlm = client_for(STHLM)
+    assert sthlm.get(f"/admin/registry/customer/{other_customer.pk}/change/").status_code in (302, 404)
+    assert other_customer.name not in sthlm.get("/admin/registry/customer/").content.decode()
+    assert client_for(CONTROLLER).get(f"/admin/registry/customer/{other_customer.pk}/change/").status_code == 200
