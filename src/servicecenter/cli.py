@@ -83,7 +83,6 @@ def cmd_import(args) -> int:
 
     call_command("migrate", verbosity=0)
     from servicecenter.apps.imports.base import IMPORTERS, run_import
-    from servicecenter.apps.imports import views as _loaded  # noqa: F401
     from servicecenter.apps.registry.models import Provider
 
     if args.kind not in IMPORTERS:

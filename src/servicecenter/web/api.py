@@ -22,7 +22,6 @@ from ninja.security import HttpBearer, django_auth
 from servicecenter.apps.accounts.access import Scope
 from servicecenter.apps.accounts.models import ApiToken
 from servicecenter.apps.imports.base import IMPORTERS, run_import
-from servicecenter.apps.imports import views as _import_views  # noqa: F401  (registers importers)
 
 
 class TokenAuth(HttpBearer):

@@ -13,10 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.imports.base import IMPORTERS, run_import
 
-# Importers register themselves when their modules load.
-from servicecenter.apps.metering import importers as _metering  # noqa: F401
-from servicecenter.apps.registry import importers as _registry  # noqa: F401
-
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(label=_("What to import"))

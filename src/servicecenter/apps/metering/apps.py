@@ -6,3 +6,6 @@ class Config(AppConfig):
     name = "servicecenter.apps.metering"
     label = "metering"
     verbose_name = _("Metering")
+
+    def ready(self):
+        from servicecenter.apps.metering import importers  # noqa: F401  (registers the importers)

@@ -1,0 +1,245 @@
+"""Imports: good files are written completely, bad files are rejected with every problem named
+by file, row and column, and the database is left exactly as it was."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from openpyxl import Workbook
+
+from servicecenter.apps.accounts.models import AuditEntry
+from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.imports.models import ImportRun
+from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Service, ServiceVersion
+from servicecenter.apps.metering.models import Volume
+from servicecenter.core.registry import make_orgnr
+
+NEW_A, NEW_B = make_orgnr("202199001"), make_orgnr("202199002")
+
+
+def snapshot():
+    """Row counts of every table the importers may touch, except the import log itself."""
+    models = [m for m in apps.get_models() if m._meta.app_label in ("registry", "metering")]
+    return {m._meta.label: m.objects.count() for m in models}
+
+
+def located(report):
+    return [(p.code, p.row, p.column) for p in report.errors]
+
+
+@pytest.fixture
+def run(ssc):
+    def go(kind, text, name="fil.csv", dry_run=False, encoding="utf-8"):
+        data = text.encode(encoding) if isinstance(text, str) else text
+        return run_import(kind, data, name, provider=ssc, dry_run=dry_run)
+    return go
+
+
+def test_customers_import_creates_and_updates(run, ssc):
+    report = run("customers", f"organisationsnummer;namn;år;anställda;omsättning\n{NEW_A};Nya verket;2025;420;12 500 000,50\n{NEW_B};Andra verket;2025;80;\n")
+    assert report.ok and report.status == "applied", report.lines()
+    assert report.counts == {"created": 2, "updated": 0, "years": 2}
+    customer = Customer.objects.get(provider=ssc, org_number=NEW_A)
+    assert customer.years.get(year=2025).employees == 420
+    assert str(customer.years.get(year=2025).turnover) == "12500000.50"
+    assert AuditEntry.objects.filter(action="registry.customer.created", object_id=str(customer.pk)).exists()
+    again = run("customers", f"org_number,name\n{NEW_A},Nya verket (nytt namn)\n")
+    assert again.counts["updated"] == 1 and Customer.objects.get(pk=customer.pk).name == "Nya verket (nytt namn)"
+
+
+def test_bad_customers_file_lists_every_problem_and_writes_nothing(run):
+    before = snapshot()
+    runs_before = ImportRun.objects.count()
+    text = (
+        "org_number;name;year;employees;preparedness_from;preparedness_until;host_org_number\n"
+        f"202100-6256;Fel kontrollsiffra;2025;10;;;\n"            # row 2: check digit
+        f"{NEW_A};;2025;-5;;;\n"                                   # row 3: no name, negative employees
+        f"{NEW_B};Datumfel;2025;10;2025-02-30;2024-01-01;\n"       # row 4: impossible date, end before start
+        f"{NEW_B};Dubblett;2025;11;;;\n"                           # row 5: fine alone
+        f"{make_orgnr('202199003')};Okänd värd;2025;5;;;{make_orgnr('202199004')}\n"
+    )
+    report = run("customers", text)
+    assert report.status == "rejected"
+    assert ("orgnr.checksum", 2, "org_number") in located(report)
+    assert ("value.required", 3, "name") in located(report)
+    assert ("value.negative", 3, "employees") in located(report)
+    assert ("value.date", 4, "preparedness_from") in located(report)
+    assert snapshot() == before
+    assert ImportRun.objects.count() == runs_before + 1 and ImportRun.objects.first().status == "rejected"
+
+
+def test_cross_row_problems_duplicates_and_unknown_host(run):
+    before = snapshot()
+    text = f"org_number,name,year,employees,host_org_number\n{NEW_A},A,2025,1,\n{NEW_A},A igen,2025,2,\n{NEW_B},B,2025,3,{make_orgnr('202199009')}\n"
+    report = run("customers", text)
+    assert ("row.duplicate", 3, None) in located(report)
+    assert ("customer.host_unknown", 4, "host_org_number") in located(report)
+    assert snapshot() == before
+
+
+def test_dry_run_checks_but_writes_nothing(run):
+    before = snapshot()
+    report = run("customers", f"org_number,name\n{NEW_A},Nytt\n", dry_run=True)
+    assert report.ok and report.status == "checked"
+    assert snapshot() == before
+
+
+def test_latin1_file_is_imported_with_correct_letters_and_a_warning(run, ssc):
+    report = run("customers", f"org_number;name\n{NEW_A};Länsstyrelsen i Jönköpings län\n", encoding="cp1252")
+    assert report.ok, report.lines()
+    assert [p.code for p in report.warnings] == ["file.encoding_fallback"]
+    assert Customer.objects.get(provider=ssc, org_number=NEW_A).name == "Länsstyrelsen i Jönköpings län"
+
+
+def test_empty_junk_and_binary_files_are_rejected(run):
+    before = snapshot()
+    assert [p.code for p in run("volumes", "").errors] == ["file.empty"]
+    assert [p.code for p in run("volumes", "org_number,service_code,month,quantity\n").errors] == ["file.no_rows"]
+    junk = os.urandom(10 * 1024 * 1024)
+    assert [p.code for p in run("volumes", junk).errors] == ["file.binary"]
+    text_junk = ("".join(chr(65 + (i * 7) % 26) for i in range(80)) + "\n") * (10 * 1024 * 1024 // 81)
+    report = run("volumes", text_junk)
+    assert {p.code for p in report.errors} == {"header.missing"} and len(report.errors) == 4
+    assert snapshot() == before
+
+
+def test_catalogue_import_versions_by_year(run, ssc):
+    text = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit;obligatory\n"
+            "2026;lon;Lön;loneadministration;Löneadministration;lon;Lönetjänsten 2026;bas;lönespecifikation;ja\n"
+            "2026;lon;Lön;loneadministration;Löneadministration;ny-tjanst;Ny tjänst;tillägg;timme;nej\n")
+    report = run("catalogue", text)
+    assert report.ok, report.lines()
+    assert ServiceVersion.objects.get(service__provider=ssc, service__code="lon", year=2026).name_sv == "Lönetjänsten 2026"
+    assert ServiceVersion.objects.get(service__provider=ssc, service__code="lon", year=2025).name_sv == "Lönetjänsten"
+    assert Service.objects.get(provider=ssc, code="ny-tjanst").versions.get().tier == "add_on"
+
+
+def test_bad_catalogue(run):
+    before = snapshot()
+    text = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit;obligatory\n"
+            "1850;lon;Lön;p;P;a;A;bas;timme;ja\n"
+            "2026;lon;Lön;p;P;b;B;guld;parsec;kanske\n"
+            "2026;ehandel;E-handel;loneadministration;Löneadministration;c;C;bas;timme;ja\n")
+    report = run("catalogue", text)
+    assert ("value.year", 2, "year") in located(report)
+    assert ("value.choice", 3, "tier") in located(report)
+    assert ("unit.unknown", 3, "unit") in located(report)
+    assert ("value.boolean", 3, "obligatory") in located(report)
+    assert snapshot() == before
+
+
+def test_agreements_import_and_pipeline_rules(run, ssc, contact_customer):
+    before = snapshot()
+    bad = ("org_number;service_code;state;intent_date;production_date\n"
+           f"{NEW_A};lon;production;;2025-01-01\n"                       # unknown customer
+           f"{contact_customer.org_number};okand;production;;2025-01-01\n"  # unknown service
+           f"{contact_customer.org_number};redovisning;production;2025-06-01;2025-01-01\n"  # dates backwards
+           f"{contact_customer.org_number};redovisning;avslutad;;\n")     # ended without dates
+    report = run("agreements", bad)
+    assert ("customer.unknown", 2, "org_number") in located(report)
+    assert ("service.unknown", 3, "service_code") in located(report)
+    assert ("dates.order", 4, "production_date") in located(report)
+    assert ("dates.state_requires", 5, "ended_date") in located(report)
+    assert snapshot() == before
+    good = f"organisationsnummer;tjänstekod;status;avsiktsförklaring\n{contact_customer.org_number};anlaggning;avsiktsförklaring;2025-11-01\n"
+    report = run("agreements", good)
+    assert report.ok, report.lines()
+    agreement = Agreement.objects.get(customer=contact_customer, service__code="anlaggning")
+    assert agreement.state == "letter_of_intent"
+    assert AuditEntry.objects.filter(action="registry.agreement.created", object_id=str(agreement.pk)).exists()
+
+
+def test_volumes_import_and_update(run, contact_customer):
+    service = Agreement.objects.filter(customer=contact_customer, state="production").first().service
+    text = f"org_number;service_code;month;quantity\n{contact_customer.org_number};{service.code};2026-01;1 234\n"
+    report = run("volumes", text)
+    assert report.ok and report.counts == {"created": 1, "updated": 0, "unchanged": 0}, report.lines()
+    report = run("volumes", text.replace("1 234", "1 300"))
+    assert report.counts == {"created": 0, "updated": 1, "unchanged": 0}
+    assert Volume.objects.get(customer=contact_customer, service=service, month="2026-01-01").quantity == 1300
+
+
+def test_bad_volumes(run, contact_customer, other_customer):
+    before = snapshot()
+    production = Agreement.objects.filter(customer=contact_customer, state="production").first()
+    code = production.service.code
+    not_bought = Service.objects.filter(provider=contact_customer.provider).exclude(agreements__customer=contact_customer).first().code
+    orgnr = contact_customer.org_number
+    text = ("org_number;service_code;month;quantity\n"
+            f"{orgnr};{code};2025-13;10\n"            # 2 impossible month
+            f"{orgnr};{code};2026-02;-3\n"            # 3 negative volume
+            f"{orgnr};nope;2026-02;3\n"               # 4 unknown service
+            f"202100-6256;{code};2026-02;3\n"          # 5 bad check digit
+            f"{orgnr};{not_bought};2026-02;3\n"       # 6 no agreement
+            f"{orgnr};{code};2026-03;3\n"             # 7 fine
+            f"{orgnr};{code};2026-03;4\n")            # 8 duplicate of 7
+    report = run("volumes", text)
+    assert ("value.month", 2, "month") in located(report)
+    assert ("value.negative", 3, "quantity") in located(report)
+    assert ("service.unknown", 4, "service_code") in located(report)
+    assert ("orgnr.checksum", 5, "org_number") in located(report)
+    assert ("volume.no_agreement", 6, "service_code") in located(report)
+    assert snapshot() == before
+    report = run("volumes", "org_number;service_code;month;quantity\n" + f"{orgnr};{code};2026-03;3\n{orgnr};{code};2026-03;4\n")
+    assert ("row.duplicate", 3, None) in located(report)
+    assert snapshot() == before
+
+
+def test_excel_volumes(run, contact_customer):
+    production = Agreement.objects.filter(customer=contact_customer, state="production").first()
+    book = Workbook()
+    book.active.append(["Organisationsnummer", "Tjänst", "Månad", "Antal"])
+    book.active.append([contact_customer.org_number, production.service.code, "2026-04", 17])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = run("volumes", buffer.getvalue(), name="volymer.xlsx")
+    assert report.ok, report.lines()
+
+
+def test_the_import_page_shows_the_same_report(client_for, contact_customer):
+    client = client_for("controller")
+    before = snapshot()
+    upload = io.BytesIO(f"org_number;name\n202100-6256;X\n".encode())
+    upload.name = "kunder.csv"
+    response = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload})
+    text = response.content.decode()
+    assert "Filen avvisades. Inget skrevs." in text
+    assert "kunder.csv, rad 2, kolumn org_number: Organisationsnumrets kontrollsiffra stämmer inte." in text
+    assert snapshot() == before
+    client.post("/i18n/setlang/", {"language": "en", "next": "/import/"})
+    upload = io.BytesIO(b"org_number;name\n202100-6256;X\n")
+    upload.name = "customers.csv"
+    text = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload}).content.decode()
+    assert "customers.csv, row 2, column org_number: The organisation number&#x27;s check digit is wrong." in text
+
+
+def test_service_owner_may_import_volumes_only(client_for):
+    client = client_for("tjansteagare")
+    text = client.get("/import/").content.decode()
+    assert 'value="volumes"' in text and 'value="customers"' not in text
+    upload = io.BytesIO(b"org_number;name\n")
+    upload.name = "kunder.csv"
+    response = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload})
+    assert "Filen avvisades" not in response.content.decode() and "customers" not in ImportRun.objects.values_list("kind", flat=True)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_command_line_import_reports_in_swedish_and_exits_nonzero(tmp_path: Path, settings):
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pytest.skip("the CLI test builds its own SQLite database")
+    database = tmp_path / "cli.sqlite3"
+    env = {**os.environ, "SERVICECENTER_DB": str(database), "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "servicecenter.cli", "demo", "--no-serve", "--db", str(database)], check=True, env=env, capture_output=True)
+    bad = tmp_path / "volymer.csv"
+    bad.write_text("org_number;service_code;month;quantity\n202100-6256;lon;2025-13;-1\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "import", "volumes", str(bad), "--provider", "ssc"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "volymer.csv, rad 2, kolumn org_number: Organisationsnumrets kontrollsiffra stämmer inte." in result.stdout
+    assert "volymer.csv, rad 2, kolumn month: Inte en giltig månad (ÅÅÅÅ-MM)." in result.stdout
+    assert "Avvisad, inget skrevs" in result.stdout
