@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/constraints.txt | sha1sum | cut -c1-12)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export DJANGO_SETTINGS_MODULE := servicecenter.web.settings.test
 
 .PHONY: demo test install system-deps messages lint check-messages test-core test-sqlite test-postgres test-browser benchmarks clean
 

@@ -4,18 +4,20 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from servicecenter.apps.accounts.access import Scope
+from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, Provider, ServiceVersion
 from servicecenter.apps.registry.services import overview
-from servicecenter.apps.metering.models import Volume
 
 
 @pytest.fixture
 def ssc_overview(db):
     def view(year):
         admin = get_user_model().objects.get(username="admin")
-        return overview(Scope.for_user(admin), year, {Provider.objects.get(code="ssc").pk})
+        with translation.override("sv"):  # area names as in the annual report
+            return overview(Scope.for_user(admin), year, {Provider.objects.get(code="ssc").pk})
     return view
 
 

@@ -14,8 +14,13 @@ from openpyxl import Workbook
 from servicecenter.apps.accounts.models import AuditEntry
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.imports.models import ImportRun
-from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Service, ServiceVersion
 from servicecenter.apps.metering.models import Volume
+from servicecenter.apps.registry.models import (
+    Agreement,
+    Customer,
+    Service,
+    ServiceVersion,
+)
 from servicecenter.core.registry import make_orgnr
 
 NEW_A, NEW_B = make_orgnr("202199001"), make_orgnr("202199002")
@@ -203,7 +208,7 @@ def test_excel_volumes(run, contact_customer):
 def test_the_import_page_shows_the_same_report(client_for, contact_customer):
     client = client_for("controller")
     before = snapshot()
-    upload = io.BytesIO(f"org_number;name\n202100-6256;X\n".encode())
+    upload = io.BytesIO(b"org_number;name\n202100-6256;X\n")
     upload.name = "kunder.csv"
     response = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload})
     text = response.content.decode()

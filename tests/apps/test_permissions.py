@@ -84,7 +84,7 @@ def api_matrix(o):
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_pages(role, client_for, objects):
     client = client_for(role)
-    for name, url, expected in page_matrix(objects):
+    for _name, url, expected in page_matrix(objects):
         response = client.get(url)
         assert response.status_code == expected[role], f"{role} GET {url}: {response.status_code}, expected {expected[role]}"
 

@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from servicecenter.core.money import format_number, format_sek, round_ore, round_to, split_largest_remainder, to_decimal
+from servicecenter.core.money import (
+    format_number,
+    format_sek,
+    round_ore,
+    round_to,
+    split_largest_remainder,
+    to_decimal,
+)
 
 
 def test_round_ore_is_half_up():

@@ -4,7 +4,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from servicecenter.core.registry import (
-    AgreementDates, AgreementState, SizeClass, agreement_active_on, check_agreement_dates, check_orgnr, make_orgnr, normalise_orgnr, size_class,
+    AgreementDates,
+    AgreementState,
+    SizeClass,
+    agreement_active_on,
+    check_agreement_dates,
+    check_orgnr,
+    make_orgnr,
+    normalise_orgnr,
+    size_class,
 )
 
 

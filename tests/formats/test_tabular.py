@@ -5,7 +5,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from servicecenter.formats.tabular import Column, read_table
-from servicecenter.formats.values import parse_bool, parse_date, parse_decimal, parse_int, parse_month
+from servicecenter.formats.values import (
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_month,
+)
 
 COLUMNS = (Column("org_number", True, ("organisationsnummer",)), Column("name", True, ("namn",)), Column("employees", False, ("anställda",)))
 

@@ -15,7 +15,6 @@ from enum import StrEnum
 
 from servicecenter.core.problems import Problem
 
-
 # --- organisation numbers ------------------------------------------------------------------
 
 def luhn_check_digit(digits: str) -> int:

@@ -20,14 +20,28 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import (
-    Agreement, Customer, CustomerYear, PartnerAgency, Process, Provider, ReferenceFigure, Service,
-    ServiceArea, ServiceLevel, ServiceVersion,
+    Agreement,
+    Customer,
+    CustomerYear,
+    PartnerAgency,
+    Process,
+    Provider,
+    ReferenceFigure,
+    Service,
+    ServiceArea,
+    ServiceLevel,
+    ServiceVersion,
 )
 from servicecenter.core.money import split_largest_remainder
-from servicecenter.core.registry import make_orgnr, size_class
+from servicecenter.core.registry import make_orgnr
 from servicecenter.demo import figures
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
-from servicecenter.demo.names import SEED_001_FIRST_CUSTOMERS, STOCKHOLM_ADMINISTRATIONS, STOCKHOLM_COMPANIES, invented_names
+from servicecenter.demo.names import (
+    SEED_001_FIRST_CUSTOMERS,
+    STOCKHOLM_ADMINISTRATIONS,
+    STOCKHOLM_COMPANIES,
+    invented_names,
+)
 
 PASSWORD = "demo"
 
@@ -205,7 +219,7 @@ def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     # The largest customers get the seed's names (the first customers were large agencies).
     package_areas = {key: areas for areas, key in PACKAGE_KEYS.items()}
     customers = []
-    for index, (package, size, employees) in enumerate(members):
+    for index, (package, _size, employees) in enumerate(members):
         customer = Customer.objects.create(provider=ssc, org_number=orgnrs.next(), name=names[index], sector="state", peppol_id="")
         customer.peppol_id = f"0007:{customer.org_number.replace('-', '')}"
         if rng.random() < 0.3:
@@ -228,7 +242,7 @@ def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
         joined[customer.pk] = 2012 if position < figures.SSC_CUSTOMERS_2012 else rng.randint(2013, 2023)
 
     agreements = []
-    for customer, package, employees in customers:
+    for customer, package, _employees in customers:
         year = joined[customer.pk]
         start = date(year, 6, 1) if year == 2012 else date(year, rng.randint(1, 12), 1)
         for area in package_areas[package]:

@@ -192,9 +192,10 @@ def _cell_text(value: object) -> str:
 
 
 def _open_xlsx(data, source: str):
+    import zipfile
+
     from openpyxl import load_workbook  # imported here: CSV-only callers need not load it
     from openpyxl.utils.exceptions import InvalidFileException
-    import zipfile
 
     try:
         book = load_workbook(data, read_only=True, data_only=True)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -57,6 +57,25 @@ class ImportReport:
         return [problem.describe(language) for problem in self.problems]
 
 
+class RowCheck:
+    """Collects the problems of one row, each located at the file, row and the column's heading."""
+
+    def __init__(self, source: str, number: int, heading: Callable[[str], str]):
+        self.source, self.number, self.heading = source, number, heading
+        self.problems: list[Problem] = []
+
+    def take(self, column: str, result: tuple[Any, Problem | None]) -> Any:
+        """Unpack a parser's ``(value, problem)``, keeping the problem."""
+        value, problem = result
+        self.add(column, problem)
+        return value
+
+    def add(self, column: str | None, problem: Problem | None) -> None:
+        if problem is not None:
+            self.problems.append(replace(problem, source=self.source, row=self.number,
+                                         column=self.heading(column) if column else problem.column))
+
+
 class Importer:
     """Checks rows of one kind of file and writes them. Subclasses set ``kind`` and ``columns``
     and implement ``check_row``, optionally ``check_all``, and ``apply``."""
@@ -85,10 +104,8 @@ class Importer:
         raise NotImplementedError
 
     # helpers -------------------------------------------------------------------------------
-    def problem(self, problem: Problem | None, number: int, column: str, heading: Callable[[str], str]) -> list[Problem]:
-        if problem is None:
-            return []
-        return [problem.located(self.source, number, heading(column))]
+    def row_check(self, number: int, heading: Callable[[str], str]) -> RowCheck:
+        return RowCheck(self.source, number, heading)
 
     @staticmethod
     def duplicates(checked: list[tuple[int, Any]], key: Callable[[Any], Any], source: str) -> list[Problem]:

@@ -26,3 +26,6 @@ class ImportRun(models.Model):
         ordering = ["-at"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.filename} ({self.status})"

@@ -69,14 +69,14 @@ class VolumeImporter(Importer):
         return None, self.bad_orgnr[key]
 
     def check_row(self, number, row, heading):
-        found: list[Problem] = []
+        check = self.row_check(number, heading)
         customer_id, p = self._customer(row.get("org_number", ""))
         if p is not None:
-            found += self.problem(p if p.value is not None else Problem(p.code, p.params, value=row.get("org_number")), number, "org_number", heading)
+            check.add("org_number", p if p.value is not None else Problem(p.code, p.params, value=row.get("org_number")))
         code = row.get("service_code", "")
         service_id = self.services.get(code)
         if service_id is None:
-            found += self.problem(Problem("service.unknown", {"code": code}, value=code) if code else Problem("value.required"), number, "service_code", heading)
+            check.add("service_code", Problem("service.unknown", {"code": code}, value=code) if code else Problem("value.required"))
         text = row.get("month", "")
         if text in self.month_cache:
             period = self.month_cache[text]
@@ -84,13 +84,14 @@ class VolumeImporter(Importer):
         else:
             period, p = parse_month(text)
             self.month_cache[text] = period
-        found += self.problem(p, number, "month", heading)
+        check.add("month", p)
         quantity, p = parse_decimal(row.get("quantity", ""))
-        found += self.problem(p, number, "quantity", heading)
-        if found:
-            return None, found
+        check.add("quantity", p)
+        if check.problems:
+            return None, check.problems
         if not self._covered(customer_id, service_id, period):
-            return None, self.problem(Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("org_number")), number, "service_code", heading)
+            check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("org_number")))
+            return None, check.problems
         return (customer_id, service_id, period.start, quantity, row.get("source", "")[:100]), []
 
     def _covered(self, customer_id: int, service_id: int, period: Period) -> bool:
@@ -111,7 +112,7 @@ class VolumeImporter(Importer):
             ).values_list("id", "customer_id", "service_id", "month", "quantity"):
                 existing[(customer_id, service_id, month)] = (pk, quantity)
         new_rows, changed = [], []
-        for _, (customer_id, service_id, month, quantity, source) in checked:
+        for _number, (customer_id, service_id, month, quantity, source) in checked:
             current = existing.get((customer_id, service_id, month))
             if current is None:
                 new_rows.append((customer_id, service_id, month, quantity, source or self.source[:100]))

@@ -6,7 +6,7 @@ as aliases (``organisationsnummer``, ``namn``, ``anställda`` ...). docs/imports
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -98,26 +98,26 @@ class CustomerImporter(Importer):
         self.existing = {c.org_number: c for c in Customer.objects.filter(provider=self.provider)}
 
     def check_row(self, number, row, heading):
-        found: list[Problem] = []
-        org_number, p = _orgnr(row.get("org_number", "")); found += self.problem(p, number, "org_number", heading)
-        name, p = parse_text(row.get("name", "")); found += self.problem(p, number, "name", heading)
-        sector, p = parse_choice(row.get("sector", ""), [s.value for s in rules.Sector], required=False, aliases=SECTOR_ALIASES); found += self.problem(p, number, "sector", heading)
-        employees, p = parse_int(row.get("employees", ""), required=False); found += self.problem(p, number, "employees", heading)
+        check = self.row_check(number, heading)
+        org_number = check.take("org_number", _orgnr(row.get("org_number", "")))
+        name = check.take("name", parse_text(row.get("name", "")))
+        sector = check.take("sector", parse_choice(row.get("sector", ""), [s.value for s in rules.Sector], required=False, aliases=SECTOR_ALIASES))
+        employees = check.take("employees", parse_int(row.get("employees", ""), required=False))
         year = None
         if row.get("year", "").strip() or employees is not None:
-            year, p = parse_year(row.get("year", "")); found += self.problem(p, number, "year", heading)
-        turnover, p = parse_decimal(row.get("turnover", ""), required=False); found += self.problem(p, number, "turnover", heading)
+            year = check.take("year", parse_year(row.get("year", "")))
+        turnover = check.take("turnover", parse_decimal(row.get("turnover", ""), required=False))
         host = None
         if row.get("host_org_number", "").strip():
-            host, p = _orgnr(row["host_org_number"]); found += self.problem(p, number, "host_org_number", heading)
+            host = check.take("host_org_number", _orgnr(row["host_org_number"]))
             if host is not None and host == org_number:
-                found += self.problem(Problem("customer.host_self", value=row["host_org_number"]), number, "host_org_number", heading)
-        prep_from, p = parse_date(row.get("preparedness_from", ""), required=False); found += self.problem(p, number, "preparedness_from", heading)
-        prep_until, p = parse_date(row.get("preparedness_until", ""), required=False); found += self.problem(p, number, "preparedness_until", heading)
+                check.add("host_org_number", Problem("customer.host_self", value=row["host_org_number"]))
+        prep_from = check.take("preparedness_from", parse_date(row.get("preparedness_from", ""), required=False))
+        prep_until = check.take("preparedness_until", parse_date(row.get("preparedness_until", ""), required=False))
         if prep_until and (prep_from is None or prep_until <= prep_from):
-            found += self.problem(Problem("dates.order", {"later": "preparedness_until", "later_date": prep_until.isoformat(), "earlier": "preparedness_from", "earlier_date": prep_from.isoformat() if prep_from else "–"}, value=prep_until.isoformat()), number, "preparedness_until", heading)
-        if found:
-            return None, found
+            check.add("preparedness_until", Problem("dates.order", {"later": "preparedness_until", "later_date": prep_until.isoformat(), "earlier": "preparedness_from", "earlier_date": prep_from.isoformat() if prep_from else "–"}, value=prep_until.isoformat()))
+        if check.problems:
+            return None, check.problems
         return CustomerRow(org_number, name, sector, year, employees, turnover, host, prep_from, prep_until, row.get("peppol_id") or None), []
 
     def check_all(self, checked, heading):
@@ -131,7 +131,7 @@ class CustomerImporter(Importer):
     def apply(self, checked):
         counts = {"created": 0, "updated": 0, "years": 0}
         customers = dict(self.existing)
-        for _, row in checked:
+        for _number, row in checked:
             customer = customers.get(row.org_number)
             if customer is None:
                 customer = Customer(provider=self.provider, org_number=row.org_number)
@@ -153,7 +153,7 @@ class CustomerImporter(Importer):
             if row.year is not None and row.employees is not None:
                 CustomerYear.objects.update_or_create(customer=customer, year=row.year, defaults={"employees": row.employees, "turnover": row.turnover})
                 counts["years"] += 1
-        for _, row in checked:
+        for _number, row in checked:
             if row.host_org_number:
                 customer = customers[row.org_number]
                 customer.host = customers[row.host_org_number]
@@ -215,21 +215,20 @@ class CatalogueImporter(Importer):
         }
 
     def check_row(self, number, row, heading):
-        found: list[Problem] = []
-        year, p = parse_year(row.get("year", "")); found += self.problem(p, number, "year", heading)
+        check = self.row_check(number, heading)
+        year = check.take("year", parse_year(row.get("year", "")))
         texts = {}
         for name in ("area_code", "area_name", "process_code", "process_name", "service_code", "service_name"):
-            texts[name], p = parse_text(row.get(name, ""), limit=60 if name.endswith("code") else 200)
-            found += self.problem(p, number, name, heading)
-        tier, p = parse_choice(row.get("tier", ""), [t.value for t in rules.Tier], aliases=TIER_ALIASES); found += self.problem(p, number, "tier", heading)
+            texts[name] = check.take(name, parse_text(row.get(name, ""), limit=60 if name.endswith("code") else 200))
+        tier = check.take("tier", parse_choice(row.get("tier", ""), [t.value for t in rules.Tier], aliases=TIER_ALIASES))
         unit, p = parse_choice(row.get("unit", ""), [u.value for u in rules.Unit], aliases=UNIT_ALIASES)
         if p is not None and p.code == "value.choice":
             p = Problem("unit.unknown", {"unit": row.get("unit", ""), "choices": ", ".join(u.value for u in rules.Unit)}, value=row.get("unit", ""))
-        found += self.problem(p, number, "unit", heading)
-        obligatory, p = parse_bool(row.get("obligatory", "")); found += self.problem(p, number, "obligatory", heading)
-        opening, p = parse_bool(row.get("agreed_opening_hours", "")); found += self.problem(p, number, "agreed_opening_hours", heading)
-        if found:
-            return None, found
+        check.add("unit", p)
+        obligatory = check.take("obligatory", parse_bool(row.get("obligatory", "")))
+        opening = check.take("agreed_opening_hours", parse_bool(row.get("agreed_opening_hours", "")))
+        if check.problems:
+            return None, check.problems
         return CatalogueRow(
             year, texts["area_code"], texts["area_name"], row.get("area_name_en", ""), texts["process_code"], texts["process_name"],
             row.get("process_name_en", ""), texts["service_code"], texts["service_name"], row.get("service_name_en", ""),
@@ -247,7 +246,7 @@ class CatalogueImporter(Importer):
 
     def apply(self, checked):
         counts = {"areas": 0, "processes": 0, "services": 0, "versions_created": 0, "versions_updated": 0}
-        for _, row in checked:
+        for _number, row in checked:
             area, created = ServiceArea.objects.update_or_create(provider=self.provider, code=row.area_code, defaults={"name_sv": row.area_name, "name_en": row.area_name_en})
             counts["areas"] += created
             process, created = Process.objects.update_or_create(area=area, code=row.process_code, defaults={"name_sv": row.process_name, "name_en": row.process_name_en})
@@ -298,33 +297,30 @@ class AgreementImporter(Importer):
         self.services = dict(Service.objects.filter(provider=self.provider).values_list("code", "id"))
 
     def check_row(self, number, row, heading):
-        found: list[Problem] = []
-        org_number, p = _orgnr(row.get("org_number", "")); found += self.problem(p, number, "org_number", heading)
+        check = self.row_check(number, heading)
+        org_number = check.take("org_number", _orgnr(row.get("org_number", "")))
         customer_id = None
         if org_number is not None:
             customer_id = self.customers.get(org_number)
             if customer_id is None:
-                found += self.problem(Problem("customer.unknown", {"orgnr": org_number}, value=row["org_number"]), number, "org_number", heading)
+                check.add("org_number", Problem("customer.unknown", {"orgnr": org_number}, value=row["org_number"]))
         code = row.get("service_code", "").strip()
         service_id = self.services.get(code)
         if not code:
-            found += self.problem(Problem("value.required"), number, "service_code", heading)
+            check.add("service_code", Problem("value.required"))
         elif service_id is None:
-            found += self.problem(Problem("service.unknown", {"code": code}, value=code), number, "service_code", heading)
-        state, p = parse_choice(row.get("state", ""), [s.value for s in rules.AgreementState], aliases=STATE_ALIASES); found += self.problem(p, number, "state", heading)
+            check.add("service_code", Problem("service.unknown", {"code": code}, value=code))
+        state = check.take("state", parse_choice(row.get("state", ""), [s.value for s in rules.AgreementState], aliases=STATE_ALIASES))
         values = {}
         for name in rules.STATE_DATE_FIELD.values():
-            values[name], p = parse_date(row.get(name, ""), required=False)
-            found += self.problem(p, number, name, heading)
-        if found:
-            return None, found
+            values[name] = check.take(name, parse_date(row.get(name, ""), required=False))
+        if check.problems:
+            return None, check.problems
         dates = rules.AgreementDates(**values)
-        found += [
-            replace(problem, source=self.source, row=number, column=heading(problem.column) if problem.column else None)
-            for problem in rules.check_agreement_dates(rules.AgreementState(state), dates)
-        ]
-        if found:
-            return None, found
+        for problem in rules.check_agreement_dates(rules.AgreementState(state), dates):
+            check.add(problem.column, problem)
+        if check.problems:
+            return None, check.problems
         return AgreementRow(customer_id, service_id, state, dates, row.get("buyer_reference", "")), []
 
     def check_all(self, checked, heading):
@@ -333,7 +329,7 @@ class AgreementImporter(Importer):
     def apply(self, checked):
         counts = {"created": 0, "updated": 0}
         active = {(a.customer_id, a.service_id): a for a in Agreement.objects.filter(customer__provider=self.provider).exclude(state="ended")}
-        for _, row in checked:
+        for _number, row in checked:
             agreement = active.get((row.customer_id, row.service_id))
             if agreement is None and row.state == "ended":
                 agreement = Agreement.objects.filter(customer_id=row.customer_id, service_id=row.service_id, state="ended", production_date=row.dates.production_date).first()

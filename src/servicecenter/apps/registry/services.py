@@ -9,7 +9,12 @@ from datetime import date
 from django.db.models import Max, OuterRef, Q, Subquery
 
 from servicecenter.apps.accounts.access import Scope
-from servicecenter.apps.registry.models import Agreement, CustomerYear, ReferenceFigure, ServiceVersion
+from servicecenter.apps.registry.models import (
+    Agreement,
+    CustomerYear,
+    ReferenceFigure,
+    ServiceVersion,
+)
 from servicecenter.core import registry as rules
 
 

@@ -15,7 +15,7 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.registry import labels
 from servicecenter.apps.registry import services as registry
-from servicecenter.apps.registry.models import Agreement, Customer, ServiceVersion
+from servicecenter.apps.registry.models import Agreement
 from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
 from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
