@@ -310,7 +310,7 @@ def _ssc_volumes(rng: random.Random, customers, services) -> None:
             return
         amounts = split_largest_remainder(Decimal(total), weights, step=Decimal(1)) if total else {k: Decimal(round(w)) for k, w in weights.items()}
         for (customer_id, month), quantity in amounts.items():
-            rows.append(Volume(customer_id=customer_id, service=service, month=date(2025, month, 1), quantity=quantity, source="demo"))
+            rows.append(Volume(provider=service.provider, customer_id=customer_id, service=service, month=date(2025, month, 1), quantity=quantity, source="demo"))
 
     spread(services["lon"], figures.SSC_PAYSLIPS_2025, 1.0)
     spread(services["ehandel"], 0, 0.22)
@@ -318,7 +318,7 @@ def _ssc_volumes(rng: random.Random, customers, services) -> None:
     spread(services["kundfaktura"], 0, 0.05)
     for customer_id in active.get(services["lon-tillagg"].pk, []):
         for month in range(1, 13):
-            rows.append(Volume(customer_id=customer_id, service=services["lon-tillagg"], month=date(2025, month, 1), quantity=Decimal(rng.randint(2, 40)), source="demo"))
+            rows.append(Volume(provider=services["lon-tillagg"].provider, customer_id=customer_id, service=services["lon-tillagg"], month=date(2025, month, 1), quantity=Decimal(rng.randint(2, 40)), source="demo"))
     Volume.objects.bulk_create(rows, batch_size=5000)
 
 
@@ -351,7 +351,7 @@ def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
         size = agreement.customer.years.get(year=2020).employees
         for month in range(1, 13):
             quantity = {"lon-bas": size, "month": 1}.get(agreement.service.code, max(1, int(size * rng.uniform(0.01, 0.4))))
-            rows.append(Volume(customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2020, month, 1), quantity=Decimal(quantity), source="demo"))
+            rows.append(Volume(provider=provider, customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2020, month, 1), quantity=Decimal(quantity), source="demo"))
     Volume.objects.bulk_create(rows, batch_size=5000)
     return provider
 
@@ -394,7 +394,7 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
             size = agreement.customer.years.get(year=2025).employees
             for month in range(1, 13):
                 if date(2025, month, 1) >= agreement.production_date.replace(day=1):
-                    volumes.append(Volume(customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2025, month, 1),
+                    volumes.append(Volume(provider=provider, customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2025, month, 1),
                                           quantity=Decimal(max(1, int(size * rng.uniform(0.05, 1.0)))), source="demo"))
         Volume.objects.bulk_create(volumes, batch_size=5000)
     return suppliers

@@ -132,7 +132,7 @@ class Scope:
     def volumes(self) -> QuerySet:
         from servicecenter.apps.metering.models import Volume
 
-        queryset = self._by_provider(Volume.objects.all(), "customer__provider_id")
+        queryset = self._by_provider(Volume.objects.all(), "provider_id")
         if self.customer_id is not None:
             queryset = queryset.filter(customer_id=self.customer_id)
         return queryset

@@ -108,7 +108,7 @@ class VolumeImporter(Importer):
         existing = {}
         if months:
             for pk, customer_id, service_id, month, quantity in Volume.objects.filter(
-                customer__provider=self.provider, month__in=months
+                provider=self.provider, month__in=months
             ).values_list("id", "customer_id", "service_id", "month", "quantity"):
                 existing[(customer_id, service_id, month)] = (pk, quantity)
         new_rows, changed = [], []
@@ -119,11 +119,11 @@ class VolumeImporter(Importer):
             elif current[1] != quantity:
                 changed.append(Volume(pk=current[0], quantity=quantity, source=source or self.source[:100]))
         if connection.vendor == "postgresql":
-            _copy_postgres(new_rows)
+            _copy_postgres(self.provider.pk, new_rows)
         else:
             for start in range(0, len(new_rows), BATCH):
                 Volume.objects.bulk_create(
-                    [Volume(customer_id=c, service_id=s, month=m, quantity=q, source=src) for c, s, m, q, src in new_rows[start:start + BATCH]],
+                    [Volume(provider_id=self.provider.pk, customer_id=c, service_id=s, month=m, quantity=q, source=src) for c, s, m, q, src in new_rows[start:start + BATCH]],
                     batch_size=BATCH,
                 )
         for start in range(0, len(changed), BATCH):
@@ -134,13 +134,13 @@ class VolumeImporter(Importer):
         return counts
 
 
-def _copy_postgres(rows: list[tuple[int, int, date, Decimal, str]]) -> None:
+def _copy_postgres(provider_id: int, rows: list[tuple[int, int, date, Decimal, str]]) -> None:
     """Write new volume rows with COPY: an order of magnitude faster than INSERT batches."""
     if not rows:
         return
     table = Volume._meta.db_table
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3 cursor
-        with raw.copy(f"COPY {table} (customer_id, service_id, month, quantity, source) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} (provider_id, customer_id, service_id, month, quantity, source) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((provider_id, *row))

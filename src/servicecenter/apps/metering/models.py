@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class Volume(models.Model):
     """What a customer used of a service in one month (``month`` is the month's first day)."""
 
+    # The customer's provider, stored so that scoping the largest table needs no join.
+    provider = models.ForeignKey("registry.Provider", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey("registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="volumes")
     service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="volumes")
     month = models.DateField(_("month"))
@@ -20,7 +22,7 @@ class Volume(models.Model):
             models.UniqueConstraint(fields=["customer", "service", "month"], name="volume_unique_month"),
             models.CheckConstraint(condition=Q(quantity__gte=0), name="volume_quantity_non_negative"),
         ]
-        indexes = [models.Index(fields=["service", "month"]), models.Index(fields=["month"])]
+        indexes = [models.Index(fields=["provider", "month"]), models.Index(fields=["service", "month"])]
         verbose_name = _("volume")
         verbose_name_plural = _("volumes")
 

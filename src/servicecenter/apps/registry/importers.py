@@ -12,7 +12,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.audit import entry as audit_entry
 from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.accounts.models import AuditEntry
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.registry.models import (
     Agreement,
@@ -131,15 +133,18 @@ class CustomerImporter(Importer):
     def apply(self, checked):
         counts = {"created": 0, "updated": 0, "years": 0}
         customers = dict(self.existing)
+        seen: set[str] = set()
         for _number, row in checked:
             customer = customers.get(row.org_number)
+            first_row = row.org_number not in seen
+            seen.add(row.org_number)
             if customer is None:
                 customer = Customer(provider=self.provider, org_number=row.org_number)
                 customers[row.org_number] = customer
                 counts["created"] += 1
                 action = "created"
             else:
-                counts["updated"] += 1
+                counts["updated"] += first_row
                 action = "updated"
             customer.name = row.name
             if row.sector:
@@ -329,20 +334,30 @@ class AgreementImporter(Importer):
     def apply(self, checked):
         counts = {"created": 0, "updated": 0}
         active = {(a.customer_id, a.service_id): a for a in Agreement.objects.filter(customer__provider=self.provider).exclude(state="ended")}
+        created: list[Agreement] = []
         for _number, row in checked:
             agreement = active.get((row.customer_id, row.service_id))
             if agreement is None and row.state == "ended":
                 agreement = Agreement.objects.filter(customer_id=row.customer_id, service_id=row.service_id, state="ended", production_date=row.dates.production_date).first()
-            created = agreement is None
-            if created:
+            is_new = agreement is None
+            if is_new:
                 agreement = Agreement(customer_id=row.customer_id, service_id=row.service_id)
             agreement.state = row.state
             for name in rules.STATE_DATE_FIELD.values():
                 setattr(agreement, name, getattr(row.dates, name))
             agreement.buyer_reference = row.buyer_reference
-            agreement.save()
+            if is_new:
+                created.append(agreement)
+            else:
+                agreement.save()
+                record("registry.agreement.updated", user=self.user, obj=agreement, provider=self.provider, data={"state": row.state, "source": self.source})
             if agreement.state != "ended":
                 active[(row.customer_id, row.service_id)] = agreement
-            counts["created" if created else "updated"] += 1
-            record(f"registry.agreement.{'created' if created else 'updated'}", user=self.user, obj=agreement, provider=self.provider, data={"state": row.state, "source": self.source})
+            counts["created" if is_new else "updated"] += 1
+        Agreement.objects.bulk_create(created, batch_size=2000)
+        AuditEntry.objects.bulk_create(
+            [audit_entry("registry.agreement.created", user=self.user, obj=agreement, provider=self.provider, data={"state": agreement.state, "source": self.source})
+             for agreement in created],
+            batch_size=2000,
+        )
         return counts

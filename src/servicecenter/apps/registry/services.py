@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.utils.translation import get_language
 
 from servicecenter.apps.accounts.access import Scope
 from servicecenter.apps.registry.models import (
@@ -20,8 +22,13 @@ from servicecenter.core import registry as rules
 
 def service_names(scope: Scope, year: int | None = None) -> dict[int, str]:
     """Service id → name in the catalogue of ``year`` (or its latest version)."""
-    chosen = _versions_for(scope.service_versions().only("service_id", "year", "name_sv", "name_en"), year)
-    return {service_id: version.name for service_id, version in chosen.items()}
+    english = (get_language() or "sv").startswith("en")
+    best: dict[int, tuple[int, str]] = {}
+    for service_id, version_year, name_sv, name_en in scope.service_versions().values_list("service_id", "year", "name_sv", "name_en"):
+        current = best.get(service_id)
+        if current is None or _better(version_year, current[0], year):
+            best[service_id] = (version_year, (name_en or name_sv) if english else name_sv)
+    return {service_id: name for service_id, (_year, name) in best.items()}
 
 
 def _versions_for(versions, year: int | None) -> dict[int, ServiceVersion]:
@@ -105,7 +112,38 @@ class Overview:
 
 
 def overview(scope: Scope, year: int, provider_ids: set[int] | None = None) -> Overview:
-    """Count customers, employees covered, packages, size classes and the pipeline on 31 Dec of ``year``."""
+    """Count customers, employees covered, packages, size classes and the pipeline on 31 Dec of ``year``.
+
+    Cached per process under a stamp of the data it reads (counts, sums and latest change of
+    agreements, customer years, catalogue and reference figures), so a cached result is never
+    stale: any change to those rows changes the stamp.
+    """
+    from django.core.cache import cache
+
+    identity = (scope.role, scope.customer_id, sorted(scope.provider_ids or []), sorted(provider_ids or []), year, _data_stamp(scope, provider_ids))
+    key = "overview-" + hashlib.sha256(repr(identity).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _overview(scope, year, provider_ids)
+        cache.set(key, found, 600)
+    return found
+
+
+def _data_stamp(scope: Scope, provider_ids: set[int] | None) -> tuple:
+    agreements = scope.agreements()
+    customers = scope.customers()
+    if provider_ids is not None:
+        agreements = agreements.filter(customer__provider_id__in=provider_ids)
+        customers = customers.filter(provider_id__in=provider_ids)
+    return (
+        tuple(agreements.aggregate(n=Count("id"), changed=Max("updated_at"), last=Max("id")).values()),
+        tuple(CustomerYear.objects.filter(customer__in=customers).aggregate(n=Count("id"), total=Sum("employees"), last=Max("id")).values()),
+        tuple(scope.service_versions().aggregate(n=Count("id"), last=Max("id")).values()),
+        tuple(ReferenceFigure.objects.aggregate(n=Count("id"), total=Sum("value")).values()),
+    )
+
+
+def _overview(scope: Scope, year: int, provider_ids: set[int] | None) -> Overview:
     day = date(year, 12, 31)
     agreements = scope.agreements()
     if provider_ids is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -40,9 +40,15 @@ def customer_list(request):
     year = registry.latest_year(scope) or date.today().year
     names = registry.service_names(scope, year)
     day = date(year, 12, 31)
-    queryset = registry.with_employees(scope.customers(), year).prefetch_related(
-        Prefetch("agreements", queryset=Agreement.objects.filter(registry.active_on(day)).only("customer_id", "service_id"), to_attr="active")
-    )
+    queryset = registry.with_employees(scope.customers(), year)
+
+    def attach_services(customers: list) -> None:
+        active: dict[int, list[str]] = {customer.pk: [] for customer in customers}
+        for customer_id, service_id in Agreement.objects.filter(registry.active_on(day), customer_id__in=active).values_list("customer_id", "service_id"):
+            active[customer_id].append(str(names.get(service_id, "?")))
+        for customer in customers:
+            customer.active_services = ", ".join(sorted(active[customer.pk])) or "–"
+
     service_choices = sorted(((str(pk), name) for pk, name in names.items()), key=lambda item: str(item[1]))
     page = ListPage(
         title=_("Customers"),
@@ -52,7 +58,7 @@ def customer_list(request):
             ListColumn("org_number", _("Organisation number"), lambda c: c.org_number, "org_number"),
             ListColumn("employees", _("Employees %(year)s") % {"year": year}, lambda c: c.employees, "employees", numeric=True),
             ListColumn("size", _("Size class"), lambda c: labels.SIZE[rules.size_class(c.employees)] if c.employees is not None else "–"),
-            ListColumn("services", _("Services in production"), lambda c: ", ".join(sorted(str(names.get(a.service_id, "?")) for a in c.active)) or "–"),
+            ListColumn("services", _("Services in production"), lambda c: c.active_services),
             ListColumn("preparedness", _("Preparedness agency"), lambda c: _("yes") if c.is_preparedness_agency(day) else _("no")),
         ],
         filters=[
@@ -68,6 +74,7 @@ def customer_list(request):
         search=["name", "org_number"],
         default_sort="name",
         export_name="kunder",
+        prepare=attach_services,
     )
     return render_list(request, page, queryset, notice=_notice(scope))
 

@@ -1,0 +1,52 @@
+"""Shared helpers for the benchmark scripts: run the CLI in a child process, measure its wall
+time and peak memory (the child's maximum resident set size, from the kernel)."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+    output: str
+
+
+def run_cli(*args: str, database: Path | None = None, env: dict | None = None) -> Measured:
+    """Run ``servicecenter ARGS`` in a fresh process; time it and read its peak RSS."""
+    environment = {**os.environ, **(env or {}), "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev"}
+    command = [sys.executable, "-c", "import resource,sys,runpy;"
+               "sys.argv=['servicecenter',*sys.argv[1:]];"
+               "from servicecenter.cli import main;code=main();"
+               "print('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss);sys.exit(code)", *args]
+    if database is not None:
+        command[3:3] = ["--db", str(database)]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=environment, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"servicecenter {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    peak = next((int(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("PEAK_KB")), 0)
+    return Measured(seconds, peak / 1024, result.stdout)
+
+
+def database_label() -> str:
+    return "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+
+
+def table(rows: list[tuple]) -> str:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows)
+
+
+def self_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,36 @@
+"""Run every benchmark and print its table: `make benchmarks`.
+
+Not part of `make test`: the figures depend on the machine. The README quotes the figures of
+a run, with the command that produced them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def main() -> int:
+    python = sys.executable
+    runs = [
+        ("Demo build", [python, str(HERE / "demo_build.py")]),
+        ("Import of 1,000,000 volume rows, SQLite", [python, str(HERE / "import_volumes.py")]),
+        ("Import of 1,000,000 volume rows, PostgreSQL", [python, str(ROOT / "scripts" / "with_postgres.py"), "--", python, str(HERE / "import_volumes.py")]),
+        ("Page latency with the national data set", [python, str(HERE / "pages.py")]),
+    ]
+    failed = 0
+    for title, command in runs:
+        print(f"\n## {title}\n$ {' '.join(Path(part).name if part.startswith('/') else part for part in command)}", flush=True)
+        env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+        result = subprocess.run(command, env=env)
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
