@@ -100,15 +100,39 @@ def test_latin1_file_is_imported_with_correct_letters_and_a_warning(run, ssc):
     assert Customer.objects.get(provider=ssc, org_number=NEW_A).name == "Länsstyrelsen i Jönköpings län"
 
 
-def test_empty_junk_and_binary_files_are_rejected(run):
+HEADERS = {
+    "customers": "org_number,name",
+    "catalogue": "year,area_code,area_name,process_code,process_name,service_code,service_name,tier,unit",
+    "agreements": "org_number,service_code,state",
+    "volumes": "org_number,service_code,month,quantity",
+}
+REQUIRED = {"customers": 2, "catalogue": 9, "agreements": 3, "volumes": 4}
+
+
+@pytest.mark.parametrize("kind", sorted(HEADERS))
+def test_empty_junk_and_binary_files_are_rejected(run, kind):
     before = snapshot()
-    assert [p.code for p in run("volumes", "").errors] == ["file.empty"]
-    assert [p.code for p in run("volumes", "org_number,service_code,month,quantity\n").errors] == ["file.no_rows"]
+    assert [p.code for p in run(kind, "").errors] == ["file.empty"]
+    assert [p.code for p in run(kind, HEADERS[kind] + "\n").errors] == ["file.no_rows"]
     junk = os.urandom(10 * 1024 * 1024)
-    assert [p.code for p in run("volumes", junk).errors] == ["file.binary"]
+    assert [p.code for p in run(kind, junk).errors] == ["file.binary"]
     text_junk = ("".join(chr(65 + (i * 7) % 26) for i in range(80)) + "\n") * (10 * 1024 * 1024 // 81)
-    report = run("volumes", text_junk)
-    assert {p.code for p in report.errors} == {"header.missing"} and len(report.errors) == 4
+    report = run(kind, text_junk)
+    assert {p.code for p in report.errors} == {"header.missing"} and len(report.errors) == REQUIRED[kind]
+    assert [p.code for p in run(kind, b"PK\x03\x04broken", name="fil.xlsx").errors] == ["file.xlsx"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("kind", sorted(HEADERS))
+def test_latin1_file_with_errors_names_them_with_correct_letters(run, kind):
+    before = snapshot()
+    header = HEADERS[kind].replace("org_number", "organisationsnummer")
+    width = header.count(",") + 1
+    row = ",".join(["Götaälv"] * width)
+    report = run(kind, f"{header}\n{row}\n", encoding="cp1252")
+    assert report.errors and all(p.row == 2 for p in report.errors)
+    assert any("organisationsnummer" == p.column for p in report.errors) or kind == "catalogue"
+    assert "file.encoding_fallback" in [p.code for p in report.warnings]
     assert snapshot() == before
 
 
