@@ -76,6 +76,31 @@ def split_largest_remainder(
     return {key: sign * floors[i] * step for i, key in enumerate(keys)}
 
 
+def round_conserving(values: Mapping[K, Decimal | float], total: Decimal, step: Decimal = ORE) -> dict[K, Decimal]:
+    """Round each value to ``step`` so that the parts add up exactly to ``total`` (rounded).
+
+    Values may be negative. Each is first rounded half up; the difference to the total, in
+    whole steps, is then taken from or given to the values whose rounding moved them furthest
+    in the opposite direction (ties in key order). Used where a computation in floating point
+    (a linear solve) must hand back exact money.
+    """
+    keys = list(values)
+    if not keys:
+        if round_to(total, step) != 0:
+            raise ValueError(f"cannot place {total} on no keys")
+        return {}
+    exact = [Decimal(str(values[key])) if isinstance(values[key], float) else Decimal(values[key]) for key in keys]
+    rounded = [value.quantize(step, rounding=ROUND_HALF_UP) for value in exact]
+    difference = int((round_to(total, step) - sum(rounded, ZERO)) / step)
+    if abs(difference) > len(keys):
+        raise ValueError(f"values sum to {sum(exact, ZERO)}, too far from the total {total} to round conservingly")
+    direction = 1 if difference > 0 else -1
+    order = sorted(range(len(keys)), key=lambda i: (-direction * (exact[i] - rounded[i]), i))
+    for index in order[: abs(difference)]:
+        rounded[index] += direction * step
+    return dict(zip(keys, rounded, strict=True))
+
+
 def format_sek(amount: Decimal, decimals: int = 2) -> str:
     """Swedish money format: ``1 620,20 kr`` (narrow no-break space as thousands separator)."""
     return f"{format_number(amount, decimals)} kr"

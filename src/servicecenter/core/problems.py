@@ -128,6 +128,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The customer has no agreement for service {service} valid in {month}.",
     ),
     "import.database": ("Databasen avvisade raderna, inget skrevs: {detail}", "The database refused the rows, nothing was written: {detail}"),
+    "allocation.unknown_department": ("Okänd avdelning {department} i fördelningen.", "Unknown department {department} in the allocation."),
+    "allocation.shares_sum": ("Andelarna för {department} summerar till {total}, inte 1.", "The shares of {department} sum to {total}, not 1."),
+    "allocation.self_share": ("{department} kan inte fördela kostnad till sig själv.", "{department} cannot allocate cost to itself."),
+    "allocation.negative_share": ("{department} har en negativ andel till {receiver}.", "{department} has a negative share to {receiver}."),
+    "allocation.no_production": ("Ingen producerande avdelning tar emot kostnaden.", "No production department receives the cost."),
+    "allocation.closed_loop": (
+        "Stödavdelningarna {departments} fördelar bara till varandra; kostnaden når aldrig produktionen.",
+        "Support departments {departments} only allocate to each other; the cost never reaches production.",
+    ),
+    "allocation.no_convergence": ("Den iterativa metoden konvergerade inte på {iterations} varv.", "The iterative method did not converge in {iterations} iterations."),
+    "allocation.cycle": (
+        "Stegvis fördelning går inte: {cycle} betjänar varandra i en slinga. Använd ömsesidig (reciprok) fördelning.",
+        "Step-down is impossible: {cycle} serve each other in a loop. Use reciprocal allocation.",
+    ),
+    "allocation.order_repeats": ("{department} står två gånger i ordningen.", "{department} appears twice in the order."),
+    "allocation.order_missing": ("Ordningen saknar {departments}.", "The order lacks {departments}."),
+    "allocation.order_unknown": ("Ordningen nämner okända stödavdelningar {departments}.", "The order names unknown support departments {departments}."),
+    "allocation.nowhere_to_go": ("{department} har ingen mottagare efter sig i ordningen.", "{department} has no receiver after it in the order."),
+    "allocation.zero_key": ("Fördelningsnyckeln för {pool} summerar till noll; {amount} kr kan inte fördelas.", "The key of {pool} sums to zero; {amount} kr cannot be allocated."),
+    "allocation.negative_key": ("Fördelningsnyckeln för {pool} har negativa värden.", "The key of {pool} has negative values."),
     "provider.unknown": ("Okänd leverantörsorganisation {code}.", "Unknown provider organisation {code}."),
 }
 
