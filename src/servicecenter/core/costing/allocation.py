@@ -21,7 +21,8 @@ cost to the receivers after it in the order (and to production), its shares to e
 departments dropped and the rest scaled to 1. Without a stated order, the order is derived
 from who serves whom; a loop makes that impossible and is reported with its members.
 
-Money: inputs are Decimal; the linear algebra is float64; results are rounded to öre with
+Money: direct costs are Decimal; shares are ratios and may be Decimal or float; the linear
+algebra is float64; results are rounded to öre with
 ``round_conserving``, so the production totals add up exactly to the direct costs. The trace
 (what part of each production department's cost came from which department's direct cost)
 is kept as a float matrix and read out in Decimal per receiver on demand.
@@ -30,6 +31,8 @@ is kept as a float matrix and read out in Decimal per receiver on demand.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
+import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -55,15 +58,19 @@ class AllocationError(ValueError):
 class AllocationResult:
     """Final cost per production department, grossed-up cost per support department, and the trace.
 
-    ``trace[i, j]`` is the part of production department ``production[i]``'s final cost that
-    originates in department ``origins[j]``'s direct cost (floats; read it with ``contributions``).
+    The trace says what part of each production department's final cost originates in which
+    department's direct cost (``origins``). It is held as factors (``receives`` from support
+    departments × ``origin_of_support``) and expanded per receiver on demand, so a large
+    allocation does not pay for a matrix nobody reads.
     """
 
     production_costs: Mapping[str, Decimal]
     support_costs: Mapping[str, Decimal]
     production: tuple[str, ...]
     origins: tuple[str, ...]
-    trace: np.ndarray = field(repr=False, compare=False)
+    receives: Any = field(repr=False, compare=False)           # production × support (sparse or dense)
+    origin_of_support: np.ndarray = field(repr=False, compare=False)  # support × support-origin, in kronor
+    own: np.ndarray = field(repr=False, compare=False)          # each production department's direct cost
     method: str = "reciprocal"
     iterations: int = 0
 
@@ -71,94 +78,109 @@ class AllocationResult:
     def total(self) -> Decimal:
         return sum(self.production_costs.values(), ZERO)
 
+    def trace_row(self, department: str) -> np.ndarray:
+        """Float contributions of every origin to ``department`` (support origins, then production)."""
+        i = self.production.index(department)
+        n_s = self.origin_of_support.shape[0]
+        row = np.zeros(len(self.origins))
+        if n_s:
+            received = self.receives[i]
+            received = received.toarray().ravel() if sparse.issparse(received) else np.asarray(received).ravel()
+            row[:n_s] = received @ self.origin_of_support
+        row[n_s + i] = self.own[i]
+        return row
+
     def contributions(self, department: str) -> dict[str, Decimal]:
         """Where ``department``'s final cost came from, by origin department, to the öre."""
-        row = self.trace[self.production.index(department)]
+        row = self.trace_row(department)
         parts = {origin: float(row[j]) for j, origin in enumerate(self.origins) if row[j] != 0.0}
         return round_conserving(parts, self.production_costs[department])
 
 
 def check_shares(direct_costs: Mapping[str, Decimal], service_shares: Mapping[str, Mapping[str, Decimal]]) -> list[Problem]:
     """Every problem with the input of an allocation, as values."""
-    problems: list[Problem] = []
-    for support, shares in service_shares.items():
-        if support not in direct_costs:
-            problems.append(Problem("allocation.unknown_department", {"department": support}))
-        total = sum((Decimal(share) for share in shares.values()), ZERO)
-        if abs(total - 1) > SHARE_TOLERANCE:
-            problems.append(Problem("allocation.shares_sum", {"department": support, "total": str(total)}))
-        if support in shares:
-            problems.append(Problem("allocation.self_share", {"department": support}))
-        for receiver, share in shares.items():
-            if receiver not in direct_costs:
-                problems.append(Problem("allocation.unknown_department", {"department": receiver}))
-            if Decimal(share) < 0:
-                problems.append(Problem("allocation.negative_share", {"department": support, "receiver": receiver}))
-    if not [name for name in direct_costs if name not in service_shares]:
-        problems.append(Problem("allocation.no_production"))
+    problems, _converted = _check_and_convert(direct_costs, service_shares)
     return problems
 
 
+def _check_and_convert(direct_costs, service_shares):
+    """Validate and convert the shares to float arrays in one pass (C-level ``map`` per department)."""
+    problems: list[Problem] = []
+    known = direct_costs.keys()
+    converted = {}
+    for support, shares in service_shares.items():
+        if support not in known:
+            problems.append(Problem("allocation.unknown_department", {"department": support}))
+        receivers = list(shares)
+        values = np.fromiter(map(float, shares.values()), dtype=float, count=len(receivers))
+        total = math.fsum(values)
+        if abs(total - 1) > float(SHARE_TOLERANCE):
+            problems.append(Problem("allocation.shares_sum", {"department": support, "total": str(sum((Decimal(v) for v in shares.values()), ZERO))}))
+        if support in shares:
+            problems.append(Problem("allocation.self_share", {"department": support}))
+        for receiver in set(receivers) - known:
+            problems.append(Problem("allocation.unknown_department", {"department": receiver}))
+        if len(values) and values.min() < 0:
+            for receiver, value in zip(receivers, values, strict=True):
+                if value < 0:
+                    problems.append(Problem("allocation.negative_share", {"department": support, "receiver": receiver}))
+        converted[support] = (receivers, values)
+    if not [name for name in direct_costs if name not in service_shares]:
+        problems.append(Problem("allocation.no_production"))
+    return problems, converted
+
+
 def _prepare(direct_costs, service_shares):
-    problems = check_shares(direct_costs, service_shares)
+    problems, converted = _check_and_convert(direct_costs, service_shares)
     if problems:
         raise AllocationError(problems)
     supports = tuple(name for name in direct_costs if name in service_shares)
     production = tuple(name for name in direct_costs if name not in service_shares)
-    support_index = {name: i for i, name in enumerate(supports)}
-    production_index = {name: i for i, name in enumerate(production)}
-    a_rows, a_cols, a_vals, b_rows, b_cols, b_vals = [], [], [], [], [], []
-    for support, shares in service_shares.items():
-        column = support_index[support]
-        for receiver, share in shares.items():
-            value = float(share)
-            if value == 0.0:
-                continue
-            if receiver in support_index:
-                a_rows.append(support_index[receiver])
-                a_cols.append(column)
-                a_vals.append(value)
-            else:
-                b_rows.append(production_index[receiver])
-                b_cols.append(column)
-                b_vals.append(value)
     n_s, n_p = len(supports), len(production)
-    a = sparse.csc_matrix((a_vals, (a_rows, a_cols)), shape=(n_s, n_s))
-    b = sparse.csr_matrix((b_vals, (b_rows, b_cols)), shape=(n_p, n_s))
-    d_s = np.array([float(direct_costs[name]) for name in supports])
-    d_p = np.array([float(direct_costs[name]) for name in production])
+    # one index over all departments: supports 0..n_s-1, production n_s..n_s+n_p-1
+    position = {name: i for i, name in enumerate(supports)}
+    position.update({name: n_s + i for i, name in enumerate(production)})
+    rows, cols, vals = [], [], []
+    for column, support in enumerate(supports):
+        receivers, values = converted[support]
+        rows.append(np.fromiter(map(position.__getitem__, receivers), dtype=np.int64, count=len(receivers)))
+        cols.append(np.full(len(receivers), column, dtype=np.int64))
+        vals.append(values)
+    rows_all = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    cols_all = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    vals_all = np.concatenate(vals) if vals else np.zeros(0)
+    to_support = rows_all < n_s
+    a = sparse.csc_matrix((vals_all[to_support], (rows_all[to_support], cols_all[to_support])), shape=(n_s, n_s))
+    b = sparse.csr_matrix((vals_all[~to_support], (rows_all[~to_support] - n_s, cols_all[~to_support])), shape=(n_p, n_s))
+    d_s = np.fromiter(map(float, (direct_costs[name] for name in supports)), dtype=float, count=n_s)
+    d_p = np.fromiter(map(float, (direct_costs[name] for name in production)), dtype=float, count=n_p)
     return supports, production, a, b, d_s, d_p
 
 
-def _result(direct_costs, supports, production, b, x, d_p, inverse_columns, method, iterations) -> AllocationResult:
+def _result(direct_costs, supports, production, b, x, d_p, inverse, d_s, method, iterations) -> AllocationResult:
     total = sum((Decimal(value) for value in direct_costs.values()), ZERO)
     final = d_p + b @ x
-    production_costs = round_conserving({name: float(final[i]) for i, name in enumerate(production)}, total)
+    production_costs = round_conserving(dict(zip(production, final.tolist(), strict=True)), total)
     support_costs = {name: Decimal(repr(float(x[i]))).quantize(ORE, rounding=ROUND_HALF_UP) for i, name in enumerate(supports)}
-    # trace: production i from its own direct cost, and from support j's direct cost through (I-A)^-1
-    n_p, n_s = len(production), len(supports)
-    trace = np.zeros((n_p, n_s + n_p))
-    if n_s:
-        trace[:, :n_s] = (b @ inverse_columns) * np.array([float(direct_costs[name]) for name in supports])
-    trace[np.arange(n_p), n_s + np.arange(n_p)] = d_p
-    return AllocationResult(production_costs, support_costs, production, supports + production, trace, method, iterations)
+    origin_of_support = inverse * d_s if len(supports) else np.zeros((0, 0))
+    return AllocationResult(production_costs, support_costs, production, supports + production, b, origin_of_support, d_p, method, iterations)
 
 
 def allocate_reciprocal(direct_costs: Mapping[str, Decimal], service_shares: Mapping[str, Mapping[str, Decimal]]) -> AllocationResult:
     """Reciprocal allocation, solved exactly (see the module docstring)."""
     supports, production, a, b, d_s, d_p = _prepare(direct_costs, service_shares)
     if not supports:
-        return _result(direct_costs, supports, production, b, np.zeros(0), d_p, np.zeros((0, 0)), "reciprocal", 0)
+        return _result(direct_costs, supports, production, b, np.zeros(0), d_p, np.zeros((0, 0)), d_s, "reciprocal", 0)
     system = (sparse.identity(len(supports), format="csc") - a).tocsc()
     try:
         lu = splu(system)
     except RuntimeError:
         raise AllocationError([Problem("allocation.closed_loop", {"departments": ", ".join(supports[:10])})]) from None
     x = lu.solve(d_s)
-    inverse = lu.solve(np.eye(len(supports))) if len(supports) <= 2000 else np.zeros((len(supports), len(supports)))
     if not np.all(np.isfinite(x)):
         raise AllocationError([Problem("allocation.closed_loop", {"departments": ", ".join(supports[:10])})])
-    return _result(direct_costs, supports, production, b, x, d_p, inverse, "reciprocal", 0)
+    inverse = lu.solve(np.eye(len(supports)))  # (I - A)^-1: the trace's factor
+    return _result(direct_costs, supports, production, b, x, d_p, inverse, d_s, "reciprocal", 0)
 
 
 def allocate_iterative(direct_costs: Mapping[str, Decimal], service_shares: Mapping[str, Mapping[str, Decimal]],
@@ -178,10 +200,9 @@ def allocate_iterative(direct_costs: Mapping[str, Decimal], service_shares: Mapp
         x = following
     else:
         raise AllocationError([Problem("allocation.no_convergence", {"iterations": max_iterations})])
-    inverse = np.zeros((len(supports), len(supports)))
-    if len(supports) <= 2000:  # the trace needs (I - A)^-1; by iteration too, column by column
-        inverse = np.linalg.solve(np.eye(len(supports)) - a.toarray(), np.eye(len(supports)))
-    return _result(direct_costs, supports, production, b, x, d_p, inverse, "iterative", iterations)
+    # the trace needs (I - A)^-1; the iterative method's result is traced through the same factor
+    inverse = np.linalg.solve(np.eye(len(supports)) - a.toarray(), np.eye(len(supports))) if len(supports) else np.zeros((0, 0))
+    return _result(direct_costs, supports, production, b, x, d_p, inverse, d_s, "iterative", iterations)
 
 
 def step_down_order(service_shares: Mapping[str, Mapping[str, Decimal]]) -> tuple[list[str], list[Problem]]:
@@ -255,8 +276,10 @@ def allocate_step_down(direct_costs: Mapping[str, Decimal], service_shares: Mapp
             composition[receiver] += composition[support] * float(allowed[receiver] / weight)
         balances[support] = ZERO
         composition[support] = np.zeros(len(origins))
-    trace = np.array([composition[name] for name in production]) if production else np.zeros((0, len(origins)))
-    return AllocationResult({name: balances[name] for name in production}, grossed, production, tuple(origins), trace, "step_down", 0)
+    n_s = len(order)
+    receives = np.array([composition[name][:n_s] for name in production]) if production else np.zeros((0, n_s))
+    return AllocationResult({name: balances[name] for name in production}, grossed, production, tuple(origins),
+                            receives, np.eye(n_s), np.array([float(direct_costs[name]) for name in production]), "step_down", 0)
 
 
 def allocate_direct(amount: Decimal, key: Mapping[str, Decimal | int], label: str = "") -> dict[str, Decimal]:
