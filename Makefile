@@ -29,7 +29,7 @@ demo: system-deps install
 	$(BIN)/servicecenter demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/lint-imports
 
 test-core: $(STAMP)

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from servicecenter.core.costing import AllocationError, allocate_direct, allocate_iterative, allocate_reciprocal, allocate_step_down
+from servicecenter.core.costing import (
+    AllocationError,
+    allocate_direct,
+    allocate_iterative,
+    allocate_reciprocal,
+    allocate_step_down,
+)
 from servicecenter.core.costing.allocation import step_down_order
 from servicecenter.core.money import ZERO, round_conserving
 

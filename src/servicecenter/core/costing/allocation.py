@@ -30,11 +30,11 @@ is kept as a float matrix and read out in Decimal per receiver on demand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
