@@ -1,0 +1,341 @@
+"""SIE 4: read and write the ledger export of every Swedish accounting system.
+
+The format (SIE-gruppen, *SIE filformat, version 4C*, 2008): a text file in the PC8 character
+set (IBM code page 437), one record per line, each starting with a label (``#KONTO``). Fields
+are separated by spaces or tabs; a field with spaces is quoted (``"Kontorsmaterial"``, with
+``\\"`` for a quote inside); an object list is written in braces (``{1 "100" 6 "P17"}``:
+dimension 1 object 100, dimension 6 object P17). A voucher is ``#VER`` followed by its
+transactions between ``{`` and ``}`` on lines of their own.
+
+What is read: #FLAGGA, #FORMAT, #SIETYP, #PROGRAM, #GEN, #FNAMN, #ORGNR, #RAR, #VALUTA,
+#KONTO, #KTYP, #DIM, #UNDERDIM, #OBJEKT, #IB, #UB, #OIB, #OUB, #RES, #PSALDO, #PBUDGET, #VER
+with #TRANS (#RTRANS, which a conforming file follows with the same #TRANS, and #BTRANS,
+a removed row, are skipped). Other labels are ignored, as the specification requires.
+
+Checks, each reported with its line: broken lines (unterminated quote or brace, a field that
+is not a number or date), an account not declared with #KONTO, an object not declared with
+#OBJEKT, a voucher whose transactions do not sum to zero, #TRANS outside a voucher, a voucher
+never closed, and a file that is not PC8 (UTF-8 bytes are recognised and refused by line).
+Amounts are Decimal; nothing is rounded.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from servicecenter.core.problems import Problem
+
+TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^\s"{}]+|[{}"]')
+OBJECT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """One #TRANS row: ``objects`` is a tuple of (dimension, object code) pairs."""
+
+    voucher: int           # index into Ledger.vouchers
+    line: int              # line in the file (for the trace back to the ledger)
+    account: str
+    objects: tuple[tuple[str, str], ...]
+    amount: Decimal
+    day: date | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Voucher:
+    series: str
+    number: str
+    day: date
+    text: str
+    line: int
+
+
+@dataclass
+class Ledger:
+    """What a SIE 4 file holds. ``transactions`` keep their voucher and line for the trace."""
+
+    source: str
+    company: str = ""
+    org_number: str = ""
+    program: str = ""
+    year_start: date | None = None
+    year_end: date | None = None
+    currency: str = "SEK"
+    accounts: dict[str, str] = field(default_factory=dict)
+    account_types: dict[str, str] = field(default_factory=dict)
+    dimensions: dict[str, str] = field(default_factory=dict)
+    objects: dict[tuple[str, str], str] = field(default_factory=dict)
+    vouchers: list[Voucher] = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    opening: dict[str, Decimal] = field(default_factory=dict)       # #IB 0
+    closing: dict[str, Decimal] = field(default_factory=dict)       # #UB 0
+    results: dict[str, Decimal] = field(default_factory=dict)       # #RES 0
+    period_balances: dict[tuple[str, str, tuple[tuple[str, str], ...]], Decimal] = field(default_factory=dict)  # #PSALDO 0 (period, account, objects)
+    period_budgets: dict[tuple[str, str, tuple[tuple[str, str], ...]], Decimal] = field(default_factory=dict)
+
+    def cost_by_account_object_period(self, dimension: str = "1") -> dict[tuple[str, str, str], Decimal]:
+        """Sum of transactions per (account, object of ``dimension`` or "", YYYY-MM of the voucher)."""
+        totals: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
+        vouchers = self.vouchers
+        for row in self.transactions:
+            code = next((obj for dim, obj in row.objects if dim == dimension), "")
+            day = row.day or vouchers[row.voucher].day
+            totals[(row.account, code, f"{day:%Y-%m}")] += row.amount
+        return dict(totals)
+
+
+class _LineError(Exception):
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _unquote(token: str) -> str:
+    if token.startswith('"'):
+        if len(token) < 2 or not token.endswith('"'):
+            raise _LineError("sie.quote")
+        return token[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return token
+
+
+def _amount(token: str) -> Decimal:
+    try:
+        value = Decimal(_unquote(token))
+    except InvalidOperation:
+        raise _LineError("sie.amount", value=token) from None
+    if not value.is_finite():
+        raise _LineError("sie.amount", value=token)
+    return value
+
+
+def _date(token: str) -> date:
+    text = _unquote(token)
+    if not re.fullmatch(r"\d{8}", text):
+        raise _LineError("sie.date", value=token)
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise _LineError("sie.date", value=token) from None
+
+
+_OBJECT_LISTS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def _objects(token: str) -> tuple[tuple[str, str], ...]:
+    """The object list of a field; equal lists are shared (a ledger repeats a few hundred)."""
+    found = _OBJECT_LISTS.get(token)
+    if found is not None:
+        return found
+    parsed = _parse_objects(token)
+    if len(_OBJECT_LISTS) < 100_000:
+        _OBJECT_LISTS[token] = parsed
+    return parsed
+
+
+def _parse_objects(token: str) -> tuple[tuple[str, str], ...]:
+    if not (token.startswith("{") and token.endswith("}")):
+        raise _LineError("sie.objects", value=token)
+    parts = [_unquote(part) for part in OBJECT_TOKEN.findall(token[1:-1])]
+    if len(parts) % 2:
+        raise _LineError("sie.objects", value=token)
+    return tuple((parts[i], parts[i + 1]) for i in range(0, len(parts), 2))
+
+
+def _need(tokens: list[str], count: int, label: str) -> None:
+    if len(tokens) < count:
+        raise _LineError("sie.fields", label=label, count=count - 1)
+
+
+def decode(data: bytes, source: str) -> tuple[str | None, list[Problem]]:
+    """PC8 (CP437) text; UTF-8 bytes are refused, naming the first line that has them."""
+    if b"\x00" in data[:65536]:
+        return None, [Problem("sie.binary", source=source)]
+    if any(byte >= 0x80 for byte in data):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            line = next(number for number, content in enumerate(text.splitlines(), start=1) if any(ord(c) >= 0x80 for c in content))
+            return None, [Problem("sie.encoding", source=source, row=line)]
+    return data.decode("cp437"), []
+
+
+def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger | None, list[Problem]]:
+    """Read a SIE 4 file. Returns the ledger (None when any error was found) and every problem."""
+    text, problems = decode(data, source)
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [Problem("file.empty", source=source)]
+    ledger = Ledger(source=source)
+    pending_checks: list[tuple[int, str, tuple[tuple[str, str], ...]]] = []
+    voucher: Voucher | None = None
+    voucher_open = False
+    voucher_sum = ZERO
+    voucher_line = 0
+    saw_flag = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if len(problems) >= max_problems:
+            problems.append(Problem("file.too_many_problems", {"limit": max_problems}, source=source))
+            break
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            if line == "{":
+                if voucher is None or voucher_open:
+                    raise _LineError("sie.brace")
+                voucher_open = True
+                continue
+            if line == "}":
+                if not voucher_open:
+                    raise _LineError("sie.brace")
+                if voucher_sum != 0:
+                    problems.append(Problem("sie.unbalanced", {"series": voucher.series, "number": voucher.number, "sum": str(voucher_sum)}, source=source, row=voucher_line))
+                voucher, voucher_open, voucher_sum = None, False, ZERO
+                continue
+            if (line.count('"') - line.count('\\"')) % 2:
+                raise _LineError("sie.quote")
+            if line.count("{") != line.count("}"):
+                raise _LineError("sie.brace")
+            tokens = TOKEN.findall(line)
+            label = tokens[0].upper()
+            if not label.startswith("#"):
+                raise _LineError("sie.label", value=tokens[0])
+            if voucher is not None and not voucher_open and label != "#VER":
+                raise _LineError("sie.voucher_unopened")
+            if label == "#TRANS":
+                if not voucher_open:
+                    raise _LineError("sie.trans_outside")
+                _need(tokens, 4, label)
+                account = sys.intern(_unquote(tokens[1]))
+                objects = _objects(tokens[2])
+                amount = _amount(tokens[3])
+                day = _date(tokens[4]) if len(tokens) > 4 and _unquote(tokens[4]) else None
+                text_field = _unquote(tokens[5]) if len(tokens) > 5 else ""
+                ledger.transactions.append(Transaction(len(ledger.vouchers) - 1, number, account, objects, amount, day, text_field))
+                voucher_sum += amount
+                pending_checks.append((number, account, objects))
+            elif label in ("#RTRANS", "#BTRANS"):
+                if not voucher_open:
+                    raise _LineError("sie.trans_outside")
+            elif label == "#VER":
+                if voucher_open:
+                    raise _LineError("sie.voucher_unclosed_before")
+                _need(tokens, 4, label)
+                voucher = Voucher(_unquote(tokens[1]), _unquote(tokens[2]), _date(tokens[3]), _unquote(tokens[4]) if len(tokens) > 4 else "", number)
+                ledger.vouchers.append(voucher)
+                voucher_line = number
+            elif label == "#KONTO":
+                _need(tokens, 3, label)
+                ledger.accounts[_unquote(tokens[1])] = _unquote(tokens[2])
+            elif label == "#KTYP":
+                _need(tokens, 3, label)
+                ledger.account_types[_unquote(tokens[1])] = _unquote(tokens[2])
+            elif label in ("#DIM", "#UNDERDIM"):
+                _need(tokens, 3, label)
+                ledger.dimensions[_unquote(tokens[1])] = _unquote(tokens[2])
+            elif label == "#OBJEKT":
+                _need(tokens, 4, label)
+                ledger.objects[(_unquote(tokens[1]), _unquote(tokens[2]))] = _unquote(tokens[3])
+            elif label in ("#IB", "#UB", "#RES"):
+                _need(tokens, 4, label)
+                if _unquote(tokens[1]) == "0":
+                    target = {"#IB": ledger.opening, "#UB": ledger.closing, "#RES": ledger.results}[label]
+                    target[_unquote(tokens[2])] = _amount(tokens[3])
+            elif label in ("#OIB", "#OUB"):
+                _need(tokens, 5, label)
+                _objects(tokens[3])
+                _amount(tokens[4])
+            elif label in ("#PSALDO", "#PBUDGET"):
+                _need(tokens, 6, label)
+                if _unquote(tokens[1]) == "0":
+                    period = _unquote(tokens[2])
+                    if not re.fullmatch(r"\d{6}", period):
+                        raise _LineError("sie.period", value=tokens[2])
+                    target = ledger.period_balances if label == "#PSALDO" else ledger.period_budgets
+                    target[(period, _unquote(tokens[3]), _objects(tokens[4]))] = _amount(tokens[5])
+            elif label == "#FLAGGA":
+                saw_flag = True
+            elif label == "#FORMAT":
+                if len(tokens) > 1 and _unquote(tokens[1]).upper() != "PC8":
+                    raise _LineError("sie.format", value=tokens[1])
+            elif label == "#SIETYP":
+                if len(tokens) > 1 and _unquote(tokens[1]) != "4":
+                    raise _LineError("sie.type", value=tokens[1])
+            elif label == "#FNAMN":
+                ledger.company = _unquote(tokens[1]) if len(tokens) > 1 else ""
+            elif label == "#ORGNR":
+                ledger.org_number = _unquote(tokens[1]) if len(tokens) > 1 else ""
+            elif label == "#PROGRAM":
+                ledger.program = " ".join(_unquote(token) for token in tokens[1:])
+            elif label == "#VALUTA":
+                ledger.currency = _unquote(tokens[1]) if len(tokens) > 1 else "SEK"
+            elif label == "#RAR":
+                _need(tokens, 4, label)
+                if _unquote(tokens[1]) == "0":
+                    ledger.year_start, ledger.year_end = _date(tokens[2]), _date(tokens[3])
+        except _LineError as error:
+            problems.append(Problem(error.code, error.params, source=source, row=number, value=raw.strip()[:120]))
+    if voucher_open or voucher is not None:
+        problems.append(Problem("sie.voucher_unclosed", source=source, row=voucher_line))
+    if not saw_flag:
+        problems.append(Problem("sie.no_flag", source=source, row=1))
+    for number, account, objects in pending_checks:
+        if account not in ledger.accounts:
+            problems.append(Problem("sie.unknown_account", {"account": account}, source=source, row=number, value=account))
+        for dimension, code in objects:
+            if (dimension, code) not in ledger.objects:
+                problems.append(Problem("sie.unknown_object", {"dimension": dimension, "object": code}, source=source, row=number, value=code))
+        if len(problems) >= max_problems:
+            break
+    if problems:
+        return None, problems
+    return ledger, []
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _object_list(objects: Iterable[tuple[str, str]]) -> str:
+    return "{" + " ".join(f'{dimension} {_quote(code)}' for dimension, code in objects) + "}"
+
+
+def write_sie(ledger: Ledger, generated: date) -> bytes:
+    """A SIE 4 file (PC8) with accounts, dimensions, objects, balances and vouchers."""
+    lines = ["#FLAGGA 0", '#PROGRAM "servicecenter" "0.1"', "#FORMAT PC8", f"#GEN {generated:%Y%m%d}", "#SIETYP 4",
+             f"#FNAMN {_quote(ledger.company)}"]
+    if ledger.org_number:
+        lines.append(f"#ORGNR {ledger.org_number}")
+    if ledger.year_start and ledger.year_end:
+        lines.append(f"#RAR 0 {ledger.year_start:%Y%m%d} {ledger.year_end:%Y%m%d}")
+    lines.append(f"#VALUTA {ledger.currency}")
+    lines += [f"#KONTO {account} {_quote(name)}" for account, name in sorted(ledger.accounts.items())]
+    lines += [f"#KTYP {account} {kind}" for account, kind in sorted(ledger.account_types.items())]
+    lines += [f"#DIM {dimension} {_quote(name)}" for dimension, name in sorted(ledger.dimensions.items())]
+    lines += [f"#OBJEKT {dimension} {_quote(code)} {_quote(name)}" for (dimension, code), name in sorted(ledger.objects.items())]
+    lines += [f"#IB 0 {account} {amount}" for account, amount in sorted(ledger.opening.items())]
+    lines += [f"#UB 0 {account} {amount}" for account, amount in sorted(ledger.closing.items())]
+    lines += [f"#RES 0 {account} {amount}" for account, amount in sorted(ledger.results.items())]
+    by_voucher: dict[int, list[Transaction]] = defaultdict(list)
+    for row in ledger.transactions:
+        by_voucher[row.voucher].append(row)
+    for index, voucher in enumerate(ledger.vouchers):
+        lines.append(f"#VER {_quote(voucher.series)} {_quote(voucher.number)} {voucher.day:%Y%m%d} {_quote(voucher.text)}")
+        lines.append("{")
+        for row in by_voucher[index]:
+            day = f" {row.day:%Y%m%d}" if row.day else ' ""'
+            text = f" {_quote(row.text)}" if row.text else ""
+            lines.append(f"   #TRANS {row.account} {_object_list(row.objects)} {row.amount}{day}{text}")
+        lines.append("}")
+    return ("\r\n".join(lines) + "\r\n").encode("cp437", errors="replace")
