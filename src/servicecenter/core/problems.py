@@ -172,6 +172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sie.format": ("Teckenformatet {value} stöds inte; SIE 4 använder PC8.", "Character format {value} is not supported; SIE 4 uses PC8."),
     "sie.type": ("SIE-typ {value}; endast typ 4 (med verifikationer) läses.", "SIE type {value}; only type 4 (with vouchers) is read."),
     "price.no_volume": ("Processen {process} har ingen planerad volym; styckpris kan inte räknas fram.", "Process {process} has no planned volume; no unit price can be derived."),
+    "allocation.not_conserved": ("Steget {step} bevarar inte totalen: {before} före, {after} efter.", "Step {step} does not conserve the total: {before} before, {after} after."),
     "provider.unknown": ("Okänd leverantörsorganisation {code}.", "Unknown provider organisation {code}."),
 }
 

@@ -10,8 +10,22 @@ from servicecenter.core.costing.allocation import (
     allocate_step_down,
     check_shares,
 )
+from servicecenter.core.costing.model import (
+    ModelResult,
+    Step,
+    StepMethod,
+    StepReport,
+    check_model,
+    run_model,
+)
 
 __all__ = [
+    "ModelResult",
+    "Step",
+    "StepMethod",
+    "StepReport",
+    "check_model",
+    "run_model",
     "AllocationError",
     "AllocationResult",
     "allocate_direct",
