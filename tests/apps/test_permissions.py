@@ -28,8 +28,18 @@ def expect(allowed: set, denied: int = 404, anonymous: int = 302):
 
 @pytest.fixture
 def objects(db, contact_customer, other_customer):
+    from servicecenter.apps.costing.models import AllocationRun, CostModel, PriceList
+
     sthlm_customer = Customer.objects.filter(provider__code="stockholm").first()
+    published = PriceList.objects.get(provider__code="ssc", status="published")
+    draft = PriceList.objects.filter(provider__code="ssc", status="draft").exclude(name__startswith="Mer").first()
+    alternative = PriceList.objects.get(provider__code="ssc", name__startswith="Mer")
     return {
+        "run": AllocationRun.objects.get(model__provider__code="ssc").pk,
+        "cost_model": CostModel.objects.get(provider__code="ssc").pk,
+        "published": published.pk,
+        "draft": draft.pk,
+        "what_if": f"?current={published.pk}&alternative={alternative.pk}",
         "own_customer": contact_customer.pk,
         "other_customer": other_customer.pk,
         "sthlm_customer": sthlm_customer.pk,
@@ -62,6 +72,14 @@ def page_matrix(o):
         ("login", "/login/", {role: (200 if role is None else 302) for role in ROLES}),
         ("health", "/health/", {role: 200 for role in ROLES}),
         ("admin", "/admin/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=302)),
+        ("costing", "/costing/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("costing-run", f"/costing/runs/{o['run']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("costing-model", f"/costing/models/{o['cost_model']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("costing-trace", f"/costing/trace/{o['own_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("costing-trace", f"/costing/trace/{o['other_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("costing-price-list", f"/costing/price-lists/{o['published']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
+        ("costing-price-list", f"/costing/price-lists/{o['draft']}/", expect({ADMIN, *SSC_STAFF})),
+        ("costing-what-if", f"/costing/what-if/{o['what_if']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
     ]
 
 
@@ -78,6 +96,9 @@ def api_matrix(o):
         ("get", "/api/agreements/{agreement_id}", f"/api/agreements/{o['other_agreement']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
         ("get", "/api/volumes", "/api/volumes", expect(EVERYONE, anonymous=401)),
         ("post", "/api/imports/{kind}", "/api/imports/customers", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403, anonymous=401)),
+        ("get", "/api/price-lists", "/api/price-lists", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/costing/runs/{run_id}", f"/api/costing/runs/{o['run']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
+        ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403, STHLM: 404, IT: 404}),
     ]
 
 
@@ -137,6 +158,8 @@ def test_customer_contact_sees_nothing_of_other_customers(client_for, contact_cu
     assert {a["customer_id"] for a in client.get("/api/agreements?limit=1000").json()["items"]} == {contact_customer.pk}
     assert client.get(f"/api/agreements?customer_id={other_customer.pk}").json()["items"] == []
     assert client.get(f"/api/volumes?customer_id={other_customer.pk}").json()["items"] == []
+    # Price lists: only the published one, and no self-cost columns.
+    assert [p["status"] for p in client.get("/api/price-lists").json()] == ["published"]
 
 
 def test_provider_staff_see_only_their_provider(client_for):

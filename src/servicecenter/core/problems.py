@@ -173,6 +173,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sie.type": ("SIE-typ {value}; endast typ 4 (med verifikationer) läses.", "SIE type {value}; only type 4 (with vouchers) is read."),
     "price.no_volume": ("Processen {process} har ingen planerad volym; styckpris kan inte räknas fram.", "Process {process} has no planned volume; no unit price can be derived."),
     "allocation.not_conserved": ("Steget {step} bevarar inte totalen: {before} före, {after} efter.", "Step {step} does not conserve the total: {before} before, {after} after."),
+    "costing.no_ledger": ("Ingen huvudbok är importerad för {year}.", "No ledger is imported for {year}."),
     "provider.unknown": ("Okänd leverantörsorganisation {code}.", "Unknown provider organisation {code}."),
 }
 

@@ -35,6 +35,7 @@ from servicecenter.apps.registry.models import (
 from servicecenter.core.money import split_largest_remainder
 from servicecenter.core.registry import make_orgnr
 from servicecenter.demo import figures
+from servicecenter.demo.costing import build_costing
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,
@@ -153,6 +154,8 @@ def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: 
     with transaction.atomic():
         progress("Statens servicecenter: catalogue, 171 customers, agreements, volumes 2025")
         ssc = _build_ssc(rng, orgnrs)
+        progress("Statens servicecenter: ledger 2025, cost model, price lists")
+        build_costing(ssc, progress)
         progress("Stockholm's service administration: six areas, 34 customers")
         stockholm = _build_stockholm(rng, orgnrs)
         progress("Coordinated IT operations: 12 services, three suppliers")

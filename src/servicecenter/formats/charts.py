@@ -74,3 +74,60 @@ def _svg(figure, plt, title: str, description: str) -> str:
     heading = f'<title>{escape(title)}</title><desc>{escape(description or title)}</desc>'
     text = text.replace(">", f' role="img" aria-label="{escape(title)}" class="chart">{heading}', 1)
     return text
+
+
+def flow_chart(title: str, columns: list[list[str]], links: list[tuple[str, str, float]], labels: dict[str, str] | None = None,
+               description: str = "", width: int = 960, height: int = 520) -> str:
+    """A Sankey-style cost-flow diagram as SVG: nodes in columns (left to right), each as tall as
+    the larger of its inflow and outflow, links as bands as wide as their amount.
+
+    Hand-written (docs/decisions/0004-flow-chart.md): matplotlib's Sankey draws a single flow, and
+    the libraries that draw multi-column Sankeys need JavaScript in the browser, which the PDF
+    reports cannot run.
+    """
+    from html import escape
+
+    labels = labels or {}
+    inflow: dict[str, float] = {}
+    outflow: dict[str, float] = {}
+    for source, target, value in links:
+        outflow[source] = outflow.get(source, 0.0) + value
+        inflow[target] = inflow.get(target, 0.0) + value
+    size = {node: max(inflow.get(node, 0.0), outflow.get(node, 0.0)) for column in columns for node in column}
+    gap, node_width, margin_top, margin_x = 8, 14, 30, 10
+    label_space = 170
+    usable = height - margin_top - 10
+    largest = max((sum(size[n] for n in column) for column in columns if column), default=1.0) or 1.0
+    scale = min((usable - gap * (len(column) - 1)) / largest for column in columns if column)
+    column_x = [margin_x + i * (width - 2 * margin_x - node_width - label_space) / max(1, len(columns) - 1) for i in range(len(columns))]
+    position: dict[str, tuple[float, float, float]] = {}
+    for i, column in enumerate(columns):
+        y = margin_top
+        for node in column:
+            h = max(1.0, size[node] * scale)
+            position[node] = (column_x[i], y, h)
+            y += h + gap
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" class="chart">',
+             f"<title>{escape(title)}</title><desc>{escape(description or title)}</desc>"]
+    out_offset: dict[str, float] = {}
+    in_offset: dict[str, float] = {}
+    for index, (source, target, value) in enumerate(sorted(links, key=lambda link: (position[link[0]][1], position[link[1]][1]))):
+        sx, sy, _ = position[source]
+        tx, ty, _ = position[target]
+        band = value * scale
+        y0 = sy + out_offset.get(source, 0.0)
+        y1 = ty + in_offset.get(target, 0.0)
+        out_offset[source] = out_offset.get(source, 0.0) + band
+        in_offset[target] = in_offset.get(target, 0.0) + band
+        x0, x1 = sx + node_width, tx
+        middle = (x0 + x1) / 2
+        colour = PALETTE[index % len(PALETTE)]
+        parts.append(
+            f'<path d="M{x0:.1f},{y0:.1f} C{middle:.1f},{y0:.1f} {middle:.1f},{y1:.1f} {x1:.1f},{y1:.1f} '
+            f'L{x1:.1f},{y1 + band:.1f} C{middle:.1f},{y1 + band:.1f} {middle:.1f},{y0 + band:.1f} {x0:.1f},{y0 + band:.1f} Z" '
+            f'fill="{colour}" fill-opacity="0.35"><title>{escape(labels.get(source, source))} → {escape(labels.get(target, target))}: {value:,.0f}</title></path>')
+    for node, (x, y, h) in position.items():
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{node_width}" height="{h:.1f}" fill="#1b1b1b"><title>{escape(labels.get(node, node))}: {size[node]:,.0f}</title></rect>')
+        parts.append(f'<text x="{x + node_width + 4:.1f}" y="{y + min(h, 24) / 2 + 4:.1f}" font-size="12" fill="#1b1b1b" font-family="DejaVu Sans, sans-serif">{escape(labels.get(node, node))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

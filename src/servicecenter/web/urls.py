@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from servicecenter.apps.costing import views as costing
 from servicecenter.apps.imports import views as imports
 from servicecenter.apps.metering import views as metering
 from servicecenter.apps.registry import views as registry
@@ -19,6 +20,12 @@ urlpatterns = [
     path("agreements/<int:pk>/", registry.agreement_detail, name="agreement"),
     path("volumes/", metering.volume_list, name="volumes"),
     path("import/", imports.import_page, name="import"),
+    path("costing/", costing.costing_home, name="costing"),
+    path("costing/runs/<int:pk>/", costing.run_detail, name="costing-run"),
+    path("costing/models/<int:pk>/", costing.model_detail, name="costing-model"),
+    path("costing/trace/<int:customer_pk>/", costing.customer_trace, name="costing-trace"),
+    path("costing/price-lists/<int:pk>/", costing.price_list_detail, name="costing-price-list"),
+    path("costing/what-if/", costing.what_if, name="costing-what-if"),
     path("audit/", views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -26,14 +26,16 @@ class Capability(StrEnum):
     IMPORT_VOLUMES = "import_volumes"
     VIEW_AUDIT = "view_audit"
     VIEW_ALL_CUSTOMERS = "view_all_customers"
+    VIEW_COSTS = "view_costs"
+    RUN_COSTING = "run_costing"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(Capability),
     Role.CONTROLLER: frozenset(Capability),
-    Role.SERVICE_OWNER: frozenset({Capability.VIEW, Capability.IMPORT_VOLUMES, Capability.VIEW_ALL_CUSTOMERS}),
-    Role.NETWORK_PLANNER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS}),
-    Role.READER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS}),
+    Role.SERVICE_OWNER: frozenset({Capability.VIEW, Capability.IMPORT_VOLUMES, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
+    Role.NETWORK_PLANNER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
+    Role.READER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
     Role.CUSTOMER_CONTACT: frozenset({Capability.VIEW}),
 }
 
@@ -143,6 +145,29 @@ class Scope:
         if self.provider_ids is None:
             return AuditEntry.objects.all()
         return AuditEntry.objects.filter(Q(provider_id__in=self.provider_ids) | Q(customer__provider_id__in=self.provider_ids))
+
+    def cost_models(self) -> QuerySet:
+        from servicecenter.apps.costing.models import CostModel
+
+        if not self.can(Capability.VIEW_COSTS):
+            return CostModel.objects.none()
+        return self._by_provider(CostModel.objects.all(), "provider_id")
+
+    def runs(self) -> QuerySet:
+        from servicecenter.apps.costing.models import AllocationRun
+
+        if not self.can(Capability.VIEW_COSTS):
+            return AllocationRun.objects.none()
+        return self._by_provider(AllocationRun.objects.all(), "model__provider_id")
+
+    def price_lists(self) -> QuerySet:
+        """Staff see every price list of their provider; a customer contact the published ones."""
+        from servicecenter.apps.costing.models import PriceList
+
+        queryset = self._by_provider(PriceList.objects.all(), "provider_id")
+        if not self.can(Capability.VIEW_COSTS):
+            queryset = queryset.filter(status=PriceList.Status.PUBLISHED)
+        return queryset
 
     def import_runs(self) -> QuerySet:
         from servicecenter.apps.imports.models import ImportRun

@@ -91,6 +91,10 @@ class Importer:
         self.user = user
         self.source = ""
 
+    def open(self, data: bytes | Path, source: str):
+        """The file as a table of rows; importers of non-tabular formats (SIE) override this."""
+        return read_table(data, source, self.columns)
+
     def prepare(self) -> None:
         """Load what checking needs (existing customers, services...) once."""
 
@@ -133,7 +137,7 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
     importer = IMPORTERS[kind](provider, user)
     importer.source = source
     report = ImportReport(kind=kind, source=source, dry_run=dry_run)
-    table, problems = read_table(data, source, importer.columns)
+    table, problems = importer.open(data, source)
     report.problems = problems
     checked: list[tuple[int, Any]] = []
     if table is not None:

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "servicecenter.apps.registry",
     "servicecenter.apps.metering",
     "servicecenter.apps.imports",
+    "servicecenter.apps.costing",
 ]
 
 MIDDLEWARE = [

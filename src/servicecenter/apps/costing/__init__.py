@@ -1,0 +1,1 @@
+"""Costing and pricing: ledger → cost pools → allocation → self-cost → price lists, with trace and what-if."""

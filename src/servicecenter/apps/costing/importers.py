@@ -1,0 +1,113 @@
+"""Import the ledger: a SIE 4 file (the export of every Swedish ledger system) or a CSV/Excel
+file with one row per account, cost centre and month. Re-importing a year replaces that year's
+ledger of the same kind, inside the import's one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.costing.models import LedgerCell, LedgerImport, LedgerKind
+from servicecenter.apps.imports.base import Importer, register
+from servicecenter.formats.sie import read_sie
+from servicecenter.formats.tabular import Column, Table
+from servicecenter.formats.values import parse_choice, parse_decimal, parse_month, parse_text
+
+KIND_ALIASES = {"utfall": "actual", "budget": "plan", "plan": "plan", "actual": "actual"}
+SIE_SUFFIXES = (".se", ".si", ".sie")
+
+
+@dataclass(frozen=True)
+class CellRow:
+    account: str
+    account_name: str
+    cost_centre: str
+    cost_centre_name: str
+    month: date
+    amount: Decimal
+    kind: str
+    transactions: int
+
+
+@register
+class LedgerImporter(Importer):
+    kind = "ledger"
+    label = _("Ledger (SIE 4, CSV or Excel)")
+    help_text = _("A SIE 4 file from the accounting system, or one row per account, cost centre and month with the amount.")
+    columns = (
+        Column("account", True, ("konto",)),
+        Column("account_name", False, ("kontonamn", "benämning")),
+        Column("cost_centre", False, ("kostnadsställe", "kst", "ansvar")),
+        Column("cost_centre_name", False, ("kostnadsställets namn",)),
+        Column("month", True, ("månad", "period")),
+        Column("amount", True, ("belopp",)),
+        Column("kind", False, ("utfall/budget", "typ")),
+    )
+
+    def open(self, data: bytes | Path, source: str):
+        if not source.lower().endswith(SIE_SUFFIXES):
+            return super().open(data, source)
+        raw = data.read_bytes() if isinstance(data, Path) else data
+        ledger, problems = read_sie(raw, source)
+        if ledger is None:
+            return None, problems
+        self.company = ledger.company
+        first_line: dict[tuple[str, str, str], int] = {}
+        counts: dict[tuple[str, str, str], int] = {}
+        vouchers = ledger.vouchers
+        for row in ledger.transactions:
+            centre = next((code for dim, code in row.objects if dim == "1"), "")
+            key = (row.account, centre, f"{(row.day or vouchers[row.voucher].day):%Y-%m}")
+            first_line.setdefault(key, row.line)
+            counts[key] = counts.get(key, 0) + 1
+        self.sie_counts = counts
+        names = [column.name for column in self.columns]
+        cells = []
+        for key, amount in ledger.cost_by_account_object_period().items():
+            values = {"account": key[0], "account_name": ledger.accounts.get(key[0], ""), "cost_centre": key[1],
+                      "cost_centre_name": ledger.objects.get(("1", key[1]), ""), "month": key[2], "amount": str(amount), "kind": "actual"}
+            cells.append((first_line[key], [values[name] for name in names]))
+        cells.sort(key=lambda cell: cell[0])
+        # SIE rows are aggregated cells, each numbered by the first #TRANS line behind it
+        table = Table(source=source, header=names, _rows=iter(cells), mapping={name: i for i, name in enumerate(names)}, problems=problems)
+        return table, problems
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        account = check.take("account", parse_text(row.get("account", ""), limit=10))
+        period = check.take("month", parse_month(row.get("month", "")))
+        amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True))
+        kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", list(LedgerKind.values), aliases=KIND_ALIASES))
+        if check.problems:
+            return None, check.problems
+        counts = getattr(self, "sie_counts", {})
+        transactions = counts.get((account, row.get("cost_centre", ""), period.label()), 1)
+        return CellRow(account, row.get("account_name", "")[:200], row.get("cost_centre", "")[:40], row.get("cost_centre_name", "")[:200],
+                       period.start, amount, kind, transactions), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.month, r.kind), self.source)
+
+    def apply(self, checked):
+        groups: dict[tuple[int, str], list[CellRow]] = {}
+        for _number, row in checked:
+            groups.setdefault((row.month.year, row.kind), []).append(row)
+        counts = {"cells": 0, "years": len(groups)}
+        for (year, kind), rows in sorted(groups.items()):
+            LedgerCell.objects.filter(provider=self.provider, year=year, kind=kind).delete()
+            source = LedgerImport.objects.create(provider=self.provider, year=year, kind=kind, filename=self.source[:255],
+                                                 company=getattr(self, "company", "")[:200],
+                                                 transactions=sum(r.transactions for r in rows),
+                                                 user=self.user if getattr(self.user, "is_authenticated", False) else None)
+            LedgerCell.objects.bulk_create([
+                LedgerCell(provider=self.provider, source=source, year=year, kind=kind, account=r.account, account_name=r.account_name,
+                           cost_centre=r.cost_centre, cost_centre_name=r.cost_centre_name, month=r.month, amount=r.amount, transactions=r.transactions)
+                for r in rows], batch_size=5000)
+            counts["cells"] += len(rows)
+            record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider, data={"year": year, "kind": kind, "cells": len(rows)})
+        return counts

@@ -1,0 +1,289 @@
+"""Costing models: the ledger (aggregated to account × cost centre × month), cost pools and the
+rules that map ledger rows to them, keys, the steps of a cost model, runs, and price lists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerKind(models.TextChoices):
+    ACTUAL = "actual", _("actual")
+    PLAN = "plan", _("plan (budget)")
+
+
+class LedgerImport(models.Model):
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=LedgerKind.choices)
+    filename = models.CharField(_("file"), max_length=255)
+    company = models.CharField(_("company in the file"), max_length=200, blank=True)
+    transactions = models.PositiveIntegerField(_("transactions"), default=0)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.year}, {self.get_kind_display()})"
+
+
+class LedgerCell(models.Model):
+    """The ledger summed per account × cost centre × month (from SIE #TRANS rows, or CSV/Excel)."""
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="cells")
+    year = models.PositiveIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=LedgerKind.choices)
+    account = models.CharField(_("account"), max_length=10)
+    account_name = models.CharField(_("account name"), max_length=200, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    cost_centre_name = models.CharField(_("cost centre name"), max_length=200, blank=True)
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    transactions = models.PositiveIntegerField(_("transactions"), default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["provider", "year", "kind"])]
+        verbose_name = _("ledger cell")
+        verbose_name_plural = _("ledger cells")
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.cost_centre} {self.month:%Y-%m}: {self.amount}"
+
+
+class CostPool(models.Model):
+    class Kind(models.TextChoices):
+        SUPPORT = "support", _("support")
+        PRODUCTION = "production", _("production process")
+        ACTIVITY = "activity", _("other activity (not charged to customers)")
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="cost_pools")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    process = models.ForeignKey("registry.Process", verbose_name=_("process"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["provider", "kind", "code"]
+        constraints = [models.UniqueConstraint(fields=["provider", "code"], name="pool_unique_code")]
+        verbose_name = _("cost pool")
+        verbose_name_plural = _("cost pools")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def object_name(self) -> str:
+        return f"pool:{self.code}"
+
+
+class PoolRule(models.Model):
+    """Ledger rows whose account lies in [account_from, account_to] (and, when given, whose cost
+    centre matches) go to ``pool``. The most specific rule wins (cost centre, then the narrowest
+    account range); rows no rule takes stay on their own, visible line."""
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    pool = models.ForeignKey(CostPool, verbose_name=_("cost pool"), on_delete=models.CASCADE, related_name="rules")
+    account_from = models.CharField(_("account from"), max_length=10)
+    account_to = models.CharField(_("account to"), max_length=10)
+    cost_centre = models.CharField(_("cost centre (blank: any)"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["provider", "cost_centre", "account_from"]
+        verbose_name = _("pool rule")
+        verbose_name_plural = _("pool rules")
+
+    def __str__(self) -> str:
+        centre = f" / {self.cost_centre}" if self.cost_centre else ""
+        return f"{self.account_from}–{self.account_to}{centre} → {self.pool}"
+
+
+class AllocationKey(models.Model):
+    """A named key: receivers with weights (employees, area, hours, turnover, fixed shares...).
+    ``volumes`` keys take their weights from the year's volumes of one service at run time."""
+
+    class Basis(models.TextChoices):
+        EMPLOYEES = "employees", _("employees")
+        AREA = "area", _("area")
+        HOURS = "hours", _("hours from time reports")
+        TURNOVER = "turnover", _("turnover")
+        FIXED = "fixed", _("fixed shares")
+        CASES = "cases", _("cases")
+        VOLUMES = "volumes", _("volumes of a service")
+        DRIVER = "driver", _("imported driver")
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
+    service = models.ForeignKey("registry.Service", verbose_name=_("service (volume keys)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "code"], name="key_unique_code")]
+        verbose_name = _("allocation key")
+        verbose_name_plural = _("allocation keys")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyValue(models.Model):
+    key = models.ForeignKey(AllocationKey, on_delete=models.CASCADE, related_name="values")
+    receiver = models.CharField(_("receiver"), max_length=120)
+    weight = models.DecimalField(_("weight"), max_digits=20, decimal_places=6)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "receiver"], name="key_value_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="key_value_non_negative"),
+        ]
+        verbose_name = _("key value")
+        verbose_name_plural = _("key values")
+
+    def __str__(self) -> str:
+        return f"{self.receiver}: {self.weight}"
+
+
+class CostModel(models.Model):
+    """A year's cost model in one version: plan, actual or a what-if."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("plan (budget)")
+        ACTUAL = "actual", _("actual")
+        WHAT_IF = "what_if", _("what-if")
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="cost_models")
+    year = models.PositiveIntegerField(_("year"))
+    kind = models.CharField(_("version"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    ledger_kind = models.CharField(_("ledger"), max_length=10, choices=LedgerKind.choices, default=LedgerKind.ACTUAL)
+    based_on = models.ForeignKey("self", verbose_name=_("based on"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["provider", "-year", "kind", "name"]
+        verbose_name = _("cost model")
+        verbose_name_plural = _("cost models")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class ModelStep(models.Model):
+    class Method(models.TextChoices):
+        DIRECT = "direct", _("direct")
+        STEP_DOWN = "step_down", _("step-down")
+        RECIPROCAL = "reciprocal", _("reciprocal")
+
+    model = models.ForeignKey(CostModel, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=200)
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    order = models.CharField(_("step-down order (pool codes, comma-separated; blank: derived)"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["model", "position"]
+        constraints = [models.UniqueConstraint(fields=["model", "position"], name="step_unique_position")]
+        verbose_name = _("model step")
+        verbose_name_plural = _("model steps")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class StepSource(models.Model):
+    """In a step, the cost object ``source`` (``pool:it``, ``service:lon``...) is spread by ``key``."""
+
+    step = models.ForeignKey(ModelStep, on_delete=models.CASCADE, related_name="sources")
+    source = models.CharField(_("source"), max_length=120)
+    key = models.ForeignKey(AllocationKey, verbose_name=_("key"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["step", "source"], name="step_source_unique")]
+        verbose_name = _("step source")
+        verbose_name_plural = _("step sources")
+
+    def __str__(self) -> str:
+        return f"{self.source} by {self.key}"
+
+
+class AllocationRun(models.Model):
+    """One run of a cost model: the inputs as run (so the trace can always be reproduced), the
+    balances after the last step and the balancing report of every step."""
+
+    model = models.ForeignKey(CostModel, on_delete=models.CASCADE, related_name="runs")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    total = models.DecimalField(_("total cost"), max_digits=18, decimal_places=2)
+    inputs = models.JSONField(_("inputs"))
+    balances = models.JSONField(_("balances"))
+    reports = models.JSONField(_("balancing report"))
+    pool_sources = models.JSONField(_("ledger behind each pool"), default=dict)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PriceList(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="price_lists")
+    year = models.PositiveIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    run = models.ForeignKey(AllocationRun, verbose_name=_("derived from run"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cap = models.DecimalField(_("largest yearly rise"), max_digits=6, decimal_places=4, null=True, blank=True)
+    rounding = models.DecimalField(_("rounded to"), max_digits=8, decimal_places=2, default="0.01")
+
+    class Meta:
+        ordering = ["provider", "-year", "name"]
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}"
+
+
+class PriceListEntry(models.Model):
+    class PriceType(models.TextChoices):
+        PER_UNIT = "per_unit", _("per unit")
+        FIXED_KEYED = "fixed_keyed", _("fixed, keyed out")
+        BASE_FEE = "base_fee", _("base fee (fixed + by size)")
+        TIERED = "tiered", _("volume tiers")
+        PACKAGE = "package", _("package")
+        CONNECTION = "connection", _("connection fee")
+        REIMBURSEMENT = "reimbursement", _("fixed reimbursement")
+        PASS_THROUGH = "pass_through", _("pass-through")
+
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="entries")
+    service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    price_type = models.CharField(_("price type"), max_length=14, choices=PriceType.choices, default=PriceType.PER_UNIT)
+    unit_price = models.DecimalField(_("price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fixed_pool = models.DecimalField(_("fixed pool"), max_digits=18, decimal_places=2, null=True, blank=True)
+    planned_cost = models.DecimalField(_("planned self-cost"), max_digits=18, decimal_places=2, null=True, blank=True)
+    planned_volume = models.DecimalField(_("planned volume"), max_digits=18, decimal_places=3, null=True, blank=True)
+    cost_price = models.DecimalField(_("self-cost per unit"), max_digits=20, decimal_places=6, null=True, blank=True)
+    previous_price = models.DecimalField(_("previous price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    capped = models.BooleanField(_("capped"), default=False)
+
+    class Meta:
+        ordering = ["price_list", "service__code"]
+        constraints = [models.UniqueConstraint(fields=["price_list", "service"], name="price_entry_unique")]
+        verbose_name = _("price list entry")
+        verbose_name_plural = _("price list entries")
+
+    def __str__(self) -> str:
+        return f"{self.service.code}: {self.unit_price}"

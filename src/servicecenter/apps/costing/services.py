@@ -1,0 +1,215 @@
+"""Costing use cases: map the ledger to pools, run a cost model, derive a price list, trace a
+customer's charge, compare price models. Each writes inside one transaction with an audit entry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.costing.models import (
+    AllocationKey, AllocationRun, CostModel, CostPool, LedgerCell, PoolRule, PriceList, PriceListEntry,
+)
+from servicecenter.apps.metering.models import Volume
+from servicecenter.apps.registry.models import Customer, CustomerYear, Service, ServiceVersion
+from servicecenter.core.costing import AllocationError, ModelResult, Step, StepMethod, run_model
+from servicecenter.core.money import ZERO
+from servicecenter.core.pricing import (
+    ChargeLine, CustomerInput, FixedKeyed, PerUnit, RecoveryRow, WhatIf, compare_models, derive_price_list, recovery_by_process,
+)
+
+UNMAPPED = "pool:omappat"
+COST_ACCOUNT_CLASSES = "45678"  # BAS and the state's chart: classes 4–8 are costs; 1–2 balance, 3 revenue
+
+
+def charge_name(org_number: str, service_code: str) -> str:
+    return f"charge:{org_number}|{service_code}"
+
+
+def split_charge(name: str) -> tuple[str, str]:
+    org_number, service = name.removeprefix("charge:").split("|", 1)
+    return org_number, service
+
+
+@dataclass(frozen=True)
+class PoolInput:
+    balances: dict[str, Decimal]                            # pool object → cost
+    sources: dict[str, list[tuple[str, str, str]]]          # pool object → [(account, cost centre, amount)]
+    unmapped: Decimal
+
+
+def pool_balances(provider, year: int, kind: str) -> PoolInput:
+    """Sum the year's ledger cells into pools by the provider's rules (most specific rule wins)."""
+    rules = list(PoolRule.objects.filter(provider=provider).select_related("pool"))
+
+    def pool_for(account: str, centre: str) -> str:
+        matches = [rule for rule in rules if rule.account_from <= account <= rule.account_to and (not rule.cost_centre or rule.cost_centre == centre)]
+        if not matches:
+            return UNMAPPED
+        best = min(matches, key=lambda rule: (rule.cost_centre == "", int(rule.account_to or 0) - int(rule.account_from or 0) if rule.account_to.isdigit() and rule.account_from.isdigit() else 0))
+        return best.pool.object_name
+
+    cells = (LedgerCell.objects.filter(provider=provider, year=year, kind=kind).values("account", "cost_centre").annotate(total=Sum("amount")))
+    balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    sources: dict[str, list] = defaultdict(list)
+    for cell in cells:
+        if cell["total"] == 0 or not cell["account"][:1] in COST_ACCOUNT_CLASSES:
+            continue
+        pool = pool_for(cell["account"], cell["cost_centre"])
+        balances[pool] += cell["total"]
+        sources[pool].append((cell["account"], cell["cost_centre"], str(Decimal(cell["total"]).quantize(Decimal("0.01")))))
+    return PoolInput(dict(balances), dict(sources), balances.get(UNMAPPED, ZERO))
+
+
+def key_weights(key: AllocationKey, year: int) -> dict[str, Decimal]:
+    if key.basis == AllocationKey.Basis.VOLUMES:
+        rows = (Volume.objects.filter(service=key.service, month__year=year).values("customer__org_number").annotate(total=Sum("quantity")))
+        return {charge_name(row["customer__org_number"], key.service.code): row["total"] for row in rows if row["total"]}
+    return {value.receiver: value.weight for value in key.values.all()}
+
+
+def model_steps(model: CostModel) -> list[Step]:
+    steps = []
+    for step in model.steps.prefetch_related("sources__key__values", "sources__key__service"):
+        keys = {source.source: key_weights(source.key, model.year) for source in step.sources.all()}
+        order = tuple(part.strip() for part in step.order.split(",") if part.strip()) or None
+        steps.append(Step(step.name, StepMethod(step.method), keys, order, ", ".join(sorted({s.key.name for s in step.sources.all()}))))
+    return steps
+
+
+def _step_json(step: Step) -> dict:
+    return {"name": step.name, "method": step.method.value, "order": list(step.order or []), "key_name": step.key_name,
+            "keys": {source: {receiver: str(weight) for receiver, weight in key.items()} for source, key in step.keys.items()}}
+
+
+def steps_from_json(data: list[dict]) -> list[Step]:
+    return [Step(item["name"], StepMethod(item["method"]), {s: {r: Decimal(w) for r, w in key.items()} for s, key in item["keys"].items()},
+                 tuple(item["order"]) or None, item.get("key_name", "")) for item in data]
+
+
+def run_cost_model(model: CostModel, user=None) -> AllocationRun:
+    """Run ``model`` on its year's ledger; raises AllocationError with every problem."""
+    pools = pool_balances(model.provider, model.year, model.ledger_kind)
+    if not pools.balances:
+        from servicecenter.core.problems import Problem
+
+        raise AllocationError([Problem("costing.no_ledger", {"year": model.year})])
+    steps = model_steps(model)
+    result = run_model(pools.balances, steps)
+    with transaction.atomic():
+        run = AllocationRun.objects.create(
+            model=model, user=user if getattr(user, "is_authenticated", False) else None, total=result.total,
+            inputs={"initial": {k: str(v) for k, v in pools.balances.items()}, "steps": [_step_json(s) for s in steps]},
+            balances={k: str(v) for k, v in result.balances.items() if v != 0},
+            reports=[{"name": r.name, "method": r.method.value, "before": str(r.total_before), "after": str(r.total_after),
+                      "moved": str(r.moved), "balanced": r.balanced, "flows": [[a, b, str(c)] for a, b, c in r.flows]} for r in result.reports],
+            pool_sources=pools.sources,
+        )
+        record("costing.run.completed", user=user, obj=run, provider=model.provider, data={"model": model.name, "total": str(result.total)})
+    return run
+
+
+def replay(run: AllocationRun) -> ModelResult:
+    """The run's result recomputed from its stored inputs (identical: the engine is deterministic)."""
+    initial = {k: Decimal(v) for k, v in run.inputs["initial"].items()}
+    return run_model(initial, steps_from_json(run.inputs["steps"]))
+
+
+def service_costs(run: AllocationRun) -> dict[str, Decimal]:
+    """Self-cost per service code: the charges to its customers, plus cost left on the service."""
+    costs: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for name, amount in run.balances.items():
+        if name.startswith("charge:"):
+            costs[split_charge(name)[1]] += Decimal(amount)
+        elif name.startswith("service:"):
+            costs[name.removeprefix("service:")] += Decimal(amount)
+    return dict(costs)
+
+
+def yearly_volumes(provider, year: int) -> dict[str, dict[str, Decimal]]:
+    """service code → customer org number → quantity in ``year``."""
+    result: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for row in Volume.objects.filter(provider=provider, month__year=year).values("service__code", "customer__org_number").annotate(total=Sum("quantity")):
+        result[row["service__code"]][row["customer__org_number"]] = row["total"]
+    return dict(result)
+
+
+def create_price_list(run: AllocationRun, name: str, cap: Decimal | None = None, rounding: Decimal = Decimal("0.01"),
+                      previous: PriceList | None = None, user=None) -> PriceList:
+    """A price list for the run's year: self-cost ÷ volume per service, capped against ``previous``."""
+    model = run.model
+    costs = service_costs(run)
+    volumes = {code: sum(by_customer.values(), ZERO) for code, by_customer in yearly_volumes(model.provider, model.year).items()}
+    before = {e.service.code: e.unit_price for e in previous.entries.select_related("service")} if previous else {}
+    entries, problems = derive_price_list({c: v for c, v in costs.items() if c in volumes}, volumes, before, cap, rounding)
+    services = {s.code: s for s in Service.objects.filter(provider=model.provider)}
+    with transaction.atomic():
+        price_list = PriceList.objects.create(provider=model.provider, year=model.year, name=name, run=run, cap=cap, rounding=rounding)
+        PriceListEntry.objects.bulk_create([
+            PriceListEntry(price_list=price_list, service=services[e.process], unit_price=e.price, planned_cost=e.planned_cost.quantize(Decimal("0.01")),
+                           planned_volume=e.planned_volume, cost_price=e.cost_price.quantize(Decimal("0.000001")), previous_price=e.previous_price, capped=e.capped)
+            for e in entries])
+        record("costing.price_list.created", user=user, obj=price_list, provider=model.provider, data={"entries": len(entries), "problems": [p.code for p in problems]})
+    return price_list
+
+
+def charges_for(price_list: PriceList, volumes: dict[str, dict[str, Decimal]], employees: dict[str, int]) -> list[ChargeLine]:
+    """Charge lines of every customer under ``price_list`` for the year's volumes: per unit, a keyed
+    fixed pool (keyed by employees among the service's customers), or both."""
+    lines: list[ChargeLine] = []
+    for entry in price_list.entries.select_related("service"):
+        code = entry.service.code
+        users = volumes.get(code, {})
+        inputs = {org: CustomerInput(quantity=quantity, key=Decimal(employees.get(org, 0))) for org, quantity in users.items()}
+        if entry.fixed_pool:
+            lines += FixedKeyed(entry.fixed_pool, "employees").charge(code, inputs)
+        if entry.unit_price:
+            lines += PerUnit(entry.unit_price).charge(code, inputs)
+    return lines
+
+
+def employees_in(provider, year: int) -> dict[str, int]:
+    return dict(CustomerYear.objects.filter(customer__provider=provider, year=year).values_list("customer__org_number", "employees"))
+
+
+def compare_price_lists(current: PriceList, alternative: PriceList) -> WhatIf:
+    volumes = yearly_volumes(current.provider, current.year)
+    employees = employees_in(current.provider, current.year)
+    return compare_models(charges_for(current, volumes, employees), charges_for(alternative, volumes, employees))
+
+
+def recovery(run: AllocationRun, price_list: PriceList) -> list[RecoveryRow]:
+    """Revenue under ``price_list`` against the run's self-cost, per service."""
+    volumes = yearly_volumes(price_list.provider, price_list.year)
+    revenue: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in charges_for(price_list, volumes, employees_in(price_list.provider, price_list.year)):
+        revenue[line.service] += line.amount
+    costs = service_costs(run)
+    return recovery_by_process(dict(revenue), {code: cost for code, cost in costs.items() if code in revenue or cost})
+
+
+def result_per_area(run: AllocationRun, price_list: PriceList) -> list[tuple[str, Decimal, Decimal]]:
+    """(service area, revenue, self-cost) per area, as seed 001's result per service area."""
+    areas = {v.service.code: v.process.area.name for v in ServiceVersion.objects.filter(service__provider=price_list.provider, year__lte=price_list.year).select_related("service", "process__area").order_by("year")}
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for row in recovery(run, price_list):
+        area = areas.get(row.process, row.process)
+        totals[area][0] += row.revenue
+        totals[area][1] += row.cost
+    return [(area, revenue, cost) for area, (revenue, cost) in sorted(totals.items())]
+
+
+def customer_trace(run: AllocationRun, customer: Customer) -> list[dict]:
+    """For each of the customer's charges in the run: the amount and the pools (and their ledger
+    rows) it came from."""
+    result = replay(run)
+    rows = []
+    for name, amount in sorted(result.with_prefix(f"charge:{customer.org_number}|").items()):
+        parts = sorted(result.trace(name).items(), key=lambda item: -item[1])
+        rows.append({"service": split_charge(name)[1], "amount": amount,
+                     "origins": [(origin, part, run.pool_sources.get(origin, [])[:8]) for origin, part in parts]})
+    return rows

@@ -1,0 +1,199 @@
+"""Costing pages: the year's costs and cost flow, a run's balancing report, the model, a
+customer's trace, price lists and the what-if comparison."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from servicecenter.apps.accounts.access import Capability, get_visible
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.costing import services as costing
+from servicecenter.apps.costing.models import CostPool, PriceList
+from servicecenter.apps.registry import services as registry
+from servicecenter.core.costing import AllocationError
+from servicecenter.core.money import ZERO
+from servicecenter.formats.charts import bar_chart, flow_chart
+from servicecenter.formats.spreadsheet import write_workbook
+
+DEMO_NOTICE = "Illustrativa demodata / illustrative demo data"
+
+
+def _require(scope, capability):
+    if not scope.can(capability):
+        raise PermissionDenied
+
+
+def _names(provider) -> dict[str, str]:
+    labels = {pool.object_name: pool.name for pool in CostPool.objects.filter(provider=provider)}
+    labels[costing.UNMAPPED] = _("Unmapped ledger rows")
+    return labels
+
+
+def cost_flow(run, labels: dict[str, str], customer_names: dict[str, str], service_names: dict[str, str], top: int = 8) -> tuple[str, list]:
+    """The run's flows as columns: support pools → production pools and activities → services → customers."""
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for report in run.reports:
+        for source, target, amount in report["flows"]:
+            totals[(source, target)] += Decimal(amount)
+    kinds = {f"pool:{p.code}": p.kind for p in CostPool.objects.filter(provider=run.model.provider)}
+    customer_totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (source, target), amount in totals.items():
+        if target.startswith("charge:"):
+            customer_totals[costing.split_charge(target)[0]] += amount
+    biggest = {org for org, _ in sorted(customer_totals.items(), key=lambda item: -item[1])[:top]}
+    others = _("Other customers")
+    links: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for (source, target), amount in totals.items():
+        if kinds.get(source) == "support" and kinds.get(target) == "support":
+            continue  # support departments serving each other stay inside the first column
+        if target.startswith("charge:"):
+            org = costing.split_charge(target)[0]
+            target = f"customer:{org}" if org in biggest else "customer:others"
+        links[(source, target)] += amount
+    nodes = {n for pair in links for n in pair}
+    columns = [
+        sorted(n for n in nodes if kinds.get(n) == "support"),
+        sorted(n for n in nodes if kinds.get(n) in ("production", "activity") or n == costing.UNMAPPED),
+        sorted(n for n in nodes if n.startswith("service:")),
+        sorted((n for n in nodes if n.startswith("customer:") and n != "customer:others"), key=lambda n: -customer_totals[n.removeprefix("customer:")]) + (["customer:others"] if "customer:others" in nodes else []),
+    ]
+    names = dict(labels)
+    names.update({f"service:{code}": name for code, name in service_names.items()})
+    names.update({f"customer:{org}": customer_names.get(org, org) for org in biggest})
+    names["customer:others"] = others
+    svg = flow_chart(_("Cost flow"), [c for c in columns if c], [(a, b, float(v)) for (a, b), v in links.items()], names,
+                     _("From support pools to processes and activities, services and customers."))
+    table = sorted(((names.get(a, a), names.get(b, b), v) for (a, b), v in links.items()), key=lambda row: -row[2])
+    return svg, table
+
+
+@login_required
+def costing_home(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    models = list(scope.cost_models().select_related("provider").order_by("-year", "kind"))
+    model = next((m for m in models if str(m.pk) == request.GET.get("model")), models[0] if models else None)
+    context = {"models": models, "model": model}
+    if model is not None:
+        run = model.runs.first()
+        context["run"] = run
+        if run is not None:
+            provider = model.provider
+            customer_names = dict(provider.customers.values_list("org_number", "name"))
+            service_names = registry.service_names(scope, model.year)
+            service_names = {s.code: service_names.get(s.pk, s.code) for s in provider.services.all()}
+            context["flow_svg"], context["flow_table"] = cost_flow(run, _names(provider), customer_names, service_names)
+            activities = {f"pool:{p.code}": p.name for p in CostPool.objects.filter(provider=provider, kind="activity")}
+            context["activities"] = [(name, Decimal(run.balances.get(code, "0"))) for code, name in activities.items()]
+            context["charged"] = sum((Decimal(v) for k, v in run.balances.items() if k.startswith("charge:")), ZERO)
+            context["unmapped"] = Decimal(run.balances.get(costing.UNMAPPED, "0"))
+            price_lists = list(scope.price_lists().filter(provider=provider, year=model.year))
+            current = next((p for p in price_lists if p.status == PriceList.Status.PUBLISHED), None)
+            context["price_lists"] = price_lists
+            context["current"] = current
+            if current is not None:
+                context["recovery"] = [(service_names.get(row.process, row.process), row) for row in costing.recovery(run, current)]
+                context["areas"] = [(area, revenue, cost, revenue - cost) for area, revenue, cost in costing.result_per_area(run, current)]
+                alternatives = [p for p in price_lists if p.pk != current.pk]
+                context["what_if_link"] = f"?current={current.pk}&alternative={alternatives[-1].pk}" if alternatives else ""
+    return render(request, "costing/home.html", context)
+
+
+@login_required
+def run_detail(request, pk: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    run = get_visible(scope.runs().select_related("model__provider"), pk=pk)
+    labels = _names(run.model.provider)
+    steps = []
+    for report in run.reports:
+        flows = sorted(report["flows"], key=lambda flow: -Decimal(flow[2]))
+        steps.append({**report, "count": len(flows), "top": [(labels.get(a, a), labels.get(b, b), Decimal(c)) for a, b, c in flows[:12]]})
+    return render(request, "costing/run.html", {"run": run, "steps": steps})
+
+
+@login_required
+def model_detail(request, pk: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    model = get_visible(scope.cost_models().select_related("provider"), pk=pk)
+    if request.method == "POST":
+        _require(scope, Capability.RUN_COSTING)
+        try:
+            run = costing.run_cost_model(model, request.user)
+        except AllocationError as error:
+            language = (request.LANGUAGE_CODE or "sv")[:2]
+            for problem in error.problems:
+                messages.error(request, problem.message(language))
+            return redirect("costing-model", pk=model.pk)
+        messages.success(request, _("The model was run. Every step balances to the öre."))
+        return redirect("costing-run", pk=run.pk)
+    steps = [(step, [(source, source.key, list(source.key.values.all()[:12]), source.key.values.count()) for source in step.sources.select_related("key__service")])
+             for step in model.steps.all()]
+    pools = CostPool.objects.filter(provider=model.provider).prefetch_related("rules")
+    return render(request, "costing/model.html", {"model": model, "steps": steps, "pools": pools, "labels": _names(model.provider)})
+
+
+@login_required
+def customer_trace(request, customer_pk: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    customer = get_visible(scope.customers().select_related("provider"), pk=customer_pk)
+    run = scope.runs().filter(model__provider=customer.provider).first()
+    labels = _names(customer.provider)
+    rows = []
+    if run is not None:
+        by_id = registry.service_names(scope, run.model.year)
+        names = {s.code: by_id.get(s.pk, s.code) for s in customer.provider.services.all()}
+        for row in costing.customer_trace(run, customer):
+            rows.append({**row, "name": names.get(row["service"], row["service"]),
+                         "origins": [(labels.get(origin, origin), amount, ledger) for origin, amount, ledger in row["origins"]]})
+    return render(request, "costing/trace.html", {"customer": customer, "run": run, "rows": rows, "total": sum((r["amount"] for r in rows), ZERO)})
+
+
+@login_required
+def price_list_detail(request, pk: int):
+    scope = scope_of(request)
+    price_list = get_visible(scope.price_lists().select_related("provider"), pk=pk)
+    names = registry.service_names(scope, price_list.year)
+    versions = {v.service_id: v for v in scope.service_versions().filter(year__lte=price_list.year).order_by("year")}
+    entries = [(entry, names.get(entry.service_id, entry.service.code), versions.get(entry.service_id)) for entry in price_list.entries.select_related("service")]
+    return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS)})
+
+
+@login_required
+def what_if(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    lists = scope.price_lists()
+    current = get_visible(lists, pk=request.GET.get("current"))
+    alternative = get_visible(lists.filter(provider=current.provider, year=current.year), pk=request.GET.get("alternative"))
+    comparison = costing.compare_price_lists(current, alternative)
+    names = dict(current.provider.customers.values_list("org_number", "name"))
+    rows = sorted(comparison.rows, key=lambda row: row.difference)
+    if request.GET.get("format") == "xlsx":
+        data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],
+                                [(names.get(r.customer, r.customer), r.customer, r.current, r.alternative, r.difference,
+                                  (r.difference_share * 100).quantize(Decimal("0.1")) if r.difference_share is not None else None, r.current_lines, r.alternative_lines) for r in rows])],
+                              notice=DEMO_NOTICE if current.provider.is_demo else None)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = 'attachment; filename="what-if.xlsx"'
+        return response
+    extremes = rows[:8] + rows[-8:] if len(rows) > 16 else rows
+    chart = bar_chart(_("Change per customer, kronor"), tuple(names.get(r.customer, r.customer)[:32] for r in extremes), tuple(float(r.difference) for r in extremes),
+                      _("kronor per year"), _("The customers whose charge falls and rises most under the alternative."))
+    return render(request, "costing/what_if.html", {
+        "current": current, "alternative": alternative, "comparison": comparison, "chart": chart,
+        "rows": [(names.get(r.customer, r.customer), r) for r in rows],
+        "fixed_now": comparison.fixed_share("current"), "fixed_alternative": comparison.fixed_share("alternative"),
+        "lines_now": sum(r.current_lines for r in rows), "lines_alternative": sum(r.alternative_lines for r in rows),
+        "query": request.GET.urlencode(),
+    })

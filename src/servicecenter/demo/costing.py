@@ -1,0 +1,163 @@
+"""The demo's costing: a 2025 ledger as a SIE 4 file, a cost model, a run, price lists and a what-if.
+
+Published figures matched (seed 000): Tabell 3, costs per kind 2025 (mnkr): personnel 1,020.5,
+premises 215.1, other operating 292.2, financial 5.1, depreciation 67.0 (rows sum to 1,599.9;
+the table prints 1,600.0); after allocation, administrative services 597.6 (Tabell 4) and the
+local state service 1,002.3 (Tabell 5). How these split over cost centres, keys and services is
+illustrative. The ledger is written as a real SIE 4 file and imported through the same importer
+a user would use.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from servicecenter.apps.costing import services as costing
+from servicecenter.apps.costing.models import (
+    AllocationKey, CostModel, CostPool, KeyValue, ModelStep, PoolRule, PriceList, PriceListEntry, StepSource,
+)
+from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.registry.models import Process, Provider, Service
+from servicecenter.core.money import split_largest_remainder
+from servicecenter.formats.sie import Ledger, Transaction, Voucher, write_sie
+
+MNKR = Decimal(1_000_000)
+# Tabell 3 (2025): account, name, amount in mnkr
+COST_KINDS = [
+    ("4011", "Löner", Decimal("714.35")), ("4511", "Arbetsgivaravgifter", Decimal("306.15")),   # personnel 1,020.5
+    ("5011", "Lokalhyror", Decimal("215.1")),                                                   # premises
+    ("5411", "Datatjänster", Decimal("146.1")), ("5511", "Konsulttjänster", Decimal("87.66")),
+    ("5611", "Resor, material och övrigt", Decimal("58.44")),                                  # other operating 292.2
+    ("8411", "Räntekostnader", Decimal("5.1")),                                                 # financial
+    ("7811", "Avskrivningar och nedskrivningar", Decimal("67.0")),                              # depreciation
+]
+TABELL_4_COST = Decimal("597.6") * MNKR
+TABELL_5_COST = Decimal("1002.3") * MNKR
+# cost centre: (name, pool code, pool kind, weight of each cost kind by account prefix)
+CENTRES = {
+    "010": ("Ledning och stab", "ledning", "support", {"4": 4, "5": 3, "8": 30, "7": 2}),
+    "020": ("IT", "it", "support", {"4": 6, "5": 30, "8": 20, "7": 45}),
+    "030": ("HR", "hr", "support", {"4": 3, "5": 2, "8": 0, "7": 1}),
+    "040": ("Lokaler och service", "lokaler", "support", {"4": 1, "50": 100, "5": 3, "8": 10, "7": 6}),
+    "050": ("Kundservice", "kundservice", "support", {"4": 4, "5": 2, "8": 0, "7": 1}),
+    "110": ("Lön, produktion", "lon", "production", {"4": 14, "5": 15, "8": 15, "7": 18}),
+    "120": ("Redovisning, produktion", "redovisning", "production", {"4": 9, "5": 10, "8": 10, "7": 10}),
+    "130": ("E-handel, produktion", "ehandel", "production", {"4": 3, "5": 9, "8": 5, "7": 9}),
+    "210": ("Servicekontor", "lss-kontor", "activity", {"4": 52, "5": 22, "8": 10, "7": 6}),
+    "220": ("Lokal statlig service, stab", "lss-stab", "activity", {"4": 4, "5": 4, "8": 0, "7": 2}),
+}
+PROCESS_OF_POOL = {"lon": ("lon", "loneadministration"), "redovisning": ("redovisning", "leverantorsreskontra"), "ehandel": ("ehandel", "inkop")}
+SERVICES_OF_PROCESS = {"lon": {"lon": 9, "lon-tillagg": 1}, "redovisning": {"redovisning": 9, "kundfaktura": 1}, "ehandel": {"ehandel": 1}}
+CURRENT_PRICE_FACTORS = {"lon": Decimal("1.07"), "lon-tillagg": Decimal("0.92"), "redovisning": Decimal("1.04"), "kundfaktura": Decimal("0.80"), "ehandel": Decimal("0.96")}
+FEE_REVENUE = Decimal("617.4") * MNKR   # Tabell 4, Intäkter, avgifter
+
+
+def _weight(weights: dict[str, int], account: str) -> int:
+    return weights.get(account[:2], weights.get(account[:1], 0))
+
+
+def _ledger(shift: Decimal) -> Ledger:
+    """The year's ledger; ``shift`` kronor of salaries move from payroll production to the offices."""
+    ledger = Ledger(source="demo", company="Statens servicecenter (demo)", org_number="202100-6255",
+                    year_start=date(2025, 1, 1), year_end=date(2025, 12, 31))
+    ledger.accounts = {account: name for account, name, _ in COST_KINDS} | {"1930": "Statsverkets checkräkning", "3011": "Avgiftsintäkter"}
+    ledger.dimensions = {"1": "Kostnadsställe"}
+    ledger.objects = {("1", code): name for code, (name, *_rest) in CENTRES.items()}
+    number = 0
+    for account, _name, mnkr in COST_KINDS:
+        weights = {code: _weight(spec[3], account) for code, spec in CENTRES.items()}
+        amounts = split_largest_remainder(mnkr * MNKR, {c: w for c, w in weights.items() if w})
+        if account == "4011":
+            amounts["110"] -= shift
+            amounts["210"] += shift
+        for centre, yearly in amounts.items():
+            months = split_largest_remainder(yearly, {m: 1 for m in range(1, 13)})
+            for month, amount in months.items():
+                number += 1
+                day = date(2025, month, 25)
+                ledger.vouchers.append(Voucher("A", str(number), day, f"{ledger.accounts[account]} {CENTRES[centre][0]} {day:%Y-%m}", 0))
+                ledger.transactions.append(Transaction(len(ledger.vouchers) - 1, 0, account, (("1", centre),), amount, None, ""))
+                ledger.transactions.append(Transaction(len(ledger.vouchers) - 1, 0, "1930", (), -amount, None, ""))
+    return ledger
+
+
+def build_costing(ssc: Provider, progress=lambda text: None) -> None:
+    rng = random.Random(2025)
+    pools = {}
+    for code, (name, pool, kind, _weights) in CENTRES.items():
+        process = None
+        if pool in PROCESS_OF_POOL:
+            process = Process.objects.get(area__provider=ssc, area__code=PROCESS_OF_POOL[pool][0], code=PROCESS_OF_POOL[pool][1])
+        pools[pool] = CostPool.objects.create(provider=ssc, code=pool, name=name, kind=kind, process=process)
+        PoolRule.objects.create(provider=ssc, pool=pools[pool], account_from="4000", account_to="8999", cost_centre=code)
+    services = {s.code: s for s in Service.objects.filter(provider=ssc)}
+
+    def key(code, name, basis, weights=None, service=None):
+        created = AllocationKey.objects.create(provider=ssc, code=code, name=name, basis=basis, service=service)
+        KeyValue.objects.bulk_create([KeyValue(key=created, receiver=r, weight=Decimal(w)) for r, w in (weights or {}).items()])
+        return created
+
+    everyone_but = lambda *excluded: [p for p in pools if p not in excluded]  # noqa: E731
+    area = key("yta", "Yta (kvm)", "area", {f"pool:{p}": rng.randint(200, 3000) if not p.startswith("lss") else rng.randint(20000, 30000) for p in everyone_but("lokaler")})
+    staff = {f"pool:{p}": rng.randint(20, 400) for p in everyone_but("lokaler", "it", "hr", "ledning")}
+    staff["pool:lss-kontor"] = 650
+    it_key = key("it-anvandare", "IT-användare", "employees", {**staff, "pool:hr": 40, "pool:ledning": 60})
+    hr_key = key("anstallda-hr", "Anställda (HR)", "employees", {**staff, "pool:it": 80, "pool:ledning": 60})
+    mgmt_key = key("anstallda-ledning", "Anställda (ledning)", "employees", {**staff, "pool:it": 80, "pool:hr": 40})
+    cases = key("arenden", "Ärenden i kundservice", "cases", {"pool:lon": 52000, "pool:redovisning": 31000, "pool:ehandel": 17000})
+    process_keys = {pool: key(f"tjanster-{pool}", f"Processens tjänster ({CENTRES_BY_POOL[pool]})", "fixed", {f"service:{s}": w for s, w in split.items()})
+                    for pool, split in SERVICES_OF_PROCESS.items()}
+    volume_keys = {code: key(f"volym-{code}", f"Volym {code}", "volumes", service=services[code])
+                   for split in SERVICES_OF_PROCESS.values() for code in split}
+
+    model = CostModel.objects.create(provider=ssc, year=2025, kind=CostModel.Kind.ACTUAL, name="Utfall 2025")
+    steps = [
+        ("Lokaler efter yta", "direct", {"pool:lokaler": area}),
+        ("IT, HR och ledning betjänar varandra", "reciprocal", {"pool:it": it_key, "pool:hr": hr_key, "pool:ledning": mgmt_key}),
+        ("Kundservice efter ärenden", "direct", {"pool:kundservice": cases}),
+        ("Process till tjänst", "direct", {f"pool:{pool}": process_keys[pool] for pool in SERVICES_OF_PROCESS}),
+        ("Tjänst till kund efter volym", "direct", {f"service:{code}": volume_keys[code] for code in volume_keys}),
+    ]
+    for position, (name, method, sources) in enumerate(steps, start=1):
+        step = ModelStep.objects.create(model=model, position=position, name=name, method=method)
+        StepSource.objects.bulk_create([StepSource(step=step, source=source, key=k) for source, k in sources.items()])
+
+    # Calibrate: run once, then move salary cost between payroll production and the offices
+    # so that the office network ends at Tabell 5's 1,002.3 mnkr (supports are keyed, so the
+    # move shifts the final split krona for krona).
+    progress("ledger: generating the 2025 SIE 4 file (Tabell 3) and calibrating to Tabell 4 and 5")
+    from servicecenter.core.costing import run_model
+
+    trial = run_model({f"pool:{CENTRES[c][1]}": sum((t.amount for t in _ledger(Decimal(0)).transactions if t.objects == (("1", c),)), Decimal(0)) for c in CENTRES},
+                      costing.model_steps(model))
+    office = trial.balances.get("pool:lss-kontor", Decimal(0)) + trial.balances.get("pool:lss-stab", Decimal(0))
+    shift = TABELL_5_COST - office
+    data = write_sie(_ledger(shift), date(2026, 1, 15))
+    report = run_import("ledger", data, "ssc-huvudbok-2025.se", provider=ssc)
+    if not report.ok:
+        raise RuntimeError(f"the demo ledger did not import: {report.lines('en')[:5]}")
+    run = costing.run_cost_model(model)
+    office = Decimal(run.balances.get("pool:lss-kontor", "0")) + Decimal(run.balances.get("pool:lss-stab", "0"))
+    assert office == TABELL_5_COST and run.total - office == TABELL_4_COST, (office, run.total)
+
+    progress("price lists: self-cost 2025, the current list, and a what-if with more fixed, keyed prices")
+    self_cost = costing.create_price_list(run, "Självkostnadspriser 2025")
+    current = PriceList.objects.create(provider=ssc, year=2025, name="Prislista 2025", status=PriceList.Status.PUBLISHED, run=run)
+    volumes = costing.yearly_volumes(ssc, 2025)
+    planned = {e.service.code: e for e in self_cost.entries.select_related("service")}
+    raw_revenue = sum((planned[c].cost_price * CURRENT_PRICE_FACTORS[c] * planned[c].planned_volume for c in planned), Decimal(0))
+    scale = FEE_REVENUE / raw_revenue
+    for code, entry in planned.items():
+        PriceListEntry.objects.create(price_list=current, service=entry.service, unit_price=(entry.cost_price * CURRENT_PRICE_FACTORS[code] * scale).quantize(Decimal("0.01")),
+                                      planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
+    what_if = PriceList.objects.create(provider=ssc, year=2025, name="Mer fasta, fördelade priser (what-if)", run=run)
+    for entry in current.entries.select_related("service"):
+        revenue = entry.unit_price * sum(volumes.get(entry.service.code, {}).values(), Decimal(0))
+        PriceListEntry.objects.create(price_list=what_if, service=entry.service, price_type=PriceListEntry.PriceType.FIXED_KEYED,
+                                      fixed_pool=(revenue * Decimal("0.6")).quantize(Decimal("0.01")), unit_price=(entry.unit_price * Decimal("0.4")).quantize(Decimal("0.01")),
+                                      planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
+
+
+CENTRES_BY_POOL = {spec[1]: spec[0] for spec in CENTRES.values()}
