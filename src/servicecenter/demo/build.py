@@ -35,8 +35,8 @@ from servicecenter.apps.registry.models import (
 from servicecenter.core.money import split_largest_remainder
 from servicecenter.core.registry import make_orgnr
 from servicecenter.demo import figures
-from servicecenter.demo.costing import build_costing
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
+from servicecenter.demo.costing import build_costing
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,
     STOCKHOLM_ADMINISTRATIONS,

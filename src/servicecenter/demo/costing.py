@@ -16,7 +16,15 @@ from decimal import Decimal
 
 from servicecenter.apps.costing import services as costing
 from servicecenter.apps.costing.models import (
-    AllocationKey, CostModel, CostPool, KeyValue, ModelStep, PoolRule, PriceList, PriceListEntry, StepSource,
+    AllocationKey,
+    CostModel,
+    CostPool,
+    KeyValue,
+    ModelStep,
+    PoolRule,
+    PriceList,
+    PriceListEntry,
+    StepSource,
 )
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry.models import Process, Provider, Service

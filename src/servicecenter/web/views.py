@@ -68,7 +68,8 @@ def _customer_home(request, scope):
     names = registry.service_names(scope)
     agreements = [(a, names.get(a.service_id, a.service_id), labels.STATE[rules.AgreementState(a.state)]) for a in scope.agreements().order_by("service__code")]
     recent = [(v, names.get(v.service_id, v.service_id)) for v in scope.volumes().order_by("-month", "service__code")[:12]]
-    return render(request, "home_customer.html", {"customer": customer, "agreements": agreements, "volumes": recent})
+    return render(request, "home_customer.html", {"customer": customer, "agreements": agreements, "volumes": recent,
+                                                  "price_lists": scope.price_lists().order_by("-year")})
 
 
 @login_required

@@ -12,14 +12,28 @@ from django.db.models import Sum
 
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.costing.models import (
-    AllocationKey, AllocationRun, CostModel, CostPool, LedgerCell, PoolRule, PriceList, PriceListEntry,
+    AllocationKey,
+    AllocationRun,
+    CostModel,
+    LedgerCell,
+    PoolRule,
+    PriceList,
+    PriceListEntry,
 )
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Customer, CustomerYear, Service, ServiceVersion
 from servicecenter.core.costing import AllocationError, ModelResult, Step, StepMethod, run_model
 from servicecenter.core.money import ZERO
 from servicecenter.core.pricing import (
-    ChargeLine, CustomerInput, FixedKeyed, PerUnit, RecoveryRow, WhatIf, compare_models, derive_price_list, recovery_by_process,
+    ChargeLine,
+    CustomerInput,
+    FixedKeyed,
+    PerUnit,
+    RecoveryRow,
+    WhatIf,
+    compare_models,
+    derive_price_list,
+    recovery_by_process,
 )
 
 UNMAPPED = "pool:omappat"
@@ -57,7 +71,7 @@ def pool_balances(provider, year: int, kind: str) -> PoolInput:
     balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
     sources: dict[str, list] = defaultdict(list)
     for cell in cells:
-        if cell["total"] == 0 or not cell["account"][:1] in COST_ACCOUNT_CLASSES:
+        if cell["total"] == 0 or cell["account"][:1] not in COST_ACCOUNT_CLASSES:
             continue
         pool = pool_for(cell["account"], cell["cost_centre"])
         balances[pool] += cell["total"]

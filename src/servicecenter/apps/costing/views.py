@@ -45,7 +45,7 @@ def cost_flow(run, labels: dict[str, str], customer_names: dict[str, str], servi
             totals[(source, target)] += Decimal(amount)
     kinds = {f"pool:{p.code}": p.kind for p in CostPool.objects.filter(provider=run.model.provider)}
     customer_totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for (source, target), amount in totals.items():
+    for (_source, target), amount in totals.items():
         if target.startswith("charge:"):
             customer_totals[costing.split_charge(target)[0]] += amount
     biggest = {org for org, _ in sorted(customer_totals.items(), key=lambda item: -item[1])[:top]}

@@ -1,0 +1,57 @@
+"""A controller's walk through costing: run the allocation, open a customer's trace, compare a
+what-if and download its Excel; axe-checked."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_walkthrough import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_run_allocation_trace_and_what_if(login, server):
+    page = login("controller")
+    page.get_by_role("link", name="Kostnader och priser").click()
+    expect(page.get_by_role("heading", name="Vart kostnaden tar vägen")).to_be_visible()
+    expect(page.locator(".key-figures")).to_contain_text("597\u202f600\u202f000 kr")
+    screenshot(page, "costing")
+    assert_accessible(page, "costing overview")
+
+    page.get_by_role("link", name="Modellen: pooler, nycklar och steg").click()
+    assert_accessible(page, "cost model")
+    page.get_by_role("button", name="Kör modellen").click()
+    expect(page.get_by_text("Modellen kördes. Varje steg stämmer på öret.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Avstämningsrapport")
+    expect(page.locator("table").first).not_to_contain_text("stämmer inte")
+    assert_accessible(page, "balancing report")
+
+    page.goto(f"{server}/customers/?q=Kronofogde")
+    page.locator("table tbody th a").first.click()
+    page.get_by_role("link", name="Varför kunden betalar det den betalar (kostnadsspårning)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Varför Kronofogdemyndigheten betalar")
+    expect(page.locator("main")).to_contain_text("4011")
+    screenshot(page, "costing-trace")
+    assert_accessible(page, "customer trace")
+
+    page.goto(f"{server}/costing/")
+    page.get_by_role("link", name="Jämför prismodeller (tänk om)").click()
+    expect(page.locator("figure.chart svg")).to_be_visible()
+    screenshot(page, "costing-what-if")
+    assert_accessible(page, "what-if")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ned som Excel").click()
+    assert download.value.suggested_filename == "what-if.xlsx"
+
+
+def test_customer_contact_sees_the_published_price_list_only(login, server):
+    page = login("kundkontakt")
+    response = page.goto(f"{server}/costing/")
+    assert response.status == 403
+    expect(page.get_by_role("navigation", name="Huvudmeny")).not_to_contain_text("Kostnader och priser")
+    page.goto(f"{server}/")
+    page.get_by_role("link", name="Prislista 2025").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prislista 2025")
+    expect(page.locator("main")).not_to_contain_text("Självkostnad per styck")
+    assert_accessible(page, "price list for a customer")
+    expect(page.get_by_role("link", name="Självkostnadspriser 2025")).to_have_count(0)
