@@ -36,7 +36,7 @@ def test_ledger_matches_tabell_3_per_cost_kind(ssc):
 
 
 def test_allocation_ends_at_tabell_4_and_5(ssc):
-    run = AllocationRun.objects.get(model__provider=ssc)
+    run = AllocationRun.objects.get(model__provider=ssc, model__kind="actual")
     assert all(step["balanced"] for step in run.reports)
     office = Decimal(run.balances["pool:lss-kontor"]) + Decimal(run.balances["pool:lss-stab"])
     charged = sum((Decimal(v) for k, v in run.balances.items() if k.startswith("charge:")), Decimal(0))
@@ -48,7 +48,7 @@ def test_allocation_ends_at_tabell_4_and_5(ssc):
 
 
 def test_run_replays_identically_and_traces_to_the_ledger(ssc, contact_customer):
-    run = AllocationRun.objects.get(model__provider=ssc)
+    run = AllocationRun.objects.get(model__provider=ssc, model__kind="actual")
     replayed = costing.replay(run)
     assert {k: str(v) for k, v in replayed.balances.items() if v != 0} == run.balances
     rows = costing.customer_trace(run, contact_customer)
@@ -62,7 +62,7 @@ def test_trace_page_and_run_button(client_for, contact_customer):
     client = client_for("controller")
     text = client.get(f"/costing/trace/{contact_customer.pk}/").content.decode()
     assert "Lön, produktion" in text and "4011" in text
-    model = CostModel.objects.get(provider__code="ssc")
+    model = CostModel.objects.get(provider__code="ssc", kind="actual")
     runs = AllocationRun.objects.count()
     response = client.post(f"/costing/models/{model.pk}/")
     assert response.status_code == 302 and AllocationRun.objects.count() == runs + 1
@@ -141,8 +141,33 @@ def test_zero_key_is_reported_and_nothing_is_written(ssc, client_for):
     from servicecenter.apps.costing.models import KeyValue
 
     KeyValue.objects.filter(key__code="arenden").update(weight=0)
-    model = CostModel.objects.get(provider=ssc)
+    model = CostModel.objects.get(provider=ssc, kind="actual")
     runs = AllocationRun.objects.count()
     response = client_for("controller").post(f"/costing/models/{model.pk}/", follow=True)
     assert "summerar till noll" in response.content.decode()
     assert AllocationRun.objects.count() == runs
+
+
+def test_versions_side_by_side_and_a_new_what_if_version(client_for, ssc):
+    client = client_for("controller")
+    actual, alternative = CostModel.objects.filter(provider=ssc).order_by("pk")[:2]
+    text = client.get(f"/costing/compare/?a={actual.pk}&b={alternative.pk}").content.decode()
+    assert "Lönetjänsten" in text and "Servicekontor" in text
+    a, b = (AllocationRun.objects.filter(model=m).first() for m in (actual, alternative))
+    assert a.total == b.total  # a different key moves cost, never creates or loses it
+    response = client.post(f"/costing/models/{actual.pk}/copy/")
+    copy = CostModel.objects.filter(provider=ssc).order_by("-pk").first()
+    assert response.status_code == 302 and copy.based_on == actual and copy.steps.count() == actual.steps.count()
+
+
+def test_behaviour_report_recovers_the_pool_and_names_deviation_costs(client_for, ssc):
+    run = AllocationRun.objects.get(model__provider=ssc, model__kind="actual")
+    from servicecenter.apps.costing.models import AllocationKey
+    from servicecenter.apps.registry.models import Service
+
+    rows = costing.behaviour_report(run, Service.objects.get(provider=ssc, code="lon"), AllocationKey.objects.get(provider=ssc, code="avvikelse-lon"), Decimal(1))
+    assert sum((r.charge for r in rows), Decimal(0)) == costing.service_costs(run)["lon"]
+    assert sum((r.deviation_cost for r in rows), Decimal(0)) == 0
+    assert rows[0].deviation_cost > 0 > rows[-1].deviation_cost
+    text = client_for("controller").get(f"/costing/behaviour/?run={run.pk}&weight=elva").content.decode()
+    assert "Vikten måste vara ett tal från 0 till 10" in text

@@ -35,8 +35,9 @@ def objects(db, contact_customer, other_customer):
     draft = PriceList.objects.filter(provider__code="ssc", status="draft").exclude(name__startswith="Mer").first()
     alternative = PriceList.objects.get(provider__code="ssc", name__startswith="Mer")
     return {
-        "run": AllocationRun.objects.get(model__provider__code="ssc").pk,
-        "cost_model": CostModel.objects.get(provider__code="ssc").pk,
+        "run": AllocationRun.objects.get(model__provider__code="ssc", model__kind="actual").pk,
+        "cost_model": CostModel.objects.get(provider__code="ssc", kind="actual").pk,
+        "versions": "?a={}&b={}".format(*CostModel.objects.filter(provider__code="ssc").order_by("pk").values_list("pk", flat=True)[:2]),
         "published": published.pk,
         "draft": draft.pk,
         "what_if": f"?current={published.pk}&alternative={alternative.pk}",
@@ -80,6 +81,10 @@ def page_matrix(o):
         ("costing-price-list", f"/costing/price-lists/{o['published']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
         ("costing-price-list", f"/costing/price-lists/{o['draft']}/", expect({ADMIN, *SSC_STAFF})),
         ("costing-what-if", f"/costing/what-if/{o['what_if']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("costing-compare", f"/costing/compare/{o['versions']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("costing-behaviour", f"/costing/behaviour/?run={o['run']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        # copying a model is a POST; a GET is refused for everyone who may see the model
+        ("costing-copy", f"/costing/models/{o['cost_model']}/copy/", expect(set(), denied=403) | {STHLM: 404, IT: 404}),
     ]
 
 

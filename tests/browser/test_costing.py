@@ -43,6 +43,18 @@ def test_run_allocation_trace_and_what_if(login, server):
         page.get_by_role("link", name="Ladda ned som Excel").click()
     assert download.value.suggested_filename == "what-if.xlsx"
 
+    page.goto(f"{server}/costing/")
+    page.get_by_role("link", name="Vad avvikelse från standard kostar varje kund (beteendeviktad nyckel)").click()
+    page.get_by_label("Extra vikt för en avvikande enhet").fill("2")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.locator("main")).to_contain_text("Avvikelsen kostar per år")
+    screenshot(page, "costing-behaviour")
+    assert_accessible(page, "behaviour-weighted key")
+    page.goto(f"{server}/costing/")
+    page.get_by_role("link", name="Jämför modellversioner sida vid sida").click()
+    expect(page.locator("main")).to_contain_text("Servicekontor")
+    assert_accessible(page, "model versions side by side")
+
 
 def test_customer_contact_sees_the_published_price_list_only(login, server):
     page = login("kundkontakt")

@@ -27,6 +27,7 @@ from servicecenter.apps.costing.models import (
     StepSource,
 )
 from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Process, Provider, Service
 from servicecenter.core.money import split_largest_remainder
 from servicecenter.formats.sie import Ledger, Transaction, Voucher, write_sie
@@ -149,6 +150,17 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     run = costing.run_cost_model(model)
     office = Decimal(run.balances.get("pool:lss-kontor", "0")) + Decimal(run.balances.get("pool:lss-stab", "0"))
     assert office == TABELL_5_COST and run.total - office == TABELL_4_COST, (office, run.total)
+
+    progress("a what-if model version (premises by employees), and a deviation driver for the behaviour key")
+    alternative = costing.copy_model(model, "Tänk om 2025: lokaler efter anställda")
+    premises_by_staff = key("yta-som-anstallda", "Anställda (i stället för yta)", "employees", {f"pool:{p}": w for p, w in
+                            {**{k.removeprefix("pool:"): v for k, v in staff.items()}, "it": 80, "hr": 40, "ledning": 60}.items()})
+    StepSource.objects.filter(step__model=alternative, source="pool:lokaler").update(key=premises_by_staff)
+    costing.run_cost_model(alternative)
+    extra = set(Volume.objects.filter(provider=ssc, service__code="lon-tillagg").values_list("customer__org_number", flat=True))
+    payroll = set(Volume.objects.filter(provider=ssc, service__code="lon").values_list("customer__org_number", flat=True))
+    key("avvikelse-lon", "Andel manuella löneunderlag (illustrativ)", "driver",
+        {org: Decimal(rng.randint(50, 400)) / 1000 if org in extra else Decimal(rng.randint(0, 50)) / 1000 for org in sorted(payroll)})
 
     progress("price lists: self-cost 2025, the current list, and a what-if with more fixed, keyed prices")
     self_cost = costing.create_price_list(run, "Självkostnadspriser 2025")

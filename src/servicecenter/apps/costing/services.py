@@ -15,6 +15,7 @@ from servicecenter.apps.costing.models import (
     AllocationKey,
     AllocationRun,
     CostModel,
+    CostPool,
     LedgerCell,
     PoolRule,
     PriceList,
@@ -227,3 +228,69 @@ def customer_trace(run: AllocationRun, customer: Customer) -> list[dict]:
         rows.append({"service": split_charge(name)[1], "amount": amount,
                      "origins": [(origin, part, run.pool_sources.get(origin, [])[:8]) for origin, part in parts]})
     return rows
+
+
+def copy_model(model: CostModel, name: str, kind: str = CostModel.Kind.WHAT_IF, user=None) -> CostModel:
+    """A new version of ``model`` (same year, steps and keys) to change and compare."""
+    with transaction.atomic():
+        copy = CostModel.objects.create(provider=model.provider, year=model.year, kind=kind, name=name, ledger_kind=model.ledger_kind, based_on=model)
+        for step in model.steps.prefetch_related("sources"):
+            sources = list(step.sources.all())
+            step.pk, step.model = None, copy
+            step.save()
+            for source in sources:
+                source.pk, source.step = None, step
+                source.save()
+        record("costing.model.copied", user=user, obj=copy, provider=model.provider, data={"from": model.pk})
+    return copy
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    name: str
+    first: Decimal
+    second: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.second - self.first
+
+
+def compare_runs(first: AllocationRun, second: AllocationRun, service_names: dict[str, str]) -> list[VersionRow]:
+    """Self-cost per service, and what stays on activities, under two model versions."""
+    a, b = service_costs(first), service_costs(second)
+    rows = [VersionRow(service_names.get(code, code), a.get(code, ZERO), b.get(code, ZERO)) for code in sorted(set(a) | set(b))]
+    pools = {f"pool:{p.code}": p.name for p in CostPool.objects.filter(provider=first.model.provider, kind=CostPool.Kind.ACTIVITY)}
+    rows += [VersionRow(name, Decimal(first.balances.get(code, "0")), Decimal(second.balances.get(code, "0"))) for code, name in pools.items()]
+    return rows
+
+
+@dataclass(frozen=True)
+class BehaviourRow:
+    org_number: str
+    name: str
+    base: Decimal
+    deviation: Decimal
+    charge: Decimal
+    neutral: Decimal
+
+    @property
+    def deviation_cost(self) -> Decimal:
+        return self.charge - self.neutral
+
+
+def behaviour_report(run: AllocationRun, service: Service, deviation_key: AllocationKey, weight: Decimal) -> list[BehaviourRow]:
+    """The service's self-cost in ``run`` keyed by volume, weighted by each customer's deviation
+    (the share of its units that were non-standard, from ``deviation_key``); what the deviation
+    costs each customer per year."""
+    from servicecenter.core.pricing import behaviour_weighted_split
+
+    pool = service_costs(run).get(service.code, ZERO)
+    base = {org: quantity for org, quantity in yearly_volumes(run.model.provider, run.model.year).get(service.code, {}).items() if quantity}
+    deviation = {value.receiver: min(max(value.weight, ZERO), Decimal(1)) for value in deviation_key.values.all()}
+    if not base or pool == 0:
+        return []
+    result = behaviour_weighted_split(pool, base, {org: deviation.get(org, ZERO) for org in base}, weight)
+    names = dict(Customer.objects.filter(provider=run.model.provider, org_number__in=base).values_list("org_number", "name"))
+    return sorted((BehaviourRow(org, names.get(org, org), base[org], deviation.get(org, ZERO), result.charges[org], result.neutral[org]) for org in base),
+                  key=lambda row: -row.deviation_cost)

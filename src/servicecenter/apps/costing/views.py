@@ -197,3 +197,63 @@ def what_if(request):
         "lines_now": sum(r.current_lines for r in rows), "lines_alternative": sum(r.alternative_lines for r in rows),
         "query": request.GET.urlencode(),
     })
+
+
+@login_required
+def compare_versions(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    models = scope.cost_models()
+    first = get_visible(models, pk=request.GET.get("a"))
+    second = get_visible(models.filter(provider=first.provider), pk=request.GET.get("b"))
+    runs = (first.runs.first(), second.runs.first())
+    rows = []
+    if all(runs):
+        by_id = registry.service_names(scope, first.year)
+        names = {s.code: by_id.get(s.pk, s.code) for s in first.provider.services.all()}
+        rows = costing.compare_runs(runs[0], runs[1], names)
+    return render(request, "costing/compare.html", {"first": first, "second": second, "runs": runs, "rows": rows,
+                                                    "models": list(models.filter(provider=first.provider))})
+
+
+@login_required
+def copy_version(request, pk: int):
+    scope = scope_of(request)
+    _require(scope, Capability.RUN_COSTING)
+    model = get_visible(scope.cost_models(), pk=pk)
+    if request.method != "POST":
+        raise PermissionDenied
+    copy = costing.copy_model(model, _("%(name)s (what-if)") % {"name": model.name}, user=request.user)
+    messages.success(request, _("A what-if version was created. Change its keys or steps in the administration, run it and compare."))
+    return redirect("costing-model", pk=copy.pk)
+
+
+@login_required
+def behaviour(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    from servicecenter.apps.costing.models import AllocationKey
+
+    run = get_visible(scope.runs().select_related("model__provider"), pk=request.GET.get("run"))
+    provider = run.model.provider
+    keys = AllocationKey.objects.filter(provider=provider, basis=AllocationKey.Basis.DRIVER)
+    key = keys.filter(pk=request.GET.get("key")).first() or keys.first()
+    services = list(provider.services.filter(volumes__month__year=run.model.year).distinct().order_by("code"))
+    service = next((s for s in services if str(s.pk) == request.GET.get("service")), services[0] if services else None)
+    try:
+        weight = Decimal(request.GET.get("weight", "1").replace(",", "."))
+        if weight < 0 or weight > 10:
+            raise ValueError
+    except (ArithmeticError, ValueError):
+        weight = Decimal(1)
+        messages.error(request, _("The weight must be a number from 0 to 10; 1 is used."))
+    rows = costing.behaviour_report(run, service, key, weight) if key and service else []
+    chart = None
+    if rows:
+        shown = [r for r in rows if r.deviation_cost][:15]
+        chart = bar_chart(_("What deviation from standard costs per year"), tuple(r.name[:32] for r in shown), tuple(float(r.deviation_cost) for r in shown),
+                          _("kronor per year"), _("The customers whose deviation from standard costs them most."))
+    by_id = registry.service_names(scope, run.model.year)
+    return render(request, "costing/behaviour.html", {"run": run, "keys": keys, "key": key, "services": [(s, by_id.get(s.pk, s.code)) for s in services],
+                                                      "service": service, "weight": weight, "rows": rows, "chart": chart,
+                                                      "pool": sum((r.charge for r in rows), ZERO)})
