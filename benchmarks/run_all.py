@@ -22,6 +22,9 @@ def main() -> int:
         ("Import of 1,000,000 volume rows, SQLite", [python, str(HERE / "import_volumes.py")]),
         ("Import of 1,000,000 volume rows, PostgreSQL", [python, str(ROOT / "scripts" / "with_postgres.py"), "--", python, str(HERE / "import_volumes.py")]),
         ("Page latency with the national data set", [python, str(HERE / "pages.py")]),
+        ("Reciprocal allocation, 300 support × 5,000 receiving departments", [python, str(HERE / "reciprocal.py")]),
+        ("Full cost model, national data set, to the price list", [python, str(HERE / "cost_model.py")]),
+        ("SIE 4 import of 1,000,000 transaction rows", [python, str(HERE / "sie_import.py")]),
     ]
     failed = 0
     for title, command in runs:

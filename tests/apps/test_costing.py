@@ -171,3 +171,18 @@ def test_behaviour_report_recovers_the_pool_and_names_deviation_costs(client_for
     assert rows[0].deviation_cost > 0 > rows[-1].deviation_cost
     text = client_for("controller").get(f"/costing/behaviour/?run={run.pk}&weight=elva").content.decode()
     assert "Vikten måste vara ett tal från 0 till 10" in text
+
+
+def test_keys_import_replaces_values_and_rejects_bad_rows(ssc):
+    from servicecenter.apps.costing.models import AllocationKey
+
+    good = "nyckel;namn;grund;mottagare;vikt\ntimmar-lon;Timmar ur tidrapporter;timmar;pool:lon;1200,5\ntimmar-lon;Timmar ur tidrapporter;timmar;pool:redovisning;800\n"
+    report = run_import("keys", good.encode(), "nycklar.csv", provider=ssc)
+    assert report.ok and report.counts == {"keys": 1, "values": 2}, report.lines()
+    key = AllocationKey.objects.get(provider=ssc, code="timmar-lon")
+    assert key.basis == "hours" and key.values.get(receiver="pool:lon").weight == Decimal("1200.5")
+    before = snapshot()
+    bad = "nyckel;grund;mottagare;vikt\ntimmar-lon;månsken;pool:lon;1\ntimmar-lon;timmar;pool:lon;-3\ntimmar-lon;timmar;;2\n"
+    report = run_import("keys", bad.encode(), "nycklar.csv", provider=ssc)
+    assert {(p.code, p.row) for p in report.errors} == {("value.choice", 2), ("value.negative", 3), ("value.required", 4)}
+    assert snapshot() == before

@@ -111,3 +111,63 @@ class LedgerImporter(Importer):
             counts["cells"] += len(rows)
             record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider, data={"year": year, "kind": kind, "cells": len(rows)})
         return counts
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    code: str
+    name: str
+    basis: str
+    receiver: str
+    weight: Decimal
+
+
+@register
+class KeyImporter(Importer):
+    """Allocation keys and drivers (employees, area, hours from time reports, turnover, a
+    deviation share...): one row per key and receiver. A key in the file gets exactly the
+    file's receivers; its old values are replaced."""
+
+    kind = "keys"
+    label = _("Allocation keys and drivers")
+    help_text = _("One row per key and receiver: key code, key name, basis, receiver (a pool like pool:it, or a customer's organisation number), weight.")
+    columns = (
+        Column("key", True, ("nyckel", "nyckelkod")),
+        Column("name", False, ("namn", "nyckelnamn")),
+        Column("basis", False, ("grund",)),
+        Column("receiver", True, ("mottagare",)),
+        Column("weight", True, ("vikt", "värde", "andel")),
+    )
+    BASIS_ALIASES = {"anställda": "employees", "yta": "area", "timmar": "hours", "omsättning": "turnover", "fasta andelar": "fixed",
+                     "ärenden": "cases", "drivare": "driver", "avvikelse": "driver"}
+
+    def check_row(self, number, row, heading):
+        from servicecenter.apps.costing.models import AllocationKey
+
+        check = self.row_check(number, heading)
+        code = check.take("key", parse_text(row.get("key", ""), limit=40))
+        basis = check.take("basis", parse_choice(row.get("basis", "") or "driver", [b for b in AllocationKey.Basis.values if b != "volumes"], aliases=self.BASIS_ALIASES))
+        receiver = check.take("receiver", parse_text(row.get("receiver", ""), limit=120))
+        weight = check.take("weight", parse_decimal(row.get("weight", "")))
+        if check.problems:
+            return None, check.problems
+        return KeyRow(code, row.get("name", "") or code, basis, receiver, weight), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r.code, r.receiver), self.source)
+
+    def apply(self, checked):
+        from servicecenter.apps.costing.models import AllocationKey, KeyValue
+
+        counts = {"keys": 0, "values": 0}
+        by_key: dict[str, list[KeyRow]] = {}
+        for _number, row in checked:
+            by_key.setdefault(row.code, []).append(row)
+        for code, rows in by_key.items():
+            key, _created = AllocationKey.objects.update_or_create(provider=self.provider, code=code, defaults={"name": rows[0].name[:200], "basis": rows[0].basis})
+            key.values.all().delete()
+            KeyValue.objects.bulk_create([KeyValue(key=key, receiver=r.receiver, weight=r.weight) for r in rows])
+            counts["keys"] += 1
+            counts["values"] += len(rows)
+            record("costing.key.imported", user=self.user, obj=key, provider=self.provider, data={"values": len(rows), "source": self.source})
+        return counts
