@@ -6,16 +6,13 @@ from pathlib import Path
 
 from servicecenter.core.costing import allocate_direct, allocate_reciprocal, allocate_step_down
 from servicecenter.core.money import ZERO
+from tests.doc_tables import doc_table
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "algorithms" / "allocation.md"
 
 
 def table(name: str) -> list[dict[str, str]]:
-    text = DOC.read_text(encoding="utf-8")
-    block = text.split(f"<!-- table: {name} -->", 1)[1].strip().splitlines()
-    lines = [line for line in block[: next((i for i, line in enumerate(block) if not line.startswith("|")), len(block))]]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True)) for line in lines[2:]]
+    return doc_table("allocation.md", name)
 
 
 def test_lantmateriet_pools_add_up_to_the_printed_key_totals():

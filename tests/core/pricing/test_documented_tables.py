@@ -5,15 +5,13 @@ from pathlib import Path
 
 from servicecenter.core.money import ZERO
 from servicecenter.core.pricing import behaviour_weighted_split, derive_price_list
+from tests.doc_tables import doc_table
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "algorithms" / "pricing.md"
 
 
 def table(name: str) -> list[dict[str, str]]:
-    block = DOC.read_text(encoding="utf-8").split(f"<!-- table: {name} -->", 1)[1].strip().splitlines()
-    lines = block[: next((i for i, line in enumerate(block) if not line.startswith("|")), len(block))]
-    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True)) for line in lines[2:]]
+    return doc_table("pricing.md", name)
 
 
 def test_price_list_table():
