@@ -1,0 +1,307 @@
+"""Peppol BIS Billing 3.0 (UBL 2.1): write invoices (type 380) and credit notes (381), and
+validate them with the official rules.
+
+Writing: an ``InvoiceDocument`` (frozen values, Decimal amounts) becomes UBL XML in the element
+order of the UBL schema and of OpenPEPPOL's examples. Totals follow EN 16931: line net amounts
+are summed (BR-CO-10); VAT is computed per VAT category and rate on the sum of its lines and
+rounded half up to öre (BR-CO-17); payable = net + VAT. Swedish parties carry their
+organisation number (scheme 0007, ten digits, checked by SE-R-003/004) as legal entity and,
+by default, as Peppol endpoint.
+
+Validating: the EN 16931 and Peppol rule sets are compiled XSLT 2.0 stylesheets that Saxon
+runs (``saxonche``); the folder holding them is configuration (the product never copies them).
+A document is valid when neither reports a ``failed-assert`` with ``flag="fatal"``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from pathlib import Path
+
+from lxml import etree
+
+from servicecenter.core.money import ORE, ZERO
+
+UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+PROFILE = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+SVRL = "http://purl.oclc.org/dsdl/svrl"
+RULE_FILES = ("CEN-EN16931-UBL.xslt", "PEPPOL-EN16931-UBL.xslt")
+
+
+class DocumentType(StrEnum):
+    INVOICE = "380"
+    CREDIT_NOTE = "381"
+
+
+class VatCategory(StrEnum):
+    """UNCL 5305 codes used here: S standard rate, E exempt, O outside the scope of VAT, Z zero rate."""
+
+    STANDARD = "S"
+    EXEMPT = "E"
+    OUTSIDE_SCOPE = "O"
+    ZERO = "Z"
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    org_number: str                   # 10 digits, as 2021006255 or 202100-6255
+    street: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = "SE"
+    vat_number: str = ""              # SE + 10 digits + 01; empty when not VAT-registered
+    endpoint: str = ""                # Peppol endpoint; default: the organisation number (scheme 0007)
+    endpoint_scheme: str = "0007"
+    contact_email: str = ""
+
+    @property
+    def org_digits(self) -> str:
+        return self.org_number.replace("-", "")
+
+
+@dataclass(frozen=True)
+class Line:
+    id: str
+    name: str
+    quantity: Decimal
+    unit_code: str                    # UN/ECE Recommendation 20: C62 one, HUR hour, MON month...
+    unit_price: Decimal
+    amount: Decimal                   # net, rounded to öre by the caller (the invoice-line boundary)
+    vat_category: VatCategory
+    vat_rate: Decimal
+    item_id: str = ""
+    period_start: date | None = None
+    period_end: date | None = None    # inclusive, as EN 16931 states periods
+
+
+@dataclass(frozen=True)
+class InvoiceDocument:
+    number: str
+    issue_date: date
+    due_date: date | None
+    document_type: DocumentType
+    seller: Party
+    buyer: Party
+    buyer_reference: str
+    lines: Sequence[Line]
+    currency: str = "SEK"
+    period_start: date | None = None
+    period_end: date | None = None
+    note: str = ""
+    bankgiro: str = ""                # payee account (7–8 digits)
+    payment_reference: str = ""
+    preceding_invoice: str = ""       # credit notes: the invoice corrected
+    preceding_issue_date: date | None = None
+    exemption_reason: str = "Utanför skattens tillämpningsområde"
+
+
+@dataclass(frozen=True)
+class VatBreakdown:
+    category: VatCategory
+    rate: Decimal
+    taxable: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    line_total: Decimal
+    vat: tuple[VatBreakdown, ...]
+    tax_total: Decimal
+    payable: Decimal
+
+
+def totals(lines: Sequence[Line]) -> Totals:
+    line_total = sum((line.amount for line in lines), ZERO)
+    groups: dict[tuple[VatCategory, Decimal], Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        groups[(line.vat_category, line.vat_rate)] += line.amount
+    breakdown = tuple(
+        VatBreakdown(category, rate, taxable, (taxable * rate / 100).quantize(ORE, rounding=ROUND_HALF_UP))
+        for (category, rate), taxable in sorted(groups.items())
+    )
+    tax_total = sum((b.tax for b in breakdown), ZERO)
+    return Totals(line_total, breakdown, tax_total, line_total + tax_total)
+
+
+def _money(value: Decimal) -> str:
+    return str(value.quantize(ORE, rounding=ROUND_HALF_UP))
+
+
+def _rate(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def _quantity(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def build_ubl(document: InvoiceDocument) -> bytes:
+    """The document as Peppol BIS Billing 3.0 UBL XML (UTF-8)."""
+    credit = document.document_type is DocumentType.CREDIT_NOTE
+    root_name = "CreditNote" if credit else "Invoice"
+    root = etree.Element(f"{{{UBL_CREDIT_NOTE if credit else UBL_INVOICE}}}{root_name}", nsmap={None: UBL_CREDIT_NOTE if credit else UBL_INVOICE, "cac": CAC, "cbc": CBC})
+    currency = document.currency
+
+    def cbc(parent, tag, text, **attributes):
+        element = etree.SubElement(parent, f"{{{CBC}}}{tag}", **attributes)
+        element.text = text
+        return element
+
+    def cac(parent, tag):
+        return etree.SubElement(parent, f"{{{CAC}}}{tag}")
+
+    def amount(parent, tag, value):
+        return cbc(parent, tag, _money(value), currencyID=currency)
+
+    cbc(root, "CustomizationID", CUSTOMIZATION)
+    cbc(root, "ProfileID", PROFILE)
+    cbc(root, "ID", document.number)
+    cbc(root, "IssueDate", document.issue_date.isoformat())
+    if document.due_date and not credit:
+        cbc(root, "DueDate", document.due_date.isoformat())
+    cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", document.document_type.value)
+    if document.note:
+        cbc(root, "Note", document.note)
+    cbc(root, "DocumentCurrencyCode", currency)
+    cbc(root, "BuyerReference", document.buyer_reference)
+    if document.period_start and document.period_end:
+        period = cac(root, "InvoicePeriod")
+        cbc(period, "StartDate", document.period_start.isoformat())
+        cbc(period, "EndDate", document.period_end.isoformat())
+    if document.preceding_invoice:
+        reference = cac(cac(root, "BillingReference"), "InvoiceDocumentReference")
+        cbc(reference, "ID", document.preceding_invoice)
+        if document.preceding_issue_date:
+            cbc(reference, "IssueDate", document.preceding_issue_date.isoformat())
+    for role, party in (("AccountingSupplierParty", document.seller), ("AccountingCustomerParty", document.buyer)):
+        element = cac(cac(root, role), "Party")
+        cbc(element, "EndpointID", party.endpoint or party.org_digits, schemeID=party.endpoint_scheme)
+        identification = cac(element, "PartyIdentification")
+        cbc(identification, "ID", party.org_digits, schemeID="0007")
+        cbc(cac(element, "PartyName"), "Name", party.name)
+        address = cac(element, "PostalAddress")
+        if party.street:
+            cbc(address, "StreetName", party.street)
+        if party.city:
+            cbc(address, "CityName", party.city)
+        if party.postal_code:
+            cbc(address, "PostalZone", party.postal_code)
+        cbc(cac(address, "Country"), "IdentificationCode", party.country)
+        if party.vat_number:
+            scheme = cac(element, "PartyTaxScheme")
+            cbc(scheme, "CompanyID", party.vat_number)
+            cbc(cac(scheme, "TaxScheme"), "ID", "VAT")
+        legal = cac(element, "PartyLegalEntity")
+        cbc(legal, "RegistrationName", party.name)
+        cbc(legal, "CompanyID", party.org_digits, schemeID="0007")
+        if party.contact_email:
+            cbc(cac(element, "Contact"), "ElectronicMail", party.contact_email)
+    if document.bankgiro and not credit:
+        means = cac(root, "PaymentMeans")
+        cbc(means, "PaymentMeansCode", "30", name="Credit transfer")
+        if document.payment_reference:
+            cbc(means, "PaymentID", document.payment_reference)
+        account = cac(means, "PayeeFinancialAccount")
+        cbc(account, "ID", document.bankgiro.replace("-", ""))
+        cbc(cac(account, "FinancialInstitutionBranch"), "ID", "SE:BANKGIRO")
+    summary = totals(document.lines)
+    tax_total = cac(root, "TaxTotal")
+    amount(tax_total, "TaxAmount", summary.tax_total)
+    for part in summary.vat:
+        subtotal = cac(tax_total, "TaxSubtotal")
+        amount(subtotal, "TaxableAmount", part.taxable)
+        amount(subtotal, "TaxAmount", part.tax)
+        category = cac(subtotal, "TaxCategory")
+        cbc(category, "ID", part.category.value)
+        if part.category is not VatCategory.OUTSIDE_SCOPE:
+            cbc(category, "Percent", _rate(part.rate))
+        if part.category in (VatCategory.EXEMPT, VatCategory.OUTSIDE_SCOPE):
+            cbc(category, "TaxExemptionReason", document.exemption_reason)
+        cbc(cac(category, "TaxScheme"), "ID", "VAT")
+    monetary = cac(root, "LegalMonetaryTotal")
+    amount(monetary, "LineExtensionAmount", summary.line_total)
+    amount(monetary, "TaxExclusiveAmount", summary.line_total)
+    amount(monetary, "TaxInclusiveAmount", summary.payable)
+    amount(monetary, "PayableAmount", summary.payable)
+    for line in document.lines:
+        element = cac(root, "CreditNoteLine" if credit else "InvoiceLine")
+        cbc(element, "ID", line.id)
+        cbc(element, "CreditedQuantity" if credit else "InvoicedQuantity", _quantity(line.quantity), unitCode=line.unit_code)
+        amount(element, "LineExtensionAmount", line.amount)
+        if line.period_start and line.period_end:
+            period = cac(element, "InvoicePeriod")
+            cbc(period, "StartDate", line.period_start.isoformat())
+            cbc(period, "EndDate", line.period_end.isoformat())
+        item = cac(element, "Item")
+        cbc(item, "Name", line.name[:200])
+        if line.item_id:
+            cbc(cac(item, "SellersItemIdentification"), "ID", line.item_id)
+        category = cac(item, "ClassifiedTaxCategory")
+        cbc(category, "ID", line.vat_category.value)
+        if line.vat_category is not VatCategory.OUTSIDE_SCOPE:
+            cbc(category, "Percent", _rate(line.vat_rate))
+        cbc(cac(category, "TaxScheme"), "ID", "VAT")
+        price = cac(element, "Price")
+        cbc(price, "PriceAmount", str(line.unit_price), currencyID=currency)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    flag: str                 # "fatal" or "warning"
+    location: str
+    message: str
+    rules: str                # which stylesheet
+
+
+@dataclass
+class PeppolValidator:
+    """Runs the official rule sets from ``rules_dir`` (configuration, e.g. ../shared/peppol).
+    Compiles each stylesheet once per validator; one validator can check any number of documents."""
+
+    rules_dir: Path
+    _processor: object = field(default=None, init=False, repr=False)
+    _compiled: list = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self):
+        self.rules_dir = Path(self.rules_dir)
+        missing = [name for name in RULE_FILES if not (self.rules_dir / name).is_file()]
+        if missing:
+            raise FileNotFoundError(f"Peppol rules not found in {self.rules_dir}: {', '.join(missing)}")
+
+    def _load(self):
+        if not self._compiled:
+            from saxonche import PySaxonProcessor
+
+            self._processor = PySaxonProcessor(license=False)
+            xslt = self._processor.new_xslt30_processor()
+            self._compiled = [(name, xslt.compile_stylesheet(stylesheet_file=str(self.rules_dir / name))) for name in RULE_FILES]
+        return self._processor, self._compiled
+
+    def validate(self, xml: bytes) -> list[Finding]:
+        processor, compiled = self._load()
+        document = processor.parse_xml(xml_text=xml.decode("utf-8"))
+        findings: list[Finding] = []
+        for name, stylesheet in compiled:
+            report = etree.fromstring(stylesheet.transform_to_string(xdm_node=document).encode("utf-8"))
+            for failed in report.iter(f"{{{SVRL}}}failed-assert"):
+                text = failed.find(f"{{{SVRL}}}text")
+                findings.append(Finding(failed.get("id", ""), failed.get("flag", "fatal"), failed.get("location", ""),
+                                        " ".join((text.text or "").split()) if text is not None else "", name))
+        return findings
+
+    @staticmethod
+    def fatal(findings: Sequence[Finding]) -> list[Finding]:
+        return [finding for finding in findings if finding.flag == "fatal"]

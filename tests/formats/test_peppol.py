@@ -1,0 +1,88 @@
+"""Our UBL against the official EN 16931 and Peppol BIS 3.0 rules in ../shared/peppol."""
+
+from datetime import date
+from decimal import Decimal as D
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from servicecenter.core.money import round_ore
+from servicecenter.formats.peppol import (
+    DocumentType,
+    InvoiceDocument,
+    Line,
+    Party,
+    PeppolValidator,
+    VatCategory,
+    build_ubl,
+    totals,
+)
+
+RULES = Path(__file__).resolve().parents[2].parent / "shared" / "peppol"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return PeppolValidator(RULES)
+
+
+SELLER = Party("Statens servicecenter", "202100-6255", "Box 47", "Gävle", "801 02", vat_number="SE202100625501", contact_email="faktura@example.se")
+BUYER = Party("Kronofogdemyndigheten", "202100-2742", "Box 1050", "Sundbyberg", "172 21")
+
+
+def invoice(category=VatCategory.OUTSIDE_SCOPE, rate=D(0), document_type=DocumentType.INVOICE, seller=SELLER, **changes):
+    lines = [
+        Line("1", "Lönetjänsten, lönespecifikationer", D(1234), "C62", D("171.42"), round_ore(D(1234) * D("171.42")), category, rate, "lon",
+             date(2025, 3, 1), date(2025, 3, 31)),
+        Line("2", "Tilläggshantering lön", D("7.5"), "HUR", D("2736.17"), round_ore(D("7.5") * D("2736.17")), category, rate, "lon-tillagg"),
+    ]
+    values = dict(number="SSC-2025-000123", issue_date=date(2025, 4, 3), due_date=date(2025, 5, 3), document_type=document_type,
+                  seller=seller if category is not VatCategory.OUTSIDE_SCOPE else Party(**{**seller.__dict__, "vat_number": ""}),
+                  buyer=BUYER, buyer_reference="KFM-4711", lines=lines, period_start=date(2025, 3, 1), period_end=date(2025, 3, 31),
+                  bankgiro="5050-1055", payment_reference="SSC-2025-000123")
+    values.update(changes)
+    return InvoiceDocument(**values)
+
+
+def test_the_official_examples_pass(validator):
+    for example in sorted((RULES / "examples").glob("*.xml")):
+        assert validator.fatal(validator.validate(example.read_bytes())) == [], example.name
+
+
+@pytest.mark.parametrize("category,rate", [(VatCategory.OUTSIDE_SCOPE, D(0)), (VatCategory.STANDARD, D(25))])
+def test_our_invoice_and_credit_note_pass_both_rule_sets(validator, category, rate):
+    for document_type, extra in ((DocumentType.INVOICE, {}), (DocumentType.CREDIT_NOTE, {"preceding_invoice": "SSC-2025-000100", "preceding_issue_date": date(2025, 3, 3)})):
+        xml = build_ubl(invoice(category, rate, document_type, **extra))
+        assert validator.fatal(validator.validate(xml)) == [], (category, document_type)
+
+
+def test_totals_round_vat_per_category_to_the_ore():
+    summary = totals(invoice(VatCategory.STANDARD, D(25)).lines)
+    assert summary.line_total == D("211532.28") + D("20521.28")  # 1,234 × 171.42 and 7.5 × 2,736.17 (20,521.275 → .28)
+    assert summary.tax_total == round_ore(summary.line_total * D("0.25"))
+    assert summary.payable == summary.line_total + summary.tax_total
+
+
+def test_a_broken_invoice_is_caught_with_the_right_rule(validator):
+    xml = build_ubl(invoice(VatCategory.STANDARD, D(25)))
+    tree = etree.fromstring(xml)
+    ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+          "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+    tree.find("cac:LegalMonetaryTotal/cbc:PayableAmount", ns).text = "1.00"            # payable ≠ inclusive amount
+    tree.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", ns).getparent().remove(
+        tree.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", ns))          # no buyer endpoint
+    rules = {finding.rule for finding in validator.fatal(validator.validate(etree.tostring(tree)))}
+    assert "BR-CO-16" in rules
+    assert "PEPPOL-EN16931-R010" in rules
+
+
+def test_swedish_rules_catch_a_bad_organisation_number(validator):
+    bad = Party("Fel AB", "202100-6256", city="Gävle", vat_number="SE202100625601")
+    rules = {finding.rule for finding in validator.fatal(validator.validate(build_ubl(invoice(VatCategory.STANDARD, D(25), seller=bad))))}
+    assert {"SE-R-013", "PEPPOL-COMMON-R049"} <= rules, rules  # Luhn check digit; organisation number format
+
+
+def test_missing_rules_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Peppol rules not found"):
+        PeppolValidator(tmp_path)
