@@ -7,7 +7,7 @@ offending value. Core code never raises for bad user input; it returns problems.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -63,10 +63,6 @@ class Problem:
             shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
             text = f"{text} ({words['value']}: {shown!r})"
         return f"{where}: {text}" if where else text
-
-
-def errors(problems: Iterable[Problem]) -> list[Problem]:
-    return [problem for problem in problems if problem.severity is Severity.ERROR]
 
 
 LOCATION_WORDS = {

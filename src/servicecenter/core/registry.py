@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
 
 from servicecenter.core.problems import Problem
@@ -202,17 +201,3 @@ def agreement_active_on(state: AgreementState, dates: AgreementDates, day: date)
     if start is None or day < start:
         return False
     return dates.ended_date is None or day < dates.ended_date
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """Employees covered by a service and their share of all state employees."""
-
-    employees: int
-    state_employees: int
-
-    @property
-    def share(self) -> Decimal | None:
-        if self.state_employees <= 0:
-            return None
-        return Decimal(self.employees) / Decimal(self.state_employees)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -16,7 +18,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from servicecenter.formats.spreadsheet import write_workbook
 
@@ -126,13 +127,11 @@ def _with(params, **changes) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """A cell for Excel: numbers and dates stay typed (Decimal stays exact); the rest is text."""
+    if value is None or isinstance(value, (int, float, Decimal, date)):
+        return value
     if hasattr(value, "__html__"):
         from django.utils.html import strip_tags
 
         return strip_tags(str(value))
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    return value if isinstance(value, (int, float)) or value is None or hasattr(value, "isoformat") or type(value).__name__ == "Decimal" else str(value)
-
-
-__all__ = ["ListColumn", "ListFilter", "ListPage", "render_list", "_"]
+    return str(value)

@@ -1,13 +1,10 @@
 """The tables of docs/algorithms/pricing.md, recomputed."""
 
 from decimal import Decimal as D
-from pathlib import Path
 
 from servicecenter.core.money import ZERO
 from servicecenter.core.pricing import behaviour_weighted_split, derive_price_list
 from tests.doc_tables import doc_table
-
-DOC = Path(__file__).resolve().parents[3] / "docs" / "algorithms" / "pricing.md"
 
 
 def table(name: str) -> list[dict[str, str]]:

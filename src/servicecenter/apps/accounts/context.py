@@ -6,10 +6,7 @@ from servicecenter.apps.accounts.access import Capability, Scope
 
 
 def access(request):
-    scope = getattr(request, "_servicecenter_scope", None)
-    if scope is None:
-        scope = Scope.for_user(getattr(request, "user", None))
-        request._servicecenter_scope = scope
+    scope = scope_of(request)
     demo = False
     if settings.SERVICECENTER_DEMO_NOTICE and scope.role is not None:
         demo = scope.providers().filter(is_demo=True).exists()
@@ -21,8 +18,9 @@ def access(request):
 
 
 def scope_of(request) -> Scope:
+    """The person's Scope, computed once per request."""
     scope = getattr(request, "_servicecenter_scope", None)
     if scope is None:
-        scope = Scope.for_user(request.user)
+        scope = Scope.for_user(getattr(request, "user", None))
         request._servicecenter_scope = scope
     return scope

@@ -23,8 +23,6 @@ from servicecenter.core.money import ZERO
 from servicecenter.formats.charts import bar_chart, flow_chart
 from servicecenter.formats.spreadsheet import write_workbook
 
-DEMO_NOTICE = "Illustrativa demodata / illustrative demo data"
-
 
 def _require(scope, capability):
     if not scope.can(capability):
@@ -183,7 +181,7 @@ def what_if(request):
         data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],
                                 [(names.get(r.customer, r.customer), r.customer, r.current, r.alternative, r.difference,
                                   (r.difference_share * 100).quantize(Decimal("0.1")) if r.difference_share is not None else None, r.current_lines, r.alternative_lines) for r in rows])],
-                              notice=DEMO_NOTICE if current.provider.is_demo else None)
+                              notice=registry.export_notice(scope.providers().filter(pk=current.provider_id)))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="what-if.xlsx"'
         return response

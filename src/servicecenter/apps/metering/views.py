@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.registry import services as registry
-from servicecenter.apps.registry.views import _notice, _provider_filter
+from servicecenter.apps.registry.views import _provider_filter
 from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
 
 
@@ -50,4 +50,4 @@ def volume_list(request):
         default_sort="-month",
         export_name="volymer",
     )
-    return render_list(request, page, scope.volumes().select_related("customer", "service"), notice=_notice(scope))
+    return render_list(request, page, scope.volumes().select_related("customer", "service"), notice=registry.export_notice(scope.providers()))

@@ -136,8 +136,6 @@ class Customer(models.Model):
             return False
         return self.preparedness_until is None or day < self.preparedness_until
 
-    def figures_for(self, year: int) -> CustomerYear | None:
-        return next((row for row in self.years.all() if row.year == year), None)
 
 
 class CustomerYear(models.Model):

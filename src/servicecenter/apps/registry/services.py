@@ -12,12 +12,18 @@ from django.utils.translation import get_language
 
 from servicecenter.apps.accounts.access import Scope
 from servicecenter.apps.registry.models import (
-    Agreement,
     CustomerYear,
     ReferenceFigure,
     ServiceVersion,
 )
 from servicecenter.core import registry as rules
+
+DEMO_NOTICE = "Illustrativa demodata / illustrative demo data"
+
+
+def export_notice(providers) -> str | None:
+    """The line an export starts with when any of ``providers`` holds generated demo data."""
+    return DEMO_NOTICE if providers.filter(is_demo=True).exists() else None
 
 
 def service_names(scope: Scope, year: int | None = None) -> dict[int, str]:
@@ -214,7 +220,3 @@ def _history(rows, areas, last_year: int) -> dict[str, list[tuple[int, int]]]:
 
 def catalogue_years(scope: Scope) -> list[int]:
     return sorted(set(scope.service_versions().values_list("year", flat=True)), reverse=True)
-
-
-def agreements_in_production(service_version: ServiceVersion, day: date):
-    return Agreement.objects.filter(service_id=service_version.service_id).filter(active_on(day))

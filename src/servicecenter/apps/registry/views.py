@@ -20,12 +20,6 @@ from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
 from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
 
-DEMO_NOTICE = "Illustrativa demodata / illustrative demo data"
-
-
-def _notice(scope) -> str | None:
-    return DEMO_NOTICE if scope.providers().filter(is_demo=True).exists() else None
-
 
 def _provider_filter(scope, path: str) -> list[ListFilter]:
     providers = list(scope.providers().values_list("code", "name"))
@@ -76,7 +70,7 @@ def customer_list(request):
         export_name="kunder",
         prepare=attach_services,
     )
-    return render_list(request, page, queryset, notice=_notice(scope))
+    return render_list(request, page, queryset, notice=registry.export_notice(scope.providers()))
 
 
 @login_required
@@ -153,7 +147,7 @@ def service_list(request):
         default_sort="area",
         export_name=f"tjanstekatalog-{year}",
     )
-    return render_list(request, page, queryset, notice=_notice(scope))
+    return render_list(request, page, queryset, notice=registry.export_notice(scope.providers()))
 
 
 @login_required
@@ -197,7 +191,7 @@ def agreement_list(request):
         default_sort="customer",
         export_name="avtal",
     )
-    return render_list(request, page, scope.agreements().select_related("customer", "service"), notice=_notice(scope))
+    return render_list(request, page, scope.agreements().select_related("customer", "service"), notice=registry.export_notice(scope.providers()))
 
 
 @login_required
