@@ -57,6 +57,7 @@ CENTRES = {
     "210": ("Servicekontor", "lss-kontor", "activity", {"4": 52, "5": 22, "8": 10, "7": 6}),
     "220": ("Lokal statlig service, stab", "lss-stab", "activity", {"4": 4, "5": 4, "8": 0, "7": 2}),
 }
+CENTRES_BY_POOL = {spec[1]: spec[0] for spec in CENTRES.values()}
 PROCESS_OF_POOL = {"lon": ("lon", "loneadministration"), "redovisning": ("redovisning", "leverantorsreskontra"), "ehandel": ("ehandel", "inkop")}
 SERVICES_OF_PROCESS = {"lon": {"lon": 9, "lon-tillagg": 1}, "redovisning": {"redovisning": 9, "kundfaktura": 1}, "ehandel": {"ehandel": 1}}
 CURRENT_PRICE_FACTORS = {"lon": Decimal("1.07"), "lon-tillagg": Decimal("0.92"), "redovisning": Decimal("1.04"), "kundfaktura": Decimal("0.80"), "ehandel": Decimal("0.96")}
@@ -179,5 +180,3 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
                                       fixed_pool=(revenue * Decimal("0.6")).quantize(Decimal("0.01")), unit_price=(entry.unit_price * Decimal("0.4")).quantize(Decimal("0.01")),
                                       planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
 
-
-CENTRES_BY_POOL = {spec[1]: spec[0] for spec in CENTRES.values()}

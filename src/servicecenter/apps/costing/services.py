@@ -57,6 +57,12 @@ class PoolInput:
     unmapped: Decimal
 
 
+def _specificity(rule: PoolRule) -> tuple[bool, int]:
+    """Sort key: a rule naming a cost centre beats one that does not, then the narrower account range wins."""
+    numeric = rule.account_from.isdigit() and rule.account_to.isdigit()
+    return (rule.cost_centre == "", int(rule.account_to) - int(rule.account_from) if numeric else 0)
+
+
 def pool_balances(provider, year: int, kind: str) -> PoolInput:
     """Sum the year's ledger cells into pools by the provider's rules (most specific rule wins)."""
     rules = list(PoolRule.objects.filter(provider=provider).select_related("pool"))
@@ -65,8 +71,7 @@ def pool_balances(provider, year: int, kind: str) -> PoolInput:
         matches = [rule for rule in rules if rule.account_from <= account <= rule.account_to and (not rule.cost_centre or rule.cost_centre == centre)]
         if not matches:
             return UNMAPPED
-        best = min(matches, key=lambda rule: (rule.cost_centre == "", int(rule.account_to or 0) - int(rule.account_from or 0) if rule.account_to.isdigit() and rule.account_from.isdigit() else 0))
-        return best.pool.object_name
+        return min(matches, key=_specificity).pool.object_name
 
     cells = (LedgerCell.objects.filter(provider=provider, year=year, kind=kind).values("account", "cost_centre").annotate(total=Sum("amount")))
     balances: dict[str, Decimal] = defaultdict(lambda: ZERO)

@@ -269,7 +269,7 @@ def allocate_step_down(direct_costs: Mapping[str, Decimal], service_shares: Mapp
                    if Decimal(share) > 0 and (r not in position or position[r] > position[support])}
         if not allowed:
             raise AllocationError([Problem("allocation.nowhere_to_go", {"department": support})])
-        parts = split_largest_remainder(amount, allowed) if amount >= 0 else {k: -v for k, v in split_largest_remainder(-amount, allowed).items()}
+        parts = split_largest_remainder(amount, allowed)  # handles a negative amount (a credit) itself
         weight = sum(allowed.values(), ZERO)
         for receiver, part in parts.items():
             balances[receiver] += part
@@ -290,6 +290,4 @@ def allocate_direct(amount: Decimal, key: Mapping[str, Decimal | int], label: st
         raise AllocationError([Problem("allocation.negative_key", {"pool": label})])
     if not weights or sum(weights.values(), ZERO) == 0:
         raise AllocationError([Problem("allocation.zero_key", {"pool": label, "amount": str(amount)})])
-    if amount >= 0:
-        return split_largest_remainder(amount, weights)
-    return {receiver: -part for receiver, part in split_largest_remainder(-amount, weights).items()}
+    return split_largest_remainder(amount, weights)
