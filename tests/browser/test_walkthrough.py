@@ -111,3 +111,21 @@ def test_customer_contact_cannot_reach_another_customer(login, server):
         heading = page.get_by_role("heading", level=1).inner_text()
         assert response.status == 404 or heading == "Kronofogdemyndigheten", (own, number, heading)
     screenshot(page, "contact-404")
+
+
+def test_remaining_pages_volumes_agreement_services_and_audit(login, server):
+    page = login("controller")
+    page.goto(f"{server}/services/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tjänstekatalog")
+    assert_accessible(page, "service catalogue")
+    page.goto(f"{server}/volumes/")
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    assert_accessible(page, "volumes")
+    page.goto(f"{server}/agreements/")
+    page.locator("table tbody th a").first.click()
+    expect(page.get_by_role("list", name="Flöde")).to_be_visible()
+    assert_accessible(page, "agreement detail")
+    page.goto(f"{server}/audit/")
+    expect(page.locator("main")).to_contain_text("costing.ledger.imported")  # the provider's own entries only
+    screenshot(page, "audit")
+    assert_accessible(page, "audit log")
