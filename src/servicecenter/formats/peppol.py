@@ -15,7 +15,6 @@ A document is valid when neither reports a ``failed-assert`` with ``flag="fatal"
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +24,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from servicecenter.core.money import ORE, ZERO
+from servicecenter.core.billing.vat import Totals, VatBreakdown, VatCategory, totals
+from servicecenter.core.money import ORE
+
+__all__ = ["DocumentType", "Finding", "InvoiceDocument", "Line", "Party", "PeppolValidator", "Totals", "VatBreakdown", "VatCategory", "build_ubl", "totals"]
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
@@ -40,15 +42,6 @@ RULE_FILES = ("CEN-EN16931-UBL.xslt", "PEPPOL-EN16931-UBL.xslt")
 class DocumentType(StrEnum):
     INVOICE = "380"
     CREDIT_NOTE = "381"
-
-
-class VatCategory(StrEnum):
-    """UNCL 5305 codes used here: S standard rate, E exempt, O outside the scope of VAT, Z zero rate."""
-
-    STANDARD = "S"
-    EXEMPT = "E"
-    OUTSIDE_SCOPE = "O"
-    ZERO = "Z"
 
 
 @dataclass(frozen=True)
@@ -103,35 +96,6 @@ class InvoiceDocument:
     preceding_invoice: str = ""       # credit notes: the invoice corrected
     preceding_issue_date: date | None = None
     exemption_reason: str = "Utanför skattens tillämpningsområde"
-
-
-@dataclass(frozen=True)
-class VatBreakdown:
-    category: VatCategory
-    rate: Decimal
-    taxable: Decimal
-    tax: Decimal
-
-
-@dataclass(frozen=True)
-class Totals:
-    line_total: Decimal
-    vat: tuple[VatBreakdown, ...]
-    tax_total: Decimal
-    payable: Decimal
-
-
-def totals(lines: Sequence[Line]) -> Totals:
-    line_total = sum((line.amount for line in lines), ZERO)
-    groups: dict[tuple[VatCategory, Decimal], Decimal] = defaultdict(lambda: ZERO)
-    for line in lines:
-        groups[(line.vat_category, line.vat_rate)] += line.amount
-    breakdown = tuple(
-        VatBreakdown(category, rate, taxable, (taxable * rate / 100).quantize(ORE, rounding=ROUND_HALF_UP))
-        for (category, rate), taxable in sorted(groups.items())
-    )
-    tax_total = sum((b.tax for b in breakdown), ZERO)
-    return Totals(line_total, breakdown, tax_total, line_total + tax_total)
 
 
 def _money(value: Decimal) -> str:

@@ -99,18 +99,22 @@ class VolumeTiers:
         if not self.tiers or self.tiers[0][0] != 0 or any(a[0] >= b[0] for a, b in zip(self.tiers, self.tiers[1:])):
             raise ValueError(f"tiers must start at 0 and ascend: {self.tiers}")
 
-    def amount(self, quantity: Decimal) -> Decimal:
+    def bands(self, quantity: Decimal) -> list[tuple[Decimal, Decimal]]:
+        """(units, price) pairs whose products add up to the amount of ``quantity``."""
         if not self.graduated:
             price = next(price for start, price in reversed(self.tiers) if quantity >= start)
-            return quantity * price
-        total = ZERO
+            return [(quantity, price)]
+        result = []
         bounds = [start for start, _ in self.tiers[1:]] + [None]
         for (start, price), end in zip(self.tiers, bounds, strict=True):
             if quantity <= start:
                 break
             upper = quantity if end is None else min(quantity, end)
-            total += (upper - start) * price
-        return total
+            result.append((upper - start, price))
+        return result
+
+    def amount(self, quantity: Decimal) -> Decimal:
+        return sum((units * price for units, price in self.bands(quantity)), ZERO)
 
     def charge(self, service, inputs):
         return [ChargeLine(customer, service, f"per {self.unit}, tiered", value.quantity, None, round_ore(self.amount(value.quantity)), ChargeKind.VARIABLE)
