@@ -19,6 +19,7 @@ from django.db import transaction
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
 from servicecenter.apps.metering.models import Volume
+from servicecenter.demo.billing import build_billing
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
@@ -162,6 +163,7 @@ def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: 
         suppliers = _build_it_operations(rng, orgnrs)
         progress("People and roles")
         logins = _build_people(ssc, stockholm, suppliers)
+        build_billing(ssc, progress)
         record("demo.built", data={"seed": seed})
     return DemoSummary(logins, Customer.objects.count(), Agreement.objects.count(), Volume.objects.count())
 

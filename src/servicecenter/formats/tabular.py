@@ -103,6 +103,8 @@ def read_table(data: bytes | Path, source: str, columns: Sequence[Column]) -> tu
         return None, [Problem("file.too_large", {"limit": MAX_BYTES // (1024 * 1024)}, source=source)]
     if suffix in (".xlsx", ".xlsm"):
         header, rows, problems = _open_xlsx(path if path else io.BytesIO(data), source)  # type: ignore[arg-type]
+    elif suffix == ".parquet":
+        header, rows, problems = _open_parquet(path if path else io.BytesIO(data), source)  # type: ignore[arg-type]
     elif suffix in (".csv", ".txt", ""):
         header, rows, problems = _open_csv(path if path else data, source)
     else:
@@ -219,4 +221,26 @@ def _open_xlsx(data, source: str):
     header = [_cell_text(cell).strip() for cell in header_cells]
     while header and not header[-1]:
         header.pop()
+    return header, rows(), []
+
+
+def _open_parquet(data, source: str):
+    """A Parquet file's columns as the header; record N (from 1) is reported as row N + 1, so
+    that row numbers read as in the same data saved as CSV with its header on row 1."""
+    import pyarrow.parquet as pq  # imported here: CSV-only callers need not load it
+
+    try:
+        handle = pq.ParquetFile(data)
+    except Exception as error:  # pyarrow raises ArrowInvalid, OSError...: all mean "not Parquet"
+        return None, iter(()), [Problem("file.parquet", {"detail": type(error).__name__}, source=source)]
+    header = list(handle.schema_arrow.names)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        number = 1
+        for batch in handle.iter_batches(batch_size=65536):
+            columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+            for cells in zip(*columns, strict=True):
+                number += 1
+                yield number, [_cell_text(cell) for cell in cells]
+
     return header, rows(), []

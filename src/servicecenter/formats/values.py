@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from servicecenter.core.periods import Period
@@ -111,3 +111,17 @@ def parse_text(text: str, *, required: bool = True, limit: int = 200) -> tuple[s
     if len(raw) > limit:
         return None, Problem("value.too_long", {"limit": limit}, value=raw)
     return raw, None
+
+
+def parse_timestamp(text: str, *, required: bool = True) -> tuple[datetime | None, Problem | None]:
+    """``2025-03-04``, ``2025-03-04T13:05``, ``2025-03-04 13:05:59`` (optionally with ``Z`` or an
+    offset). A time without an offset is local (Europe/Stockholm); the caller decides the zone."""
+    raw = (text or "").strip()
+    if not raw:
+        return None, (Problem("value.required") if required else None)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?", raw):
+        return None, Problem("value.timestamp", value=text)
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")), None
+    except ValueError:
+        return None, Problem("value.timestamp", value=text)

@@ -28,6 +28,7 @@ class Capability(StrEnum):
     VIEW_ALL_CUSTOMERS = "view_all_customers"
     VIEW_COSTS = "view_costs"
     RUN_COSTING = "run_costing"
+    RUN_BILLING = "run_billing"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -167,6 +168,30 @@ class Scope:
         queryset = self._by_provider(PriceList.objects.all(), "provider_id")
         if not self.can(Capability.VIEW_COSTS):
             queryset = queryset.filter(status=PriceList.Status.PUBLISHED)
+        return queryset
+
+    def invoices(self) -> QuerySet:
+        """Issued invoices and credit notes: a customer contact sees its own only."""
+        from servicecenter.apps.billing.models import Invoice
+
+        queryset = self._by_provider(Invoice.objects.all(), "provider_id")
+        if self.customer_id is not None:
+            queryset = queryset.filter(customer_id=self.customer_id)
+        return queryset
+
+    def billing_runs(self) -> QuerySet:
+        from servicecenter.apps.billing.models import BillingRun
+
+        if not self.can(Capability.VIEW_ALL_CUSTOMERS):
+            return BillingRun.objects.none()
+        return self._by_provider(BillingRun.objects.all(), "provider_id")
+
+    def usage_events(self) -> QuerySet:
+        from servicecenter.apps.billing.models import UsageEvent
+
+        queryset = self._by_provider(UsageEvent.objects.all(), "provider_id")
+        if self.customer_id is not None:
+            queryset = queryset.filter(customer_id=self.customer_id)
         return queryset
 
     def import_runs(self) -> QuerySet:

@@ -278,6 +278,19 @@ class PriceListEntry(models.Model):
     cost_price = models.DecimalField(_("self-cost per unit"), max_digits=20, decimal_places=6, null=True, blank=True)
     previous_price = models.DecimalField(_("previous price"), max_digits=14, decimal_places=2, null=True, blank=True)
     capped = models.BooleanField(_("capped"), default=False)
+    # Further components of the price (each becomes its own invoice line); all optional.
+    tiers = models.JSONField(_("volume tiers"), default=list, blank=True, help_text=_("[[from quantity, price], ...] ascending from 0"))
+    graduated = models.BooleanField(_("graduated tiers"), default=True)
+    base_fixed = models.DecimalField(_("base fee per customer and year"), max_digits=14, decimal_places=2, null=True, blank=True)
+    per_employee = models.DecimalField(_("fee per employee and year"), max_digits=14, decimal_places=2, null=True, blank=True)
+    packages = models.JSONField(_("package prices"), default=dict, blank=True, help_text=_("{package code: price}"))
+    connection_fee = models.DecimalField(_("connection fee"), max_digits=14, decimal_places=2, null=True, blank=True)
+    connection_months = models.PositiveSmallIntegerField(_("connection fee instalments (months)"), default=60)
+    payer = models.ForeignKey("registry.Customer", verbose_name=_("payer of a fixed reimbursement"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    markup = models.DecimalField(_("mark-up on re-invoiced cost"), max_digits=6, decimal_places=4, null=True, blank=True)
+    discount_share = models.DecimalField(_("discount share"), max_digits=6, decimal_places=4, null=True, blank=True)
+    vat_category = models.CharField(_("VAT category"), max_length=1, choices=[("S", _("standard rate")), ("O", _("outside the scope of VAT")), ("E", _("exempt")), ("Z", _("zero rate"))], default="S")
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=25)
 
     class Meta:
         ordering = ["price_list", "service__code"]

@@ -49,6 +49,18 @@ class Provider(models.Model):
         "self", verbose_name=_("coordinated by"), null=True, blank=True, on_delete=models.PROTECT, related_name="coordinated"
     )
     is_demo = models.BooleanField(_("illustrative demo data"), default=False)
+    # Seller details, copied onto every invoice when it is issued.
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    vat_number = models.CharField(_("VAT registration number"), max_length=20, blank=True)
+    bankgiro = models.CharField(_("bankgiro"), max_length=12, blank=True)
+    invoice_email = models.EmailField(_("invoicing e-mail"), blank=True)
+    payment_days = models.PositiveSmallIntegerField(_("days to pay"), default=30)
+
+    @property
+    def is_state(self) -> bool:
+        return self.kind in (self.Kind.STATE_SERVICE_CENTRE, self.Kind.IT_SUPPLIER)
 
     class Meta:
         ordering = ["name"]
@@ -111,6 +123,9 @@ class Customer(models.Model):
     preparedness_from = models.DateField(_("preparedness agency from"), null=True, blank=True)
     preparedness_until = models.DateField(_("preparedness agency until (exclusive)"), null=True, blank=True)
     peppol_id = models.CharField(_("Peppol endpoint"), max_length=60, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -277,6 +292,7 @@ class Agreement(models.Model):
     production_date = models.DateField(_("in production"), null=True, blank=True)
     ended_date = models.DateField(_("ended"), null=True, blank=True)
     buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True)
+    discount_eligible = models.BooleanField(_("entitled to the service's discount"), default=False)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

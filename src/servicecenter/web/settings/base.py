@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent  # src/servicecenter
 VAR_DIR = Path(os.environ.get("SERVICECENTER_VAR", Path.cwd() / "var"))
+# The official Peppol BIS Billing 3.0 rules (compiled Schematron), used where they lie, never copied:
+# by default ../shared/peppol beside the checkout.
+PEPPOL_RULES = Path(os.environ.get("SERVICECENTER_PEPPOL_RULES", PACKAGE_DIR.parent.parent.parent / "shared" / "peppol"))
 
 SECRET_KEY = os.environ.get("SERVICECENTER_SECRET_KEY", "servicecenter-development-key-not-for-production")
 DEBUG = os.environ.get("SERVICECENTER_DEBUG", "0") == "1"
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "servicecenter.apps.metering",
     "servicecenter.apps.imports",
     "servicecenter.apps.costing",
+    "servicecenter.apps.billing",
 ]
 
 MIDDLEWARE = [

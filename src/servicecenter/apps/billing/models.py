@@ -1,0 +1,230 @@
+"""Billing: usage events, billing runs, invoices and credit notes.
+
+An invoice row exists only once it is issued, and from then on it never changes: the model
+refuses ``save`` of an existing row, ``delete`` and queryset ``update``/``delete``, and the
+database refuses UPDATE and DELETE with triggers (migration 0002), so neither code that bypasses
+the ORM nor a hand-typed SQL statement can alter one. A preview is kept on its run as data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ImmutableError(Exception):
+    """An issued invoice (or a line of one) was about to be changed or deleted."""
+
+
+class ImmutableQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError(f"{self.model._meta.verbose_name_plural} are never changed once issued")
+
+    def delete(self):
+        raise ImmutableError(f"{self.model._meta.verbose_name_plural} are never deleted once issued")
+
+    _raw_delete = delete
+
+
+class Immutable(models.Model):
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableError(f"{self._meta.verbose_name} {self.pk} is issued and cannot be changed; issue a credit note")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{self._meta.verbose_name} {self.pk} is issued and cannot be deleted; issue a credit note")
+
+
+class UsageEvent(models.Model):
+    """One raw usage event (a payslip, a supplier invoice, a case, an hour...), unique by source
+    and id. ``late``: it arrived for a month already invoiced and waits for a correction."""
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=60)
+    event_id = models.CharField(_("event id"), max_length=100)
+    customer = models.ForeignKey("registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("time"))
+    month = models.DateField(_("month"))
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
+    package = models.CharField(_("package"), max_length=20, blank=True)
+    cost = models.DecimalField(_("cost to re-invoice"), max_digits=18, decimal_places=2, null=True, blank=True)
+    payload_hash = models.CharField(max_length=64)
+    import_run = models.ForeignKey("imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    late = models.BooleanField(_("arrived after the month was invoiced"), default=False)
+    corrected_by = models.ForeignKey("Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-month", "source", "event_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "source", "event_id"], name="usage_event_unique_id"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="usage_event_quantity_non_negative"),
+        ]
+        indexes = [models.Index(fields=["provider", "month"])]
+        verbose_name = _("usage event")
+        verbose_name_plural = _("usage events")
+
+
+class NumberSeries(models.Model):
+    """A gap-free series of document numbers. The next number is taken under a row lock inside
+    the issuing transaction, so a rolled-back run gives its numbers back."""
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("series"), max_length=10)
+    prefix = models.CharField(_("prefix"), max_length=10)
+    next_number = models.PositiveIntegerField(_("next number"), default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "code"], name="number_series_unique")]
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+
+    def __str__(self) -> str:
+        return f"{self.prefix} (next {self.next_number})"
+
+
+class BillingRun(models.Model):
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("preview")
+        APPROVED = "approved", _("approved")
+        ISSUED = "issued", _("issued")
+        DISCARDED = "discarded", _("discarded")
+
+    provider = models.ForeignKey("registry.Provider", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+")
+    period = models.DateField(_("month"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PREVIEW)
+    price_list = models.ForeignKey("costing.PriceList", verbose_name=_("price list"), on_delete=models.PROTECT, related_name="+")
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"))
+    preview = models.JSONField(_("preview"), default=list)
+    preview_hash = models.CharField(max_length=64)
+    approved_hash = models.CharField(max_length=64, blank=True)
+    findings = models.JSONField(_("validation findings"), default=list, blank=True)
+    usage = models.JSONField(_("usage summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        constraints = [
+            # One live run per provider and month: a second started at the same time fails here.
+            models.UniqueConstraint(fields=["provider", "period"], condition=~Q(state="discarded"), name="billing_run_one_per_month"),
+        ]
+        verbose_name = _("billing run")
+        verbose_name_plural = _("billing runs")
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} ({self.get_state_display()})"
+
+    @property
+    def fatal_findings(self) -> list[dict]:
+        return [finding for finding in self.findings if finding.get("flag") == "fatal"]
+
+    @property
+    def net_total(self):
+        from decimal import Decimal
+        return sum((Decimal(line["amount"]) for invoice in self.preview for line in invoice["lines"]), Decimal(0))
+
+
+class Invoice(Immutable):
+    """An issued invoice (380) or credit note (381), frozen with the parties' details of the day."""
+
+    class Type(models.TextChoices):
+        INVOICE = "380", _("invoice")
+        CREDIT_NOTE = "381", _("credit note")
+
+    provider = models.ForeignKey("registry.Provider", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices")
+    run = models.ForeignKey(BillingRun, verbose_name=_("billing run"), null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
+    document_type = models.CharField(_("type"), max_length=3, choices=Type.choices)
+    series = models.CharField(_("series"), max_length=10)
+    number = models.PositiveIntegerField(_("number in series"))
+    number_text = models.CharField(_("number"), max_length=30)
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to (inclusive)"))
+    preceding = models.ForeignKey("self", verbose_name=_("credits invoice"), null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
+    corrects = models.ForeignKey("self", verbose_name=_("corrects invoice"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    seller_name = models.CharField(max_length=200)
+    seller_org_number = models.CharField(max_length=11)
+    seller_street = models.CharField(max_length=200, blank=True)
+    seller_postal_code = models.CharField(max_length=10, blank=True)
+    seller_city = models.CharField(max_length=100, blank=True)
+    seller_vat_number = models.CharField(max_length=20, blank=True)
+    seller_bankgiro = models.CharField(max_length=12, blank=True)
+    seller_email = models.CharField(max_length=254, blank=True)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_org_number = models.CharField(max_length=11)
+    buyer_street = models.CharField(max_length=200, blank=True)
+    buyer_postal_code = models.CharField(max_length=10, blank=True)
+    buyer_city = models.CharField(max_length=100, blank=True)
+    buyer_endpoint = models.CharField(_("Peppol endpoint"), max_length=60)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100)
+    currency = models.CharField(max_length=3, default="SEK")
+    net_total = models.DecimalField(_("net"), max_digits=18, decimal_places=2)
+    tax_total = models.DecimalField(_("VAT"), max_digits=18, decimal_places=2)
+    payable = models.DecimalField(_("to pay"), max_digits=18, decimal_places=2)
+    xml = models.TextField()
+    xml_sha256 = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "series", "number"], name="invoice_number_unique"),
+            models.UniqueConstraint(fields=["run", "customer"], condition=Q(run__isnull=False), name="invoice_one_per_customer_and_run"),
+            models.CheckConstraint(condition=Q(document_type="380") | Q(preceding__isnull=False), name="credit_note_has_invoice"),
+        ]
+        indexes = [models.Index(fields=["customer", "period_start"]), models.Index(fields=["provider", "period_start"])]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self) -> str:
+        return self.number_text
+
+    @property
+    def is_credit(self) -> bool:
+        return self.document_type == self.Type.CREDIT_NOTE
+
+    @property
+    def signed_payable(self):
+        return -self.payable if self.is_credit else self.payable
+
+
+class InvoiceLine(Immutable):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    line_no = models.PositiveIntegerField(_("line"))
+    service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
+    unit_code = models.CharField(_("unit"), max_length=3)
+    unit_price = models.DecimalField(_("price"), max_digits=18, decimal_places=6)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
+    category = models.CharField(_("charge category"), max_length=14)
+    vat_category = models.CharField(_("VAT category"), max_length=1)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    credited_line = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credits")
+
+    class Meta:
+        ordering = ["invoice", "line_no"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "line_no"], name="invoice_line_unique_no")]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")

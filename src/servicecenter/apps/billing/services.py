@@ -1,0 +1,478 @@
+"""Billing use cases: preview, approve and issue a month; credit notes and corrected invoices.
+
+The flow is built so that what a reviewer approves is exactly what is issued:
+
+1. ``start_run`` rates the month (``core.billing``) and stores the result on the run as a
+   *preview*, with a hash of its content and the Peppol findings of every draft document.
+2. ``approve`` records that hash. A preview with a fatal finding cannot be approved.
+3. ``issue`` rates the month again inside one transaction, refuses if the hash differs (usage
+   or prices changed after approval), takes gap-free numbers under a row lock, writes each
+   document, validates its XML with the official rules and stores it. Any failure, or a crash,
+   rolls the whole run back: no partial invoice, no number used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, NumberSeries, UsageEvent
+from servicecenter.apps.costing.models import PriceList
+from servicecenter.apps.metering.models import Volume
+from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
+from servicecenter.core.billing import (
+    DraftInvoice,
+    RatedLine,
+    RatingError,
+    Terms,
+    Vat,
+    VatCategory,
+    credit_lines,
+    group_by_customer,
+    rate_month,
+    totals,
+)
+from servicecenter.core.periods import Period
+from servicecenter.core.pricing.strategies import CustomerInput
+from servicecenter.formats.peppol import DocumentType, InvoiceDocument, Line, Party, PeppolValidator, build_ubl
+
+UNIT_CODES = {"hour": "HUR", "month": "MON", "employee_month": "C62"}   # UN/ECE Rec. 20; everything else counts pieces (C62)
+SERIES = {Invoice.Type.INVOICE: ("F", "F"), Invoice.Type.CREDIT_NOTE: ("K", "K")}
+
+
+class BillingError(Exception):
+    """A billing step that cannot be taken, with a message for the person who tried."""
+
+
+@cache
+def validator() -> PeppolValidator:
+    return PeppolValidator(Path(settings.PEPPOL_RULES))
+
+
+# --- rating inputs -----------------------------------------------------------------------------
+
+def price_list_for(provider: Provider, year: int) -> PriceList:
+    price_list = PriceList.objects.filter(provider=provider, year=year, status=PriceList.Status.PUBLISHED).order_by("-id").first()
+    if price_list is None:
+        raise BillingError(translation.gettext("There is no published price list for %(year)s: publish one before billing that year.") % {"year": year})
+    return price_list
+
+
+def terms_of(price_list: PriceList) -> dict[str, Terms]:
+    terms = {}
+    for entry in price_list.entries.select_related("service", "payer").prefetch_related("service__versions"):
+        version = entry.service.version_for(price_list.year) or entry.service.latest_version()
+        name = version.name_sv if version else entry.service.code
+        terms[entry.service.code] = Terms(
+            service=entry.service.code, name=name, unit_code=UNIT_CODES.get(version.unit if version else "", "C62"),
+            unit_price=entry.unit_price if entry.price_type != entry.PriceType.FIXED_KEYED or entry.unit_price else None,
+            tiers=tuple((Decimal(str(start)), Decimal(str(price))) for start, price in entry.tiers), graduated=entry.graduated,
+            annual_pool=entry.fixed_pool if entry.fixed_pool and entry.payer_id is None else None,
+            base_fixed=entry.base_fixed, per_employee=entry.per_employee,
+            packages={code: Decimal(str(price)) for code, price in entry.packages.items()},
+            connection_fee=entry.connection_fee, connection_months=entry.connection_months,
+            reimbursement=(entry.payer.org_number, entry.fixed_pool) if entry.payer_id and entry.fixed_pool else None,
+            pass_through_markup=entry.markup, discount_share=entry.discount_share,
+            vat=Vat(VatCategory(entry.vat_category), entry.vat_rate if entry.vat_category == "S" else Decimal(0)),
+        )
+    return terms
+
+
+def _months_between(start: date, period: Period) -> int:
+    return (period.start.year - start.year) * 12 + period.start.month - start.month + 1
+
+
+def usage_of(provider: Provider, period: Period, terms: dict[str, Terms]) -> tuple[dict[str, dict[str, CustomerInput]], dict]:
+    """What each customer brought to each service in the month: volumes plus (not late) events;
+    for fixed components, every customer with an agreement in production during the month."""
+    quantities: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    packages: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    costs: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    summary = {"volume_rows": 0, "volume_quantity": Decimal(0), "events": 0, "event_quantity": Decimal(0)}
+    for org, code, quantity in Volume.objects.filter(provider=provider, month=period.start).values_list("customer__org_number", "service__code", "quantity"):
+        quantities[(code, org)] += quantity
+        summary["volume_rows"] += 1
+        summary["volume_quantity"] += quantity
+    events = (UsageEvent.objects.filter(provider=provider, month=period.start, late=False)
+              .values("customer__org_number", "service__code", "package").annotate(quantity=Sum("quantity"), cost=Sum("cost")))
+    from django.db.models import Count
+    for row in events.annotate(n=Count("id")):
+        key = (row["service__code"], row["customer__org_number"])
+        summary["events"] += row["n"]
+        summary["event_quantity"] += row["quantity"]
+        if row["package"]:
+            packages[key][row["package"]] = packages[key].get(row["package"], 0) + int(row["quantity"])
+        elif row["cost"] is not None:
+            costs[key] += row["cost"]
+        else:
+            quantities[key] += row["quantity"]
+    fixed_services = {code for code, term in terms.items() if term.annual_pool is not None or term.base_fixed is not None
+                      or term.per_employee is not None or term.connection_fee is not None or term.discount_share}
+    agreements = {}
+    for agreement in Agreement.objects.filter(customer__provider=provider, service__code__in=fixed_services, production_date__lt=period.end).select_related("customer", "service"):
+        if agreement.ended_date is None or agreement.ended_date > period.start:
+            agreements[(agreement.service.code, agreement.customer.org_number)] = agreement
+    employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=period.start.year).values_list("customer__org_number", "employees"))
+    keys = set(quantities) | set(packages) | set(costs) | set(agreements)
+    usage: dict[str, dict[str, CustomerInput]] = defaultdict(dict)
+    for code, org in sorted(keys):
+        agreement = agreements.get((code, org))
+        term = terms.get(code)
+        usage[code][org] = CustomerInput(
+            quantity=quantities.get((code, org), Decimal(0)), key=Decimal(employees.get(org, 0)) if agreement else Decimal(0),
+            employees=employees.get(org, 0) if agreement else 0, packages=packages.get((code, org), {}), pass_through_cost=costs.get((code, org), Decimal(0)),
+            connection_month=_months_between(agreement.production_date, period) if agreement and term and term.connection_fee else None,
+            discount_eligible=bool(agreement and agreement.discount_eligible))
+    summary = {key: str(value) for key, value in summary.items()}
+    return usage, summary
+
+
+def rate(provider: Provider, period: Period, price_list: PriceList | None = None) -> tuple[list[DraftInvoice], dict]:
+    price_list = price_list or price_list_for(provider, period.start.year)
+    terms = terms_of(price_list)
+    usage, summary = usage_of(provider, period, terms)
+    state = set(Customer.objects.filter(provider=provider, sector="state").values_list("org_number", flat=True))
+    try:
+        lines = rate_month(terms, usage, period, state_customers=state, seller_is_state=provider.is_state)
+    except RatingError as error:
+        raise BillingError(str(error)) from error
+    return group_by_customer(lines), summary
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Buyer:
+    customer: Customer
+    reference: str
+    endpoint: str
+
+
+def buyer_of(customer: Customer, services: set[str]) -> Buyer:
+    references = sorted({a.buyer_reference for a in customer.agreements.all() if a.buyer_reference and a.service.code in services}) or \
+        sorted({a.buyer_reference for a in customer.agreements.all() if a.buyer_reference})
+    endpoint = customer.peppol_id or f"0007:{customer.org_number.replace('-', '')}"
+    return Buyer(customer, references[0] if references else customer.org_number.replace("-", ""), endpoint)
+
+
+def _seller_party(provider: Provider) -> Party:
+    return Party(provider.name, provider.org_number, street=provider.street, city=provider.city, postal_code=provider.postal_code,
+                 vat_number=provider.vat_number, contact_email=provider.invoice_email)
+
+
+def _buyer_party(buyer: Buyer) -> Party:
+    scheme, _, identifier = buyer.endpoint.partition(":")
+    customer = buyer.customer
+    return Party(customer.name, customer.org_number, street=customer.street, city=customer.city, postal_code=customer.postal_code,
+                 endpoint=identifier or scheme, endpoint_scheme=scheme if identifier else "0007")
+
+
+def _peppol_lines(lines) -> list[Line]:
+    return [Line(str(number), line.description, line.quantity, line.unit_code, line.unit_price, line.amount, VatCategory(line.vat_category),
+                 Decimal(line.vat_rate), item_id=line.service, period_start=line.period_start, period_end=line.period_end)
+            for number, line in enumerate(lines, start=1)]
+
+
+def draft_document(provider: Provider, buyer: Buyer, draft: DraftInvoice, number: str, issue_date: date, due_date: date, period: Period) -> InvoiceDocument:
+    return InvoiceDocument(number=number, issue_date=issue_date, due_date=due_date, document_type=DocumentType.INVOICE,
+                           seller=_seller_party(provider), buyer=_buyer_party(buyer), buyer_reference=buyer.reference,
+                           lines=_peppol_lines(draft.lines), period_start=period.start, period_end=period.last_day,
+                           bankgiro=provider.bankgiro, payment_reference=number, note=f"Fakturering {period.label()}")
+
+
+def _line_json(line: RatedLine) -> dict:
+    return {"service": line.service, "description": line.description, "quantity": str(line.quantity), "unit_code": line.unit_code,
+            "unit_price": str(line.unit_price), "amount": str(line.amount), "category": line.category.value,
+            "vat_category": line.vat_category.value, "vat_rate": str(line.vat_rate),
+            "period_start": line.period_start.isoformat(), "period_end": line.period_end.isoformat()}
+
+
+def _preview(provider: Provider, drafts: list[DraftInvoice]) -> list[dict]:
+    customers = {c.org_number: c for c in Customer.objects.filter(provider=provider, org_number__in=[d.customer for d in drafts]).prefetch_related("agreements__service")}
+    result = []
+    for draft in drafts:
+        customer = customers[draft.customer]
+        buyer = buyer_of(customer, {line.service for line in draft.lines})
+        summary = totals(draft.lines)
+        result.append({"customer_id": customer.pk, "org_number": customer.org_number, "name": customer.name,
+                       "buyer_reference": buyer.reference, "endpoint": buyer.endpoint,
+                       "net": str(summary.line_total), "tax": str(summary.tax_total), "payable": str(summary.payable),
+                       "lines": [_line_json(line) for line in draft.lines]})
+    return result
+
+
+def content_hash(preview: list[dict], price_list_id: int, issue_date: date, due_date: date) -> str:
+    text = json.dumps({"invoices": preview, "price_list": price_list_id, "issue": issue_date.isoformat(), "due": due_date.isoformat()},
+                      sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], issue_date: date, due_date: date, period: Period) -> list[dict]:
+    customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
+    found = []
+    for draft, shown in zip(drafts, preview, strict=True):
+        buyer = Buyer(customers[shown["customer_id"]], shown["buyer_reference"], shown["endpoint"])
+        xml = build_ubl(draft_document(provider, buyer, draft, "UTKAST-1", issue_date, due_date, period))
+        for finding in validator().validate(xml):
+            found.append({"customer": shown["name"], "org_number": shown["org_number"], "rule": finding.rule, "flag": finding.flag,
+                          "message": finding.message, "location": finding.location})
+    return found
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+def start_run(provider: Provider, period: Period, user=None, issue_date: date | None = None, validate: bool = True) -> BillingRun:
+    """A preview of the month. Refused when the month is issued or another run for it is open."""
+    issued = BillingRun.objects.filter(provider=provider, period=period.start, state=BillingRun.State.ISSUED).first()
+    if issued is not None:
+        raise BillingError(translation.gettext("%(month)s is already issued (%(count)s invoices); running it again issues nothing. "
+                                               "Correct an invoice with a credit note.") % {"month": period.label(), "count": issued.invoices.count()})
+    price_list = price_list_for(provider, period.start.year)
+    issue_date = issue_date or max(timezone.localdate(), period.end)
+    due_date = issue_date + timedelta(days=provider.payment_days)
+    drafts, usage = rate(provider, period, price_list)
+    preview = _preview(provider, drafts)
+    run = BillingRun(provider=provider, period=period.start, price_list=price_list, issue_date=issue_date, due_date=due_date,
+                     preview=preview, preview_hash=content_hash(preview, price_list.pk, issue_date, due_date), usage=usage, created_by=_user(user))
+    try:
+        with transaction.atomic():
+            run.save()
+    except IntegrityError as error:
+        other = BillingRun.objects.filter(provider=provider, period=period.start).exclude(state=BillingRun.State.DISCARDED).first()
+        raise BillingError(translation.gettext("A billing run for %(month)s is already open (started %(when)s by %(who)s): continue with that one, "
+                                               "or discard it first.") % {"month": period.label(),
+                                                                          "when": f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}" if other else "",
+                                                                          "who": other.created_by if other and other.created_by else "system"}) from error
+    if validate:
+        run.findings = _findings(provider, drafts, preview, issue_date, due_date, period)
+        BillingRun.objects.filter(pk=run.pk).update(findings=run.findings)
+    record("billing.run.previewed", user=user, obj=run, provider=provider,
+           data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings)})
+    return run
+
+
+def refresh(run: BillingRun, user=None, validate: bool = True) -> BillingRun:
+    """Rate the month again (usage or prices changed); an approval is withdrawn."""
+    with transaction.atomic():
+        run = BillingRun.objects.select_for_update().get(pk=run.pk)
+        if run.state not in (BillingRun.State.PREVIEW, BillingRun.State.APPROVED):
+            raise BillingError(translation.gettext("This run is %(state)s and can no longer change.") % {"state": run.get_state_display()})
+        period = Period.month(run.period.year, run.period.month)
+        drafts, run.usage = rate(run.provider, period, run.price_list)
+        run.preview = _preview(run.provider, drafts)
+        run.preview_hash = content_hash(run.preview, run.price_list_id, run.issue_date, run.due_date)
+        run.findings = _findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period) if validate else []
+        run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.PREVIEW, "", None, None
+        run.save()
+    record("billing.run.refreshed", user=user, obj=run, data={"invoices": len(run.preview), "net": str(run.net_total)})
+    return run
+
+
+def approve(run: BillingRun, user=None) -> BillingRun:
+    with transaction.atomic():
+        run = BillingRun.objects.select_for_update().get(pk=run.pk)
+        if run.state != BillingRun.State.PREVIEW:
+            raise BillingError(translation.gettext("Only a preview can be approved; this run is %(state)s.") % {"state": run.get_state_display()})
+        if run.fatal_findings:
+            raise BillingError(translation.gettext("The preview has %(count)s fatal Peppol findings; correct them before approving.") % {"count": len(run.fatal_findings)})
+        run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.APPROVED, run.preview_hash, _user(user), timezone.now()
+        run.save()
+    record("billing.run.approved", user=user, obj=run, data={"hash": run.approved_hash})
+    return run
+
+
+def discard(run: BillingRun, user=None) -> BillingRun:
+    with transaction.atomic():
+        run = BillingRun.objects.select_for_update().get(pk=run.pk)
+        if run.state == BillingRun.State.ISSUED:
+            raise BillingError(translation.gettext("An issued run cannot be discarded; correct its invoices with credit notes."))
+        run.state = BillingRun.State.DISCARDED
+        run.save()
+    record("billing.run.discarded", user=user, obj=run)
+    return run
+
+
+def _take_numbers(provider: Provider, document_type: str, count: int) -> list[tuple[str, int, str]]:
+    code, prefix = SERIES[document_type]
+    NumberSeries.objects.get_or_create(provider=provider, code=code, defaults={"prefix": prefix})
+    series = NumberSeries.objects.select_for_update().get(provider=provider, code=code)
+    first = series.next_number
+    series.next_number = first + count
+    series.save(update_fields=["next_number"])
+    return [(code, number, f"{series.prefix}{number:07d}") for number in range(first, first + count)]
+
+
+def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: str, number: int, lines_of, *, run=None, preceding=None,
+           corrects=None, reason="", user=None) -> Invoice:
+    """Validate ``document`` and write it, frozen. A fatal finding aborts the transaction."""
+    xml = build_ubl(document)
+    fatal = validator().fatal(validator().validate(xml))
+    if fatal:
+        raise BillingError(translation.gettext("%(number)s for %(customer)s fails Peppol validation: %(findings)s")
+                           % {"number": document.number, "customer": customer.name, "findings": "; ".join(f"{f.rule}: {f.message}" for f in fatal[:5])})
+    summary = totals(document.lines)
+    invoice = Invoice(
+        provider=provider, customer=customer, run=run, document_type=document.document_type.value, series=series, number=number,
+        number_text=document.number, issue_date=document.issue_date, due_date=document.due_date,
+        period_start=document.period_start, period_end=document.period_end, preceding=preceding, corrects=corrects, reason=reason[:300],
+        seller_name=document.seller.name, seller_org_number=provider.org_number, seller_street=provider.street, seller_postal_code=provider.postal_code,
+        seller_city=provider.city, seller_vat_number=provider.vat_number, seller_bankgiro=provider.bankgiro, seller_email=provider.invoice_email,
+        buyer_name=customer.name, buyer_org_number=customer.org_number, buyer_street=customer.street, buyer_postal_code=customer.postal_code,
+        buyer_city=customer.city, buyer_endpoint=buyer.endpoint, buyer_reference=buyer.reference,
+        net_total=summary.line_total, tax_total=summary.tax_total, payable=summary.payable,
+        xml=xml.decode(), xml_sha256=hashlib.sha256(xml).hexdigest(), created_by=_user(user))
+    invoice.save()
+    InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, line_no=number, **values) for number, values in lines_of])
+    return invoice
+
+
+def issue(run: BillingRun, user=None) -> list[Invoice]:
+    """Issue an approved run: all its invoices, or (on any error or crash) none."""
+    with transaction.atomic():
+        run = BillingRun.objects.select_for_update().select_related("provider", "price_list").get(pk=run.pk)
+        if run.state == BillingRun.State.ISSUED:
+            raise BillingError(translation.gettext("%(month)s is already issued; nothing new was issued.") % {"month": f"{run.period:%Y-%m}"})
+        if run.state != BillingRun.State.APPROVED:
+            raise BillingError(translation.gettext("Approve the preview before issuing."))
+        period = Period.month(run.period.year, run.period.month)
+        drafts, usage = rate(run.provider, period, run.price_list)
+        preview = _preview(run.provider, drafts)
+        if content_hash(preview, run.price_list_id, run.issue_date, run.due_date) != run.approved_hash:
+            raise BillingError(translation.gettext("Usage or prices changed after the preview was approved: refresh the preview and approve it again."))
+        numbers = _take_numbers(run.provider, Invoice.Type.INVOICE, len(drafts))
+        customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
+        services = dict(Service.objects.filter(provider=run.provider).values_list("code", "id"))
+        invoices = []
+        for draft, shown, (series, number, text) in zip(drafts, preview, numbers, strict=True):
+            customer = customers[shown["customer_id"]]
+            buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
+            document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period)
+            invoices.append(_store(run.provider, customer, buyer, document, series, number,
+                                   [(n, _line_values(line, services)) for n, line in enumerate(draft.lines, start=1)], run=run, user=user))
+        run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), timezone.now(), usage
+        run.save()
+        record("billing.run.issued", user=user, obj=run, data={"invoices": len(invoices), "first": numbers[0][2] if numbers else "",
+                                                                "last": numbers[-1][2] if numbers else "", "payable": str(sum((i.payable for i in invoices), Decimal(0)))})
+    return invoices
+
+
+def _line_values(line, services: dict[str, int]) -> dict:
+    return {"service_id": services[line.service], "description": line.description[:300], "quantity": line.quantity, "unit_code": line.unit_code,
+            "unit_price": line.unit_price, "amount": line.amount, "category": str(line.category), "vat_category": str(line.vat_category),
+            "vat_rate": line.vat_rate, "period_start": line.period_start, "period_end": line.period_end}
+
+
+def _user(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+# --- corrections ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Stored:
+    """An issued line seen through the names ``core.billing`` and the Peppol writer use."""
+
+    line_no: int
+    service: str
+    description: str
+    quantity: Decimal
+    unit_code: str
+    unit_price: Decimal
+    amount: Decimal
+    vat_category: str
+    vat_rate: Decimal
+    period_start: date
+    period_end: date
+    category: str
+    original: InvoiceLine
+
+
+def _stored_lines(invoice: Invoice) -> list[_Stored]:
+    return [_Stored(line.line_no, line.service.code, line.description, line.quantity, line.unit_code, line.unit_price, line.amount,
+                    line.vat_category, line.vat_rate, line.period_start, line.period_end, line.category, line)
+            for line in invoice.lines.select_related("service")]
+
+
+def _party_from_invoice(invoice: Invoice, seller: bool) -> Party:
+    if seller:
+        return Party(invoice.seller_name, invoice.seller_org_number, street=invoice.seller_street, city=invoice.seller_city,
+                     postal_code=invoice.seller_postal_code, vat_number=invoice.seller_vat_number, contact_email=invoice.seller_email)
+    scheme, _, identifier = invoice.buyer_endpoint.partition(":")
+    return Party(invoice.buyer_name, invoice.buyer_org_number, street=invoice.buyer_street, city=invoice.buyer_city, postal_code=invoice.buyer_postal_code,
+                 endpoint=identifier or scheme, endpoint_scheme=scheme if identifier else "0007")
+
+
+def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected_quantities: dict[int, Decimal] | None = None,
+           reason: str = "", issue_date: date | None = None) -> tuple[Invoice, Invoice | None]:
+    """A credit note for the whole invoice or the chosen lines; with ``corrected_quantities``
+    (line → right quantity) also a corrected invoice for those lines at the original prices.
+    Both are validated and issued in one transaction."""
+    if invoice.is_credit:
+        raise BillingError(translation.gettext("A credit note cannot itself be credited."))
+    corrected_quantities = corrected_quantities or {}
+    issue_date = issue_date or timezone.localdate()
+    with transaction.atomic():
+        Invoice.objects.select_for_update().filter(pk=invoice.pk).exists()
+        stored = _stored_lines(invoice)
+        try:
+            chosen = credit_lines(stored, lines)
+        except ValueError as error:
+            raise BillingError(str(error)) from error
+        already = set(InvoiceLine.objects.filter(credited_line__invoice=invoice).values_list("credited_line__line_no", flat=True))
+        twice = sorted(line.line_no for line in chosen if line.line_no in already)
+        if twice:
+            raise BillingError(translation.gettext("Line(s) %(lines)s of %(number)s are already credited.") % {"lines": twice, "number": invoice.number_text})
+        unknown = sorted(set(corrected_quantities) - {line.line_no for line in chosen})
+        if unknown:
+            raise BillingError(translation.gettext("A corrected quantity is given for line(s) %(lines)s, which are not credited.") % {"lines": unknown})
+        seller, buyer_party = _party_from_invoice(invoice, True), _party_from_invoice(invoice, False)
+        buyer = Buyer(invoice.customer, invoice.buyer_reference, invoice.buyer_endpoint)
+        series, number, text = _take_numbers(invoice.provider, Invoice.Type.CREDIT_NOTE, 1)[0]
+        peppol = _peppol_lines(chosen)
+        note = InvoiceDocument(number=text, issue_date=issue_date, due_date=None, document_type=DocumentType.CREDIT_NOTE, seller=seller, buyer=buyer_party,
+                               buyer_reference=invoice.buyer_reference, lines=peppol, period_start=invoice.period_start, period_end=invoice.period_end,
+                               preceding_invoice=invoice.number_text, preceding_issue_date=invoice.issue_date, note=reason or f"Kreditering av {invoice.number_text}")
+        values = [(n, {**_stored_values(line), "credited_line": line.original}) for n, line in enumerate(chosen, start=1)]
+        credit_note = _store(invoice.provider, invoice.customer, buyer, note, series, number, values, preceding=invoice, reason=reason, user=user)
+        record("billing.invoice.credited", user=user, obj=credit_note, data={"invoice": invoice.number_text, "lines": [line.line_no for line in chosen],
+                                                                              "amount": str(credit_note.payable), "reason": reason})
+        corrected = None
+        if corrected_quantities:
+            new_lines = []
+            for line in chosen:
+                if line.line_no in corrected_quantities:
+                    quantity = corrected_quantities[line.line_no]
+                    if quantity < 0:
+                        raise BillingError(translation.gettext("A corrected quantity cannot be negative."))
+                    if quantity:
+                        amount = (quantity * line.unit_price).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+                        new_lines.append(_Stored(0, line.service, line.description, quantity, line.unit_code, line.unit_price, amount,
+                                                 line.vat_category, line.vat_rate, line.period_start, line.period_end, line.category, line.original))
+            if new_lines:
+                series, number, text = _take_numbers(invoice.provider, Invoice.Type.INVOICE, 1)[0]
+                document = InvoiceDocument(number=text, issue_date=issue_date, due_date=issue_date + timedelta(days=invoice.provider.payment_days),
+                                           document_type=DocumentType.INVOICE, seller=seller, buyer=buyer_party, buyer_reference=invoice.buyer_reference,
+                                           lines=_peppol_lines(new_lines), period_start=invoice.period_start, period_end=invoice.period_end,
+                                           bankgiro=invoice.seller_bankgiro, payment_reference=text, note=f"Rättad faktura, ersätter {invoice.number_text}")
+                corrected = _store(invoice.provider, invoice.customer, buyer, document, series, number,
+                                   [(n, _stored_values(line)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)
+                record("billing.invoice.corrected", user=user, obj=corrected, data={"invoice": invoice.number_text, "credit_note": credit_note.number_text})
+    return credit_note, corrected
+
+
+def _stored_values(line: _Stored) -> dict:
+    return {"service": line.original.service, "description": line.description, "quantity": line.quantity, "unit_code": line.unit_code,
+            "unit_price": line.unit_price, "amount": line.amount, "category": line.category, "vat_category": line.vat_category,
+            "vat_rate": line.vat_rate, "period_start": line.period_start, "period_end": line.period_end}
