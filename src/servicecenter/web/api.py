@@ -356,6 +356,77 @@ def get_trace(request, customer_id: int):
             for row in customer_trace(run, customer)]
 
 
+class InvoiceLineOut(Schema):
+    line_no: int
+    service: str
+    description: str
+    quantity: Decimal
+    unit_code: str
+    unit_price: Decimal
+    amount: Decimal
+    category: str
+    vat_category: str
+    vat_rate: Decimal
+
+    @staticmethod
+    def resolve_service(line) -> str:
+        return line.service.code
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    document_type: str
+    customer_id: int
+    buyer_name: str
+    buyer_org_number: str
+    buyer_reference: str
+    period_start: date
+    period_end: date
+    issue_date: date
+    due_date: date | None
+    net_total: Decimal
+    tax_total: Decimal
+    payable: Decimal
+    preceding: str | None
+    xml_sha256: str
+
+    @staticmethod
+    def resolve_number(invoice) -> str:
+        return invoice.number_text
+
+    @staticmethod
+    def resolve_preceding(invoice) -> str | None:
+        return invoice.preceding.number_text if invoice.preceding_id else None
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[InvoiceLineOut]
+
+    @staticmethod
+    def resolve_lines(invoice) -> list:
+        return list(invoice.lines.select_related("service").order_by("line_no"))
+
+
+@api.get("/invoices", response=list[InvoiceOut], tags=["billing"])
+@paginate(LimitOffsetPagination)
+def list_invoices(request, period: str | None = None, customer_id: int | None = None):
+    """Issued invoices and credit notes (read only: an issued document never changes)."""
+    invoices = scope(request).invoices().select_related("preceding").order_by("-issue_date", "-number")
+    if period:
+        if len(period) != 7:
+            raise HttpError(422, "period must be YYYY-MM")
+        invoices = invoices.filter(period_start=f"{period}-01")
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    return invoices
+
+
+@api.get("/invoices/{invoice_id}", response=InvoiceDetailOut, tags=["billing"])
+def get_invoice(request, invoice_id: int):
+    return get_object_or_404(scope(request).invoices().select_related("preceding"), pk=invoice_id)
+
+
 @api.post("/imports/{kind}", response=ImportOut, tags=["imports"])
 def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv"):
     caller = scope(request)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.i18n import set_language
 
+from servicecenter.apps.billing import views as billing
 from servicecenter.apps.costing import views as costing
 from servicecenter.apps.imports import views as imports
 from servicecenter.apps.metering import views as metering
@@ -29,6 +30,14 @@ urlpatterns = [
     path("costing/compare/", costing.compare_versions, name="costing-compare"),
     path("costing/models/<int:pk>/copy/", costing.copy_version, name="costing-copy"),
     path("costing/behaviour/", costing.behaviour, name="costing-behaviour"),
+    path("billing/", billing.billing_home, name="billing"),
+    path("billing/runs/<int:pk>/", billing.run_detail, name="billing-run"),
+    path("billing/invoices/", billing.invoice_list, name="billing-invoices"),
+    path("billing/invoices/<int:pk>/", billing.invoice_detail, name="billing-invoice"),
+    path("billing/invoices/<int:pk>/<str:kind>/", billing.invoice_download, name="billing-invoice-download"),
+    path("billing/reconciliation/<str:month>/", billing.reconciliation, name="billing-reconciliation"),
+    path("billing/focus.csv", billing.focus_export, name="billing-focus"),
+    path("billing/late-events/", billing.late_events, name="billing-late-events"),
     path("audit/", views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -469,6 +469,9 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
                 corrected = _store(invoice.provider, invoice.customer, buyer, document, series, number,
                                    [(n, _stored_values(line)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)
                 record("billing.invoice.corrected", user=user, obj=corrected, data={"invoice": invoice.number_text, "credit_note": credit_note.number_text})
+        # Late events of the credited services and month are settled by this correction.
+        UsageEvent.objects.filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True,
+                                  service__code__in={line.service for line in chosen}).update(corrected_by=corrected or credit_note)
     return credit_note, corrected
 
 

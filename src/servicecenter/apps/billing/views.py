@@ -1,0 +1,256 @@
+"""Billing pages: runs (start, preview, approve, issue), invoices and credit notes, downloads,
+the reconciliation of a month, late events and the FOCUS-like export. A customer contact sees
+its own invoices and nothing else: every query goes through the person's scope."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from servicecenter.apps.accounts.access import Capability, get_visible
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.billing import documents, reports
+from servicecenter.apps.billing import services as billing
+from servicecenter.apps.billing.models import BillingRun, Invoice
+from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.views import _provider_filter
+from servicecenter.core.periods import Period
+from servicecenter.formats.charts import bar_chart
+from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
+
+
+def _require(scope, capability):
+    if not scope.can(capability):
+        raise PermissionDenied
+
+
+def _month(text: str) -> Period:
+    try:
+        return Period.parse_month(text or "")
+    except ValueError as error:
+        raise Http404(str(error)) from error
+
+
+@login_required
+def billing_home(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    providers = list(scope.providers().filter(price_lists__status="published").distinct())
+    if request.method == "POST":
+        _require(scope, Capability.RUN_BILLING)
+        provider = get_visible(scope.providers(), pk=request.POST.get("provider"))
+        period = _month(request.POST.get("month", ""))
+        try:
+            run = billing.start_run(provider, period, request.user)
+        except billing.BillingError as error:
+            messages.error(request, str(error))
+            return redirect("billing")
+        messages.success(request, _("The preview is ready: check it, then approve it."))
+        return redirect("billing-run", pk=run.pk)
+    runs = list(scope.billing_runs().select_related("provider", "created_by", "approved_by", "issued_by"))
+    issued = [run for run in runs if run.state == BillingRun.State.ISSUED]
+    totals = reports.monthly_totals(scope.invoices())
+    chart = None
+    if totals:
+        chart = bar_chart(_("Invoiced per month, kronor"), tuple(month for month, _amount in totals), tuple(float(amount) for _month, amount in totals),
+                          _("kronor, net of credit notes"), _("What was invoiced each month, credit notes deducted."))
+    next_month = None
+    if issued:
+        last = max(run.period for run in issued)
+        next_month = Period.month(last.year, last.month).end.strftime("%Y-%m")
+    return render(request, "billing/home.html", {
+        "runs": runs, "providers": providers, "chart": chart, "next_month": next_month or date.today().strftime("%Y-%m"),
+        "late": scope.usage_events().filter(late=True, corrected_by__isnull=True).count(),
+        "can_run": scope.can(Capability.RUN_BILLING),
+    })
+
+
+@login_required
+def run_detail(request, pk: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    run = get_visible(scope.billing_runs().select_related("provider", "price_list", "created_by", "approved_by", "issued_by"), pk=pk)
+    if request.method == "POST":
+        _require(scope, Capability.RUN_BILLING)
+        action = request.POST.get("action")
+        steps = {"approve": (billing.approve, _("Approved. Issuing will produce exactly this preview.")),
+                 "issue": (billing.issue, _("Issued. The invoices are frozen and numbered.")),
+                 "refresh": (billing.refresh, _("The preview was made again from today's usage and prices.")),
+                 "discard": (billing.discard, _("The run was discarded."))}
+        if action not in steps:
+            raise Http404("unknown action")
+        function, done = steps[action]
+        try:
+            function(run, request.user)
+        except billing.BillingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+        return redirect("billing-run", pk=run.pk)
+    net = run.net_total
+    by_service: dict[str, Decimal] = defaultdict(Decimal)
+    for invoice in run.preview:
+        for line in invoice["lines"]:
+            by_service[line["service"]] += Decimal(line["amount"])
+    names = {s.code: name for s, name in ((s, registry.service_names(scope, run.period.year).get(s.pk, s.code)) for s in run.provider.services.all())}
+    return render(request, "billing/run.html", {
+        "run": run, "net": net, "payable": sum((Decimal(i["payable"]) for i in run.preview), Decimal(0)),
+        "by_service": sorted(((names.get(code, code), amount) for code, amount in by_service.items()), key=lambda item: -item[1]),
+        "invoices": run.invoices.order_by("number") if run.state == BillingRun.State.ISSUED else None,
+        "can_run": scope.can(Capability.RUN_BILLING), "names": names,
+    })
+
+
+@login_required
+def invoice_list(request):
+    scope = scope_of(request)
+    months = sorted({d.strftime("%Y-%m") for d in scope.invoices().values_list("period_start", flat=True).distinct()}, reverse=True)
+    page = ListPage(
+        title=gettext_lazy("Invoices"),
+        intro=gettext_lazy("Issued invoices and credit notes. An issued document never changes; a correction is a credit note and a new invoice."),
+        columns=[
+            ListColumn("number", gettext_lazy("Number"), lambda i: i.number_text, "number_text", lambda i: reverse("billing-invoice", args=[i.pk])),
+            ListColumn("type", gettext_lazy("Type"), lambda i: i.get_document_type_display()),
+            ListColumn("customer", gettext_lazy("Customer"), lambda i: i.buyer_name, "buyer_name"),
+            ListColumn("period", gettext_lazy("Period"), lambda i: i.period_start.strftime("%Y-%m"), "period_start"),
+            ListColumn("issued", gettext_lazy("Issue date"), lambda i: i.issue_date.isoformat(), "issue_date"),
+            ListColumn("payable", gettext_lazy("To pay, kr"), lambda i: i.signed_payable, "payable", numeric=True),
+        ],
+        filters=[
+            *_provider_filter(scope, "provider__code"),
+            ListFilter("period", gettext_lazy("Period"), [(m, m) for m in months], lambda qs, v: qs.filter(period_start=f"{v}-01")),
+            ListFilter("type", gettext_lazy("Type"), list(Invoice.Type.choices), lambda qs, v: qs.filter(document_type=v)),
+        ],
+        search=["number_text", "buyer_name", "buyer_org_number", "buyer_reference"],
+        default_sort="-issued",
+        export_name="fakturor",
+    )
+    return render_list(request, page, scope.invoices(), notice=registry.export_notice(scope.providers()))
+
+
+@login_required
+def invoice_detail(request, pk: int):
+    scope = scope_of(request)
+    invoice = get_visible(scope.invoices().select_related("provider", "customer", "preceding", "corrects"), pk=pk)
+    if request.method == "POST":
+        _require(scope, Capability.RUN_BILLING)
+        chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
+        corrected = {}
+        for number in chosen:
+            text = request.POST.get(f"quantity-{number}", "").strip().replace(",", ".")
+            if text:
+                try:
+                    corrected[number] = Decimal(text)
+                except InvalidOperation:
+                    messages.error(request, _("Line %(line)s: the corrected quantity %(value)r is not a number.") % {"line": number, "value": text})
+                    return redirect("billing-invoice", pk=invoice.pk)
+        if not chosen and request.POST.get("full") != "1":
+            messages.error(request, _("Choose the lines to credit, or credit the whole invoice."))
+            return redirect("billing-invoice", pk=invoice.pk)
+        try:
+            note, new = billing.credit(invoice, request.user, None if request.POST.get("full") == "1" else chosen, corrected,
+                                       request.POST.get("reason", "").strip())
+        except billing.BillingError as error:
+            messages.error(request, str(error))
+            return redirect("billing-invoice", pk=invoice.pk)
+        messages.success(request, _("Credit note %(note)s issued.") % {"note": note.number_text}
+                         + (" " + _("Corrected invoice %(number)s issued.") % {"number": new.number_text} if new else ""))
+        return redirect("billing-invoice", pk=note.pk)
+    lines = list(invoice.lines.select_related("service").order_by("line_no"))
+    names = registry.service_names(scope, invoice.period_start.year)
+    credited = set(invoice.lines.filter(credits__isnull=False).values_list("line_no", flat=True)) if not invoice.is_credit else set()
+    behind = reports.usage_behind(invoice, lines)
+    return render(request, "billing/invoice.html", {
+        "invoice": invoice, "lines": [(line, names.get(line.service_id, line.service.code), behind.get(line.service_id), line.line_no in credited) for line in lines],
+        "vat": documents.vat_breakdown(lines),
+        "credit_notes": invoice.credit_notes.all(), "corrections": invoice.corrections.all(),
+        "can_credit": scope.can(Capability.RUN_BILLING) and not invoice.is_credit,
+        "late": scope.usage_events().filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True).count(),
+    })
+
+
+@login_required
+def invoice_download(request, pk: int, kind: str):
+    scope = scope_of(request)
+    invoice = get_visible(scope.invoices().select_related("provider", "customer"), pk=pk)
+    if kind == "xml":
+        body, content_type = invoice.xml.encode(), "application/xml"
+    elif kind == "pdf":
+        body, content_type = documents.invoice_pdf(invoice), "application/pdf"
+    elif kind == "xlsx":
+        body, content_type = documents.invoice_workbook(invoice), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404("unknown format")
+    record(f"billing.invoice.downloaded.{kind}", user=request.user, obj=invoice, data={"number": invoice.number_text})
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number_text}.{kind}"'
+    return response
+
+
+@login_required
+def reconciliation(request, month: str):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    period = _month(month)
+    runs = list(scope.billing_runs().filter(period=period.start).exclude(state=BillingRun.State.DISCARDED).select_related("provider"))
+    tables = [reports.reconcile(run) for run in runs]
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(reports.reconciliation_workbook(tables, registry.export_notice(scope.providers())),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="avstamning-{period.label()}.xlsx"'
+        return response
+    return render(request, "billing/reconciliation.html", {"period": period, "tables": tables})
+
+
+@login_required
+def focus_export(request):
+    """Invoice lines as a FOCUS-like cost-and-usage file (CSV), for the customer's own analysis."""
+    scope = scope_of(request)
+    invoices = scope.invoices()
+    if request.GET.get("period"):
+        period = _month(request.GET["period"])
+        invoices = invoices.filter(period_start=period.start)
+    record("billing.focus.exported", user=request.user, data={"period": request.GET.get("period", ""), "invoices": invoices.count()})
+    response = HttpResponse(reports.focus_csv(invoices, registry.export_notice(scope.providers())), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="focus-{request.GET.get("period", "alla")}.csv"'
+    return response
+
+
+@login_required
+def late_events(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    names = registry.service_names(scope)
+    page = ListPage(
+        title=gettext_lazy("Late usage events"),
+        intro=gettext_lazy("Events that arrived for a month already invoiced. They are kept, never lost: correct the customer's invoice "
+                           "with a credit note and a corrected invoice, which marks them as corrected."),
+        columns=[
+            ListColumn("month", gettext_lazy("Month"), lambda e: e.month.strftime("%Y-%m"), "month"),
+            ListColumn("customer", gettext_lazy("Customer"), lambda e: e.customer.name, "customer__name"),
+            ListColumn("service", gettext_lazy("Service"), lambda e: names.get(e.service_id, e.service.code), "service__code"),
+            ListColumn("source", gettext_lazy("Source"), lambda e: e.source, "source"),
+            ListColumn("id", gettext_lazy("Event id"), lambda e: e.event_id, "event_id"),
+            ListColumn("quantity", gettext_lazy("Quantity"), lambda e: e.quantity.normalize(), "quantity", numeric=True),
+            ListColumn("corrected", gettext_lazy("Corrected by"), lambda e: e.corrected_by.number_text if e.corrected_by_id else "–"),
+        ],
+        filters=[*_provider_filter(scope, "provider__code")],
+        search=["customer__name", "event_id", "source"],
+        default_sort="-month",
+        export_name="sena-handelser",
+    )
+    return render_list(request, page, scope.usage_events().filter(late=True).select_related("customer", "service", "corrected_by"),
+                       notice=registry.export_notice(scope.providers()))
+
+
