@@ -28,6 +28,7 @@ def expect(allowed: set, denied: int = 404, anonymous: int = 302):
 
 @pytest.fixture
 def objects(db, contact_customer, other_customer):
+    from servicecenter.apps.billing.models import BillingRun, Invoice
     from servicecenter.apps.costing.models import AllocationRun, CostModel, PriceList
 
     sthlm_customer = Customer.objects.filter(provider__code="stockholm").first()
@@ -49,6 +50,9 @@ def objects(db, contact_customer, other_customer):
         "ssc_service": Service.objects.get(provider__code="ssc", code="lon").pk,
         "sthlm_service": Service.objects.get(provider__code="stockholm", code="lon-bas").pk,
         "skv_service": Service.objects.get(provider__code="skv", code="vdc").pk,
+        "billing_run": BillingRun.objects.filter(provider__code="ssc").first().pk,
+        "own_invoice": Invoice.objects.filter(customer=contact_customer).first().pk,
+        "other_invoice": Invoice.objects.filter(customer=other_customer).first().pk,
     }
 
 
@@ -83,6 +87,16 @@ def page_matrix(o):
         ("costing-what-if", f"/costing/what-if/{o['what_if']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("costing-compare", f"/costing/compare/{o['versions']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("costing-behaviour", f"/costing/behaviour/?run={o['run']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        ("billing", "/billing/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("billing-run", f"/billing/runs/{o['billing_run']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("billing-invoices", "/billing/invoices/", expect(EVERYONE)),
+        ("billing-invoice", f"/billing/invoices/{o['own_invoice']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
+        ("billing-invoice", f"/billing/invoices/{o['other_invoice']}/", expect({ADMIN, *SSC_STAFF})),
+        ("billing-invoice-download", f"/billing/invoices/{o['own_invoice']}/xml/", expect({ADMIN, *SSC_STAFF, CONTACT})),
+        ("billing-invoice-download", f"/billing/invoices/{o['other_invoice']}/xlsx/", expect({ADMIN, *SSC_STAFF})),
+        ("billing-reconciliation", "/billing/reconciliation/2025-03/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("billing-focus", "/billing/focus.csv?period=2025-03", expect(EVERYONE)),
+        ("billing-late-events", "/billing/late-events/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         # copying a model is a POST; a GET is refused for everyone who may see the model
         ("costing-copy", f"/costing/models/{o['cost_model']}/copy/", expect(set(), denied=403) | {STHLM: 404, IT: 404}),
     ]
@@ -102,6 +116,9 @@ def api_matrix(o):
         ("get", "/api/volumes", "/api/volumes", expect(EVERYONE, anonymous=401)),
         ("post", "/api/imports/{kind}", "/api/imports/customers", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403, anonymous=401)),
         ("get", "/api/price-lists", "/api/price-lists", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/invoices", "/api/invoices", expect(EVERYONE, anonymous=401)),
+        ("get", "/api/invoices/{invoice_id}", f"/api/invoices/{o['own_invoice']}", expect({ADMIN, *SSC_STAFF, CONTACT}, anonymous=401)),
+        ("get", "/api/invoices/{invoice_id}", f"/api/invoices/{o['other_invoice']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
         ("get", "/api/costing/runs/{run_id}", f"/api/costing/runs/{o['run']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
         ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403, STHLM: 404, IT: 404}),
     ]
