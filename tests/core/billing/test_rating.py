@@ -124,3 +124,10 @@ def test_a_partial_credit_takes_only_the_chosen_lines():
     assert credit_lines(lines, {2}) == [lines[1]]
     with pytest.raises(ValueError, match="not on the invoice"):
         credit_lines(lines, {3})
+
+
+def test_a_customer_with_lines_in_and_outside_the_scope_of_vat_gets_two_invoices():
+    terms = {"o": Terms("o", "O", unit_price=D(1)), "s": Terms("s", "S", unit_price=D(1), vat=STANDARD_25)}
+    usage = {"o": {"x": CustomerInput(quantity=D(1))}, "s": {"x": CustomerInput(quantity=D(2))}}
+    drafts = group_by_customer(rate_month(terms, usage, MARCH))
+    assert [(d.customer, d.outside_scope, [line.service for line in d.lines]) for d in drafts] == [("x", True, ["o"]), ("x", False, ["s"])]

@@ -188,7 +188,6 @@ class Invoice(Immutable):
         ordering = ["-issue_date", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["provider", "series", "number"], name="invoice_number_unique"),
-            models.UniqueConstraint(fields=["run", "customer"], condition=Q(run__isnull=False), name="invoice_one_per_customer_and_run"),
             models.CheckConstraint(condition=Q(document_type="380") | Q(preceding__isnull=False), name="credit_note_has_invoice"),
         ]
         indexes = [models.Index(fields=["customer", "period_start"]), models.Index(fields=["provider", "period_start"])]

@@ -167,9 +167,9 @@ def buyer_of(customer: Customer, services: set[str]) -> Buyer:
     return Buyer(customer, references[0] if references else customer.org_number.replace("-", ""), endpoint)
 
 
-def _seller_party(provider: Provider) -> Party:
+def _seller_party(provider: Provider, outside_scope: bool) -> Party:
     return Party(provider.name, provider.org_number, street=provider.street, city=provider.city, postal_code=provider.postal_code,
-                 vat_number=provider.vat_number, contact_email=provider.invoice_email)
+                 vat_number="" if outside_scope else provider.vat_number, contact_email=provider.invoice_email)
 
 
 def _buyer_party(buyer: Buyer) -> Party:
@@ -187,7 +187,7 @@ def _peppol_lines(lines) -> list[Line]:
 
 def draft_document(provider: Provider, buyer: Buyer, draft: DraftInvoice, number: str, issue_date: date, due_date: date, period: Period) -> InvoiceDocument:
     return InvoiceDocument(number=number, issue_date=issue_date, due_date=due_date, document_type=DocumentType.INVOICE,
-                           seller=_seller_party(provider), buyer=_buyer_party(buyer), buyer_reference=buyer.reference,
+                           seller=_seller_party(provider, draft.outside_scope), buyer=_buyer_party(buyer), buyer_reference=buyer.reference,
                            lines=_peppol_lines(draft.lines), period_start=period.start, period_end=period.last_day,
                            bankgiro=provider.bankgiro, payment_reference=number, note=f"Fakturering {period.label()}")
 
@@ -328,7 +328,7 @@ def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: 
         number_text=document.number, issue_date=document.issue_date, due_date=document.due_date,
         period_start=document.period_start, period_end=document.period_end, preceding=preceding, corrects=corrects, reason=reason[:300],
         seller_name=document.seller.name, seller_org_number=provider.org_number, seller_street=provider.street, seller_postal_code=provider.postal_code,
-        seller_city=provider.city, seller_vat_number=provider.vat_number, seller_bankgiro=provider.bankgiro, seller_email=provider.invoice_email,
+        seller_city=provider.city, seller_vat_number=document.seller.vat_number, seller_bankgiro=provider.bankgiro, seller_email=provider.invoice_email,
         buyer_name=customer.name, buyer_org_number=customer.org_number, buyer_street=customer.street, buyer_postal_code=customer.postal_code,
         buyer_city=customer.city, buyer_endpoint=buyer.endpoint, buyer_reference=buyer.reference,
         net_total=summary.line_total, tax_total=summary.tax_total, payable=summary.payable,

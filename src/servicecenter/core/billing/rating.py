@@ -183,14 +183,21 @@ class DraftInvoice:
     lines: tuple[RatedLine, ...]
 
     @property
+    def outside_scope(self) -> bool:
+        """All lines outside the scope of VAT: the invoice must then not carry the seller's VAT number (BR-O-02)."""
+        return all(line.vat_category is VatCategory.OUTSIDE_SCOPE for line in self.lines)
+
+    @property
     def net(self) -> Decimal:
         return sum((line.amount for line in self.lines), ZERO)
 
 
 def group_by_customer(lines: Sequence[RatedLine]) -> list[DraftInvoice]:
-    """One invoice per customer with lines, in a stable order (service, then text)."""
-    by_customer: dict[str, list[RatedLine]] = {}
+    """One invoice per customer, in a stable order (service, then text). EN 16931 forbids lines
+    outside the scope of VAT (category O) on an invoice with any other category (BR-O-11 to
+    BR-O-14), so a customer with both gets two invoices: one for the O lines, one for the rest."""
+    groups: dict[tuple[str, bool], list[RatedLine]] = {}
     for line in lines:
-        by_customer.setdefault(line.customer, []).append(line)
+        groups.setdefault((line.customer, line.vat_category is not VatCategory.OUTSIDE_SCOPE), []).append(line)
     return [DraftInvoice(customer, tuple(sorted(found, key=lambda line: (line.service, line.category.value, line.description))))
-            for customer, found in sorted(by_customer.items())]
+            for (customer, _taxed), found in sorted(groups.items())]

@@ -1,0 +1,360 @@
+"""Billing against the demo: a varied month for Stockholm's service administration (every price
+model, VAT 25 % and outside the scope), the demo's issued year, immutability, credit notes,
+usage events and the reconciliation."""
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from lxml import etree
+
+from servicecenter.apps.billing import services as billing
+from servicecenter.apps.billing.models import BillingRun, ImmutableError, Invoice, InvoiceLine, UsageEvent
+from servicecenter.apps.billing.reports import focus_csv, reconcile
+from servicecenter.apps.costing.models import PriceList, PriceListEntry
+from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.metering.models import Volume
+from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider
+from servicecenter.core.periods import Period
+
+DECEMBER = Period.month(2020, 12)
+
+
+@pytest.fixture
+def stockholm(db):
+    """Stockholm's catalogue priced with every model the seeds use, for December 2020."""
+    provider = Provider.objects.get(code="stockholm")
+    provider.street, provider.postal_code, provider.city, provider.bankgiro = "Box 1", "10012", "Stockholm", "1234566"
+    provider.vat_number = f"SE{provider.org_number.replace('-', '')}01"
+    provider.save()
+    customers = list(Customer.objects.filter(provider=provider).order_by("name"))
+    for index, customer in enumerate(customers):
+        CustomerYear.objects.get_or_create(customer=customer, year=2020, defaults={"employees": 50 + 37 * index})
+    price_list = PriceList.objects.create(provider=provider, year=2020, name="Prislista 2020", status=PriceList.Status.PUBLISHED)
+    services = {s.code: s for s in provider.services.all()}
+    special = {
+        "kassa-bank": {"fixed_pool": Decimal("1200000.00"), "vat_category": "O", "vat_rate": 0},
+        "lon-bas": {"unit_price": Decimal("53.50"), "vat_category": "O", "vat_rate": 0},
+        "lev-fakturor": {"tiers": [[0, "30"], [1000, "20"]], "vat_category": "S"},
+        "rekrytering": {"packages": {"A": "24000", "B": "34000"}, "vat_category": "S"},
+        "upphandling": {"fixed_pool": Decimal("23000000.00"), "payer": customers[0], "vat_category": "O", "vat_rate": 0},
+        "ekonomi-tillagg": {"unit_price": Decimal("860.00"), "discount_share": Decimal("0.10"), "vat_category": "S"},
+        "kundfakturor": {"unit_price": Decimal("18.00"), "connection_fee": Decimal("60000.00"), "connection_months": 60, "vat_category": "S"},
+        "e-tjanstesupport": {"unit_price": Decimal("450.00"), "markup": Decimal("0.05"), "vat_category": "S"},
+    }
+    for code, service in services.items():
+        PriceListEntry.objects.create(price_list=price_list, service=service, **special.get(code, {"unit_price": Decimal("95.00"), "vat_category": "S"}))
+    Agreement.objects.filter(customer__provider=provider, service__code="ekonomi-tillagg").update(discount_eligible=True)
+    buyer = Agreement.objects.filter(customer__provider=provider, service__code="rekrytering").first()
+    support = Agreement.objects.filter(customer__provider=provider, service__code="e-tjanstesupport").first()
+    when = datetime(2020, 12, 10, 12, 0)
+    from django.utils.timezone import make_aware
+    events = [UsageEvent(provider=provider, source="rekryt", event_id=f"r{i}", customer=buyer.customer, service=buyer.service, occurred_at=make_aware(when),
+                         month=DECEMBER.start, quantity=Decimal(1), package="AB"[i % 2], payload_hash="x") for i in range(3)]
+    events.append(UsageEvent(provider=provider, source="konsult", event_id="k1", customer=support.customer, service=support.service,
+                             occurred_at=make_aware(when), month=DECEMBER.start, quantity=Decimal(1), cost=Decimal("12500.00"), payload_hash="y"))
+    UsageEvent.objects.bulk_create(events)
+    return provider
+
+
+def test_preview_equals_issue_for_varied_customers(stockholm):
+    run = billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5))
+    assert run.fatal_findings == [], run.fatal_findings[:3]
+    categories = {line["category"] for invoice in run.preview for line in invoice["lines"]}
+    assert categories == {"usage", "fixed", "connection", "pass_through", "discount"}, categories
+    assert {line["vat_category"] for invoice in run.preview for line in invoice["lines"]} == {"S", "O"}
+    invoices = billing.issue(billing.approve(run))
+    assert len(invoices) == len(run.preview) > 20
+    for issued, previewed in zip(sorted(invoices, key=lambda i: i.number), run.preview, strict=True):
+        assert issued.customer_id == previewed["customer_id"]
+        assert (str(issued.net_total), str(issued.tax_total), str(issued.payable)) == (previewed["net"], previewed["tax"], previewed["payable"])
+        lines = [(line.description, line.quantity, line.unit_price, line.amount, line.vat_category, line.vat_rate) for line in issued.lines.order_by("line_no")]
+        assert lines == [(p["description"], Decimal(p["quantity"]), Decimal(p["unit_price"]), Decimal(p["amount"]), p["vat_category"], Decimal(p["vat_rate"]))
+                         for p in previewed["lines"]]
+    # seller and buyer are copied onto the invoice: later changes to the registry do not reach it
+    first = invoices[0]
+    Customer.objects.filter(pk=first.customer_id).update(name="Nytt namn")
+    first.refresh_from_db()
+    assert first.buyer_name != "Nytt namn" and first.seller_name == stockholm.name
+    assert reconcile(BillingRun.objects.get(pk=run.pk)).balanced
+
+
+def test_the_keyed_pool_and_the_reimbursement_are_billed_in_twelfths(stockholm):
+    run = billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5), validate=False)
+    fixed = {}
+    for invoice in run.preview:
+        for line in invoice["lines"]:
+            if line["category"] == "fixed":
+                fixed[line["service"]] = fixed.get(line["service"], Decimal(0)) + Decimal(line["amount"])
+    # 1.2 M / 12; 23 M / 12 = 1,916,666.666…: the 8 öre left over go to January–August, so December has .66
+    assert fixed == {"kassa-bank": Decimal("100000.00"), "upphandling": Decimal("1916666.66")}
+
+
+def test_issue_refuses_when_usage_changed_after_approval(stockholm):
+    run = billing.approve(billing.start_run(stockholm, DECEMBER, validate=False))
+    volume = Volume.objects.filter(provider=stockholm, month=DECEMBER.start).first()
+    Volume.objects.filter(pk=volume.pk).update(quantity=volume.quantity + 1)
+    with pytest.raises(billing.BillingError, match="changed after the preview was approved"):
+        billing.issue(run)
+    assert not Invoice.objects.filter(provider=stockholm).exists()
+
+
+def test_an_issued_month_issues_nothing_again(ssc):
+    before = Invoice.objects.count()
+    with pytest.raises(billing.BillingError, match="already issued"):
+        billing.start_run(ssc, Period.month(2025, 3))
+    run = BillingRun.objects.get(provider=ssc, period=date(2025, 3, 1))
+    with pytest.raises(billing.BillingError, match="already issued"):
+        billing.issue(run)
+    assert Invoice.objects.count() == before
+
+
+def test_a_month_without_a_published_price_list_is_refused(ssc):
+    with pytest.raises(billing.BillingError, match="no published price list for 2026"):
+        billing.start_run(ssc, Period.month(2026, 1))
+
+
+def test_a_preview_with_a_fatal_finding_cannot_be_approved(stockholm):
+    Customer.objects.filter(provider=stockholm).update(peppol_id="0007:123")   # not a valid organisation number
+    run = billing.start_run(stockholm, DECEMBER)
+    assert {f["rule"] for f in run.fatal_findings} & {"PEPPOL-COMMON-R049", "SE-R-003"}, {f["rule"] for f in run.findings}
+    with pytest.raises(billing.BillingError, match="fatal Peppol findings"):
+        billing.approve(run)
+
+
+# --- the demo year ---------------------------------------------------------------------------------
+
+def test_the_demo_has_twelve_issued_months_and_one_credit_note(ssc):
+    runs = BillingRun.objects.filter(provider=ssc, state=BillingRun.State.ISSUED)
+    assert sorted(run.period.month for run in runs) == list(range(1, 13))
+    assert Invoice.objects.filter(provider=ssc, document_type="381").count() == 1
+    assert Invoice.objects.filter(provider=ssc, corrects__isnull=False).count() == 1
+    numbers = sorted(Invoice.objects.filter(provider=ssc, series="F").values_list("number", flat=True))
+    assert numbers == list(range(1, len(numbers) + 1)), "invoice numbers have a gap"
+
+
+def test_every_demo_document_passes_both_official_rule_sets(ssc):
+    validator = billing.validator()
+    failures = []
+    for number, xml in Invoice.objects.filter(provider=ssc).values_list("number_text", "xml"):
+        fatal = validator.fatal(validator.validate(xml.encode()))
+        if fatal:
+            failures.append((number, [f.rule for f in fatal]))
+    assert failures == []
+
+
+def test_a_deliberately_broken_demo_invoice_is_caught_with_the_right_rule(ssc):
+    xml = Invoice.objects.filter(provider=ssc, document_type="380").first().xml.encode()
+    tree = etree.fromstring(xml)
+    for element in tree.findall("{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}BuyerReference"):
+        tree.remove(element)
+    rules = {f.rule for f in billing.validator().fatal(billing.validator().validate(etree.tostring(tree)))}
+    assert "PEPPOL-EN16931-R003" in rules, rules
+
+
+def test_every_demo_month_reconciles_to_the_ore(ssc):
+    for run in BillingRun.objects.filter(provider=ssc):
+        table = reconcile(run)
+        assert table.balanced, (run.period, table.stages)
+        assert all(row["quantity_difference"] in (None, 0) for row in table.rows), table.rows
+
+
+def test_focus_export_adds_up_to_the_invoices(ssc):
+    invoices = Invoice.objects.filter(provider=ssc, period_start=date(2025, 3, 1))
+    text = focus_csv(invoices, None)
+    import csv
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sum(Decimal(r["BilledCost"]) for r in rows) == sum(i.net_total * (-1 if i.is_credit else 1) for i in invoices)
+    assert {r["ChargeCategory"] for r in rows} >= {"Usage", "Credit"}
+
+
+# --- immutability ------------------------------------------------------------------------------------
+
+def test_an_issued_invoice_cannot_be_changed_or_deleted_through_the_orm(ssc):
+    invoice = Invoice.objects.filter(provider=ssc).first()
+    invoice.payable = Decimal(1)
+    with pytest.raises(ImmutableError):
+        invoice.save()
+    with pytest.raises(ImmutableError):
+        invoice.delete()
+    with pytest.raises(ImmutableError):
+        Invoice.objects.filter(pk=invoice.pk).update(payable=1)
+    with pytest.raises(ImmutableError):
+        InvoiceLine.objects.filter(invoice=invoice).delete()
+    with pytest.raises(ImmutableError):
+        invoice.lines.first().save()
+
+
+@pytest.mark.parametrize("statement", ["UPDATE billing_invoice SET payable = 1 WHERE id = %s", "DELETE FROM billing_invoiceline WHERE invoice_id = %s"])
+def test_the_database_refuses_to_change_an_issued_invoice(ssc, statement):
+    invoice = Invoice.objects.filter(provider=ssc).first()
+    with pytest.raises((DatabaseError, IntegrityError), match="immutable"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [invoice.pk])
+    invoice.refresh_from_db()
+    assert invoice.payable != 1 and invoice.lines.exists()
+
+
+def test_an_issued_invoice_cannot_be_changed_through_the_api_or_the_admin(client_for, ssc):
+    invoice = Invoice.objects.filter(provider=ssc).first()
+    client = client_for("admin")
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)(f"/api/invoices/{invoice.pk}", data="{}", content_type="application/json").status_code == 405
+    assert client.post(f"/admin/billing/invoice/{invoice.pk}/change/", {"payable": "1"}).status_code == 403
+    assert client.post(f"/admin/billing/invoice/{invoice.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post("/admin/billing/invoice/", {"action": "delete_selected", "_selected_action": [invoice.pk]}).status_code in (200, 302)
+    assert Invoice.objects.filter(pk=invoice.pk, payable=invoice.payable).exists()
+
+
+def test_a_duplicate_number_is_refused_by_the_database(ssc):
+    invoice = Invoice.objects.filter(provider=ssc).first()
+    copy = Invoice(**{f.attname: getattr(invoice, f.attname) for f in Invoice._meta.concrete_fields if f.attname not in ("id", "run_id")})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+
+
+# --- corrections ----------------------------------------------------------------------------------------
+
+def test_invoice_plus_its_full_credit_note_is_zero(ssc):
+    invoice = Invoice.objects.filter(provider=ssc, document_type="380", credit_notes__isnull=True, corrects__isnull=True).last()
+    note, corrected = billing.credit(invoice, reason="test")
+    assert corrected is None and note.preceding_id == invoice.pk
+    assert invoice.signed_payable + note.signed_payable == 0
+    assert sorted(note.lines.values_list("credited_line__line_no", flat=True)) == sorted(invoice.lines.values_list("line_no", flat=True))
+    assert f"<cbc:ID>{invoice.number_text}</cbc:ID>" in note.xml and "CreditNoteTypeCode>381<" in note.xml
+    with pytest.raises(billing.BillingError, match="already credited"):
+        billing.credit(invoice, lines={1})
+
+
+def test_a_line_credit_with_a_corrected_invoice(ssc):
+    invoice = Invoice.objects.filter(provider=ssc, document_type="380", credit_notes__isnull=True, corrects__isnull=True, lines__line_no=2).first()
+    line = invoice.lines.get(line_no=2)
+    note, corrected = billing.credit(invoice, lines={2}, corrected_quantities={2: line.quantity + 5}, reason="fem till")
+    assert note.net_total == line.amount and corrected.corrects_id == invoice.pk
+    assert corrected.net_total == ((line.quantity + 5) * line.unit_price).quantize(Decimal("0.01"))
+    numbers = sorted(Invoice.objects.filter(provider=ssc, series="F").values_list("number", flat=True))
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_a_credit_note_cannot_be_credited(ssc):
+    with pytest.raises(billing.BillingError, match="cannot itself be credited"):
+        billing.credit(Invoice.objects.get(provider=ssc, document_type="381"))
+
+
+# --- usage events ------------------------------------------------------------------------------------------
+
+def _events_csv(rows):
+    head = "source,event_id,org_number,service_code,occurred_at,quantity\n"
+    return (head + "".join(",".join(map(str, row)) + "\n" for row in rows)).encode()
+
+
+@pytest.fixture
+def payroll_customer(ssc):
+    return Agreement.objects.filter(customer__provider=ssc, service__code="lon", state="production", production_date__lte=date(2024, 1, 1)).first().customer
+
+
+def test_the_same_event_twice_changes_nothing(ssc, payroll_customer):
+    data = _events_csv([("lonesystem", f"p{i}", payroll_customer.org_number, "lon", "2026-01-15T10:00", 1) for i in range(5)])
+    first = run_import("events", data, "handelser.csv", provider=ssc)
+    assert first.ok and first.counts == {"created": 5, "late": 0, "unchanged": 0}
+    again = run_import("events", data + data[data.index(b"\n") + 1:], "handelser.csv", provider=ssc)   # the file again, each row twice
+    assert again.ok and again.counts == {"created": 0, "late": 0, "unchanged": 10}
+    assert UsageEvent.objects.filter(provider=ssc, source="lonesystem").count() == 5
+
+
+def test_the_same_id_with_another_payload_is_rejected_and_reported(ssc, payroll_customer):
+    org = payroll_customer.org_number
+    inside = run_import("events", _events_csv([("s", "x1", org, "lon", "2026-01-15", 1), ("s", "x1", org, "lon", "2026-01-15", 2)]), "a.csv", provider=ssc)
+    assert not inside.ok and inside.errors[0].code == "event.conflict" and inside.errors[0].row == 3 and "quantity" in inside.lines("en")[0]
+    assert run_import("events", _events_csv([("s", "x2", org, "lon", "2026-01-15", 1)]), "b.csv", provider=ssc).ok
+    stored = run_import("events", _events_csv([("s", "x2", org, "lon", "2026-01-16", 1)]), "c.csv", provider=ssc)
+    assert not stored.ok and stored.errors[0].code == "event.conflict_stored" and "time" in stored.lines("en")[0]
+    assert UsageEvent.objects.filter(provider=ssc, source="s").count() == 1
+
+
+def test_an_event_for_an_invoiced_month_is_kept_and_listed_for_correction(ssc, payroll_customer, client_for):
+    report = run_import("events", _events_csv([("s", "late1", payroll_customer.org_number, "lon", "2025-03-20T09:00", 3)]), "sen.csv", provider=ssc)
+    assert report.ok and report.counts["late"] == 1 and report.warnings[0].code == "event.late"
+    event = UsageEvent.objects.get(source="s", event_id="late1")
+    assert event.late and event.month == date(2025, 3, 1)
+    page = client_for("controller").get("/billing/late-events/")
+    assert b"late1" in page.content
+    invoice = Invoice.objects.get(customer=payroll_customer, period_start=date(2025, 3, 1), document_type="380", corrects__isnull=True)
+    line = invoice.lines.get(service__code="lon")
+    _note, corrected = billing.credit(invoice, lines={line.line_no}, corrected_quantities={line.line_no: line.quantity + 3}, reason="sena händelser")
+    event.refresh_from_db()
+    assert event.corrected_by_id == corrected.pk
+
+
+@pytest.mark.parametrize("row, column, code", [
+    (("s", "e1", "202100-0000", "lon", "2026-01-15", 1), "org_number", None),
+    (("s", "e1", "{org}", "finns-inte", "2026-01-15", 1), "service_code", "service.unknown"),
+    (("s", "e1", "{org}", "lon", "2026-01-15", -2), "quantity", "value.negative"),
+    (("s", "e1", "{org}", "lon", "15/1 2026", 1), "occurred_at", "value.timestamp"),
+    (("s", "e1", "{org}", "lon", "2026-02-30T10:00", 1), "occurred_at", "value.timestamp"),
+    (("s", "", "{org}", "lon", "2026-01-15", 1), "event_id", "value.required"),
+])
+def test_bad_events_are_refused_with_file_row_and_column_and_nothing_is_written(ssc, payroll_customer, row, column, code):
+    row = tuple(str(v).replace("{org}", payroll_customer.org_number) for v in row)
+    before = UsageEvent.objects.count()
+    report = run_import("events", _events_csv([("s", "ok1", payroll_customer.org_number, "lon", "2026-01-15", 1), row]), "fel.csv", provider=ssc)
+    assert not report.ok
+    problem = report.errors[0]
+    assert (problem.source, problem.row, problem.column) == ("fel.csv", 3, column)
+    if code:
+        assert problem.code == code
+    assert UsageEvent.objects.count() == before
+
+
+def test_events_from_parquet_are_imported_and_rated(ssc, payroll_customer, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"source": ["pq"] * 3, "event_id": ["1", "2", "3"], "org_number": [payroll_customer.org_number] * 3, "service_code": ["lon"] * 3,
+                      "occurred_at": [datetime(2026, 1, 5, 8, 0)] * 3, "quantity": [1.0, 1.0, 2.0]})
+    path = tmp_path / "events.parquet"
+    pq.write_table(table, path)
+    report = run_import("events", path, "events.parquet", provider=ssc)
+    assert report.ok and report.counts["created"] == 3
+    terms = billing.terms_of(PriceList.objects.get(provider=ssc, status="published"))
+    usage, summary = billing.usage_of(ssc, Period.month(2026, 1), terms)
+    assert usage["lon"][payroll_customer.org_number].quantity == 4 and summary["events"] == "3"
+
+
+def test_customer_contact_downloads_own_invoice_and_cannot_reach_another(client_for, contact_customer, other_customer):
+    client = client_for("kundkontakt")
+    own = Invoice.objects.filter(customer=contact_customer).first()
+    other = Invoice.objects.filter(customer=other_customer).first()
+    pdf = client.get(f"/billing/invoices/{own.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    for kind in ("pdf", "xml", "xlsx"):
+        assert client.get(f"/billing/invoices/{other.pk}/{kind}/").status_code == 404
+    listing = client.get("/billing/invoices/?format=xlsx")
+    from openpyxl import load_workbook
+    names = {row[2] for row in load_workbook(io.BytesIO(listing.content)).active.iter_rows(min_row=3, values_only=True)}
+    assert names == {contact_customer.name}
+    focus = client.get("/billing/focus.csv").content.decode()
+    assert other_customer.name not in focus and contact_customer.name in focus
+    from servicecenter.apps.accounts.models import AuditEntry
+    assert AuditEntry.objects.filter(action="billing.invoice.downloaded.pdf", object_id=str(own.pk),
+                                     user=get_user_model().objects.get(username="kundkontakt")).exists()
+
+
+def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
+    client = client_for("sthlm-controller")
+    response = client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"})
+    run = BillingRun.objects.get(provider=stockholm, period=DECEMBER.start)
+    assert response.status_code == 302 and response["Location"] == f"/billing/runs/{run.pk}/"
+    assert client.post(f"/billing/runs/{run.pk}/", {"action": "issue"}).status_code == 302
+    assert not Invoice.objects.filter(run=run).exists()                        # not approved yet
+    client.post(f"/billing/runs/{run.pk}/", {"action": "approve"})
+    client.post(f"/billing/runs/{run.pk}/", {"action": "issue"})
+    assert Invoice.objects.filter(run=run).count() == len(run.preview)
+    assert client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"}).status_code == 302
+    assert Invoice.objects.filter(run=run).count() == len(run.preview)         # again: nothing new
+    assert client_for("tjansteagare").post(f"/billing/runs/{run.pk}/", {"action": "discard"}).status_code == 404   # another provider's run
+    ssc_run = BillingRun.objects.filter(provider__code="ssc").first()
+    assert client_for("tjansteagare").post(f"/billing/runs/{ssc_run.pk}/", {"action": "discard"}).status_code == 403  # may look, not run
