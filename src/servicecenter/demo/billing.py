@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import Invoice
-from servicecenter.apps.registry.models import Provider
+from servicecenter.apps.costing.models import PriceList, PriceListEntry
+from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider
 from servicecenter.core.periods import Period
 
 SELLER = {"street": "Box 800", "postal_code": "80130", "city": "Gävle", "bankgiro": "1234566", "invoice_email": "faktura@example.se"}
@@ -39,3 +40,45 @@ def build_billing(ssc: Provider, progress: Callable[[str], None] = lambda text: 
         line = invoice.lines.get(service__code="lon")
         billing.credit(invoice, lines={line.line_no}, corrected_quantities={line.line_no: line.quantity + Decimal(12)},
                        reason="Lönespecifikationer för mars rapporterades för lågt (12 st)", issue_date=date(2025, 4, 22))
+
+
+# Stockholm's service administration, 2020 (seed 003). Prices the seed states: payroll 53.50 kr
+# per employee and month, procurement 860 kr/h and a fixed reimbursement of 23 Mkr a year from
+# the city, premises planning 900 kr/h, e-service support 100 kr per case, training 1,000 kr per
+# participant, recruitment packages 24,000 and 34,000 kr; cash and bank and Stockholm Direkt
+# are fixed pools keyed out (their sizes here are illustrative, as are the other unit prices).
+STOCKHOLM_PRICES = {
+    "lon-bas": {"unit_price": "53.50"},
+    "lon-tillagg": {"unit_price": "650.00"},
+    "upphandling": {"unit_price": "860.00"},
+    "lokalplanering": {"unit_price": "900.00"},
+    "e-tjanstesupport": {"unit_price": "100.00", "markup": "0"},
+    "inkopsutbildning": {"unit_price": "1000.00"},
+    "rekrytering": {"unit_price": "24000.00"},
+    "chefsrekrytering": {"unit_price": "34000.00"},
+    "kassa-bank": {"fixed_pool": "6000000.00"},
+    "kc-direkt": {"fixed_pool": "19000000.00"},
+    "lev-fakturor": {"tiers": [[0, "38"], [2000, "31"], [10000, "26"]]},
+    "kundfakturor": {"unit_price": "22.00", "connection_fee": "60000.00"},
+    "ekonomi-tillagg": {"unit_price": "860.00", "discount_share": "0.10"},
+}
+
+
+def stockholm_price_list(provider: Provider) -> PriceList:
+    """A published 2020 price list for Stockholm's service administration, VAT 25 % on every
+    service (charged to the city's companies; the city's own administrations pay none), and the
+    seller details an invoice needs. December 2020 is left for the visitor to bill."""
+    provider.street, provider.postal_code, provider.city, provider.bankgiro = "Box 8000", "10420", "Stockholm", "5050-1055"
+    provider.vat_number = f"SE{provider.org_number.replace('-', '')}01"
+    provider.save()
+    price_list = PriceList.objects.create(provider=provider, year=2020, name="Prislista 2020", status=PriceList.Status.PUBLISHED)
+    city_office = Customer.objects.filter(provider=provider, sector="municipal").order_by("name").first()
+    for service in provider.services.all():
+        values = {key: Decimal(value) if isinstance(value, str) else value for key, value in STOCKHOLM_PRICES.get(service.code, {"unit_price": "95.00"}).items()}
+        PriceListEntry.objects.create(price_list=price_list, service=service, vat_category="S", vat_rate=Decimal(25), **values)
+    PriceListEntry.objects.filter(price_list=price_list, service__code="upphandling").update(fixed_pool=Decimal("23000000.00"), payer=city_office)
+    for agreement in Agreement.objects.filter(customer__provider=provider, service__code="ekonomi-tillagg").order_by("pk")[:3]:
+        Agreement.objects.filter(pk=agreement.pk).update(discount_eligible=True)
+    for index, customer in enumerate(Customer.objects.filter(provider=provider).order_by("name")):
+        CustomerYear.objects.get_or_create(customer=customer, year=2020, defaults={"employees": 120 + 97 * index})
+    return price_list

@@ -19,7 +19,7 @@ from django.db import transaction
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
 from servicecenter.apps.metering.models import Volume
-from servicecenter.demo.billing import build_billing
+from servicecenter.demo.billing import build_billing, stockholm_price_list
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
@@ -164,6 +164,7 @@ def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: 
         progress("People and roles")
         logins = _build_people(ssc, stockholm, suppliers)
         build_billing(ssc, progress)
+        stockholm_price_list(stockholm)
         record("demo.built", data={"seed": seed})
     return DemoSummary(logins, Customer.objects.count(), Agreement.objects.count(), Volume.objects.count())
 

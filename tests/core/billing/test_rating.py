@@ -70,10 +70,10 @@ def test_base_fee_packages_pass_through_and_discount():
     assert lines[ChargeCategory.DISCOUNT].quantity == -1 and lines[ChargeCategory.DISCOUNT].unit_price == D("2600")
 
 
-def test_vat_outside_scope_between_state_agencies_otherwise_the_service_rate():
+def test_vat_outside_scope_inside_one_legal_person_otherwise_the_service_rate():
     terms = {"s": Terms("s", "Tjänst", unit_price=D("100"), vat=STANDARD_25)}
     usage = {"s": {"staten": CustomerInput(quantity=D(1)), "kommun": CustomerInput(quantity=D(1))}}
-    lines = {line.customer: line for line in rate_month(terms, usage, MARCH, state_customers={"staten"}, seller_is_state=True)}
+    lines = {line.customer: line for line in rate_month(terms, usage, MARCH, internal_customers={"staten"})}
     assert lines["staten"].vat_category is VatCategory.OUTSIDE_SCOPE and lines["staten"].vat_rate == 0
     assert lines["kommun"].vat_category is VatCategory.STANDARD and lines["kommun"].vat_rate == 25
 

@@ -139,13 +139,19 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms]) -> tup
     return usage, summary
 
 
+def internal_customers(provider: Provider) -> set[str]:
+    """Buyers inside the seller's legal person: state agencies for a state seller, the city's own
+    administrations for a municipal one (the demo gives them invented numbers of their own)."""
+    sector = "state" if provider.is_state else "municipal" if provider.kind == Provider.Kind.MUNICIPAL_SERVICE else None
+    return set(Customer.objects.filter(provider=provider, sector=sector).values_list("org_number", flat=True)) if sector else set()
+
+
 def rate(provider: Provider, period: Period, price_list: PriceList | None = None) -> tuple[list[DraftInvoice], dict]:
     price_list = price_list or price_list_for(provider, period.start.year)
     terms = terms_of(price_list)
     usage, summary = usage_of(provider, period, terms)
-    state = set(Customer.objects.filter(provider=provider, sector="state").values_list("org_number", flat=True))
     try:
-        lines = rate_month(terms, usage, period, state_customers=state, seller_is_state=provider.is_state)
+        lines = rate_month(terms, usage, period, internal_customers=internal_customers(provider))
     except RatingError as error:
         raise BillingError(str(error)) from error
     return group_by_customer(lines), summary

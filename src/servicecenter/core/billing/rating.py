@@ -12,7 +12,7 @@ price, say); each becomes its own line so that the invoice explains itself. Rule
 - connection fees in ``connection_months`` instalments that add up exactly to the fee;
 - packages: count × package price; pass-through: cost × (1 + mark-up);
 - a discount: a share off the customer's other lines of the service, as a negative line;
-- VAT per service (category and rate), outside the scope of VAT between two state agencies.
+- VAT per service (category and rate), outside the scope of VAT inside one legal person.
 
 Line texts are Swedish: an invoice is a Swedish document (the PDF and the Peppol XML alike).
 """
@@ -105,8 +105,9 @@ def _format_quantity(value: Decimal) -> str:
 
 
 def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, CustomerInput]], period: Period,
-               state_customers: frozenset[str] | set[str] = frozenset(), seller_is_state: bool = False) -> list[RatedLine]:
-    """Invoice lines of every customer for one month. ``usage`` is by service, then customer.
+               internal_customers: frozenset[str] | set[str] = frozenset()) -> list[RatedLine]:
+    """Invoice lines of every customer for one month. ``usage`` is by service, then customer;
+    ``internal_customers`` are the buyers inside the seller's legal person (no VAT).
     Usage of a service with no terms is an error, never silently unbilled."""
     if period != Period.month(period.start.year, period.start.month):
         raise RatingError(f"a billing period is one calendar month, got {period.start} – {period.last_day}")
@@ -165,7 +166,7 @@ def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, Cust
                     raw.append((customer, f"{term.name}, rabatt {_format_quantity(term.discount_share * 100)} %", Decimal(-1), discount, -discount, ChargeCategory.DISCOUNT))
 
         for customer, text, quantity, price, amount, category in raw:
-            vat = vat_for(term.vat, seller_is_state, customer in state_customers)
+            vat = vat_for(term.vat, customer in internal_customers)
             if price < 0:
                 raise RatingError(f"service {code}: a negative price ({price}) cannot be invoiced; use a discount")
             lines.append(RatedLine(customer, code, text, quantity, term.unit_code, price, amount, category,

@@ -43,12 +43,12 @@ OUTSIDE_SCOPE = Vat(VatCategory.OUTSIDE_SCOPE, ZERO)
 STANDARD_25 = Vat(VatCategory.STANDARD, Decimal(25))
 
 
-def vat_for(service_vat: Vat, seller_is_state: bool, buyer_is_state: bool) -> Vat:
-    """The VAT of a service sold to a buyer. Supplies between two state agencies are outside the
-    scope of VAT (the state is one legal person); otherwise the service's own category and rate."""
-    if seller_is_state and buyer_is_state:
-        return OUTSIDE_SCOPE
-    return service_vat
+def vat_for(service_vat: Vat, same_legal_person: bool) -> Vat:
+    """The VAT of a service sold to a buyer. A supply inside one legal person is outside the scope
+    of VAT: between two state agencies (the state is one legal person), or between a city's
+    administrations; to anyone else (a city-owned company, a municipality) the service's own
+    category and rate apply."""
+    return OUTSIDE_SCOPE if same_legal_person else service_vat
 
 
 class Taxable(Protocol):
