@@ -24,6 +24,8 @@ def main() -> int:
         ("Page latency with the national data set", [python, str(HERE / "pages.py")]),
         ("Reciprocal allocation, 300 support × 5,000 receiving departments", [python, str(HERE / "reciprocal.py")]),
         ("Full cost model, national data set, to the price list", [python, str(HERE / "cost_model.py")]),
+        ("Rating 10,000,000 usage events from Parquet", [python, str(HERE / "rating_events.py")]),
+        ("Billing run, national data set, one month, with Peppol XML", [python, str(HERE / "billing_run.py")]),
         ("SIE 4 import of 1,000,000 transaction rows", [python, str(HERE / "sie_import.py")]),
     ]
     failed = 0

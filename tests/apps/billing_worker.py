@@ -31,7 +31,15 @@ from servicecenter.apps.billing import services as billing  # noqa: E402
 from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, NumberSeries  # noqa: E402
 from servicecenter.apps.costing.models import PriceList, PriceListEntry  # noqa: E402
 from servicecenter.apps.metering.models import Volume  # noqa: E402
-from servicecenter.apps.registry.models import Agreement, Customer, Process, Provider, Service, ServiceArea, ServiceVersion  # noqa: E402
+from servicecenter.apps.registry.models import (  # noqa: E402
+    Agreement,
+    Customer,
+    Process,
+    Provider,
+    Service,
+    ServiceArea,
+    ServiceVersion,
+)
 from servicecenter.core.periods import Period  # noqa: E402
 from servicecenter.core.registry import make_orgnr  # noqa: E402
 

@@ -12,7 +12,13 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from lxml import etree
 
 from servicecenter.apps.billing import services as billing
-from servicecenter.apps.billing.models import BillingRun, ImmutableError, Invoice, InvoiceLine, UsageEvent
+from servicecenter.apps.billing.models import (
+    BillingRun,
+    ImmutableError,
+    Invoice,
+    InvoiceLine,
+    UsageEvent,
+)
 from servicecenter.apps.billing.reports import focus_csv, reconcile
 from servicecenter.apps.costing.models import PriceList, PriceListEntry
 from servicecenter.apps.imports.base import run_import

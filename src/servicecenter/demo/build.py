@@ -19,7 +19,6 @@ from django.db import transaction
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
 from servicecenter.apps.metering.models import Volume
-from servicecenter.demo.billing import build_billing, stockholm_price_list
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
@@ -37,6 +36,7 @@ from servicecenter.core.money import split_largest_remainder
 from servicecenter.core.registry import make_orgnr
 from servicecenter.demo import figures
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
+from servicecenter.demo.billing import build_billing, stockholm_price_list
 from servicecenter.demo.costing import build_costing
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,

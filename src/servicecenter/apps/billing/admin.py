@@ -4,7 +4,13 @@ looked at and never changed or deleted (the model and the database refuse as wel
 from django.contrib import admin
 
 from servicecenter.apps.accounts.admin import ScopedAdmin
-from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, NumberSeries, UsageEvent
+from servicecenter.apps.billing.models import (
+    BillingRun,
+    Invoice,
+    InvoiceLine,
+    NumberSeries,
+    UsageEvent,
+)
 
 
 class ReadOnly(ScopedAdmin):

@@ -22,7 +22,9 @@ def _lines(invoice: Invoice):
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    from weasyprint import HTML  # imported here: loading pango costs time every other page need not pay
+    from weasyprint import (
+        HTML,  # imported here: loading pango costs time every other page need not pay
+    )
 
     lines = _lines(invoice)
     by_service: dict[str, list] = {}

@@ -73,6 +73,9 @@ class UsageEvent(models.Model):
         verbose_name = _("usage event")
         verbose_name_plural = _("usage events")
 
+    def __str__(self) -> str:
+        return f"{self.source}:{self.event_id}"
+
 
 class NumberSeries(models.Model):
     """A gap-free series of document numbers. The next number is taken under a row lock inside
@@ -227,3 +230,6 @@ class InvoiceLine(Immutable):
         constraints = [models.UniqueConstraint(fields=["invoice", "line_no"], name="invoice_line_unique_no")]
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}:{self.line_no}"

@@ -28,7 +28,13 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 
 from servicecenter.apps.accounts.audit import record
-from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, NumberSeries, UsageEvent
+from servicecenter.apps.billing.models import (
+    BillingRun,
+    Invoice,
+    InvoiceLine,
+    NumberSeries,
+    UsageEvent,
+)
 from servicecenter.apps.costing.models import PriceList
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
@@ -46,7 +52,14 @@ from servicecenter.core.billing import (
 )
 from servicecenter.core.periods import Period
 from servicecenter.core.pricing.strategies import CustomerInput
-from servicecenter.formats.peppol import DocumentType, InvoiceDocument, Line, Party, PeppolValidator, build_ubl
+from servicecenter.formats.peppol import (
+    DocumentType,
+    InvoiceDocument,
+    Line,
+    Party,
+    PeppolValidator,
+    build_ubl,
+)
 
 UNIT_CODES = {"hour": "HUR", "month": "MON", "employee_month": "C62"}   # UN/ECE Rec. 20; everything else counts pieces (C62)
 SERIES = {Invoice.Type.INVOICE: ("F", "F"), Invoice.Type.CREDIT_NOTE: ("K", "K")}

@@ -11,7 +11,16 @@ from servicecenter.core.billing.rating import (
     rate_month,
     twelfth,
 )
-from servicecenter.core.billing.vat import OUTSIDE_SCOPE, STANDARD_25, Totals, Vat, VatBreakdown, VatCategory, totals, vat_for
+from servicecenter.core.billing.vat import (
+    OUTSIDE_SCOPE,
+    STANDARD_25,
+    Totals,
+    Vat,
+    VatBreakdown,
+    VatCategory,
+    totals,
+    vat_for,
+)
 
 __all__ = ["OUTSIDE_SCOPE", "STANDARD_25", "ChargeCategory", "DraftInvoice", "RatedLine", "RatingError", "Terms", "Totals", "Vat",
            "VatBreakdown", "VatCategory", "credit_lines", "group_by_customer", "rate_month", "signed_total", "totals", "twelfth", "vat_for"]

@@ -28,7 +28,12 @@ from enum import StrEnum
 from servicecenter.core.billing.vat import OUTSIDE_SCOPE, Vat, VatCategory, vat_for
 from servicecenter.core.money import ZERO, round_ore, split_largest_remainder
 from servicecenter.core.periods import Period
-from servicecenter.core.pricing.strategies import ConnectionFee, CustomerInput, FixedKeyed, VolumeTiers
+from servicecenter.core.pricing.strategies import (
+    ConnectionFee,
+    CustomerInput,
+    FixedKeyed,
+    VolumeTiers,
+)
 
 
 class ChargeCategory(StrEnum):
