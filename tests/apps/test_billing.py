@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import translation
 from lxml import etree
 
 from servicecenter.apps.billing import services as billing
@@ -27,6 +28,13 @@ from servicecenter.apps.registry.models import Agreement, Customer, Provider
 from servicecenter.core.periods import Period
 
 DECEMBER = Period.month(2020, 12)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English; the UI's default language is Swedish."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
