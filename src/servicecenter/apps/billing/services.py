@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
 from servicecenter.apps.accounts.audit import record
@@ -50,6 +50,7 @@ from servicecenter.core.billing import (
     rate_month,
     totals,
 )
+from servicecenter.core.money import round_ore
 from servicecenter.core.periods import Period
 from servicecenter.core.pricing.strategies import CustomerInput
 from servicecenter.formats.peppol import (
@@ -90,7 +91,7 @@ def terms_of(price_list: PriceList) -> dict[str, Terms]:
         name = version.name_sv if version else entry.service.code
         terms[entry.service.code] = Terms(
             service=entry.service.code, name=name, unit_code=UNIT_CODES.get(version.unit if version else "", "C62"),
-            unit_price=entry.unit_price if entry.price_type != entry.PriceType.FIXED_KEYED or entry.unit_price else None,
+            unit_price=entry.unit_price,
             tiers=tuple((Decimal(str(start)), Decimal(str(price))) for start, price in entry.tiers), graduated=entry.graduated,
             annual_pool=entry.fixed_pool if entry.fixed_pool and entry.payer_id is None else None,
             base_fixed=entry.base_fixed, per_employee=entry.per_employee,
@@ -120,7 +121,6 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms]) -> tup
         summary["volume_quantity"] += quantity
     events = (UsageEvent.objects.filter(provider=provider, month=period.start, late=False)
               .values("customer__org_number", "service__code", "package").annotate(quantity=Sum("quantity"), cost=Sum("cost")))
-    from django.db.models import Count
     for row in events.annotate(n=Count("id")):
         key = (row["service__code"], row["customer__org_number"])
         summary["events"] += row["n"]
@@ -191,16 +191,22 @@ def _seller_party(provider: Provider, outside_scope: bool) -> Party:
                  vat_number="" if outside_scope else provider.vat_number, contact_email=provider.invoice_email)
 
 
+def _endpoint(text: str) -> dict:
+    """``0007:2021005489`` → the Party's endpoint and scheme; a bare identifier is scheme 0007."""
+    scheme, _, identifier = text.partition(":")
+    return {"endpoint": identifier or scheme, "endpoint_scheme": scheme if identifier else "0007"}
+
+
 def _buyer_party(buyer: Buyer) -> Party:
-    scheme, _, identifier = buyer.endpoint.partition(":")
     customer = buyer.customer
     return Party(customer.name, customer.org_number, street=customer.street, city=customer.city, postal_code=customer.postal_code,
-                 endpoint=identifier or scheme, endpoint_scheme=scheme if identifier else "0007")
+                 **_endpoint(buyer.endpoint))
 
 
-def _peppol_lines(lines) -> list[Line]:
+def _peppol_lines(lines, item_id=lambda line: line.service) -> list[Line]:
+    """Rated lines (``service`` is the code) or invoice lines (pass ``item_id``) as Peppol lines."""
     return [Line(str(number), line.description, line.quantity, line.unit_code, line.unit_price, line.amount, VatCategory(line.vat_category),
-                 Decimal(line.vat_rate), item_id=line.service, period_start=line.period_start, period_end=line.period_end)
+                 Decimal(line.vat_rate), item_id=item_id(line), period_start=line.period_start, period_end=line.period_end)
             for number, line in enumerate(lines, start=1)]
 
 
@@ -342,14 +348,15 @@ def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: 
         raise BillingError(translation.gettext("%(number)s for %(customer)s fails Peppol validation: %(findings)s")
                            % {"number": document.number, "customer": customer.name, "findings": "; ".join(f"{f.rule}: {f.message}" for f in fatal[:5])})
     summary = totals(document.lines)
+    seller, buyer_party = document.seller, document.buyer
     invoice = Invoice(
         provider=provider, customer=customer, run=run, document_type=document.document_type.value, series=series, number=number,
         number_text=document.number, issue_date=document.issue_date, due_date=document.due_date,
         period_start=document.period_start, period_end=document.period_end, preceding=preceding, corrects=corrects, reason=reason[:300],
-        seller_name=document.seller.name, seller_org_number=provider.org_number, seller_street=provider.street, seller_postal_code=provider.postal_code,
-        seller_city=provider.city, seller_vat_number=document.seller.vat_number, seller_bankgiro=provider.bankgiro, seller_email=provider.invoice_email,
-        buyer_name=customer.name, buyer_org_number=customer.org_number, buyer_street=customer.street, buyer_postal_code=customer.postal_code,
-        buyer_city=customer.city, buyer_endpoint=buyer.endpoint, buyer_reference=buyer.reference,
+        seller_name=seller.name, seller_org_number=seller.org_number, seller_street=seller.street, seller_postal_code=seller.postal_code,
+        seller_city=seller.city, seller_vat_number=seller.vat_number, seller_bankgiro=document.bankgiro, seller_email=seller.contact_email,
+        buyer_name=buyer_party.name, buyer_org_number=buyer_party.org_number, buyer_street=buyer_party.street, buyer_postal_code=buyer_party.postal_code,
+        buyer_city=buyer_party.city, buyer_endpoint=buyer.endpoint, buyer_reference=buyer.reference,
         net_total=summary.line_total, tax_total=summary.tax_total, payable=summary.payable,
         xml=xml.decode(), xml_sha256=hashlib.sha256(xml).hexdigest(), created_by=_user(user))
     invoice.save()
@@ -379,7 +386,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
             buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
             document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period)
             invoices.append(_store(run.provider, customer, buyer, document, series, number,
-                                   [(n, _line_values(line, services)) for n, line in enumerate(draft.lines, start=1)], run=run, user=user))
+                                   [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)], run=run, user=user))
         run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), timezone.now(), usage
         run.save()
         record("billing.run.issued", user=user, obj=run, data={"invoices": len(invoices), "first": numbers[0][2] if numbers else "",
@@ -387,10 +394,12 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
     return invoices
 
 
-def _line_values(line, services: dict[str, int]) -> dict:
-    return {"service_id": services[line.service], "description": line.description[:300], "quantity": line.quantity, "unit_code": line.unit_code,
-            "unit_price": line.unit_price, "amount": line.amount, "category": str(line.category), "vat_category": str(line.vat_category),
-            "vat_rate": line.vat_rate, "period_start": line.period_start, "period_end": line.period_end}
+def _line_fields(line, service_id: int, **changes) -> dict:
+    """The stored fields of an invoice line, from a rated line or an issued one (same names)."""
+    fields = {"service_id": service_id, "description": line.description[:300], "quantity": line.quantity, "unit_code": line.unit_code,
+              "unit_price": line.unit_price, "amount": line.amount, "category": str(line.category), "vat_category": str(line.vat_category),
+              "vat_rate": line.vat_rate, "period_start": line.period_start, "period_end": line.period_end}
+    return {**fields, **changes}
 
 
 def _user(user):
@@ -399,38 +408,16 @@ def _user(user):
 
 # --- corrections ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Stored:
-    """An issued line seen through the names ``core.billing`` and the Peppol writer use."""
-
-    line_no: int
-    service: str
-    description: str
-    quantity: Decimal
-    unit_code: str
-    unit_price: Decimal
-    amount: Decimal
-    vat_category: str
-    vat_rate: Decimal
-    period_start: date
-    period_end: date
-    category: str
-    original: InvoiceLine
-
-
-def _stored_lines(invoice: Invoice) -> list[_Stored]:
-    return [_Stored(line.line_no, line.service.code, line.description, line.quantity, line.unit_code, line.unit_price, line.amount,
-                    line.vat_category, line.vat_rate, line.period_start, line.period_end, line.category, line)
-            for line in invoice.lines.select_related("service")]
+def _item_id(line: InvoiceLine) -> str:
+    return line.service.code
 
 
 def _party_from_invoice(invoice: Invoice, seller: bool) -> Party:
     if seller:
         return Party(invoice.seller_name, invoice.seller_org_number, street=invoice.seller_street, city=invoice.seller_city,
                      postal_code=invoice.seller_postal_code, vat_number=invoice.seller_vat_number, contact_email=invoice.seller_email)
-    scheme, _, identifier = invoice.buyer_endpoint.partition(":")
     return Party(invoice.buyer_name, invoice.buyer_org_number, street=invoice.buyer_street, city=invoice.buyer_city, postal_code=invoice.buyer_postal_code,
-                 endpoint=identifier or scheme, endpoint_scheme=scheme if identifier else "0007")
+                 **_endpoint(invoice.buyer_endpoint))
 
 
 def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected_quantities: dict[int, Decimal] | None = None,
@@ -444,7 +431,7 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
     issue_date = issue_date or timezone.localdate()
     with transaction.atomic():
         Invoice.objects.select_for_update().filter(pk=invoice.pk).exists()
-        stored = _stored_lines(invoice)
+        stored = list(invoice.lines.select_related("service"))
         try:
             chosen = credit_lines(stored, lines)
         except ValueError as error:
@@ -459,11 +446,12 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
         seller, buyer_party = _party_from_invoice(invoice, True), _party_from_invoice(invoice, False)
         buyer = Buyer(invoice.customer, invoice.buyer_reference, invoice.buyer_endpoint)
         series, number, text = _take_numbers(invoice.provider, Invoice.Type.CREDIT_NOTE, 1)[0]
-        peppol = _peppol_lines(chosen)
+        peppol = _peppol_lines(chosen, _item_id)
         note = InvoiceDocument(number=text, issue_date=issue_date, due_date=None, document_type=DocumentType.CREDIT_NOTE, seller=seller, buyer=buyer_party,
+                               bankgiro=invoice.seller_bankgiro,
                                buyer_reference=invoice.buyer_reference, lines=peppol, period_start=invoice.period_start, period_end=invoice.period_end,
                                preceding_invoice=invoice.number_text, preceding_issue_date=invoice.issue_date, note=reason or f"Kreditering av {invoice.number_text}")
-        values = [(n, {**_stored_values(line), "credited_line": line.original}) for n, line in enumerate(chosen, start=1)]
+        values = [(n, _line_fields(line, line.service_id, credited_line=line)) for n, line in enumerate(chosen, start=1)]
         credit_note = _store(invoice.provider, invoice.customer, buyer, note, series, number, values, preceding=invoice, reason=reason, user=user)
         record("billing.invoice.credited", user=user, obj=credit_note, data={"invoice": invoice.number_text, "lines": [line.line_no for line in chosen],
                                                                               "amount": str(credit_note.payable), "reason": reason})
@@ -476,25 +464,18 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
                     if quantity < 0:
                         raise BillingError(translation.gettext("A corrected quantity cannot be negative."))
                     if quantity:
-                        amount = (quantity * line.unit_price).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
-                        new_lines.append(_Stored(0, line.service, line.description, quantity, line.unit_code, line.unit_price, amount,
-                                                 line.vat_category, line.vat_rate, line.period_start, line.period_end, line.category, line.original))
+                        new_lines.append(InvoiceLine(**_line_fields(line, line.service_id, quantity=quantity, amount=round_ore(quantity * line.unit_price)),
+                                                     service=line.service))
             if new_lines:
                 series, number, text = _take_numbers(invoice.provider, Invoice.Type.INVOICE, 1)[0]
                 document = InvoiceDocument(number=text, issue_date=issue_date, due_date=issue_date + timedelta(days=invoice.provider.payment_days),
                                            document_type=DocumentType.INVOICE, seller=seller, buyer=buyer_party, buyer_reference=invoice.buyer_reference,
-                                           lines=_peppol_lines(new_lines), period_start=invoice.period_start, period_end=invoice.period_end,
+                                           lines=_peppol_lines(new_lines, _item_id), period_start=invoice.period_start, period_end=invoice.period_end,
                                            bankgiro=invoice.seller_bankgiro, payment_reference=text, note=f"Rättad faktura, ersätter {invoice.number_text}")
                 corrected = _store(invoice.provider, invoice.customer, buyer, document, series, number,
-                                   [(n, _stored_values(line)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)
+                                   [(n, _line_fields(line, line.service_id)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)
                 record("billing.invoice.corrected", user=user, obj=corrected, data={"invoice": invoice.number_text, "credit_note": credit_note.number_text})
         # Late events of the credited services and month are settled by this correction.
         UsageEvent.objects.filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True,
-                                  service__code__in={line.service for line in chosen}).update(corrected_by=corrected or credit_note)
+                                  service__in={line.service_id for line in chosen}).update(corrected_by=corrected or credit_note)
     return credit_note, corrected
-
-
-def _stored_values(line: _Stored) -> dict:
-    return {"service": line.original.service, "description": line.description, "quantity": line.quantity, "unit_code": line.unit_code,
-            "unit_price": line.unit_price, "amount": line.amount, "category": line.category, "vat_category": line.vat_category,
-            "vat_rate": line.vat_rate, "period_start": line.period_start, "period_end": line.period_end}
