@@ -339,6 +339,22 @@ def test_customer_contact_downloads_own_invoice_and_cannot_reach_another(client_
                                      user=get_user_model().objects.get(username="kundkontakt")).exists()
 
 
+def test_bad_input_in_the_billing_forms_is_named_and_changes_nothing(client_for, stockholm, ssc):
+    client = client_for("sthlm-controller")
+    response = client.post("/billing/", {"provider": stockholm.pk, "month": "december"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "YYYY-MM" in response.content.decode() and not BillingRun.objects.filter(provider=stockholm).exists()
+    invoice = Invoice.objects.filter(provider=ssc, document_type="380", credit_notes__isnull=True).first()
+    before = Invoice.objects.count()
+    controller = client_for("controller")
+    page = controller.post(f"/billing/invoices/{invoice.pk}/", {"line": ["1"], "quantity-1": "tolv", "reason": "fel"}, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Line 1" in page and "tolv" in page
+    page = controller.post(f"/billing/invoices/{invoice.pk}/", {"reason": "inget valt"}, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Choose the lines to credit" in page
+    page = controller.post(f"/billing/invoices/{invoice.pk}/", {"line": ["99"], "reason": "finns inte"}, follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "not on the invoice" in page
+    assert Invoice.objects.count() == before
+
+
 def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
     client = client_for("sthlm-controller")
     response = client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"})

@@ -38,6 +38,12 @@ def test_controller_previews_approves_and_issues_a_month(login, server):
     page.goto(f"{server}/billing/reconciliation/2020-12/")
     expect(page.locator("main")).to_contain_text("Stämmer på öret i varje steg.")
     assert_accessible(page, "reconciliation")
+    page.goto(f"{server}/billing/late-events/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sena användningshändelser")
+    assert_accessible(page, "late events")
+    page.goto(f"{server}/billing/invoices/")
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    assert_accessible(page, "invoice list")
 
 
 def test_customer_contact_downloads_its_invoice_and_cannot_reach_another(login, server):

@@ -9,12 +9,8 @@ from django.utils import translation
 
 from servicecenter.apps.billing.models import Invoice
 from servicecenter.apps.registry.services import DEMO_NOTICE
-from servicecenter.core.billing import Totals, totals
+from servicecenter.core.billing import totals
 from servicecenter.formats.spreadsheet import write_workbook
-
-
-def vat_breakdown(lines) -> Totals:
-    return totals(lines)
 
 
 def _lines(invoice: Invoice):

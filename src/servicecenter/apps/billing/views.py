@@ -5,7 +5,6 @@ its own invoices and nothing else: every query goes through the person's scope."
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +25,7 @@ from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import BillingRun, Invoice
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.views import _provider_filter
+from servicecenter.core.billing import totals
 from servicecenter.core.periods import Period
 from servicecenter.formats.charts import bar_chart
 from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
@@ -50,7 +51,11 @@ def billing_home(request):
     if request.method == "POST":
         _require(scope, Capability.RUN_BILLING)
         provider = get_visible(scope.providers(), pk=request.POST.get("provider"))
-        period = _month(request.POST.get("month", ""))
+        try:
+            period = Period.parse_month(request.POST.get("month", ""))
+        except ValueError:
+            messages.error(request, _("Give the month to bill as YYYY-MM, e.g. 2025-03."))
+            return redirect("billing")
         try:
             run = billing.start_run(provider, period, request.user)
         except billing.BillingError as error:
@@ -70,7 +75,7 @@ def billing_home(request):
         last = max(run.period for run in issued)
         next_month = Period.month(last.year, last.month).end.strftime("%Y-%m")
     return render(request, "billing/home.html", {
-        "runs": runs, "providers": providers, "chart": chart, "next_month": next_month or date.today().strftime("%Y-%m"),
+        "runs": runs, "providers": providers, "chart": chart, "next_month": next_month or timezone.localdate().strftime("%Y-%m"),
         "late": scope.usage_events().filter(late=True, corrected_by__isnull=True).count(),
         "can_run": scope.can(Capability.RUN_BILLING),
     })
@@ -103,7 +108,8 @@ def run_detail(request, pk: int):
     for invoice in run.preview:
         for line in invoice["lines"]:
             by_service[line["service"]] += Decimal(line["amount"])
-    names = {s.code: name for s, name in ((s, registry.service_names(scope, run.period.year).get(s.pk, s.code)) for s in run.provider.services.all())}
+    by_id = registry.service_names(scope, run.period.year)
+    names = {service.code: by_id.get(service.pk, service.code) for service in run.provider.services.all()}
     return render(request, "billing/run.html", {
         "run": run, "net": net, "payable": sum((Decimal(i["payable"]) for i in run.preview), Decimal(0)),
         "by_service": sorted(((names.get(code, code), amount) for code, amount in by_service.items()), key=lambda item: -item[1]),
@@ -173,7 +179,7 @@ def invoice_detail(request, pk: int):
     behind = reports.usage_behind(invoice, lines)
     return render(request, "billing/invoice.html", {
         "invoice": invoice, "lines": [(line, names.get(line.service_id, line.service.code), behind.get(line.service_id), line.line_no in credited) for line in lines],
-        "vat": documents.vat_breakdown(lines),
+        "vat": totals(lines),
         "credit_notes": invoice.credit_notes.all(), "corrections": invoice.corrections.all(),
         "can_credit": scope.can(Capability.RUN_BILLING) and not invoice.is_credit,
         "late": scope.usage_events().filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True).count(),
