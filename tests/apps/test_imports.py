@@ -28,7 +28,7 @@ NEW_A, NEW_B = make_orgnr("202199001"), make_orgnr("202199002")
 
 def snapshot():
     """Row counts of every table the importers may touch, except the import log itself."""
-    models = [m for m in apps.get_models() if m._meta.app_label in ("registry", "metering")]
+    models = [m for m in apps.get_models() if m._meta.app_label in ("registry", "metering", "billing")]
     return {m._meta.label: m.objects.count() for m in models}
 
 
@@ -105,8 +105,9 @@ HEADERS = {
     "catalogue": "year,area_code,area_name,process_code,process_name,service_code,service_name,tier,unit",
     "agreements": "org_number,service_code,state",
     "volumes": "org_number,service_code,month,quantity",
+    "events": "source,event_id,org_number,service_code,occurred_at,quantity",
 }
-REQUIRED = {"customers": 2, "catalogue": 9, "agreements": 3, "volumes": 4}
+REQUIRED = {"customers": 2, "catalogue": 9, "agreements": 3, "volumes": 4, "events": 6}
 
 
 @pytest.mark.parametrize("kind", sorted(HEADERS))
@@ -120,6 +121,7 @@ def test_empty_junk_and_binary_files_are_rejected(run, kind):
     report = run(kind, text_junk)
     assert {p.code for p in report.errors} == {"header.missing"} and len(report.errors) == REQUIRED[kind]
     assert [p.code for p in run(kind, b"PK\x03\x04broken", name="fil.xlsx").errors] == ["file.xlsx"]
+    assert [p.code for p in run(kind, b"PAR1broken", name="fil.parquet").errors] == ["file.parquet"]
     assert snapshot() == before
 
 

@@ -63,13 +63,7 @@ class EventImporter(VolumeImporter):
         check = self.row_check(number, heading)
         source = check.take("source", parse_text(row.get("source", ""), limit=60))
         event_id = check.take("event_id", parse_text(row.get("event_id", ""), limit=100))
-        customer_id, p = self._customer(row.get("org_number", ""))
-        if p is not None:
-            check.add("org_number", p if p.value is not None else Problem(p.code, p.params, value=row.get("org_number")))
-        code = row.get("service_code", "")
-        service_id = self.services.get(code)
-        if service_id is None:
-            check.add("service_code", Problem("service.unknown", {"code": code}, value=code) if code else Problem("value.required"))
+        customer_id, service_id, code = self.customer_and_service(check, row)
         occurred_at = check.take("occurred_at", parse_timestamp(row.get("occurred_at", "")))
         quantity = check.take("quantity", parse_decimal(row.get("quantity", "")))
         if quantity is not None and quantity < 0:

@@ -67,8 +67,8 @@ class VolumeImporter(Importer):
             self.bad_orgnr[key] = problems[0] if problems else Problem("customer.unknown", {"orgnr": key}, value=key)
         return None, self.bad_orgnr[key]
 
-    def check_row(self, number, row, heading):
-        check = self.row_check(number, heading)
+    def customer_and_service(self, check, row) -> tuple[int | None, int | None, str]:
+        """The row's customer and service ids (None, with the problem added to ``check``, when unknown)."""
         customer_id, p = self._customer(row.get("org_number", ""))
         if p is not None:
             check.add("org_number", p if p.value is not None else Problem(p.code, p.params, value=row.get("org_number")))
@@ -76,6 +76,11 @@ class VolumeImporter(Importer):
         service_id = self.services.get(code)
         if service_id is None:
             check.add("service_code", Problem("service.unknown", {"code": code}, value=code) if code else Problem("value.required"))
+        return customer_id, service_id, code
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        customer_id, service_id, code = self.customer_and_service(check, row)
         text = row.get("month", "")
         if text in self.month_cache:
             period = self.month_cache[text]
