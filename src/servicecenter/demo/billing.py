@@ -77,8 +77,8 @@ def stockholm_price_list(provider: Provider) -> PriceList:
         values = {key: Decimal(value) if isinstance(value, str) else value for key, value in STOCKHOLM_PRICES.get(service.code, {"unit_price": "95.00"}).items()}
         PriceListEntry.objects.create(price_list=price_list, service=service, vat_category="S", vat_rate=Decimal(25), **values)
     PriceListEntry.objects.filter(price_list=price_list, service__code="upphandling").update(fixed_pool=Decimal("23000000.00"), payer=city_office)
-    for agreement in Agreement.objects.filter(customer__provider=provider, service__code="ekonomi-tillagg").order_by("pk")[:3]:
-        Agreement.objects.filter(pk=agreement.pk).update(discount_eligible=True)
+    first_three = Agreement.objects.filter(customer__provider=provider, service__code="ekonomi-tillagg").order_by("pk").values_list("pk", flat=True)[:3]
+    Agreement.objects.filter(pk__in=list(first_three)).update(discount_eligible=True)
     for index, customer in enumerate(Customer.objects.filter(provider=provider).order_by("name")):
         CustomerYear.objects.get_or_create(customer=customer, year=2020, defaults={"employees": 120 + 97 * index})
     return price_list

@@ -8,6 +8,8 @@ the ORM nor a hand-typed SQL statement can alter one. A preview is kept on its r
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,7 +27,8 @@ class ImmutableQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableError(f"{self.model._meta.verbose_name_plural} are never deleted once issued")
 
-    _raw_delete = delete
+    def _raw_delete(self, using):  # the path Django's deletion collector takes
+        self.delete()
 
 
 class Immutable(models.Model):
@@ -137,8 +140,7 @@ class BillingRun(models.Model):
         return [finding for finding in self.findings if finding.get("flag") == "fatal"]
 
     @property
-    def net_total(self):
-        from decimal import Decimal
+    def net_total(self) -> Decimal:
         return sum((Decimal(line["amount"]) for invoice in self.preview for line in invoice["lines"]), Decimal(0))
 
 
