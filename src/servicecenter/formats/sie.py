@@ -84,11 +84,20 @@ class Ledger:
     def cost_by_account_object_period(self, dimension: str = "1") -> dict[tuple[str, str, str], Decimal]:
         """Sum of transactions per (account, object of ``dimension`` or "", YYYY-MM of the voucher)."""
         totals: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
+        for (account, code, _other, month), amount in self.by_account_objects_period(dimension, None).items():
+            totals[(account, code, month)] += amount
+        return dict(totals)
+
+    def by_account_objects_period(self, dimension: str = "1", second: str | None = "6") -> dict[tuple[str, str, str, str], Decimal]:
+        """Sum of transactions per (account, object of ``dimension``, object of ``second`` (e.g. the
+        activity, SIE dimension 6), YYYY-MM of the voucher); a missing object is ""."""
+        totals: dict[tuple[str, str, str, str], Decimal] = defaultdict(lambda: ZERO)
         vouchers = self.vouchers
         for row in self.transactions:
             code = next((obj for dim, obj in row.objects if dim == dimension), "")
+            other = next((obj for dim, obj in row.objects if dim == second), "") if second else ""
             day = row.day or vouchers[row.voucher].day
-            totals[(row.account, code, f"{day:%Y-%m}")] += row.amount
+            totals[(row.account, code, other, f"{day:%Y-%m}")] += row.amount
         return dict(totals)
 
 

@@ -32,6 +32,7 @@ class CellRow:
     amount: Decimal
     kind: str
     transactions: int
+    activity: str = ""
 
 
 @register
@@ -44,6 +45,7 @@ class LedgerImporter(Importer):
         Column("account_name", False, ("kontonamn", "benämning")),
         Column("cost_centre", False, ("kostnadsställe", "kst", "ansvar")),
         Column("cost_centre_name", False, ("kostnadsställets namn",)),
+        Column("activity", False, ("verksamhet", "projekt")),
         Column("month", True, ("månad", "period")),
         Column("amount", True, ("belopp",)),
         Column("kind", False, ("utfall/budget", "typ")),
@@ -57,20 +59,21 @@ class LedgerImporter(Importer):
         if ledger is None:
             return None, problems
         self.company = ledger.company
-        first_line: dict[tuple[str, str, str], int] = {}
-        counts: dict[tuple[str, str, str], int] = {}
+        first_line: dict[tuple[str, str, str, str], int] = {}
+        counts: dict[tuple[str, str, str, str], int] = {}
         vouchers = ledger.vouchers
         for row in ledger.transactions:
             centre = next((code for dim, code in row.objects if dim == "1"), "")
-            key = (row.account, centre, f"{(row.day or vouchers[row.voucher].day):%Y-%m}")
+            activity = next((code for dim, code in row.objects if dim == "6"), "")
+            key = (row.account, centre, activity, f"{(row.day or vouchers[row.voucher].day):%Y-%m}")
             first_line.setdefault(key, row.line)
             counts[key] = counts.get(key, 0) + 1
         self.sie_counts = counts
         names = [column.name for column in self.columns]
         cells = []
-        for key, amount in ledger.cost_by_account_object_period().items():
+        for key, amount in ledger.by_account_objects_period("1", "6").items():
             values = {"account": key[0], "account_name": ledger.accounts.get(key[0], ""), "cost_centre": key[1],
-                      "cost_centre_name": ledger.objects.get(("1", key[1]), ""), "month": key[2], "amount": str(amount), "kind": "actual"}
+                      "cost_centre_name": ledger.objects.get(("1", key[1]), ""), "activity": key[2], "month": key[3], "amount": str(amount), "kind": "actual"}
             cells.append((first_line[key], [values[name] for name in names]))
         cells.sort(key=lambda cell: cell[0])
         # SIE rows are aggregated cells, each numbered by the first #TRANS line behind it
@@ -83,15 +86,16 @@ class LedgerImporter(Importer):
         period = check.take("month", parse_month(row.get("month", "")))
         amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True))
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", list(LedgerKind.values), aliases=KIND_ALIASES))
+        activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
+        counts = getattr(self, "sie_counts", {})
         if check.problems:
             return None, check.problems
-        counts = getattr(self, "sie_counts", {})
-        transactions = counts.get((account, row.get("cost_centre", ""), period.label()), 1)
+        transactions = counts.get((account, row.get("cost_centre", ""), activity, period.label()), 1)
         return CellRow(account, row.get("account_name", "")[:200], row.get("cost_centre", "")[:40], row.get("cost_centre_name", "")[:200],
-                       period.start, amount, kind, transactions), []
+                       period.start, amount, kind, transactions, activity), []
 
     def check_all(self, checked, heading):
-        return self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.month, r.kind), self.source)
+        return self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
 
     def apply(self, checked):
         groups: dict[tuple[int, str], list[CellRow]] = {}
@@ -106,7 +110,7 @@ class LedgerImporter(Importer):
                                                  user=self.user if getattr(self.user, "is_authenticated", False) else None)
             LedgerCell.objects.bulk_create([
                 LedgerCell(provider=self.provider, source=source, year=year, kind=kind, account=r.account, account_name=r.account_name,
-                           cost_centre=r.cost_centre, cost_centre_name=r.cost_centre_name, month=r.month, amount=r.amount, transactions=r.transactions)
+                           cost_centre=r.cost_centre, cost_centre_name=r.cost_centre_name, activity=r.activity, month=r.month, amount=r.amount, transactions=r.transactions)
                 for r in rows], batch_size=5000)
             counts["cells"] += len(rows)
             record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider, data={"year": year, "kind": kind, "cells": len(rows)})

@@ -35,7 +35,8 @@ class LedgerImport(models.Model):
 
 
 class LedgerCell(models.Model):
-    """The ledger summed per account × cost centre × month (from SIE #TRANS rows, or CSV/Excel)."""
+    """The ledger summed per account × cost centre × activity × month (from SIE #TRANS rows, or
+    CSV/Excel). The activity (verksamhet) is SIE dimension 6; the follow-up reads results per activity."""
 
     provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
     source = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="cells")
@@ -45,6 +46,7 @@ class LedgerCell(models.Model):
     account_name = models.CharField(_("account name"), max_length=200, blank=True)
     cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
     cost_centre_name = models.CharField(_("cost centre name"), max_length=200, blank=True)
+    activity = models.CharField(_("activity"), max_length=40, blank=True)
     month = models.DateField(_("month"))
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
     transactions = models.PositiveIntegerField(_("transactions"), default=0)

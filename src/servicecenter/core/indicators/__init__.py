@@ -1,8 +1,22 @@
 """Indicators: definitions (metadata and expressions), evaluation, aggregation as ratio of
 sums, trends and goal assessment, the unit-cost decomposition, availability and NKI."""
 
-from servicecenter.core.indicators.availability import Availability, OpeningHours, availability, merge, parse_opening_hours
-from servicecenter.core.indicators.definitions import Aggregation, Band, Direction, Expression, ExpressionError, Indicator, Level
+from servicecenter.core.indicators.availability import (
+    Availability,
+    OpeningHours,
+    availability,
+    merge,
+    parse_opening_hours,
+)
+from servicecenter.core.indicators.definitions import (
+    Aggregation,
+    Band,
+    Direction,
+    Expression,
+    ExpressionError,
+    Indicator,
+    Level,
+)
 from servicecenter.core.indicators.evaluate import (
     GoalAssessment,
     Status,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "servicecenter.apps.imports",
     "servicecenter.apps.costing",
     "servicecenter.apps.billing",
+    "servicecenter.apps.followup",
 ]
 
 MIDDLEWARE = [

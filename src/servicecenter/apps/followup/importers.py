@@ -1,0 +1,331 @@
+"""Imports that feed the follow-up where no system does: agency registers, outage logs,
+survey answers, price indices and indicator data. Each checks every row (file, row, column)
+and writes all or nothing; a register, a survey's answers or an index year is replaced whole."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
+
+from servicecenter.apps.accounts.access import Capability
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.followup.models import (
+    AgencyRegister,
+    DataPoint,
+    Outage,
+    PriceIndex,
+    RegisteredAgency,
+    Survey,
+    SurveyAnswer,
+)
+from servicecenter.apps.imports.base import Importer, register
+from servicecenter.apps.registry.models import Service, ServiceVersion
+from servicecenter.core.indicators import Level
+from servicecenter.core.indicators.survey import QUESTIONS, check_answer
+from servicecenter.core.problems import Problem
+from servicecenter.core.registry import check_orgnr, normalise_orgnr
+from servicecenter.formats.tabular import Column
+from servicecenter.formats.values import (
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_text,
+    parse_timestamp,
+    parse_year,
+)
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+REGISTER_ALIASES = {"statskontoret": "state_agencies", "myndigheter": "state_agencies", "beredskap": "preparedness",
+                    "beredskapsmyndigheter": "preparedness"}
+SURVEY_ALIASES = {"kund": "customer", "kontaktperson": "contact", "användare": "user", "besökare": "visitor", "samverkansmyndighet": "partner"}
+
+
+def _orgnr(check, column: str, text: str, required: bool = True) -> str:
+    if not (text or "").strip():
+        if required:
+            check.add(column, Problem("value.required"))
+        return ""
+    problems = check_orgnr(text)
+    if problems:
+        check.add(column, problems[0])
+        return ""
+    return normalise_orgnr(text)
+
+
+def local(moment: datetime) -> datetime:
+    """A time read from a file: without an offset it is Swedish local time."""
+    return moment.replace(tzinfo=STOCKHOLM) if moment.tzinfo is None else moment
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    kind: str
+    valid_on: date
+    org_number: str
+    name: str
+    fte: Decimal
+    host: str
+
+
+@register
+class AgencyRegisterImporter(Importer):
+    kind = "agency_register"
+    label = _("Agency register")
+    help_text = _("A dated list of agencies: register (statskontoret or beredskap), date, organisation number, name, FTE and host agency. "
+                  "The list for that date is replaced whole.")
+    columns = (
+        Column("register", True, ("register", "lista")),
+        Column("valid_on", True, ("datum", "per")),
+        Column("org_number", True, ("organisationsnummer", "orgnr")),
+        Column("name", True, ("namn", "myndighet")),
+        Column("fte", False, ("årsarbetskrafter", "åa")),
+        Column("host_org_number", False, ("värdmyndighet",)),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        kind = check.take("register", parse_choice(row.get("register", ""), list(AgencyRegister.Kind.values), aliases=REGISTER_ALIASES))
+        valid_on = check.take("valid_on", parse_date(row.get("valid_on", "")))
+        org_number = _orgnr(check, "org_number", row.get("org_number", ""))
+        name = check.take("name", parse_text(row.get("name", "")))
+        fte = check.take("fte", parse_decimal(row.get("fte", ""), required=False)) or Decimal(0)
+        host = _orgnr(check, "host_org_number", row.get("host_org_number", ""), required=False)
+        if host and host == org_number:
+            check.add("host_org_number", Problem("register.host_self", value=row.get("host_org_number")))
+        if check.problems:
+            return None, check.problems
+        return AgencyRow(kind, valid_on, org_number, name, fte, host), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r.kind, r.valid_on, r.org_number), self.source)
+
+    def apply(self, checked):
+        registers = {}
+        for _number, row in checked:
+            key = (row.kind, row.valid_on)
+            if key not in registers:
+                AgencyRegister.objects.filter(kind=row.kind, valid_on=row.valid_on).delete()
+                registers[key] = AgencyRegister.objects.create(kind=row.kind, valid_on=row.valid_on, source=self.source[:300])
+        RegisteredAgency.objects.bulk_create([
+            RegisteredAgency(register=registers[(r.kind, r.valid_on)], org_number=r.org_number, name=r.name[:200], fte=r.fte, host_org_number=r.host)
+            for _n, r in checked])
+        for register_ in registers.values():
+            record("followup.register.imported", user=self.user, obj=register_, provider=self.provider, data={"agencies": register_.agencies.count()})
+        return {"registers": len(registers), "agencies": len(checked)}
+
+
+@dataclass(frozen=True)
+class OutageRow:
+    service_id: int
+    start: datetime
+    end: datetime
+    main_function: bool
+    description: str
+    reference: str
+
+
+@register
+class OutageImporter(Importer):
+    kind = "outages"
+    label = _("Outage log")
+    help_text = _("One row per outage: service code, start, end (local time, YYYY-MM-DD hh:mm), whether the main functionality was affected, "
+                  "description and incident id. Overlapping outages count once; only the part inside the agreed opening hours counts.")
+    capability = Capability.IMPORT_VOLUMES
+    columns = (
+        Column("service_code", True, ("tjänst", "tjänstekod", "service")),
+        Column("start", True, ("början", "från")),
+        Column("end", True, ("slut", "till")),
+        Column("main_function", False, ("huvudfunktion",)),
+        Column("description", False, ("beskrivning",)),
+        Column("reference", False, ("ärende", "incident")),
+    )
+
+    def prepare(self):
+        self.services = dict(Service.objects.filter(provider=self.provider).values_list("code", "id"))
+        self.hours = {(sid, year): agreed for sid, year, agreed in ServiceVersion.objects.filter(service__provider=self.provider)
+                      .values_list("service_id", "year", "agreed_opening_hours")}
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("service_code", parse_text(row.get("service_code", ""), limit=60))
+        service_id = self.services.get(code) if code else None
+        if code and service_id is None:
+            check.add("service_code", Problem("service.unknown", {"code": code}, value=code))
+        start = check.take("start", parse_timestamp(row.get("start", "")))
+        end = check.take("end", parse_timestamp(row.get("end", "")))
+        main = check.take("main_function", parse_bool(row.get("main_function", "") or "ja"))
+        if start and end:
+            start, end = local(start), local(end)
+            if end <= start:
+                check.add("end", Problem("outage.order", {"start": row.get("start", ""), "end": row.get("end", "")}, value=row.get("end")))
+        if service_id and start and not self.hours.get((service_id, start.year), False):
+            check.add("service_code", Problem("outage.no_hours", {"code": code, "year": start.year}, value=code))
+        if check.problems:
+            return None, check.problems
+        return OutageRow(service_id, start, end, main, (row.get("description") or "")[:300], (row.get("reference") or "")[:60]), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r.service_id, r.start, r.end, r.reference), self.source)
+
+    def apply(self, checked):
+        user = self.user if getattr(self.user, "is_authenticated", False) else None
+        existing = set(Outage.objects.filter(provider=self.provider).values_list("service_id", "start", "end", "reference"))
+        new = [Outage(provider=self.provider, service_id=r.service_id, start=r.start, end=r.end, main_function=r.main_function,
+                      description=r.description, reference=r.reference, user=user)
+               for _n, r in checked if (r.service_id, r.start, r.end, r.reference) not in existing]
+        Outage.objects.bulk_create(new)
+        return {"created": len(new), "unchanged": len(checked) - len(new)}
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    survey: str
+    year: int
+    kind: str
+    service_id: int | None
+    respondent: str
+    answers: tuple[int, int, int]
+
+
+@register
+class SurveyAnswerImporter(Importer):
+    kind = "survey_answers"
+    label = _("Survey answers (NKI)")
+    help_text = _("One row per respondent: survey code, year, respondents (kund, kontaktperson, användare, besökare, samverkansmyndighet), "
+                  "optionally the service code, respondent id and the three answers 1–10. A survey's answers are replaced whole.")
+    capability = Capability.IMPORT_VOLUMES
+    columns = (
+        Column("survey", True, ("undersökning", "enkät")),
+        Column("year", True, ("år",)),
+        Column("kind", True, ("svarande", "målgrupp")),
+        Column("service_code", False, ("tjänst", "tjänstekod")),
+        Column("respondent", True, ("respondent", "svars-id", "id")),
+        Column("overall", True, ("helhet", "fråga 1", "q1")),
+        Column("expectations", True, ("förväntningar", "fråga 2", "q2")),
+        Column("ideal", True, ("ideal", "fråga 3", "q3")),
+    )
+
+    def prepare(self):
+        self.services = dict(Service.objects.filter(provider=self.provider).values_list("code", "id"))
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        survey = check.take("survey", parse_text(row.get("survey", ""), limit=60))
+        year = check.take("year", parse_year(row.get("year", "")))
+        kind = check.take("kind", parse_choice(row.get("kind", ""), list(Survey.Kind.values), aliases=SURVEY_ALIASES))
+        code = (row.get("service_code") or "").strip()
+        service_id = self.services.get(code) if code else None
+        if code and service_id is None:
+            check.add("service_code", Problem("service.unknown", {"code": code}, value=code))
+        respondent = check.take("respondent", parse_text(row.get("respondent", ""), limit=60))
+        answers = []
+        for question in QUESTIONS:
+            value, problem = parse_int(row.get(question, ""))
+            if problem is None:
+                problem = check_answer(value, question)
+                if problem is not None:
+                    problem = Problem(problem.code, problem.params, value=row.get(question))
+            check.add(question, problem)
+            answers.append(value)
+        if check.problems:
+            return None, check.problems
+        return AnswerRow(survey, year, kind, service_id, respondent, tuple(answers)), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r.survey, r.year, r.respondent), self.source)
+
+    def apply(self, checked):
+        surveys = {}
+        for _n, r in checked:
+            key = (r.survey, r.year)
+            if key not in surveys:
+                survey, _created = Survey.objects.update_or_create(provider=self.provider, code=r.survey, year=r.year,
+                                                                   defaults={"kind": r.kind, "service_id": r.service_id})
+                survey.answers.all().delete()
+                surveys[key] = survey
+        SurveyAnswer.objects.bulk_create([SurveyAnswer(survey=surveys[(r.survey, r.year)], respondent=r.respondent, overall=r.answers[0],
+                                                       expectations=r.answers[1], ideal=r.answers[2]) for _n, r in checked], batch_size=5000)
+        return {"surveys": len(surveys), "answers": len(checked)}
+
+
+@register
+class PriceIndexImporter(Importer):
+    kind = "price_index"
+    label = _("Price index (e.g. PLO)")
+    help_text = _("One row per index and year: index code (e.g. plo), year, value and source.")
+    columns = (
+        Column("index", True, ("index", "indexkod")),
+        Column("year", True, ("år",)),
+        Column("value", True, ("värde", "indextal")),
+        Column("source", False, ("källa",)),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("index", parse_text(row.get("index", ""), limit=40))
+        year = check.take("year", parse_year(row.get("year", "")))
+        value = check.take("value", parse_decimal(row.get("value", "")))
+        if value is not None and value == 0:
+            check.add("value", Problem("value.positive", value=row.get("value")))
+        if check.problems:
+            return None, check.problems
+        return (code.lower(), year, value, (row.get("source") or "")[:300]), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[:2], self.source)
+
+    def apply(self, checked):
+        for _n, (code, year, value, source) in checked:
+            PriceIndex.objects.update_or_create(code=code, year=year, defaults={"value": value, "source": source})
+        return {"years": len(checked)}
+
+
+@register
+class IndicatorDataImporter(Importer):
+    kind = "indicator_data"
+    label = _("Indicator data")
+    help_text = _("One row per number: data element, level (service, supplier, office, customer, organisation), subject, year, value and source. "
+                  "A number already there is replaced; computed numbers cannot be overwritten.")
+    capability = Capability.IMPORT_VOLUMES
+    columns = (
+        Column("element", True, ("dataelement", "mått")),
+        Column("level", True, ("nivå",)),
+        Column("subject", True, ("objekt", "avser")),
+        Column("year", True, ("år",)),
+        Column("value", True, ("värde",)),
+        Column("source", False, ("källa",)),
+    )
+
+    def prepare(self):
+        self.computed = set(DataPoint.objects.filter(provider=self.provider, origin=DataPoint.Origin.COMPUTED)
+                            .values_list("element", "level", "subject", "year"))
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        element = check.take("element", parse_text(row.get("element", ""), limit=60))
+        level = check.take("level", parse_choice(row.get("level", ""), [lv.value for lv in Level],
+                                                 aliases={"tjänst": "service", "leverantör": "supplier", "kontor": "office", "kund": "customer", "organisation": "organisation"}))
+        subject = check.take("subject", parse_text(row.get("subject", ""), limit=80))
+        year = check.take("year", parse_year(row.get("year", "")))
+        value = check.take("value", parse_decimal(row.get("value", ""), negative=True))
+        if not check.problems and (element, level, subject, year) in self.computed:
+            check.add("element", Problem("datapoint.computed", {"element": element}, value=element))
+        if check.problems:
+            return None, check.problems
+        return (element, level, subject, year, value, (row.get("source") or "")[:300]), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[:4], self.source)
+
+    def apply(self, checked):
+        user = self.user if getattr(self.user, "is_authenticated", False) else None
+        for _n, (element, level, subject, year, value, source) in checked:
+            DataPoint.objects.update_or_create(provider=self.provider, element=element, level=level, subject=subject, year=year,
+                                               defaults={"value": value, "origin": DataPoint.Origin.IMPORTED, "source": source or self.source[:300], "user": user})
+        return {"data_points": len(checked)}
