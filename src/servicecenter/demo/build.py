@@ -38,6 +38,7 @@ from servicecenter.demo import figures
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
 from servicecenter.demo.billing import build_billing, stockholm_price_list
 from servicecenter.demo.costing import build_costing
+from servicecenter.demo.followup import build_it_followup, build_ssc_followup
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,
     STOCKHOLM_ADMINISTRATIONS,
@@ -124,6 +125,7 @@ IT_SERVICES = {
               "Drift, utveckling och förvaltning i säkerhetsklassad miljö."),
     "utskick": ("utskick", "Utskick", "Dispatch", "Utskick", "Dispatch", "order", "Fysiska brev till postoperatör eller digitala brevlådor."),
 }
+IT_OFFICE_HOURS = {"utskick", "webbanalys", "underskrift"}
 IT_SUPPLIERS = {"fk": ["vdc", "objektlagring", "safos", "efos", "cap", "webbanalys", "digitala-kontoret", "wefos", "utskick"],
                 "skv": ["vdc", "objektlagring", "legitimering", "underskrift"],
                 "trv": ["dsp-bh"]}
@@ -165,6 +167,8 @@ def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: 
         logins = _build_people(ssc, stockholm, suppliers)
         build_billing(ssc, progress)
         stockholm_price_list(stockholm)
+        build_ssc_followup(ssc, progress)
+        build_it_followup(suppliers["fk"], rng, progress)
         record("demo.built", data={"seed": seed})
     return DemoSummary(logins, Customer.objects.count(), Agreement.objects.count(), Volume.objects.count())
 
@@ -369,13 +373,15 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
     skv = Provider.objects.create(code="skv", name="Skatteverket (it-drift)", org_number=make_orgnr("202100544"), kind=Provider.Kind.IT_SUPPLIER, coordinator=fk, is_demo=True)
     trv = Provider.objects.create(code="trv", name="Trafikverket (it-drift)", org_number=make_orgnr("202100626"), kind=Provider.Kind.IT_SUPPLIER, coordinator=fk, is_demo=True)
     suppliers = {"fk": fk, "skv": skv, "trv": trv}
-    pool = invented_names(60, set())
+    # One pool of agencies: an agency connected to two suppliers is the same organisation number.
+    pool = [(name, orgnrs.next(), rng.random() < 0.35) for name in invented_names(60, set())]
     for code, service_codes in IT_SUPPLIERS.items():
         provider = suppliers[code]
         rows = []
         for service_code in service_codes:
             area_code, area_sv, area_en, name_sv, name_en, unit, description = IT_SERVICES[service_code]
-            rows.append((area_code, area_sv, area_en, area_code, area_sv, service_code, name_sv, name_en, "base", unit, False, "Dygnet runt"))
+            hours = "Vardagar 07–18" if service_code in IT_OFFICE_HOURS else "Dygnet runt"
+            rows.append((area_code, area_sv, area_en, area_code, area_sv, service_code, name_sv, name_en, "base", unit, False, hours))
         services = _catalogue(provider, rows, [2025, 2026])
         for service_code in service_codes:
             ServiceVersion.objects.filter(service=services[service_code]).update(description_sv=IT_SERVICES[service_code][6])
@@ -384,24 +390,29 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
                                             threshold=Decimal("99.5"), unit="%", period="month")
         count = {"fk": 40, "skv": 25, "trv": 12}[code]
         customers = []
-        for name in rng.sample(pool, count):
-            customer = Customer.objects.create(provider=provider, org_number=orgnrs.next(), name=name, sector="state",
-                                               preparedness_from=date(2022, 10, 1) if rng.random() < 0.35 or code == "trv" else None)
-            CustomerYear.objects.create(customer=customer, year=2025, employees=rng.randint(40, 3000))
+        for name, org_number, prepared in rng.sample(pool, count):
+            customer = Customer.objects.create(provider=provider, org_number=org_number, name=name, sector="state",
+                                               preparedness_from=date(2022, 10, 1) if prepared or code == "trv" else None)
+            employees = rng.randint(40, 3000)
+            CustomerYear.objects.create(customer=customer, year=2025, employees=employees)
+            CustomerYear.objects.create(customer=customer, year=2026, employees=int(employees * rng.uniform(0.97, 1.06)))
             customers.append(customer)
         agreements = []
         for customer in customers:
             for service_code in rng.sample(service_codes, k=rng.randint(1, len(service_codes))):
                 agreements.append(Agreement(customer=customer, service=services[service_code], state="production",
-                                            production_date=date(rng.randint(2019, 2025), rng.randint(1, 12), 1)))
+                                            production_date=date(rng.randint(2019, 2026), rng.randint(1, 12), 1)))
         Agreement.objects.bulk_create(agreements)
         volumes = []
         for agreement in Agreement.objects.filter(customer__provider=provider).select_related("customer"):
             size = agreement.customer.years.get(year=2025).employees
-            for month in range(1, 13):
-                if date(2025, month, 1) >= agreement.production_date.replace(day=1):
-                    volumes.append(Volume(provider=provider, customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2025, month, 1),
-                                          quantity=Decimal(max(1, int(size * rng.uniform(0.05, 1.0)))), source="demo"))
+            share = rng.uniform(0.05, 1.0)
+            for year in (2025, 2026):
+                for month in range(1, 13):
+                    if date(year, month, 1) >= agreement.production_date.replace(day=1):
+                        quantity = size * share * rng.uniform(0.95, 1.05) * (1 + 0.04 * (year - 2025))
+                        volumes.append(Volume(provider=provider, customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(year, month, 1),
+                                              quantity=Decimal(max(1, int(quantity))), source="demo"))
         Volume.objects.bulk_create(volumes, batch_size=5000)
     return suppliers
 

@@ -1,9 +1,9 @@
 """The demo's costing: a 2025 ledger as a SIE 4 file, a cost model, a run, price lists and a what-if.
 
 Published figures matched (seed 000): Tabell 3, costs per kind 2025 (mnkr): personnel 1,020.5,
-premises 215.1, other operating 292.2, financial 5.1, depreciation 67.0 (rows sum to 1,599.9;
-the table prints 1,600.0); after allocation, administrative services 597.6 (Tabell 4) and the
-local state service 1,002.3 (Tabell 5). How these split over cost centres, keys and services is
+premises 215.1, other operating 292.2, financial 5.1, depreciation 67.0, total 1,600.0 (exact tkr
+in ``ledgers``); after allocation, administrative services 597.6 (Tabell 4) and the local state
+service 1,002.3 (Tabell 5). How these split over cost centres, keys and services is
 illustrative. The ledger is written as a real SIE 4 file and imported through the same importer
 a user would use.
 """
@@ -30,20 +30,27 @@ from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Process, Provider, Service
 from servicecenter.core.money import split_largest_remainder
-from servicecenter.formats.sie import Ledger, Transaction, Voucher, write_sie
+from servicecenter.demo.ledgers import (
+    ACCOUNTS,
+    ACTIVITIES,
+    ACTIVITY_COSTS,
+    ADMINISTRATIVE,
+    COSTS,
+    TKR,
+    activity_costs,
+    add_revenue,
+    post,
+    split_matrix,
+)
+from servicecenter.formats.sie import Ledger, write_sie
 
 MNKR = Decimal(1_000_000)
-# Tabell 3 (2025): account, name, amount in mnkr
-COST_KINDS = [
-    ("4011", "Löner", Decimal("714.35")), ("4511", "Arbetsgivaravgifter", Decimal("306.15")),   # personnel 1,020.5
-    ("5011", "Lokalhyror", Decimal("215.1")),                                                   # premises
-    ("5411", "Datatjänster", Decimal("146.1")), ("5511", "Konsulttjänster", Decimal("87.66")),
-    ("5611", "Resor, material och övrigt", Decimal("58.44")),                                  # other operating 292.2
-    ("8411", "Räntekostnader", Decimal("5.1")),                                                 # financial
-    ("7811", "Avskrivningar och nedskrivningar", Decimal("67.0")),                              # depreciation
-]
-TABELL_4_COST = Decimal("597.6") * MNKR
-TABELL_5_COST = Decimal("1002.3") * MNKR
+# Tabell 3 (2025): account, name, amount (the exact tkr are in ``ledgers.COSTS``)
+COST_KINDS = [(account, ACCOUNTS[account], Decimal(tkr) * TKR) for account, tkr in COSTS[2025].items()]
+# Administrative services (Tabell 4: 597.6) and the local state service (Tabell 5: 1,002.3), exact
+# tkr chosen in ``ledgers`` so that Tabell 1, 4, 5, 6 and 21 all round to their printed figures.
+TABELL_4_COST = (Decimal(ACTIVITY_COSTS[2025]["ADM"]) + ACTIVITY_COSTS[2025]["ADM-OVR"]) * TKR
+TABELL_5_COST = sum((Decimal(ACTIVITY_COSTS[2025][a]) for a in ACTIVITY_COSTS[2025] if a not in ADMINISTRATIVE), Decimal(0)) * TKR
 # cost centre: (name, pool code, pool kind, weight of each cost kind by account prefix)
 CENTRES = {
     "010": ("Ledning och stab", "ledning", "support", {"4": 4, "5": 3, "8": 30, "7": 2}),
@@ -61,35 +68,40 @@ CENTRES_BY_POOL = {spec[1]: spec[0] for spec in CENTRES.values()}
 PROCESS_OF_POOL = {"lon": ("lon", "loneadministration"), "redovisning": ("redovisning", "leverantorsreskontra"), "ehandel": ("ehandel", "inkop")}
 SERVICES_OF_PROCESS = {"lon": {"lon": 9, "lon-tillagg": 1}, "redovisning": {"redovisning": 9, "kundfaktura": 1}, "ehandel": {"ehandel": 1}}
 CURRENT_PRICE_FACTORS = {"lon": Decimal("1.07"), "lon-tillagg": Decimal("0.92"), "redovisning": Decimal("1.04"), "kundfaktura": Decimal("0.80"), "ehandel": Decimal("0.96")}
-FEE_REVENUE = Decimal("617.4") * MNKR   # Tabell 4, Intäkter, avgifter
+FEE_REVENUE = Decimal(617_380) * TKR   # Tabell 4, Intäkter, avgifter (617.4)
 
 
 def _weight(weights: dict[str, int], account: str) -> int:
     return weights.get(account[:2], weights.get(account[:1], 0))
 
 
-def _ledger(shift: Decimal) -> Ledger:
-    """The year's ledger; ``shift`` kronor of salaries move from payroll production to the offices."""
-    ledger = Ledger(source="demo", company="Statens servicecenter (demo)", org_number="202100-6255",
-                    year_start=date(2025, 1, 1), year_end=date(2025, 12, 31))
-    ledger.accounts = {account: name for account, name, _ in COST_KINDS} | {"1930": "Statsverkets checkräkning", "3011": "Avgiftsintäkter"}
-    ledger.dimensions = {"1": "Kostnadsställe"}
-    ledger.objects = {("1", code): name for code, (name, *_rest) in CENTRES.items()}
-    number = 0
-    for account, _name, mnkr in COST_KINDS:
+def _centre_costs(shift: Decimal) -> dict[tuple[str, str], Decimal]:
+    """(account, cost centre) → the year's amount; ``shift`` kronor of salaries move from payroll
+    production to the offices."""
+    cells = {}
+    for account, _name, amount in COST_KINDS:
         weights = {code: _weight(spec[3], account) for code, spec in CENTRES.items()}
-        amounts = split_largest_remainder(mnkr * MNKR, {c: w for c, w in weights.items() if w})
+        amounts = split_largest_remainder(amount, {c: w for c, w in weights.items() if w}, step=Decimal(1))
         if account == "4011":
             amounts["110"] -= shift
             amounts["210"] += shift
-        for centre, yearly in amounts.items():
-            months = split_largest_remainder(yearly, {m: 1 for m in range(1, 13)})
-            for month, amount in months.items():
-                number += 1
-                day = date(2025, month, 25)
-                ledger.vouchers.append(Voucher("A", str(number), day, f"{ledger.accounts[account]} {CENTRES[centre][0]} {day:%Y-%m}", 0))
-                ledger.transactions.append(Transaction(len(ledger.vouchers) - 1, 0, account, (("1", centre),), amount, None, ""))
-                ledger.transactions.append(Transaction(len(ledger.vouchers) - 1, 0, "1930", (), -amount, None, ""))
+        cells.update({(account, centre): value for centre, value in amounts.items()})
+    return cells
+
+
+def _ledger(shift: Decimal) -> Ledger:
+    """The year's ledger by account, cost centre (dimension 1) and activity (dimension 6). Each
+    cost centre's costs spread over the activities so that each activity carries its full cost
+    (as after the agency's period-end allocation); cost-centre totals are untouched."""
+    ledger = Ledger(source="demo", company="Statens servicecenter (demo)", org_number="202100-6255",
+                    year_start=date(2025, 1, 1), year_end=date(2025, 12, 31))
+    ledger.accounts = dict(ACCOUNTS)
+    ledger.dimensions = {"1": "Kostnadsställe", "6": "Verksamhet"}
+    ledger.objects = {("1", code): name for code, (name, *_rest) in CENTRES.items()} | {("6", code): name for code, name in ACTIVITIES.items()}
+    cells = split_matrix(_centre_costs(shift), activity_costs(2025, TABELL_4_COST))
+    post(ledger, 2025, {(account, centre, activity): amount for ((account, centre), activity), amount in cells.items()},
+         {code: spec[0] for code, spec in CENTRES.items()})
+    add_revenue(ledger, 2025, {activity: "110" if activity in ADMINISTRATIVE else "210" for activity in ACTIVITIES})
     return ledger
 
 
@@ -140,7 +152,8 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     progress("ledger: generating the 2025 SIE 4 file (Tabell 3) and calibrating to Tabell 4 and 5")
     from servicecenter.core.costing import run_model
 
-    trial = run_model({f"pool:{CENTRES[c][1]}": sum((t.amount for t in _ledger(Decimal(0)).transactions if t.objects == (("1", c),)), Decimal(0)) for c in CENTRES},
+    unshifted = _centre_costs(Decimal(0))
+    trial = run_model({f"pool:{CENTRES[c][1]}": sum((v for (_a, centre), v in unshifted.items() if centre == c), Decimal(0)) for c in CENTRES},
                       costing.model_steps(model))
     office = trial.balances.get("pool:lss-kontor", Decimal(0)) + trial.balances.get("pool:lss-stab", Decimal(0))
     shift = TABELL_5_COST - office

@@ -31,6 +31,8 @@ def invented_names(count: int, taken: set[str]) -> list[str]:
     for topic in _TOPICS:
         names.append(f"Myndigheten för {topic}")
         names.append(f"Statens institut för {topic}")
+    for prefix in ("Centrum för", "Rådet för", "Delegationen för", "Nämnden för"):
+        names.extend(f"{prefix} {topic}" for topic in _TOPICS)
     result = [name for name in names if name not in taken]
     if len(result) < count:
         raise ValueError(f"only {len(result)} invented names for {count} customers")

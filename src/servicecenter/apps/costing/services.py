@@ -77,6 +77,8 @@ def pool_balances(provider, year: int, kind: str) -> PoolInput:
     balances: dict[str, Decimal] = defaultdict(lambda: ZERO)
     sources: dict[str, list] = defaultdict(list)
     for cell in cells:
+        # SQLite sums decimals as floating point: a sum of amounts in öre is rounded back to öre
+        cell["total"] = Decimal(cell["total"]).quantize(Decimal("0.01"))
         if cell["total"] == 0 or cell["account"][:1] not in COST_ACCOUNT_CLASSES:
             continue
         pool = pool_for(cell["account"], cell["cost_centre"])

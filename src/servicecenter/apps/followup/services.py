@@ -331,6 +331,11 @@ def collect_organisation(provider: Provider, years: Iterable[int]) -> int:
         staff = StaffYear.objects.filter(provider=provider, year=year).first()
         if staff:
             points[("fte", Level.ORGANISATION, subject, year)] = staff.fte
+        for survey in Survey.objects.filter(provider=provider, year=year, service__isnull=True):
+            sums = summarise(survey.answers.values_list("overall", "expectations", "ideal"))
+            for name, value in sums.elements(f"{survey.kind}_").items():
+                key = (name, Level.ORGANISATION, subject, year)
+                points[key] = points.get(key, ZERO) + value
     # keep the IT-operations points of a provider that is also a coordinator
     existing = {(p.element, p.level, p.subject, p.year): p.value for p in DataPoint.objects.filter(provider=provider, origin=DataPoint.Origin.COMPUTED).exclude(subject=subject)}
     count = _store(provider, {**existing, **points}, "registry, volumes, ledger and staff figures")
@@ -474,8 +479,14 @@ def cost_drivers(provider: Provider, subject: str, year: int) -> UnitCostChange 
 
 # --- fee-financed result, appropriation, five-year summary --------------------------------------
 
+def _ore(amount) -> Decimal:
+    """SQLite sums decimals as floating point; a sum of amounts in öre is rounded back to öre."""
+    return Decimal(amount).quantize(Decimal("0.01"))
+
+
 def ledger_kinds(provider: Provider, year: int) -> dict[str, Decimal] | None:
-    cells = list(LedgerCell.objects.filter(provider=provider, year=year, kind=LedgerKind.ACTUAL).values("account").annotate(total=Sum("amount")).values_list("account", "total"))
+    cells = [(account, _ore(total)) for account, total in LedgerCell.objects.filter(provider=provider, year=year, kind=LedgerKind.ACTUAL).values(
+        "account").annotate(total=Sum("amount")).values_list("account", "total")]
     if not cells:
         return None
     return fu.by_kind(cells, fu.COST_KINDS) | {k: -v for k, v in fu.by_kind(cells, fu.REVENUE_KINDS).items()}
@@ -487,7 +498,7 @@ def activity_results(provider: Provider) -> dict[str, dict[int, tuple[Decimal, D
     totals: dict[str, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(lambda: [ZERO, ZERO]))
     for year, account, activity, amount in LedgerCell.objects.filter(provider=provider, kind=LedgerKind.ACTUAL, activity__in=list(objects)).values(
             "year", "account", "activity").annotate(total=Sum("amount")).values_list("year", "account", "activity", "total"):
-        code = objects[activity]
+        code, amount = objects[activity], _ore(amount)
         if fu.kind_of(account, fu.REVENUE_KINDS):
             totals[code][year][0] -= amount        # revenue is a credit
         elif fu.kind_of(account, fu.COST_KINDS):
@@ -518,7 +529,7 @@ def appropriation_years(provider: Provider, year: int) -> list[fu.AppropriationY
         if row is None:
             continue
         low, high = appropriation.revenue_accounts.split("-")
-        revenue = -(LedgerCell.objects.filter(provider=provider, year=year, kind=LedgerKind.ACTUAL, account__gte=low, account__lte=high).aggregate(t=Sum("amount"))["t"] or ZERO)
+        revenue = -_ore(LedgerCell.objects.filter(provider=provider, year=year, kind=LedgerKind.ACTUAL, account__gte=low, account__lte=high).aggregate(t=Sum("amount"))["t"] or ZERO)
         result.append(fu.AppropriationYear(appropriation.code, appropriation.name, year, row.opening, row.allocation, row.withdrawal,
                                            revenue + row.adjustment, row.credit_rate))
     return result

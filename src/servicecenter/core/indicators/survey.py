@@ -25,8 +25,8 @@ class AnswerSums:
     respondents: int
     sums: tuple[int, int, int]
 
-    def elements(self) -> dict[str, Decimal]:
-        return {"respondents": Decimal(self.respondents), **{f"{name}_sum": Decimal(total) for name, total in zip(QUESTIONS, self.sums)}}
+    def elements(self, prefix: str = "") -> dict[str, Decimal]:
+        return {f"{prefix}respondents": Decimal(self.respondents), **{f"{prefix}{name}_sum": Decimal(total) for name, total in zip(QUESTIONS, self.sums)}}
 
 
 def check_answer(value: int | None, question: str) -> Problem | None:
@@ -63,9 +63,9 @@ def nki(summary: AnswerSums, weights: Sequence[Decimal] = EQUAL_WEIGHTS) -> Deci
     return 100 * sum((wi * (Decimal(s) - n) for wi, s in zip(w, summary.sums)), Decimal(0)) / (9 * n)
 
 
-def nki_expression(weights: Sequence[Decimal] = EQUAL_WEIGHTS) -> tuple[str, str]:
+def nki_expression(weights: Sequence[Decimal] = EQUAL_WEIGHTS, prefix: str = "") -> tuple[str, str]:
     """Numerator and denominator of the NKI (factor 100) as exact expressions over the answer sums:
     Σ wᵢ (Sᵢ − n) / (9 · Σw · n), with the weights as given (not rounded)."""
     normalised(weights)  # validates
-    numerator = " + ".join(f"{Decimal(wi)} * ({name}_sum - respondents)" for wi, name in zip(weights, QUESTIONS))
-    return numerator, f"{9 * sum((Decimal(w) for w in weights), Decimal(0))} * respondents"
+    numerator = " + ".join(f"{Decimal(wi)} * ({prefix}{name}_sum - {prefix}respondents)" for wi, name in zip(weights, QUESTIONS))
+    return numerator, f"{9 * sum((Decimal(w) for w in weights), Decimal(0))} * {prefix}respondents"
