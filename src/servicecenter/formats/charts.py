@@ -47,6 +47,37 @@ def _line_chart(title, x_label, y_label, series, description) -> str:
     return _svg(figure, plt, title, description)
 
 
+def indicator_chart(title: str, y_label: str, series: tuple[tuple[str, tuple[tuple[int, float], ...]], ...], target: float | None = None,
+                    target_label: str = "", description: str = "") -> str:
+    """An indicator over time with its target (or reference value) as a dashed line. The y axis
+    fits the values, so that a drop of 0.1 percentage point in an availability near 99.9 % shows."""
+    return _indicator_chart(title, y_label, series, target, target_label, description)
+
+
+@lru_cache(maxsize=512)
+def _indicator_chart(title, y_label, series, target, target_label, description) -> str:
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 2.8), dpi=96)
+    values = [y for _name, points in series for _x, y in points]
+    for index, (name, points) in enumerate(series):
+        axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", linewidth=2, color=PALETTE[index % len(PALETTE)], label=name)
+    if target is not None:
+        axes.axhline(target, color="#444444", linestyle="--", linewidth=1.2, label=target_label)
+        values.append(target)
+    if values:
+        low, high = min(values), max(values)
+        pad = (high - low) * 0.15 or abs(high) * 0.05 or 1
+        axes.set_ylim(low - pad, high + pad)
+    axes.set_ylabel(y_label)
+    axes.grid(axis="y", color="#dddddd")
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    if len(series) > 1 or target is not None:
+        axes.legend(frameon=False, loc="best", fontsize=8)
+    figure.tight_layout()
+    return _svg(figure, plt, title, description)
+
+
 def bar_chart(title: str, labels: tuple[str, ...], values: tuple[float, ...], y_label: str, description: str = "") -> str:
     return _bar_chart(title, labels, values, y_label, description)
 
@@ -73,6 +104,21 @@ def _svg(figure, plt, title: str, description: str) -> str:
 
     heading = f'<title>{escape(title)}</title><desc>{escape(description or title)}</desc>'
     text = text.replace(">", f' role="img" aria-label="{escape(title)}" class="chart">{heading}', 1)
+    return _unique_ids(text, title)
+
+
+def _unique_ids(text: str, title: str) -> str:
+    """matplotlib names elements figure_1, axes_1 ... in every chart; several charts on one page
+    would repeat ids (invalid HTML, and references cross charts). Prefix them per chart."""
+    import hashlib
+
+    prefix = "c" + hashlib.sha1(title.encode()).hexdigest()[:8] + "-"
+    ids = set(re.findall(r'\bid="([^"]+)"', text))
+    if not ids:
+        return text
+    pattern = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    text = re.sub(rf'\bid="({pattern})"', lambda m: f'id="{prefix}{m.group(1)}"', text)
+    text = re.sub(rf'(url\(#|href="#)({pattern})\b', lambda m: f"{m.group(1)}{prefix}{m.group(2)}", text)
     return text
 
 

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from servicecenter.apps.billing import views as billing
 from servicecenter.apps.costing import views as costing
+from servicecenter.apps.followup import views as followup
 from servicecenter.apps.imports import views as imports
 from servicecenter.apps.metering import views as metering
 from servicecenter.apps.registry import views as registry
@@ -38,6 +39,12 @@ urlpatterns = [
     path("billing/reconciliation/<str:month>/", billing.reconciliation, name="billing-reconciliation"),
     path("billing/focus.csv", billing.focus_export, name="billing-focus"),
     path("billing/late-events/", billing.late_events, name="billing-late-events"),
+    path("followup/", followup.dashboard, name="followup"),
+    path("followup/definitions/", followup.definition_list, name="followup-definitions"),
+    path("followup/drill/<int:pk>/<str:level>/<path:subject>/<int:year>/", followup.drill, name="followup-drill"),
+    path("followup/it-report/<int:year>/", followup.it_report, name="followup-it-report"),
+    path("followup/fee-report/<int:year>/", followup.fee_report, name="followup-fee-report"),
+    path("followup/entry/", followup.entry, name="followup-entry"),
     path("audit/", views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -41,3 +41,30 @@ def sek(value, decimals=2):
     if value is None or value == "":
         return "–"
     return _localise(format_sek(Decimal(str(value)), int(decimals)))
+
+
+@register.filter
+def tkr(value, sign=""):
+    """Kronor as whole thousands (tkr), rounded as an annual report rounds; ``"-"`` shows the negation."""
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(str(value))
+    if sign == "-":
+        amount = -amount
+    from servicecenter.core.followup import in_thousands
+
+    return _localise(format_number(in_thousands(amount), 0))
+
+
+@register.filter
+def svg_image(svg: str):
+    """An inline SVG chart as an <img> with a data URI (for PDFs: WeasyPrint draws it as an image)."""
+    import base64
+    import re
+    from html import escape
+
+    from django.utils.safestring import mark_safe
+
+    title = re.search(r"<title>(.*?)</title>", svg or "")
+    data = base64.b64encode((svg or "").encode()).decode()
+    return mark_safe(f'<img alt="{escape(title.group(1)) if title else ""}" src="data:image/svg+xml;base64,{data}">')  # noqa: S308

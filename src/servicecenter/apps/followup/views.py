@@ -1,0 +1,390 @@
+"""Follow-up pages: the indicator dashboard per level, definitions, drill-down to the data behind
+a value, the annual indicator report for coordinated IT operations (open report and restricted
+annex), the fee-financed and appropriation tables, and data entry. Every page goes through the
+person's scope; suppliers are listed alphabetically, never ranked by a single year's value."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from servicecenter.apps.accounts.access import Capability, get_visible
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.followup import services as followup
+from servicecenter.apps.followup.importers import local
+from servicecenter.apps.followup.models import (
+    DataPoint,
+    Family,
+    FeeActivity,
+    IndicatorDefinition,
+    Outage,
+    ReportText,
+    Restriction,
+)
+from servicecenter.apps.registry.models import Provider, Service
+from servicecenter.core import followup as fu
+from servicecenter.core.indicators import Level, Trend
+from servicecenter.formats.charts import indicator_chart
+from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.values import parse_decimal, parse_timestamp, parse_year
+
+LEVEL_NAMES = {"service": "Service", "supplier": "Supplier", "office": "Office", "customer": "Customer", "organisation": "Whole organisation"}
+TREND_SYMBOL = {Trend.IMPROVED: "▲", Trend.WORSENED: "▼", Trend.UNCHANGED: "■", Trend.FOLLOWED: "·", Trend.NOT_COMPUTABLE: "–"}
+
+
+def _require(scope, capability):
+    if not scope.can(capability):
+        raise PermissionDenied
+
+
+def _providers(scope):
+    ids = set(IndicatorDefinition.objects.values_list("provider_id", flat=True))
+    return [p for p in scope.providers().order_by("name") if p.pk in ids]
+
+
+def _provider(request, scope) -> Provider:
+    providers = _providers(scope)
+    if not providers:
+        raise Http404("no follow-up for these providers")
+    chosen = request.GET.get("provider") or request.POST.get("provider")
+    if chosen:
+        return get_visible(scope.providers(), code=chosen) if not chosen.isdigit() else get_visible(scope.providers(), pk=chosen)
+    return providers[0]
+
+
+def _family(provider: Provider) -> str:
+    families = set(IndicatorDefinition.objects.filter(provider=provider).values_list("family", flat=True))
+    return Family.IT_OPERATIONS if Family.IT_OPERATIONS in families else Family.OWN
+
+
+def _years(provider: Provider) -> list[int]:
+    return sorted(set(DataPoint.objects.filter(provider=provider).values_list("year", flat=True)))
+
+
+def sparkline(values, target=None, width=120, height=28) -> str:
+    """A tiny inline SVG line of the values (None leaves a gap); decorative, the numbers are beside it."""
+    points = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(points) < 2:
+        return ""
+    ys = [y for _x, y in points] + ([float(target)] if target is not None else [])
+    low, high = min(ys), max(ys)
+    span = (high - low) or 1.0
+    step = (width - 6) / max(1, len(values) - 1)
+    scale = lambda y: height - 3 - (y - low) / span * (height - 6)  # noqa: E731
+    line = " ".join(f"{3 + x * step:.1f},{scale(y):.1f}" for x, y in points)
+    goal = f'<line x1="0" x2="{width}" y1="{scale(float(target)):.1f}" y2="{scale(float(target)):.1f}" stroke="#777" stroke-dasharray="3 2"/>' if target is not None else ""
+    return (f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false">{goal}'
+            f'<polyline fill="none" stroke="#1f5f99" stroke-width="2" points="{line}"/></svg>')
+
+
+def _rows(cells, language: str):
+    rows = []
+    for cell in cells:
+        indicator = cell.indicator
+        rows.append({"cell": cell, "name": indicator.name(language), "values": [(v, v.rounded(indicator.decimals)) for v in cell.values],
+                     "symbol": TREND_SYMBOL[cell.trend], "spark": sparkline([v.value for v in cell.values], indicator.target or indicator.reference),
+                     "target": indicator.target, "reference": indicator.reference, "band": indicator.band_of(cell.latest.value if cell.latest else None),
+                     "meets": indicator.meets_target(cell.latest.value if cell.latest else None)})
+    return rows
+
+
+@login_required
+def dashboard(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    provider = _provider(request, scope)
+    family = request.GET.get("family") or _family(provider)
+    if family not in Family.values:
+        raise Http404("unknown family")
+    levels = sorted({lv for d in followup.definitions(provider, family) for lv in d.levels.split(",")}, key=lambda lv: list(LEVEL_NAMES).index(lv))
+    level = request.GET.get("level") or (levels[-1] if levels else "organisation")
+    if level not in levels:
+        raise Http404("unknown level")
+    years = _years(provider)
+    cells = followup.evaluate_family(provider, family, level, years)
+    language = translation.get_language() or "sv"
+    goals = followup.goal_assessments(provider, max(years)) if family == Family.OWN and years else []
+    families = sorted(set(IndicatorDefinition.objects.filter(provider=provider).values_list("family", flat=True)))
+    return render(request, "followup/dashboard.html", {
+        "provider": provider, "providers": _providers(scope), "family": family, "families": [(f, Family(f).label) for f in families],
+        "level": level, "levels": [(lv, _(LEVEL_NAMES[lv])) for lv in levels], "years": years, "rows": _rows(cells, language),
+        "goals": [(goal, _rows(goal_cells, language), assessment) for goal, goal_cells, assessment in goals],
+        "can_enter": scope.can(Capability.IMPORT_VOLUMES), "can_annex": scope.can(Capability.RUN_COSTING),
+    })
+
+
+@login_required
+def definition_list(request):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    provider = _provider(request, scope)
+    definitions = IndicatorDefinition.objects.filter(provider=provider).select_related("goal").order_by("family", "goal__position", "position", "code", "version")
+    return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions})
+
+
+@login_required
+def drill(request, pk: int, level: str, subject: str, year: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    definition = get_visible(IndicatorDefinition.objects.filter(provider__in=scope.providers()), pk=pk)
+    if level not in LEVEL_NAMES:
+        raise Http404("unknown level")
+    restricted = definition.sensitive or any(r.covers(definition.code, subject) for r in Restriction.objects.filter(provider=definition.provider))
+    if restricted and not scope.can(Capability.RUN_COSTING):
+        raise Http404("restricted")
+    value, rows, records = followup.drill_down(definition.provider, definition, level, subject, year)
+    indicator = definition.as_indicator()
+    return render(request, "followup/drill.html", {
+        "definition": definition, "indicator": indicator, "level": level, "subject": subject, "year": year, "value": value,
+        "shown": value.rounded(indicator.decimals), "rows": rows, "records": records, "restricted": restricted,
+        "record_kind": type(records[0]).__name__ if records else "",
+    })
+
+
+# --- the annual indicator report for coordinated IT operations ----------------------------------
+
+def _it_report(provider: Provider, year: int, annex: bool, language: str):
+    years = [y for y in _years(provider) if y <= year]
+    if year not in years:
+        raise Http404("no values for that year")
+    services = followup.evaluate_family(provider, Family.IT_OPERATIONS, Level.SERVICE, years, include_restricted=True)
+    services = [c for c in services if c.restricted == annex]
+    subjects = sorted({c.subject for c in services})
+    names = {f"{s.provider.code}/{s.code}": (s.provider.name, s.versions.order_by("-year").first().name_sv if s.versions.exists() else s.code)
+             for s in Service.objects.filter(provider__in=followup.suppliers_of(provider)).select_related("provider")}
+    definitions = followup.definitions(provider, Family.IT_OPERATIONS, year)
+    table = []
+    for subject in subjects:
+        by_code = {c.definition.code: c for c in services if c.subject == subject}
+        row = []
+        for definition in definitions:
+            cell = by_code.get(definition.code)
+            value = next((v for v in cell.values if v.period == year), None) if cell else None
+            row.append((definition, value.rounded(definition.decimals) if value and value.computable else None, value))
+        drivers = followup.cost_drivers(provider, subject, year)
+        table.append({"subject": subject, "supplier": names.get(subject, ("", subject))[0], "service": names.get(subject, ("", subject))[1],
+                      "cells": row, "drivers": drivers})
+    charts = []
+    if not annex:
+        for cell in followup.evaluate_family(provider, Family.IT_OPERATIONS, Level.ORGANISATION, years):
+            indicator = cell.indicator
+            points = tuple((v.period, float(v.value)) for v in cell.values if v.computable)
+            if points:
+                target = indicator.target if indicator.target is not None else indicator.reference
+                charts.append((indicator, indicator_chart(indicator.name(language), indicator.unit, ((_("All coordinated services"), points),),
+                                                          float(target) if target is not None else None, _("Target or reference value"),
+                                                          _("%(name)s over time for all coordinated services.") % {"name": indicator.name(language)})))
+    texts = {t.section: t.text for t in ReportText.objects.filter(provider=provider, report="it_operations", year=year)}
+    return {"provider": provider, "year": year, "years": years, "annex": annex, "definitions": definitions, "table": table, "charts": charts,
+            "analysis": texts.get("annex_analysis" if annex else "analysis", "")}
+
+
+@login_required
+def it_report(request, year: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    provider = _provider(request, scope)
+    annex = request.GET.get("annex") == "1"
+    if annex:
+        _require(scope, Capability.RUN_COSTING)
+    if request.method == "POST":
+        _require(scope, Capability.RUN_COSTING)
+        section = "annex_analysis" if annex else "analysis"
+        text, _created = ReportText.objects.update_or_create(provider=provider, report="it_operations", year=year, section=section,
+                                                            defaults={"text": request.POST.get("text", "")[:20000], "user": request.user, "at": timezone.now()})
+        record("followup.report_text.saved", user=request.user, obj=text, provider=provider, data={"year": year, "section": section})
+        messages.success(request, _("The analysis was saved."))
+        return redirect(f"{request.path}?provider={provider.code}{'&annex=1' if annex else ''}")
+    context = _it_report(provider, year, annex, translation.get_language() or "sv")
+    kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx"):
+        record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "it_operations", "year": year, "format": kind, "annex": annex})
+        return _download(f"indikatorer-samordnad-it-drift-{year}{'-bilaga' if annex else ''}", kind, "followup/it_report_pdf.html", context, _it_sheets(context))
+    context.update({"can_annex": scope.can(Capability.RUN_COSTING), "can_write": scope.can(Capability.RUN_COSTING)})
+    return render(request, "followup/it_report.html", context)
+
+
+def _it_sheets(context):
+    headers = [_("Supplier"), _("Service")] + [d.name_sv for d in context["definitions"]]
+    rows = [[row["supplier"], row["service"]] + [value for _d, value, _v in row["cells"]] for row in context["table"]]
+    drivers = [[row["supplier"], row["service"], d.before, d.after, d.volume, d.input_prices, d.content, d.security, d.unit_cost_change, d.index_change]
+               for row in context["table"] if (d := row["drivers"]) is not None]
+    return [(str(context["year"]), headers, rows),
+            (_("Cost per unit, drivers"), [_("Supplier"), _("Service"), _("Before"), _("After"), _("Volume"), _("Input prices"), _("Content, same security"),
+                                         _("Raised security"), _("Change, %"), _("PLO, %")], drivers)]
+
+
+def _download(name: str, kind: str, template: str, context: dict, sheets) -> HttpResponse:
+    if kind == "pdf":
+        from django.template.loader import render_to_string
+        from weasyprint import (
+            HTML,  # imported here: loading pango costs time other pages need not pay
+        )
+
+        with translation.override("sv"):
+            html = render_to_string(template, {**context, "demo": context["provider"].is_demo})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    notice = _("Demo data: illustrative, built to match published totals; not real per-customer facts.") if context["provider"].is_demo else None
+    response = HttpResponse(write_workbook(sheets, notice), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- fee-financed activity and appropriation ------------------------------------------------------
+
+def _fee_report(provider: Provider, year: int, language: str):
+    rows = followup.fee_rows(provider, year)
+    if not rows:
+        raise Http404("no fee-financed activities")
+    sections = fu.fee_table(rows)
+    goal = next((a for a in provider_activities(provider) if a.balance_goal_year), None)
+    path, chart = [], None
+    if goal:
+        row = next(r for r in rows if r.code == goal.code)
+        path = fu.balance_path(row.closing, year, goal.balance_goal_year)
+        points = ((_("Accumulated result (actual)"), tuple((r.year, float(fu.in_millions(r.closing))) for r in _history(provider, goal.code, year))),
+                  (_("Required path to balance"), ((year, float(fu.in_millions(row.closing))),) + tuple((p.year, float(fu.in_millions(p.closing))) for p in path)))
+        chart = indicator_chart(_("Accumulated result of %(name)s, mnkr") % {"name": goal.name_sv}, "mnkr", points, 0.0, _("Balance"),
+                                _("The accumulated result year by year and the yearly results needed to reach balance by %(year)s.") % {"year": goal.balance_goal_year})
+    return {"provider": provider, "year": year, "sections": sections, "labels": SECTION_LABELS, "goal": goal, "path": path, "chart": chart,
+            "appropriations": followup.appropriation_years(provider, year), "summary": followup.five_year_summary(provider, year),
+            "years": followup.followup_years(provider)}
+
+
+SECTION_LABELS = {"disposed": "Verksamhet där avgiftsintäkterna disponeras", "pension": "Avgifter från pensionsmedlen",
+                  "estimated": "Beräknad budget för avgiftsbelagd verksamhet där intäkter disponeras"}
+
+
+def provider_activities(provider):
+    return list(FeeActivity.objects.filter(provider=provider).order_by("position"))
+
+
+def _history(provider, code: str, year: int):
+    for y in followup.followup_years(provider):
+        if y <= year:
+            row = next((r for r in followup.fee_rows(provider, y) if r.code == code), None)
+            if row:
+                yield row
+
+
+@login_required
+def fee_report(request, year: int):
+    scope = scope_of(request)
+    _require(scope, Capability.VIEW_COSTS)
+    candidates = [p for p in scope.providers().order_by("name") if provider_activities(p)]
+    if not candidates:
+        raise Http404("no fee-financed activities")
+    chosen = request.GET.get("provider")
+    provider = get_visible(scope.providers(), code=chosen) if chosen else candidates[0]
+    context = _fee_report(provider, year, translation.get_language() or "sv")
+    kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx"):
+        record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "fee_financed", "year": year, "format": kind})
+        return _download(f"avgiftsbelagd-verksamhet-{year}", kind, "followup/fee_report_pdf.html", context, _fee_sheets(context))
+    return render(request, "followup/fee_report.html", context)
+
+
+def _fee_sheets(context):
+    headers = ["Verksamhet", "+/- t.o.m. år −2", "+/- år −1", "Budget intäkter", "Utfall intäkter", "Budget kostnader", "Utfall kostnader",
+               "Budget +/-", "Utfall +/-", "Ack. utgående +/-"]
+    rows = []
+    for section in context["sections"]:
+        rows.append([SECTION_LABELS[section.section]] + [None] * 9)
+        rows += [[r.name] + [fu.in_thousands(v) for v in r.figures()] for r in section.rows]
+        rows.append(["Summa"] + [fu.in_thousands(v) for v in section.figures()])
+    appropriations = [[a.code, a.name, fu.in_thousands(a.opening), fu.in_thousands(a.allocation), fu.in_thousands(-a.withdrawal), fu.in_thousands(a.available),
+                       fu.in_thousands(-a.expenditure), fu.in_thousands(a.closing), fu.in_thousands(a.credit)] for a in context["appropriations"]]
+    summary = [[c.year, fu.in_thousands(c.fee_revenue_estimate), fu.in_thousands(c.fee_revenue), fu.in_thousands(c.credit_granted), fu.in_thousands(c.carry_over),
+                c.fte, c.average_employees, round(c.operating_cost_per_fte) if c.operating_cost_per_fte else None, fu.in_thousands(c.result)] for c in context["summary"]]
+    return [("Tabell 6 (tkr)", headers, rows),
+            ("Anslag (tkr)", ["Anslag", "Namn", "Ingående överföringsbelopp", "Årets tilldelning", "Indragning", "Totalt disponibelt", "Utgifter",
+                              "Utgående överföringsbelopp", "Anslagskredit"], appropriations),
+            ("Femårsöversikt", ["År", "Beräknade avgiftsintäkter (tkr)", "Avgiftsintäkter (tkr)", "Beviljad anslagskredit (tkr)", "Anslagssparande (tkr)",
+                                "Årsarbetskrafter", "Medelantal anställda", "Driftkostnad per årsarbetskraft (tkr)", "Årets kapitalförändring (tkr)"], summary)]
+
+
+# --- data entry -----------------------------------------------------------------------------------
+
+@login_required
+def entry(request):
+    scope = scope_of(request)
+    _require(scope, Capability.IMPORT_VOLUMES)
+    provider = _provider(request, scope)
+    services = list(Service.objects.filter(provider__in=scope.providers()).select_related("provider").order_by("provider__code", "code"))
+    errors: dict[str, str] = {}
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        language = translation.get_language() or "sv"
+        if kind == "outage":
+            service = next((s for s in services if str(s.pk) == request.POST.get("service")), None)
+            start, start_problem = parse_timestamp(request.POST.get("start", ""))
+            end, end_problem = parse_timestamp(request.POST.get("end", ""))
+            if service is None:
+                errors["service"] = _("Choose a service.")
+            if start_problem:
+                errors["start"] = start_problem.message(language)
+            if end_problem:
+                errors["end"] = end_problem.message(language)
+            if start and end and end <= start:
+                errors["end"] = _("The outage ends before it starts.")
+            if not errors:
+                outage = Outage.objects.create(provider=service.provider, service=service, start=local(start), end=local(end),
+                                               main_function=request.POST.get("main_function") == "on", description=request.POST.get("description", "")[:300],
+                                               reference=request.POST.get("reference", "")[:60], user=request.user)
+                record("followup.outage.entered", user=request.user, obj=outage, provider=service.provider, data={"service": service.code})
+                messages.success(request, _("The outage was registered. Refresh the indicators to see its effect."))
+                return redirect(f"{request.path}?provider={provider.code}")
+        elif kind == "datapoint":
+            element = (request.POST.get("element") or "").strip()
+            level = request.POST.get("level")
+            subject = (request.POST.get("subject") or "").strip()
+            year, year_problem = parse_year(request.POST.get("year", ""))
+            value, value_problem = parse_decimal(request.POST.get("value", ""), negative=True)
+            if not element:
+                errors["element"] = _("Name the data element.")
+            if level not in LEVEL_NAMES:
+                errors["level"] = _("Choose a level.")
+            if not subject:
+                errors["subject"] = _("Name what the number is about (a service, a supplier, the organisation...).")
+            if year_problem:
+                errors["year"] = year_problem.message(language)
+            if value_problem:
+                errors["value"] = value_problem.message(language)
+            if not errors and DataPoint.objects.filter(provider=provider, element=element, level=level, subject=subject, year=year,
+                                                       origin=DataPoint.Origin.COMPUTED).exists():
+                errors["element"] = _("This number is computed from the registry; change the data behind it instead.")
+            if not errors:
+                point, created = DataPoint.objects.update_or_create(provider=provider, element=element, level=level, subject=subject, year=year,
+                                                                    defaults={"value": value, "origin": DataPoint.Origin.ENTERED, "user": request.user,
+                                                                              "source": request.POST.get("source", "")[:300], "at": timezone.now()})
+                record("followup.datapoint.entered", user=request.user, obj=point, provider=provider,
+                       data={"element": element, "level": level, "subject": subject, "year": year, "value": str(value), "new": created})
+                messages.success(request, _("The number was saved."))
+                return redirect(f"{request.path}?provider={provider.code}")
+        elif kind == "refresh":
+            count = followup.refresh(provider)
+            messages.success(request, _("%(count)s numbers were computed again from the registry.") % {"count": count})
+            return redirect(f"{request.path}?provider={provider.code}")
+        else:
+            raise Http404("unknown form")
+        if errors:
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    recent = DataPoint.objects.filter(provider=provider).exclude(origin=DataPoint.Origin.COMPUTED).select_related("user").order_by("-at")[:15]
+    outages = Outage.objects.filter(provider__in=scope.providers()).select_related("service", "provider").order_by("-start")[:15]
+    return render(request, "followup/entry.html", {"provider": provider, "providers": _providers(scope), "services": services, "errors": errors,
+                                                    "values": values, "levels": [(lv, _(n)) for lv, n in LEVEL_NAMES.items()], "recent": recent,
+                                                    "outages": outages, "kind": values.get("kind", ""), "today": timezone.localdate()})
+
+
+def latest_year(provider: Provider) -> int | None:
+    years = _years(provider)
+    return max(years) if years else None
