@@ -30,6 +30,7 @@ def expect(allowed: set, denied: int = 404, anonymous: int = 302):
 def objects(db, contact_customer, other_customer):
     from servicecenter.apps.billing.models import BillingRun, Invoice
     from servicecenter.apps.costing.models import AllocationRun, CostModel, PriceList
+    from servicecenter.apps.followup.models import IndicatorDefinition
 
     sthlm_customer = Customer.objects.filter(provider__code="stockholm").first()
     published = PriceList.objects.get(provider__code="ssc", status="published")
@@ -53,6 +54,8 @@ def objects(db, contact_customer, other_customer):
         "billing_run": BillingRun.objects.filter(provider__code="ssc").first().pk,
         "own_invoice": Invoice.objects.filter(customer=contact_customer).first().pk,
         "other_invoice": Invoice.objects.filter(customer=other_customer).first().pk,
+        "it_indicator": IndicatorDefinition.objects.get(provider__code="fk", code="it-6-tillganglighet").pk,
+        "ssc_indicator": IndicatorDefinition.objects.get(provider__code="ssc", code="driftkostnad-per-aa").pk,
     }
 
 
@@ -97,6 +100,15 @@ def page_matrix(o):
         ("billing-reconciliation", "/billing/reconciliation/2025-03/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("billing-focus", "/billing/focus.csv?period=2025-03", expect(EVERYONE)),
         ("billing-late-events", "/billing/late-events/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("followup", "/followup/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("followup-definitions", "/followup/definitions/", expect({ADMIN, *SSC_STAFF, IT}) | {CONTACT: 403}),
+        ("followup-drill", f"/followup/drill/{o['it_indicator']}/service/fk/vdc/2025/", expect({ADMIN, IT}) | {CONTACT: 403}),
+        ("followup-drill", f"/followup/drill/{o['it_indicator']}/service/trv/dsp-bh/2025/", expect({ADMIN, IT}) | {CONTACT: 403}),  # restricted
+        ("followup-drill", f"/followup/drill/{o['ssc_indicator']}/organisation/ssc/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("followup-it-report", "/followup/it-report/2025/?provider=fk", expect({ADMIN, IT}) | {CONTACT: 403}),
+        ("followup-it-report", "/followup/it-report/2025/?provider=fk&annex=1", expect({ADMIN, IT}) | {CONTACT: 403}),
+        ("followup-fee-report", "/followup/fee-report/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("followup-entry", "/followup/entry/", expect({ADMIN, CONTROLLER, OWNER, IT}, denied=403) | {STHLM: 404}),
         # copying a model is a POST; a GET is refused for everyone who may see the model
         ("costing-copy", f"/costing/models/{o['cost_model']}/copy/", expect(set(), denied=403) | {STHLM: 404, IT: 404}),
     ]
@@ -120,6 +132,8 @@ def api_matrix(o):
         ("get", "/api/invoices/{invoice_id}", f"/api/invoices/{o['own_invoice']}", expect({ADMIN, *SSC_STAFF, CONTACT}, anonymous=401)),
         ("get", "/api/invoices/{invoice_id}", f"/api/invoices/{o['other_invoice']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
         ("get", "/api/costing/runs/{run_id}", f"/api/costing/runs/{o['run']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
+        ("get", "/api/indicators", "/api/indicators?provider=fk", expect({ADMIN, IT}, anonymous=401) | {CONTACT: 403}),
+        ("get", "/api/indicators/values", "/api/indicators/values?provider=ssc&family=own", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403, STHLM: 404, IT: 404}),
     ]
 

@@ -401,7 +401,7 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
         for customer in customers:
             for service_code in rng.sample(service_codes, k=rng.randint(1, len(service_codes))):
                 agreements.append(Agreement(customer=customer, service=services[service_code], state="production",
-                                            production_date=date(rng.randint(2019, 2026), rng.randint(1, 12), 1)))
+                                            production_date=_it_start(rng)))
         Agreement.objects.bulk_create(agreements)
         volumes = []
         for agreement in Agreement.objects.filter(customer__provider=provider).select_related("customer"):
@@ -415,6 +415,12 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
                                               quantity=Decimal(max(1, int(quantity))), source="demo"))
         Volume.objects.bulk_create(volumes, batch_size=5000)
     return suppliers
+
+
+def _it_start(rng: random.Random) -> date:
+    """When an agency joined an IT service: 2019 to mid-2026 (the demo's IT data run through 2026)."""
+    year = rng.randint(2019, 2026)
+    return date(year, rng.randint(1, 6 if year == 2026 else 12), 1)
 
 
 # --- people --------------------------------------------------------------------------------------

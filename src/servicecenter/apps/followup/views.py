@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
@@ -34,7 +35,8 @@ from servicecenter.formats.charts import indicator_chart
 from servicecenter.formats.spreadsheet import write_workbook
 from servicecenter.formats.values import parse_decimal, parse_timestamp, parse_year
 
-LEVEL_NAMES = {"service": "Service", "supplier": "Supplier", "office": "Office", "customer": "Customer", "organisation": "Whole organisation"}
+LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
+               "customer": gettext_lazy("Customer"), "organisation": gettext_lazy("Whole organisation")}
 TREND_SYMBOL = {Trend.IMPROVED: "▲", Trend.WORSENED: "▼", Trend.UNCHANGED: "■", Trend.FOLLOWED: "·", Trend.NOT_COMPUTABLE: "–"}
 
 
@@ -98,6 +100,8 @@ def _rows(cells, language: str):
 def dashboard(request):
     scope = scope_of(request)
     _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    if not _providers(scope):
+        return render(request, "followup/dashboard.html", {"provider": None})
     provider = _provider(request, scope)
     family = request.GET.get("family") or _family(provider)
     if family not in Family.values:
@@ -113,7 +117,7 @@ def dashboard(request):
     families = sorted(set(IndicatorDefinition.objects.filter(provider=provider).values_list("family", flat=True)))
     return render(request, "followup/dashboard.html", {
         "provider": provider, "providers": _providers(scope), "family": family, "families": [(f, Family(f).label) for f in families],
-        "level": level, "levels": [(lv, _(LEVEL_NAMES[lv])) for lv in levels], "years": years, "rows": _rows(cells, language),
+        "level": level, "levels": [(lv, str(LEVEL_NAMES[lv])) for lv in levels], "years": years, "rows": _rows(cells, language),
         "goals": [(goal, _rows(goal_cells, language), assessment) for goal, goal_cells, assessment in goals],
         "can_enter": scope.can(Capability.IMPORT_VOLUMES), "can_annex": scope.can(Capability.RUN_COSTING),
     })
@@ -381,7 +385,7 @@ def entry(request):
     recent = DataPoint.objects.filter(provider=provider).exclude(origin=DataPoint.Origin.COMPUTED).select_related("user").order_by("-at")[:15]
     outages = Outage.objects.filter(provider__in=scope.providers()).select_related("service", "provider").order_by("-start")[:15]
     return render(request, "followup/entry.html", {"provider": provider, "providers": _providers(scope), "services": services, "errors": errors,
-                                                    "values": values, "levels": [(lv, _(n)) for lv, n in LEVEL_NAMES.items()], "recent": recent,
+                                                    "values": values, "levels": [(lv, str(n)) for lv, n in LEVEL_NAMES.items()], "recent": recent,
                                                     "outages": outages, "kind": values.get("kind", ""), "today": timezone.localdate()})
 
 
