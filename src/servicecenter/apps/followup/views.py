@@ -37,6 +37,7 @@ from servicecenter.formats.values import parse_decimal, parse_timestamp, parse_y
 
 LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
                "customer": gettext_lazy("Customer"), "organisation": gettext_lazy("Whole organisation")}
+BAND_NAMES = {"good": gettext_lazy("good"), "watch": gettext_lazy("watch"), "poor": gettext_lazy("poor")}
 TREND_SYMBOL = {Trend.IMPROVED: "▲", Trend.WORSENED: "▼", Trend.UNCHANGED: "■", Trend.FOLLOWED: "·", Trend.NOT_COMPUTABLE: "–"}
 
 
@@ -91,7 +92,7 @@ def _rows(cells, language: str):
         indicator = cell.indicator
         rows.append({"cell": cell, "name": indicator.name(language), "values": [(v, v.rounded(indicator.decimals)) for v in cell.values],
                      "symbol": TREND_SYMBOL[cell.trend], "spark": sparkline([v.value for v in cell.values], indicator.target or indicator.reference),
-                     "target": indicator.target, "reference": indicator.reference, "band": indicator.band_of(cell.latest.value if cell.latest else None),
+                     "target": indicator.target, "reference": indicator.reference, "band": BAND_NAMES.get(indicator.band_of(cell.latest.value if cell.latest else None) or "", ""),
                      "meets": indicator.meets_target(cell.latest.value if cell.latest else None)})
     return rows
 
@@ -120,6 +121,7 @@ def dashboard(request):
         "level": level, "levels": [(lv, str(LEVEL_NAMES[lv])) for lv in levels], "years": years, "rows": _rows(cells, language),
         "goals": [(goal, _rows(goal_cells, language), assessment) for goal, goal_cells, assessment in goals],
         "can_enter": scope.can(Capability.IMPORT_VOLUMES), "can_annex": scope.can(Capability.RUN_COSTING),
+        "has_fee_report": scope.can(Capability.VIEW_COSTS) and bool(provider_activities(provider)),
     })
 
 
