@@ -27,6 +27,8 @@ def main() -> int:
         ("Rating 10,000,000 usage events from Parquet", [python, str(HERE / "rating_events.py")]),
         ("Billing run, national data set, one month, with Peppol XML", [python, str(HERE / "billing_run.py")]),
         ("SIE 4 import of 1,000,000 transaction rows", [python, str(HERE / "sie_import.py")]),
+        ("All indicators, 60 services × 10 years × 300 customers", [python, str(HERE / "indicators.py")]),
+        ("Indicator dashboard latency, demo database", [python, str(HERE / "followup_pages.py")]),
     ]
     failed = 0
     for title, command in runs:

@@ -184,3 +184,36 @@ def test_pooled_nki_is_the_ratio_of_sums(first, second):
     pooled = aggregate(indicator, data, ["a", "b"], 1).value
     assert abs(pooled - nki(summarise(first + second))) < D("1e-20")
     assert D(0) <= pooled <= D(100)
+
+
+def test_linear_expressions_are_recognised():
+    assert Expression("a - b").is_linear and Expression("9 * n").is_linear and Expression("(a + b) / 2").is_linear
+    assert Expression("1 * (x_sum - n) + 2 * (y_sum - n)").is_linear
+    assert not Expression("a * b").is_linear and not Expression("a + 5").is_linear and not Expression("a / b").is_linear
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.integers(1, 1000)), min_size=1, max_size=10))
+def test_summing_first_equals_summing_each_subjects_parts(parts):
+    linear = Indicator("l", "l", "l", Expression("a - b"), Expression("c"), factor=D(100))
+    general = Indicator("g", "g", "g", Expression("a - b + 0 * a * c"), Expression("c"), factor=D(100))   # not linear: the slow path
+    data = {(f"s{i}", 1): {"a": D(a), "b": D(b), "c": D(c)} for i, (a, b, c) in enumerate(parts)}
+    subjects = [f"s{i}" for i in range(len(parts))]
+    fast, slow = aggregate(linear, data, subjects, 1), aggregate(general, data, subjects, 1)
+    assert fast.value == slow.value and fast.numerator == slow.numerator and fast.denominator == slow.denominator
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.integers(0, 1000), st.booleans()), min_size=1, max_size=10))
+def test_aggregate_all_equals_aggregate_one_by_one(parts):
+    from servicecenter.core.indicators import aggregate_all
+
+    indicators = [SHARE, Indicator("u", "u", "u", Expression("connected"), aggregation=Aggregation.SUM),
+                  Indicator("m", "m", "m", Expression("connected"), aggregation=Aggregation.MEAN),
+                  Indicator("p", "p", "p", Expression("connected * agencies"), Expression("agencies"))]
+    data = {(f"s{i}", 1): ({"connected": D(a), "agencies": D(b)} if complete else {"connected": D(a)}) for i, (a, b, _c, complete) in enumerate(parts)}
+    subjects = [f"s{i}" for i in range(len(parts))]
+    together = aggregate_all(indicators, data, subjects, 1)
+    for indicator, value in zip(indicators, together):
+        alone = aggregate(indicator, data, subjects, 1)
+        assert (value.value, value.status) == (alone.value, alone.status), indicator.id

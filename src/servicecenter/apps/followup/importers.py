@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.access import Capability
@@ -327,5 +328,6 @@ class IndicatorDataImporter(Importer):
         user = self.user if getattr(self.user, "is_authenticated", False) else None
         for _n, (element, level, subject, year, value, source) in checked:
             DataPoint.objects.update_or_create(provider=self.provider, element=element, level=level, subject=subject, year=year,
-                                               defaults={"value": value, "origin": DataPoint.Origin.IMPORTED, "source": source or self.source[:300], "user": user})
+                                               defaults={"value": value, "origin": DataPoint.Origin.IMPORTED, "source": source or self.source[:300], "user": user,
+                                                         "at": timezone.now()})
         return {"data_points": len(checked)}

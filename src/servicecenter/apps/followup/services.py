@@ -391,19 +391,25 @@ class Cell:
 def evaluate_family(provider: Provider, family: str, level: str, years: list[int], subjects: list[str] | None = None,
                     data: dict | None = None, include_restricted: bool = True) -> list[Cell]:
     """Every indicator of the family that applies at ``level``, for each subject, over ``years``.
-    Subjects keep the order given (alphabetical by default): never ranked by value."""
+    Subjects keep the order given (alphabetical by default): never ranked by value. Each year is
+    evaluated with the version of the definition in force that year."""
     data = observations(provider, level) if data is None else data
     if subjects is None:
         subjects = sorted({subject for subject, _year in data})
     restrictions = list(Restriction.objects.filter(provider=provider))
+    versions: dict[str, list[IndicatorDefinition]] = defaultdict(list)
+    for definition in IndicatorDefinition.objects.filter(provider=provider, family=family).select_related("goal").order_by("code", "version"):
+        versions[definition.code].append(definition)
+    compiled = {d.pk: d.as_indicator() for chain in versions.values() for d in chain}
     cells = []
-    for definition in definitions(provider, family):
-        indicator = definition.as_indicator()
+    for definition in sorted((chain[-1] for chain in versions.values()), key=lambda d: (d.goal.position if d.goal else 0, d.position, d.code)):
+        indicator = compiled[definition.pk]
         if Level(level) not in indicator.levels:
             continue
-        versions = {year: definitions_for_year(provider, definition.code, year) for year in years}
+        chain = versions[definition.code]
+        by_year = {year: compiled[next((d for d in reversed(chain) if d.valid_from <= year), chain[0]).pk] for year in years}
         for subject in subjects:
-            values = [evaluate(versions[year] or indicator, subject, year, data.get((subject, year), {})) for year in years]
+            values = [evaluate(by_year[year], subject, year, data.get((subject, year), {})) for year in years]
             if not any(v.numerator is not None for v in values):
                 continue
             restricted = definition.sensitive or any(r.covers(definition.code, subject) for r in restrictions)
@@ -420,12 +426,11 @@ def definitions_for_year(provider: Provider, code: str, year: int) -> Indicator 
 
 def goal_assessments(provider: Provider, year: int) -> list[tuple[Goal, list[Cell], object]]:
     """Each goal with its metrics for ``year`` and the year before, and the assessment rule."""
-    data = observations(provider, Level.ORGANISATION)
+    cells = evaluate_family(provider, Family.OWN, Level.ORGANISATION, [year - 1, year], [provider.code])
     result = []
     for goal in Goal.objects.filter(provider=provider).order_by("position"):
-        cells = [c for c in evaluate_family(provider, Family.OWN, Level.ORGANISATION, [year - 1, year], [provider.code], data=data)
-                 if c.definition.goal_id == goal.pk]
-        result.append((goal, cells, assess_goal(c.trend for c in cells)))
+        mine = [c for c in cells if c.definition.goal_id == goal.pk]
+        result.append((goal, mine, assess_goal(c.trend for c in mine)))
     return result
 
 

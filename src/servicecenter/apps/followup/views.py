@@ -5,11 +5,17 @@ person's scope; suppliers are listed alphabetically, never ranked by a single ye
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,15 +92,43 @@ def sparkline(values, target=None, width=120, height=28) -> str:
             f'<polyline fill="none" stroke="#1f5f99" stroke-width="2" points="{line}"/></svg>')
 
 
-def _rows(cells, language: str):
+def _rows(cells, language: str, level: str):
+    """Everything a table row shows, formatted here once (the dashboard has up to a hundred rows:
+    doing this in the template costs more than the evaluation itself)."""
+    from servicecenter.apps.registry.templatetags.sc import number
+
+    texts = {Trend.IMPROVED: _("desired direction"), Trend.WORSENED: _("wrong direction"), Trend.UNCHANGED: _("unchanged"),
+             Trend.FOLLOWED: _("followed"), Trend.NOT_COMPUTABLE: _("no comparison")}
+    not_computable = _("not computable")
     rows = []
     for cell in cells:
         indicator = cell.indicator
-        rows.append({"cell": cell, "name": indicator.name(language), "values": [(v, v.rounded(indicator.decimals)) for v in cell.values],
-                     "symbol": TREND_SYMBOL[cell.trend], "spark": sparkline([v.value for v in cell.values], indicator.target or indicator.reference),
-                     "target": indicator.target, "reference": indicator.reference, "band": BAND_NAMES.get(indicator.band_of(cell.latest.value if cell.latest else None) or "", ""),
-                     "meets": indicator.meets_target(cell.latest.value if cell.latest else None)})
+        base = reverse("followup-drill", args=[cell.definition.pk, level, cell.subject, 0])[: -len("0/")]
+        values = []
+        for value in cell.values:
+            if value.computable:
+                values.append((f"{base}{value.period}/", number(value.rounded(indicator.decimals), indicator.decimals), ""))
+            elif value.numerator is not None or value.denominator is not None:
+                values.append((f"{base}{value.period}/", not_computable, "not-computable"))
+            else:
+                values.append(("", "–", "not-computable"))
+        latest = cell.latest.value if cell.latest else None
+        rows.append({"cell": cell, "name": indicator.name(language), "values": values, "symbol": TREND_SYMBOL[cell.trend], "trend": texts[cell.trend],
+                     "spark": sparkline([v.value for v in cell.values], indicator.target or indicator.reference),
+                     "target": number(indicator.target, indicator.decimals) if indicator.target is not None else None,
+                     "reference": number(indicator.reference, indicator.decimals) if indicator.reference is not None else None,
+                     "band": BAND_NAMES.get(indicator.band_of(latest) or "", ""), "meets": indicator.meets_target(latest),
+                     "subject": _("all") if cell.subject == followup.ALL else cell.subject})
     return rows
+
+
+def data_stamp(provider: Provider) -> str:
+    """Changes whenever anything the dashboard shows can change: a data point (computed, entered
+    or imported), a definition, a goal or a restriction."""
+    points = DataPoint.objects.filter(provider=provider).aggregate(at=Max("at"), n=Count("id"), top=Max("id"))
+    definitions = IndicatorDefinition.objects.filter(provider=provider).aggregate(n=Count("id"), top=Max("id"), goals=Count("goal"))
+    restrictions = Restriction.objects.filter(provider=provider).count()
+    return f"{points['at']}:{points['n']}:{points['top']}:{definitions['n']}:{definitions['top']}:{definitions['goals']}:{restrictions}"
 
 
 @login_required
@@ -111,15 +145,26 @@ def dashboard(request):
     level = request.GET.get("level") or (levels[-1] if levels else "organisation")
     if level not in levels:
         raise Http404("unknown level")
-    years = _years(provider)
-    cells = followup.evaluate_family(provider, family, level, years)
     language = translation.get_language() or "sv"
-    goals = followup.goal_assessments(provider, max(years)) if family == Family.OWN and years else []
+    # The tables are remade only when the data behind them change (see data_stamp); rendering a
+    # hundred rows costs more than evaluating them.
+    stamp = hashlib.sha1(data_stamp(provider).encode()).hexdigest()
+    key = f"followup-dashboard-{provider.pk}-{family}-{level}-{language}-{stamp}"
+    body = cache.get(key)
+    if body is None:
+        years = _years(provider)
+        cells = followup.evaluate_family(provider, family, level, years) if family != Family.OWN else []
+        goals = followup.goal_assessments(provider, max(years)) if family == Family.OWN and years else []
+        body = render_to_string("followup/_dashboard_body.html", {
+            "provider": provider, "family": family, "level": level, "years": years, "rows": _rows(cells, language, level),
+            "goals": [(goal, _rows(goal_cells, language, "organisation"), assessment) for goal, goal_cells, assessment in goals],
+        })
+        cache.set(key, body, 3600)
     families = sorted(set(IndicatorDefinition.objects.filter(provider=provider).values_list("family", flat=True)))
+    years = _years(provider)
     return render(request, "followup/dashboard.html", {
         "provider": provider, "providers": _providers(scope), "family": family, "families": [(f, Family(f).label) for f in families],
-        "level": level, "levels": [(lv, str(LEVEL_NAMES[lv])) for lv in levels], "years": years, "rows": _rows(cells, language),
-        "goals": [(goal, _rows(goal_cells, language), assessment) for goal, goal_cells, assessment in goals],
+        "level": level, "levels": [(lv, str(LEVEL_NAMES[lv])) for lv in levels], "years": years, "body": body,
         "can_enter": scope.can(Capability.IMPORT_VOLUMES), "can_annex": scope.can(Capability.RUN_COSTING),
         "has_fee_report": scope.can(Capability.VIEW_COSTS) and bool(provider_activities(provider)),
     })

@@ -24,7 +24,9 @@ from servicecenter.core.indicators.evaluate import (
     UnitCostChange,
     Value,
     aggregate,
+    aggregate_all,
     assess_goal,
+    element_totals,
     evaluate,
     series,
     trend,
@@ -34,7 +36,7 @@ from servicecenter.core.indicators.survey import AnswerSums, nki, nki_expression
 
 __all__ = [
     "Aggregation", "AnswerSums", "Availability", "Band", "Direction", "Expression", "ExpressionError", "GoalAssessment",
-    "Indicator", "Level", "OpeningHours", "Status", "Trend", "UnitCostChange", "Value", "aggregate", "assess_goal",
+    "Indicator", "Level", "OpeningHours", "Status", "Trend", "UnitCostChange", "Value", "aggregate", "aggregate_all", "assess_goal", "element_totals",
     "availability", "evaluate", "merge", "nki", "nki_expression", "parse_opening_hours", "series", "summarise", "trend",
     "unit_cost_change",
 ]

@@ -92,6 +92,13 @@ class Expression:
     def elements(self) -> frozenset[str]:
         return frozenset(node.id for node in ast.walk(self._tree) if isinstance(node, ast.Name))
 
+    @cached_property
+    def is_linear(self) -> bool:
+        """True when the expression is a linear form of its elements without a constant term
+        (e.g. ``a - b``, ``9 * n``, ``(a + b) / 2``): then the sum over subjects of the expression
+        equals the expression of the summed elements, which lets aggregation sum first."""
+        return _linear(self._tree) == "linear"
+
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
         """The value, or None when an element is missing or a division by zero occurs inside."""
         try:
@@ -101,6 +108,29 @@ class Expression:
 
     def __str__(self) -> str:
         return self.text
+
+
+def _linear(node: ast.expr) -> str:
+    """"const", "linear" (homogeneous in the elements) or "other"."""
+    if isinstance(node, ast.Constant):
+        return "const"
+    if isinstance(node, ast.Name):
+        return "linear"
+    if isinstance(node, ast.UnaryOp):
+        return _linear(node.operand)
+    left, right = _linear(node.left), _linear(node.right)
+    if "other" in (left, right):
+        return "other"
+    if isinstance(node.op, ast.Add | ast.Sub):
+        if left == right:
+            return left
+        return "other"   # a constant added to a linear term
+    if isinstance(node.op, ast.Mult):
+        if left == "const" or right == "const":
+            return "linear" if "linear" in (left, right) else "const"
+        return "other"
+    # division: only by a constant
+    return left if right == "const" else "other"
 
 
 def _eval(node: ast.expr, values: Mapping[str, Decimal]) -> Decimal:
