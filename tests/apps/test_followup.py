@@ -10,7 +10,13 @@ from openpyxl import load_workbook
 
 from servicecenter.apps.accounts.models import AuditEntry
 from servicecenter.apps.followup import services as followup
-from servicecenter.apps.followup.models import DataPoint, Family, IndicatorDefinition, Outage, SurveyAnswer
+from servicecenter.apps.followup.models import (
+    DataPoint,
+    Family,
+    IndicatorDefinition,
+    Outage,
+    SurveyAnswer,
+)
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core import followup as fu
@@ -197,9 +203,9 @@ def test_outage_log_refuses_bad_rows_and_writes_nothing(fk):
     assert not report.ok and Outage.objects.count() == before
     assert any("avbrott.csv, row 2, column end" in line and "ends" in line for line in lines)
     assert any("row 3, column service_code" in line and "okand" in line for line in lines)
-    good = run_import("outages", "service_code,start,end\nvdc,2025-05-02 10:00,2025-05-02 11:00\n".encode(), "avbrott.csv", provider=fk)
+    good = run_import("outages", b"service_code,start,end\nvdc,2025-05-02 10:00,2025-05-02 11:00\n", "avbrott.csv", provider=fk)
     assert good.ok and good.counts == {"created": 1, "unchanged": 0}
-    again = run_import("outages", "service_code,start,end\nvdc,2025-05-02 10:00,2025-05-02 11:00\n".encode(), "avbrott.csv", provider=fk)
+    again = run_import("outages", b"service_code,start,end\nvdc,2025-05-02 10:00,2025-05-02 11:00\n", "avbrott.csv", provider=fk)
     assert again.counts == {"created": 0, "unchanged": 1}
 
 

@@ -14,7 +14,7 @@ def test_run_allocation_trace_and_what_if(login, server):
     page = login("controller")
     page.get_by_role("link", name="Kostnader och priser").click()
     expect(page.get_by_role("heading", name="Vart kostnaden tar vägen")).to_be_visible()
-    expect(page.locator(".key-figures")).to_contain_text("597\u202f600\u202f000 kr")
+    expect(page.locator(".key-figures")).to_contain_text("597\u202f630\u202f000 kr")  # Tabell 4: 597.6 mnkr (exact tkr in demo.ledgers)
     screenshot(page, "costing")
     assert_accessible(page, "costing overview")
 
