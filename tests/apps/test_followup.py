@@ -299,3 +299,31 @@ def test_api_values_leave_out_restricted_items_for_readers(client_for):
     assert Decimal(str(rate["numerator"])) == 35_937 and rate["status"] == "ok"
     missing = next(v for v in values if v["indicator"] == "loner-per-aa" and v["year"] == 2025)
     assert missing["value"] is None and missing["status"] == "missing"
+
+
+FOLLOWUP_HEADERS = {
+    "agency_register": ("register,valid_on,org_number,name", 4),
+    "outages": ("service_code,start,end", 3),
+    "survey_answers": ("survey,year,kind,respondent,overall,expectations,ideal", 7),
+    "price_index": ("index,year,value", 3),
+    "indicator_data": ("element,level,subject,year,value", 5),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FOLLOWUP_HEADERS))
+def test_junk_files_are_refused_by_every_followup_import(fk, kind):
+    from django.apps import apps
+
+    def snapshot():
+        return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.app_label == "followup"}
+
+    header, required = FOLLOWUP_HEADERS[kind]
+    before = snapshot()
+    run = lambda data, name="fil.csv": run_import(kind, data, name, provider=fk)  # noqa: E731
+    assert [p.code for p in run(b"").errors] == ["file.empty"]
+    assert [p.code for p in run((header + "\n").encode()).errors] == ["file.no_rows"]
+    assert [p.code for p in run(bytes(range(256)) * 4096).errors] == ["file.binary"]
+    report = run(("ABCDEFGHIJ" * 8 + "\n").encode() * 1000)
+    assert {p.code for p in report.errors} == {"header.missing"} and len(report.errors) == required
+    assert [p.code for p in run(b"PK\x03\x04broken", "fil.xlsx").errors] == ["file.xlsx"]
+    assert snapshot() == before
