@@ -327,3 +327,9 @@ def test_junk_files_are_refused_by_every_followup_import(fk, kind):
     assert {p.code for p in report.errors} == {"header.missing"} and len(report.errors) == required
     assert [p.code for p in run(b"PK\x03\x04broken", "fil.xlsx").errors] == ["file.xlsx"]
     assert snapshot() == before
+
+
+def test_visitor_nki_drills_down_to_its_survey_and_sample_design(ssc, client_for):
+    definition = IndicatorDefinition.objects.get(provider=ssc, code="nki-besokare")
+    page = client_for("controller").get(f"/followup/drill/{definition.pk}/organisation/ssc/2025/").content.decode()
+    assert "visitor_respondents" in page and "Systematiskt urval" in page and "1000" in page.replace("\u202f", "").replace(" ", "")

@@ -454,6 +454,8 @@ def drill_down(provider: Provider, definition: IndicatorDefinition, level: str, 
 
 
 def _records(provider, indicator: Indicator, level: str, subject: str, year: int) -> list:
+    if any(name.endswith("_respondents") for name in indicator.elements):   # the organisation's own surveys, with their sample design
+        return list(Survey.objects.filter(provider=provider, service__isnull=True, year=year))
     if level != Level.SERVICE or "/" not in subject:
         return []
     supplier, code = subject.split("/", 1)
