@@ -51,6 +51,11 @@ def test_tabell_6_from_the_demo_ledger_and_budget(ssc):
     assert fu.in_millions(rows["adm"].accumulated_before + rows["adm"].prior_result) == D("-100.3")
 
 
+def test_accumulated_result_year_by_year(ssc):
+    closing = followup.accumulated_by_year(ssc, "adm", 2025)
+    assert {y: fu.in_thousands(v) for y, v in closing.items()} == {2023: -129_347, 2024: -100_312, 2025: -79_722}
+
+
 def test_balance_goal_path_from_the_accumulated_deficit(ssc):
     adm = next(r for r in followup.fee_rows(ssc, 2025) if r.code == "adm")
     path = fu.balance_path(adm.closing, 2025, 2030)
@@ -333,3 +338,33 @@ def test_visitor_nki_drills_down_to_its_survey_and_sample_design(ssc, client_for
     definition = IndicatorDefinition.objects.get(provider=ssc, code="nki-besokare")
     page = client_for("controller").get(f"/followup/drill/{definition.pk}/organisation/ssc/2025/").content.decode()
     assert "visitor_respondents" in page and "Systematiskt urval" in page and "1000" in page.replace("\u202f", "").replace(" ", "")
+
+
+def test_outage_form_refuses_bad_input_and_writes_nothing(fk, client_for):
+    client = client_for("it-samordnare")
+    before = Outage.objects.count()
+    vdc = fk.services.get(code="vdc")
+    cases = [({"service": vdc.pk, "start": "2025-05-02T10:00", "end": "2025-05-02T09:00"}, "ends"),
+             ({"service": vdc.pk, "start": "i morgon", "end": "2025-05-02T09:00"}, "Not a valid time"),
+             ({"service": "", "start": "2025-05-02T10:00", "end": "2025-05-02T11:00"}, "Choose a service.")]
+    for values, message in cases:
+        response = client.post("/followup/entry/", {"kind": "outage", "provider": "fk", **values}, HTTP_ACCEPT_LANGUAGE="en")
+        page = response.content.decode()
+        assert response.status_code == 200 and message in page and "Nothing was saved" in page, message
+    assert Outage.objects.count() == before
+
+
+def test_refreshing_one_year_keeps_the_other_years(fk):
+    before = DataPoint.objects.filter(provider=fk, origin="computed", year=2026).count()
+    assert before
+    followup.refresh(fk, [2025])
+    assert DataPoint.objects.filter(provider=fk, origin="computed", year=2026).count() == before
+
+
+def test_ledger_activity_longer_than_its_field_is_refused(ssc):
+    from servicecenter.apps.costing.models import LedgerCell
+
+    before = LedgerCell.objects.count()
+    report = run_import("ledger", ("account,activity,month,amount\n4011," + "X" * 41 + ",2027-01,100\n").encode(), "huvudbok.csv", provider=ssc)
+    assert not report.ok and any("huvudbok.csv, row 2, column activity" in line for line in report.lines("en"))
+    assert LedgerCell.objects.count() == before
