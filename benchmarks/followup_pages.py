@@ -8,18 +8,14 @@ Baseline in the same run: /health/ (one trivial query through the same stack).
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import run_cli, table  # noqa: E402
-from pages import _free_port, measure  # noqa: E402
+from pages import measure, serving  # noqa: E402
 
 SESSION = """
 from django.contrib.auth import get_user_model
@@ -43,17 +39,7 @@ def main() -> None:
         built = run_cli("demo", "--no-serve", "--db", str(database))
         cookies = {line.split()[1]: line.split()[2] for line in run_cli("manage", "shell", "-c", SESSION, database=database).output.splitlines()
                    if line.startswith("SESSION")}
-        port = _free_port()
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev", "SERVICECENTER_DB": str(database)}
-        server = subprocess.Popen([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "serve", "--port", str(port), "--workers", "2"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with serving(database) as port:
             for user, path in PAGES:   # warm up every worker
                 measure(port, path, cookies[user])
             rows = [("user", "page", "requests", "p50 ms", "p95 ms", "max ms", "p95 ratio to /health/", "target")]
@@ -66,9 +52,6 @@ def main() -> None:
                     worst = max(worst, p95)
                 rows.append((user, path, len(latencies), f"{statistics.median(latencies) * 1000:.1f}", f"{p95:.1f}", f"{latencies[-1] * 1000:.1f}",
                              f"{p95 / baseline:.1f}", "" if path == "/health/" else "< 150 ms"))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     print(f"demo database built in {built.seconds:.1f} s (SQLite)")
     print(table(rows))
     print(f"RESULT followup_dashboard_worst_p95_ms={worst:.1f} target_met={worst < 150}")

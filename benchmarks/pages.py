@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +46,26 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(database: Path):
+    """`servicecenter serve` (gunicorn, 2 workers) on a free loopback port; yields the port once it accepts."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev", "SERVICECENTER_DB": str(database)}
+    server = subprocess.Popen([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "serve", "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def measure(port: int, path: str, cookie: str) -> list[float]:
@@ -85,17 +106,7 @@ def main() -> None:
         for kind in ("customers", "catalogue", "agreements", "volumes"):
             run_cli("import", kind, str(data / f"{kind}.csv"), "--provider", "bench", database=database)
         cookie = next(line.split()[1] for line in run_cli("manage", "shell", "-c", SETUP, database=database).output.splitlines() if line.startswith("SESSION"))
-        port = _free_port()
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev", "SERVICECENTER_DB": str(database)}
-        server = subprocess.Popen([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "serve", "--port", str(port), "--workers", "2"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with serving(database) as port:
             for path in PAGES:  # warm up every worker
                 measure(port, path, cookie)
             rows = [("page", "requests", "p50 ms", "p95 ms", "max ms", "p95 ratio to /health/", "target")]
@@ -109,9 +120,6 @@ def main() -> None:
                     worst = max(worst, p95)
                 rows.append((path, len(latencies), f"{statistics.median(latencies) * 1000:.1f}", f"{p95:.1f}", f"{latencies[-1] * 1000:.1f}",
                              f"{p95 / baseline:.1f}", "" if path == "/health/" else "< 150 ms"))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     print(f"national data set: {counts['customers.csv'] // 3} customers, {counts['catalogue.csv'] // 3} services, "
           f"{counts['agreements.csv']:,} agreements, {counts['volumes.csv']:,} volume rows (SQLite)")
     print(table(rows))

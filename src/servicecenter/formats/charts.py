@@ -6,6 +6,7 @@ show the numbers as a table. Rendering is cached on the input values.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from functools import lru_cache
@@ -110,8 +111,6 @@ def _svg(figure, plt, title: str, description: str) -> str:
 def _unique_ids(text: str, title: str) -> str:
     """matplotlib names elements figure_1, axes_1 ... in every chart; several charts on one page
     would repeat ids (invalid HTML, and references cross charts). Prefix them per chart."""
-    import hashlib
-
     prefix = "c" + hashlib.sha1(title.encode()).hexdigest()[:8] + "-"
     ids = set(re.findall(r'\bid="([^"]+)"', text))
     if not ids:

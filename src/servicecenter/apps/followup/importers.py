@@ -294,6 +294,7 @@ class IndicatorDataImporter(Importer):
     help_text = _("One row per number: data element, level (service, supplier, office, customer, organisation), subject, year, value and source. "
                   "A number already there is replaced; computed numbers cannot be overwritten.")
     capability = Capability.IMPORT_VOLUMES
+    origin = DataPoint.Origin.IMPORTED   # the data-entry form writes through this importer as ENTERED
     columns = (
         Column("element", True, ("dataelement", "mått")),
         Column("level", True, ("nivå",)),
@@ -328,6 +329,6 @@ class IndicatorDataImporter(Importer):
         user = self.user if getattr(self.user, "is_authenticated", False) else None
         for _n, (element, level, subject, year, value, source) in checked:
             DataPoint.objects.update_or_create(provider=self.provider, element=element, level=level, subject=subject, year=year,
-                                               defaults={"value": value, "origin": DataPoint.Origin.IMPORTED, "source": source or self.source[:300], "user": user,
+                                               defaults={"value": value, "origin": self.origin, "source": source or self.source[:300], "user": user,
                                                          "at": timezone.now()})
         return {"data_points": len(checked)}

@@ -158,10 +158,11 @@ def definitions(provider: Provider, family: str, year: int | None = None) -> lis
 
 # --- collectors -----------------------------------------------------------------------------------
 
-def _store(provider: Provider, points: dict[tuple[str, str, str, int], Decimal], source: str) -> int:
-    """Replace the provider's computed data points with ``points``; entered ones win over computed."""
+def _store(provider: Provider, points: dict[tuple[str, str, str, int], Decimal], source: str, scope: Q) -> int:
+    """Replace the provider's computed data points inside ``scope`` (the subjects and years one
+    collector computes) with ``points``; entered and imported ones win over computed ones."""
     kept = set(DataPoint.objects.filter(provider=provider).exclude(origin=DataPoint.Origin.COMPUTED).values_list("element", "level", "subject", "year"))
-    DataPoint.objects.filter(provider=provider, origin=DataPoint.Origin.COMPUTED).delete()
+    DataPoint.objects.filter(scope, provider=provider, origin=DataPoint.Origin.COMPUTED).delete()
     now = timezone.now()
     DataPoint.objects.bulk_create([
         DataPoint(provider=provider, element=element, level=level, subject=subject, year=year, value=value, origin=DataPoint.Origin.COMPUTED, source=source, at=now)
@@ -193,6 +194,7 @@ def collect_it_operations(coordinator: Provider, years: Iterable[int], as_of: da
     """Data points for the seven indicators: per service (each supplier's catalogue service), per
     supplier and for all coordinated IT operations. Distinct agencies are counted at each level;
     additive elements are summed, so every ratio above a service is a ratio of sums."""
+    years = list(years)
     as_of = as_of or timezone.localdate()
     suppliers = suppliers_of(coordinator)
     services = list(Service.objects.filter(provider__in=suppliers).select_related("provider"))
@@ -267,7 +269,8 @@ def collect_it_operations(coordinator: Provider, years: Iterable[int], as_of: da
                 values = [entered.get((element, Level.SERVICE, subject_of(s), year)) for s in members]
                 if values and all(v is not None for v in values):
                     points[(element, level, subject, year)] = sum(values, ZERO)
-    count = _store(coordinator, points, "registry: agreements, volumes, outages, surveys, price lists, agency registers")
+    scope = (Q(level__in=(Level.SERVICE, Level.SUPPLIER)) | Q(level=Level.ORGANISATION, subject=ALL)) & Q(year__in=years)
+    count = _store(coordinator, points, "registry: agreements, volumes, outages, surveys, price lists, agency registers", scope)
     record("followup.collected", obj=coordinator, provider=coordinator, data={"family": "it_operations", "points": count})
     return count
 
@@ -310,6 +313,7 @@ def collect_organisation(provider: Provider, years: Iterable[int]) -> int:
     state employees, payslips from volumes, operating cost and FTE from the ledger."""
     points: dict[tuple[str, str, str, int], Decimal] = {}
     subject = provider.code
+    years = list(years)
     for year in years:
         year_end = date(year, 12, 31)
         active = Agreement.objects.filter(customer__provider=provider, production_date__lte=year_end).filter(Q(ended_date__isnull=True) | Q(ended_date__gt=year_end))
@@ -336,9 +340,7 @@ def collect_organisation(provider: Provider, years: Iterable[int]) -> int:
             for name, value in sums.elements(f"{survey.kind}_").items():
                 key = (name, Level.ORGANISATION, subject, year)
                 points[key] = points.get(key, ZERO) + value
-    # keep the IT-operations points of a provider that is also a coordinator
-    existing = {(p.element, p.level, p.subject, p.year): p.value for p in DataPoint.objects.filter(provider=provider, origin=DataPoint.Origin.COMPUTED).exclude(subject=subject)}
-    count = _store(provider, {**existing, **points}, "registry, volumes, ledger and staff figures")
+    count = _store(provider, points, "registry, volumes, ledger and staff figures", Q(level=Level.ORGANISATION, subject=subject, year__in=years))
     record("followup.collected", obj=provider, provider=provider, data={"family": "own", "points": count})
     return count
 
@@ -511,6 +513,16 @@ def activity_results(provider: Provider) -> dict[str, dict[int, tuple[Decimal, D
         elif fu.kind_of(account, fu.COST_KINDS):
             totals[code][year][1] += amount
     return {code: {year: (rev, cost) for year, (rev, cost) in years.items()} for code, years in totals.items()}
+
+
+def accumulated_by_year(provider: Provider, code: str, last_year: int) -> dict[int, Decimal]:
+    """The activity's accumulated result at the end of every ledger year up to ``last_year``."""
+    activity = FeeActivity.objects.select_related("opening").get(provider=provider, code=code)
+    by_year = activity_results(provider).get(code, {})
+    opening = getattr(activity, "opening", None)
+    first = opening.year if opening else min(by_year, default=last_year)
+    yearly = {y: rev - cost for y, (rev, cost) in by_year.items()}
+    return {y: fu.accumulated(opening.amount if opening else ZERO, first, yearly, y) for y in sorted(by_year) if y <= last_year}
 
 
 def fee_rows(provider: Provider, year: int) -> list[fu.ActivityYear]:

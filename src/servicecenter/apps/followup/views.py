@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +25,7 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.followup import services as followup
-from servicecenter.apps.followup.importers import local
+from servicecenter.apps.followup.importers import IndicatorDataImporter, OutageImporter
 from servicecenter.apps.followup.models import (
     DataPoint,
     Family,
@@ -39,7 +40,6 @@ from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.formats.charts import indicator_chart
 from servicecenter.formats.spreadsheet import write_workbook
-from servicecenter.formats.values import parse_decimal, parse_timestamp, parse_year
 
 LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
                "customer": gettext_lazy("Customer"), "organisation": gettext_lazy("Whole organisation")}
@@ -150,9 +150,9 @@ def dashboard(request):
     # hundred rows costs more than evaluating them.
     stamp = hashlib.sha1(data_stamp(provider).encode()).hexdigest()
     key = f"followup-dashboard-{provider.pk}-{family}-{level}-{language}-{stamp}"
+    years = _years(provider)
     body = cache.get(key)
     if body is None:
-        years = _years(provider)
         cells = followup.evaluate_family(provider, family, level, years) if family != Family.OWN else []
         goals = followup.goal_assessments(provider, max(years)) if family == Family.OWN and years else []
         body = render_to_string("followup/_dashboard_body.html", {
@@ -161,7 +161,6 @@ def dashboard(request):
         })
         cache.set(key, body, 3600)
     families = sorted(set(IndicatorDefinition.objects.filter(provider=provider).values_list("family", flat=True)))
-    years = _years(provider)
     return render(request, "followup/dashboard.html", {
         "provider": provider, "providers": _providers(scope), "family": family, "families": [(f, Family(f).label) for f in families],
         "level": level, "levels": [(lv, str(LEVEL_NAMES[lv])) for lv in levels], "years": years, "body": body,
@@ -301,7 +300,7 @@ def _fee_report(provider: Provider, year: int, language: str):
     if goal:
         row = next(r for r in rows if r.code == goal.code)
         path = fu.balance_path(row.closing, year, goal.balance_goal_year)
-        points = ((_("Accumulated result (actual)"), tuple((r.year, float(fu.in_millions(r.closing))) for r in _history(provider, goal.code, year))),
+        points = ((_("Accumulated result (actual)"), tuple((y, float(fu.in_millions(closing))) for y, closing in followup.accumulated_by_year(provider, goal.code, year).items())),
                   (_("Required path to balance"), ((year, float(fu.in_millions(row.closing))),) + tuple((p.year, float(fu.in_millions(p.closing))) for p in path)))
         chart = indicator_chart(_("Accumulated result of %(name)s, mnkr") % {"name": goal.name_sv}, "mnkr", points, 0.0, _("Balance"),
                                 _("The accumulated result year by year and the yearly results needed to reach balance by %(year)s.") % {"year": goal.balance_goal_year})
@@ -316,14 +315,6 @@ SECTION_LABELS = {"disposed": "Verksamhet där avgiftsintäkterna disponeras", "
 
 def provider_activities(provider):
     return list(FeeActivity.objects.filter(provider=provider).order_by("position"))
-
-
-def _history(provider, code: str, year: int):
-    for y in followup.followup_years(provider):
-        if y <= year:
-            row = next((r for r in followup.fee_rows(provider, y) if r.code == code), None)
-            if row:
-                yield row
 
 
 @login_required
@@ -377,48 +368,25 @@ def entry(request):
         language = translation.get_language() or "sv"
         if kind == "outage":
             service = next((s for s in services if str(s.pk) == request.POST.get("service")), None)
-            start, start_problem = parse_timestamp(request.POST.get("start", ""))
-            end, end_problem = parse_timestamp(request.POST.get("end", ""))
             if service is None:
                 errors["service"] = _("Choose a service.")
-            if start_problem:
-                errors["start"] = start_problem.message(language)
-            if end_problem:
-                errors["end"] = end_problem.message(language)
-            if start and end and end <= start:
-                errors["end"] = _("The outage ends before it starts.")
-            if not errors:
-                outage = Outage.objects.create(provider=service.provider, service=service, start=local(start), end=local(end),
-                                               main_function=request.POST.get("main_function") == "on", description=request.POST.get("description", "")[:300],
-                                               reference=request.POST.get("reference", "")[:60], user=request.user)
-                record("followup.outage.entered", user=request.user, obj=outage, provider=service.provider, data={"service": service.code})
-                messages.success(request, _("The outage was registered. Refresh the indicators to see its effect."))
-                return redirect(f"{request.path}?provider={provider.code}")
+            else:
+                row = {"service_code": service.code, "start": request.POST.get("start", ""), "end": request.POST.get("end", ""),
+                       "main_function": "ja" if request.POST.get("main_function") == "on" else "nej",
+                       "description": request.POST.get("description", ""), "reference": request.POST.get("reference", "")}
+                errors = _enter(OutageImporter(service.provider, request.user), row, language, {"service_code": "service"})
+                if not errors:
+                    record("followup.outage.entered", user=request.user, provider=service.provider,
+                           data={"service": service.code, "start": row["start"], "end": row["end"]})
+                    messages.success(request, _("The outage was registered. Refresh the indicators to see its effect."))
+                    return redirect(f"{request.path}?provider={provider.code}")
         elif kind == "datapoint":
-            element = (request.POST.get("element") or "").strip()
-            level = request.POST.get("level")
-            subject = (request.POST.get("subject") or "").strip()
-            year, year_problem = parse_year(request.POST.get("year", ""))
-            value, value_problem = parse_decimal(request.POST.get("value", ""), negative=True)
-            if not element:
-                errors["element"] = _("Name the data element.")
-            if level not in LEVEL_NAMES:
-                errors["level"] = _("Choose a level.")
-            if not subject:
-                errors["subject"] = _("Name what the number is about (a service, a supplier, the organisation...).")
-            if year_problem:
-                errors["year"] = year_problem.message(language)
-            if value_problem:
-                errors["value"] = value_problem.message(language)
-            if not errors and DataPoint.objects.filter(provider=provider, element=element, level=level, subject=subject, year=year,
-                                                       origin=DataPoint.Origin.COMPUTED).exists():
-                errors["element"] = _("This number is computed from the registry; change the data behind it instead.")
+            row = {name: (request.POST.get(name) or "").strip() for name in ("element", "level", "subject", "year", "value", "source")}
+            importer = IndicatorDataImporter(provider, request.user)
+            importer.origin = DataPoint.Origin.ENTERED
+            errors = _enter(importer, row, language)
             if not errors:
-                point, created = DataPoint.objects.update_or_create(provider=provider, element=element, level=level, subject=subject, year=year,
-                                                                    defaults={"value": value, "origin": DataPoint.Origin.ENTERED, "user": request.user,
-                                                                              "source": request.POST.get("source", "")[:300], "at": timezone.now()})
-                record("followup.datapoint.entered", user=request.user, obj=point, provider=provider,
-                       data={"element": element, "level": level, "subject": subject, "year": year, "value": str(value), "new": created})
+                record("followup.datapoint.entered", user=request.user, provider=provider, data=row)
                 messages.success(request, _("The number was saved."))
                 return redirect(f"{request.path}?provider={provider.code}")
         elif kind == "refresh":
@@ -436,6 +404,14 @@ def entry(request):
                                                     "outages": outages, "kind": values.get("kind", ""), "today": timezone.localdate()})
 
 
-def latest_year(provider: Provider) -> int | None:
-    years = _years(provider)
-    return max(years) if years else None
+def _enter(importer, row: dict[str, str], language: str, fields: dict[str, str] | None = None) -> dict[str, str]:
+    """One row typed into a form, checked and written by the same importer a file would use (so a
+    form and a file can never disagree on what is valid). Returns the errors by form field."""
+    importer.source = ""
+    importer.prepare()
+    value, problems = importer.check_row(1, row, lambda column: column)
+    if problems:
+        return {(fields or {}).get(p.column, p.column): p.message(language) for p in reversed(problems)}
+    with transaction.atomic():
+        importer.apply([(1, value)])
+    return {}

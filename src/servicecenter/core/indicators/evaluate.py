@@ -119,24 +119,18 @@ def _sum_first(indicator: Indicator, data: Observations, subjects: Sequence[str]
     """Ratio of sums for linear numerator and denominator: the elements are summed over the
     subjects that have all of them, and the expressions evaluated once. Equal to summing each
     subject's numerator and denominator (the expressions are linear), and much faster."""
-    names = tuple(indicator.elements)
-    totals = dict.fromkeys(names, Decimal(0))
-    missing, used = [], 0
+    names = indicator.elements
+    complete, missing = [], []
     for subject in subjects:
-        elements = data.get((subject, period), {})
-        values = [elements.get(name) for name in names]
-        if any(value is None for value in values):
-            missing.append(subject)
-            continue
-        used += 1
-        for name, value in zip(names, values):
-            totals[name] += value
-    if not used:
+        elements = data.get((subject, period)) or {}
+        (complete if all(elements.get(name) is not None for name in names) else missing).append(subject)
+    if not complete:
         return Value(indicator.id, label, period, None, status=Status.MISSING, subjects=0, missing=tuple(missing))
+    totals = element_totals(data, complete, period).sums
     numerator, denominator = indicator.numerator.evaluate(totals), indicator.denominator.evaluate(totals)
     if denominator == 0:
-        return Value(indicator.id, label, period, None, numerator, denominator, Status.ZERO_DENOMINATOR, used, tuple(missing))
-    return Value(indicator.id, label, period, indicator.factor * numerator / denominator, numerator, denominator, subjects=used, missing=tuple(missing))
+        return Value(indicator.id, label, period, None, numerator, denominator, Status.ZERO_DENOMINATOR, len(complete), tuple(missing))
+    return Value(indicator.id, label, period, indicator.factor * numerator / denominator, numerator, denominator, subjects=len(complete), missing=tuple(missing))
 
 
 @dataclass(frozen=True)

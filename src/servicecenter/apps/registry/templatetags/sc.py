@@ -1,10 +1,15 @@
 """Template filters for Swedish number formats: ``{{ x|number }}``, ``{{ share|percent:1 }}``, ``{{ amount|sek }}``."""
 
+import base64
+import re
 from decimal import Decimal
+from html import escape
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from servicecenter.core.followup import in_thousands
 from servicecenter.core.money import format_number, format_sek
 
 register = template.Library()
@@ -51,20 +56,12 @@ def tkr(value, sign=""):
     amount = Decimal(str(value))
     if sign == "-":
         amount = -amount
-    from servicecenter.core.followup import in_thousands
-
     return _localise(format_number(in_thousands(amount), 0))
 
 
 @register.filter
 def svg_image(svg: str):
     """An inline SVG chart as an <img> with a data URI (for PDFs: WeasyPrint draws it as an image)."""
-    import base64
-    import re
-    from html import escape
-
-    from django.utils.safestring import mark_safe
-
     title = re.search(r"<title>(.*?)</title>", svg or "")
     data = base64.b64encode((svg or "").encode()).decode()
     return mark_safe(f'<img alt="{escape(title.group(1)) if title else ""}" src="data:image/svg+xml;base64,{data}">')  # noqa: S308
