@@ -252,8 +252,6 @@ def collect_it_operations(coordinator: Provider, years: Iterable[int], as_of: da
             points[("preparedness_agencies", level, subject, year)] = Decimal(len(prepared))
             for element in ("fee_new", "fee_old", "open_minutes", "outage_minutes", "respondents", "overall_sum", "expectations_sum", "ideal_sum"):
                 values = [per_service[s.pk][element] for s in members if element in per_service.get(s.pk, {})]
-                if element in ("fee_new", "fee_old") and len(values) != len([s for s in members if "fee_new" in per_service.get(s.pk, {})]):
-                    continue
                 if values:
                     points[(element, level, subject, year)] = sum(values, ZERO)
             if level == Level.SERVICE:
