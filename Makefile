@@ -47,6 +47,7 @@ check-messages: install
 	$(BIN)/python scripts/check_messages.py
 
 benchmarks: install
+	$(BIN)/pip install -q -c requirements/constraints.txt -e '.[test,bench]'
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
