@@ -39,6 +39,7 @@ from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, s
 from servicecenter.demo.billing import build_billing, stockholm_price_list
 from servicecenter.demo.costing import build_costing
 from servicecenter.demo.followup import build_it_followup, build_ssc_followup
+from servicecenter.demo.network import build_network
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,
     STOCKHOLM_ADMINISTRATIONS,
@@ -169,6 +170,7 @@ def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: 
         stockholm_price_list(stockholm)
         build_ssc_followup(ssc, progress)
         build_it_followup(suppliers["fk"], rng, progress)
+        build_network(ssc, rng, progress)
         record("demo.built", data={"seed": seed})
     return DemoSummary(logins, Customer.objects.count(), Agreement.objects.count(), Volume.objects.count())
 

@@ -29,13 +29,14 @@ class Capability(StrEnum):
     VIEW_COSTS = "view_costs"
     RUN_COSTING = "run_costing"
     RUN_BILLING = "run_billing"
+    PLAN_NETWORK = "plan_network"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(Capability),
     Role.CONTROLLER: frozenset(Capability),
     Role.SERVICE_OWNER: frozenset({Capability.VIEW, Capability.IMPORT_VOLUMES, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
-    Role.NETWORK_PLANNER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
+    Role.NETWORK_PLANNER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS, Capability.PLAN_NETWORK}),
     Role.READER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
     Role.CUSTOMER_CONTACT: frozenset({Capability.VIEW}),
 }

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "servicecenter.apps.costing",
     "servicecenter.apps.billing",
     "servicecenter.apps.followup",
+    "servicecenter.apps.network",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,307 @@
+"""Imports of the office network: the office register, visits and errands, municipality types
+and population grids. Every row is checked (file, row, column) and the file is written whole or
+not at all: a coordinate outside Sweden, an unknown municipality code and visits to an office
+that was closed that month are errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from servicecenter.apps.accounts.access import Capability
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.imports.base import Importer, register
+from servicecenter.apps.network import services
+from servicecenter.apps.network.models import (
+    DemandPoint,
+    DemandSet,
+    Municipality,
+    MunicipalityType,
+    Office,
+    OfficeVisits,
+    Partner,
+)
+from servicecenter.core.network import geo, regions
+from servicecenter.core.problems import Problem
+from servicecenter.formats.tabular import Column
+from servicecenter.formats.values import (
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_month,
+    parse_text,
+)
+
+CATEGORY_ALIASES = {"fullservice": "full", "fullservicekontor": "full", "flexibelt": "flex_staffed",
+                    "flexibelt med personal": "flex_staffed", "flexibelt utan personal": "flex_visiting",
+                    "tillfälligt": "temporary", "tillfälligt flexibelt": "temporary"}
+PARTNER_ALIASES = {"arbetsförmedlingen": "AF", "försäkringskassan": "FK", "migrationsverket": "MIGR",
+                   "pensionsmyndigheten": "PM", "skatteverket": "SKV"}
+TYPE_ALIASES = {"storstadskommuner": "storstad", "täta blandade kommuner": "tat_blandad", "glesa blandade kommuner": "gles_blandad",
+                "tätortsnära landsbygdskommuner": "landsbygd_tatortsnara", "glesa landsbygdskommuner": "gles_landsbygd",
+                "mycket glesa landsbygdskommuner": "mycket_gles_landsbygd",
+                "1": "storstad", "2": "tat_blandad", "3": "gles_blandad", "4": "landsbygd_tatortsnara",
+                "5": "gles_landsbygd", "6": "mycket_gles_landsbygd"}
+
+
+def _coordinate(check, row) -> tuple[float | None, float | None]:
+    """x/y as WGS 84 degrees (lon, lat) or SWEREF 99 TM metres (E, N); returned as lon, lat."""
+    x_text, y_text = row.get("x", ""), row.get("y", "")
+    if not x_text and not y_text:
+        check.add("x", Problem("value.required"))
+        return None, None
+    x = check.take("x", parse_decimal(x_text))
+    y = check.take("y", parse_decimal(y_text))
+    if x is None or y is None:
+        return None, None
+    x, y = float(x), float(y)
+    if geo.looks_like_sweref(x, y):
+        lon, lat = geo.sweref_to_wgs84(x, y)
+    else:
+        lon, lat = x, y
+    if not bool(geo.in_sweden_box(lon, lat)):
+        check.add("x", Problem("network.outside_sweden", {"x": x_text, "y": y_text}, value=f"{x_text}, {y_text}"))
+        return None, None
+    return float(lon), float(lat)
+
+
+@dataclass(frozen=True)
+class OfficeRow:
+    code: str
+    values: dict
+
+
+@register
+class OfficeImporter(Importer):
+    kind = "offices"
+    label = _("Office register")
+    help_text = _("One row per office: code, name, address, x and y (WGS 84 longitude/latitude or SWEREF 99 TM east/north), "
+                  "municipality code (checked against the coordinate), own region, category (full, flex_staffed, flex_visiting, "
+                  "temporary), preparedness, co-location, decision, opened, closed, lease end, yearly rent, staff, IT and other "
+                  "cost, staff (FTE), opening hours and capacity (visits a year). Existing offices are updated by code.")
+    capability = Capability.PLAN_NETWORK
+    columns = (
+        Column("code", True, ("kod", "kontorskod")),
+        Column("name", True, ("namn", "kontor")),
+        Column("address", False, ("adress",)),
+        Column("x", True, ("lon", "longitud", "e", "östlig")),
+        Column("y", True, ("lat", "latitud", "n", "nordlig")),
+        Column("municipality", False, ("kommun", "kommunkod")),
+        Column("region", False, ("egen region",)),
+        Column("category", True, ("kategori", "kontorstyp")),
+        Column("preparedness", False, ("beredskap", "beredskapskontor")),
+        Column("socially_vulnerable", False, ("utsatt område", "socialt utsatt område")),
+        Column("co_location", False, ("samlokaliserat med", "samlokalisering")),
+        Column("decision", False, ("regeringsbeslut", "beslut")),
+        Column("opened", False, ("öppnade", "öppnat")),
+        Column("closed", False, ("stängde", "stängt")),
+        Column("lease_end", False, ("hyresavtal till", "avtalsslut")),
+        Column("cost_rent", False, ("hyra",)),
+        Column("cost_staff", False, ("personalkostnad",)),
+        Column("cost_it", False, ("it-kostnad",)),
+        Column("cost_other", False, ("övrig kostnad",)),
+        Column("staff", False, ("personal", "årsarbetskrafter")),
+        Column("opening_hours", False, ("öppettider",)),
+        Column("capacity", False, ("kapacitet",)),
+    )
+
+    def prepare(self):
+        services.ensure_geography()
+        self.municipalities = {m.code: m for m in Municipality.objects.all()}
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("code", parse_text(row.get("code", ""), limit=40))
+        name = check.take("name", parse_text(row.get("name", "")))
+        lon, lat = _coordinate(check, row)
+        found = municipality = None
+        if lon is not None:
+            found = services.municipality_at(lon, lat)
+            if found is None:
+                check.add("x", Problem("network.no_municipality", {"x": row.get("x"), "y": row.get("y")}, value=row.get("x")))
+        given = (row.get("municipality") or "").strip()
+        if given:
+            given = given.zfill(4)
+            if given not in self.municipalities:
+                check.add("municipality", Problem("network.municipality_unknown", {"code": given}, value=row.get("municipality")))
+            elif found and found != given:
+                check.add("municipality", Problem("network.municipality_mismatch",
+                                                  {"code": given, "found": found, "name": self.municipalities[found].name}, value=given))
+        if found:
+            municipality = self.municipalities[found]
+        category = check.take("category", parse_choice(row.get("category", ""), [c.value for c in Office.Category], aliases=CATEGORY_ALIASES))
+        opened = check.take("opened", parse_date(row.get("opened", ""), required=False))
+        closed = check.take("closed", parse_date(row.get("closed", ""), required=False))
+        if opened and closed and closed < opened:
+            check.add("closed", Problem("network.closed_before_opened", value=row.get("closed")))
+        values = {
+            "name": name, "address": (row.get("address") or "")[:300], "lon": Decimal(f"{lon:.6f}") if lon is not None else None,
+            "lat": Decimal(f"{lat:.6f}") if lat is not None else None, "municipality": municipality,
+            "region": (row.get("region") or "")[:100], "category": category,
+            "preparedness": check.take("preparedness", parse_bool(row.get("preparedness") or "nej")),
+            "socially_vulnerable": check.take("socially_vulnerable", parse_bool(row.get("socially_vulnerable") or "nej")),
+            "co_location": (row.get("co_location") or "")[:200], "decision": (row.get("decision") or "")[:200],
+            "opened": opened, "closed": closed,
+            "lease_end": check.take("lease_end", parse_date(row.get("lease_end", ""), required=False)),
+            "opening_hours": (row.get("opening_hours") or "")[:200],
+            "capacity": check.take("capacity", parse_int(row.get("capacity", ""), required=False)) or 0,
+            "staff": check.take("staff", parse_decimal(row.get("staff", ""), required=False)) or Decimal(0),
+        }
+        for column in ("cost_rent", "cost_staff", "cost_it", "cost_other"):
+            values[column] = check.take(column, parse_decimal(row.get(column, ""), required=False)) or Decimal(0)
+        if check.problems:
+            return None, check.problems
+        return OfficeRow(code, values), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r.code, self.source)
+
+    def apply(self, checked):
+        created = updated = 0
+        for _number, row in checked:
+            _office, was_created = Office.objects.update_or_create(provider=self.provider, code=row.code, defaults=row.values)
+            created += was_created
+            updated += not was_created
+        record("network.offices.imported", user=self.user, provider=self.provider, data={"created": created, "updated": updated})
+        return {"created": created, "updated": updated}
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    office_id: int
+    month: date
+    partner: str
+    errand_type: str
+    visits: int
+    errands: int
+
+
+@register
+class OfficeVisitsImporter(Importer):
+    kind = "office_visits"
+    label = _("Visits and errands per office")
+    help_text = _("One row per office, month (YYYY-MM), partner agency (AF, FK, MIGR, PM, SKV or the name), errand type, visits and "
+                  "errands. A month already imported for an office is replaced. Visits to an office that was closed that month are refused.")
+    capability = Capability.PLAN_NETWORK
+    columns = (
+        Column("office", True, ("kontor", "kontorskod")),
+        Column("month", True, ("månad",)),
+        Column("partner", True, ("myndighet", "samverkansmyndighet")),
+        Column("errand_type", False, ("ärendetyp",)),
+        Column("visits", True, ("besök",)),
+        Column("errands", False, ("ärenden",)),
+    )
+
+    def prepare(self):
+        self.offices = {o.code: o for o in Office.objects.filter(provider=self.provider)}
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("office", parse_text(row.get("office", ""), limit=40))
+        office = self.offices.get(code) if code else None
+        if code and office is None:
+            check.add("office", Problem("network.office_unknown", {"code": code}, value=code))
+        period = check.take("month", parse_month(row.get("month", "")))
+        partner = check.take("partner", parse_choice(row.get("partner", ""), [p.value for p in Partner], aliases=PARTNER_ALIASES))
+        visits = check.take("visits", parse_int(row.get("visits", "")))
+        errands = check.take("errands", parse_int(row.get("errands", ""), required=False))
+        if office and period:
+            if office.closed and office.closed <= period.start:
+                check.add("month", Problem("network.office_closed", {"code": code, "closed": office.closed.isoformat(),
+                                                                     "month": period.start.strftime("%Y-%m")}, value=row.get("month")))
+            elif office.opened and office.opened >= period.end:
+                check.add("month", Problem("network.office_not_open", {"code": code, "opened": office.opened.isoformat()}, value=row.get("month")))
+        if check.problems:
+            return None, check.problems
+        return VisitRow(office.pk, period.start, partner, (row.get("errand_type") or "")[:100], visits or 0,
+                        errands if errands is not None else visits or 0), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r.office_id, r.month, r.partner, r.errand_type), self.source)
+
+    def apply(self, checked):
+        cells = {(r.office_id, r.month) for _n, r in checked}
+        for office_id, month in cells:
+            OfficeVisits.objects.filter(office_id=office_id, month=month).delete()
+        OfficeVisits.objects.bulk_create([
+            OfficeVisits(office_id=r.office_id, month=r.month, partner=r.partner, errand_type=r.errand_type, visits=r.visits, errands=r.errands)
+            for _n, r in checked], batch_size=2000)
+        record("network.visits.imported", user=self.user, provider=self.provider, data={"rows": len(checked)})
+        return {"rows": len(checked), "office_months": len(cells)}
+
+
+@register
+class MunicipalityTypeImporter(Importer):
+    kind = "municipality_types"
+    label = _("Municipality types")
+    help_text = _("Tillväxtanalys' classification: municipality code and type (1–6 or the name, e.g. Storstadskommuner).")
+    capability = Capability.PLAN_NETWORK
+    columns = (
+        Column("municipality", True, ("kommun", "kommunkod", "kod")),
+        Column("type", True, ("kommuntyp", "typ")),
+    )
+
+    def prepare(self):
+        services.ensure_geography()
+        self.codes = set(Municipality.objects.values_list("code", flat=True))
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = (row.get("municipality") or "").strip().zfill(4)
+        if code not in self.codes:
+            check.add("municipality", Problem("network.municipality_unknown", {"code": code}, value=row.get("municipality")))
+        kind = check.take("type", parse_choice(row.get("type", ""), [t.value for t in MunicipalityType], aliases=TYPE_ALIASES))
+        if check.problems:
+            return None, check.problems
+        return (code, kind), []
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[0], self.source)
+
+    def apply(self, checked):
+        for _n, (code, kind) in checked:
+            Municipality.objects.filter(code=code).update(kind=kind, kind_source=self.source[:200])
+        return {"updated": len(checked)}
+
+
+@register
+class PopulationGridImporter(Importer):
+    kind = "population_grid"
+    label = _("Population grid or localities")
+    help_text = _("Demand points for the accessibility analysis: x and y (WGS 84 or SWEREF 99 TM, e.g. the centres of SCB's 1 km or "
+                  "250 m squares), population, optionally a name. Saved as a new set named after the file.")
+    capability = Capability.PLAN_NETWORK
+    columns = (
+        Column("x", True, ("lon", "e", "x_koord")),
+        Column("y", True, ("lat", "n", "y_koord")),
+        Column("population", True, ("befolkning", "pop", "antal")),
+        Column("name", False, ("namn", "ruta", "id")),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        lon, lat = _coordinate(check, row)
+        population = check.take("population", parse_decimal(row.get("population", "")))
+        if check.problems:
+            return None, check.problems
+        return (lon, lat, float(population), (row.get("name") or "")[:200]), []
+
+    def apply(self, checked):
+        services.ensure_geography()
+        division = regions.builtin("kommun")
+        lon = [r[0] for _n, r in checked]
+        lat = [r[1] for _n, r in checked]
+        codes = division.codes_at(lon, lat)
+        ids = dict(Municipality.objects.values_list("code", "id"))
+        name = self.source[:190] or "grid"
+        DemandSet.objects.filter(name=name, default=False).delete()
+        demand_set = DemandSet.objects.create(name=name, source=self.source[:300])
+        DemandPoint.objects.bulk_create([
+            DemandPoint(demand_set=demand_set, name=r[3], lon=r[0], lat=r[1], population=r[2], municipality_id=ids.get(code))
+            for (_n, r), code in zip(checked, codes, strict=True)], batch_size=5000)
+        return {"points": len(checked)}

