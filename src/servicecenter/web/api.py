@@ -490,6 +490,72 @@ def list_indicator_values(request, provider: str, family: str, level: str = "org
                               denominator=v.denominator, status=v.status.value) for c in cells for v in c.values]
 
 
+class OfficeOut(Schema):
+    code: str
+    name: str
+    lon: Decimal
+    lat: Decimal
+    municipality: str
+    fa_region: str
+    region: str
+    category: str
+    preparedness: bool
+    opened: date | None
+    closed: date | None
+    lease_end: date | None
+    yearly_cost: Decimal
+    capacity: int
+
+
+class ScenarioOut(Schema):
+    id: int
+    name: str
+    offices_before: int
+    offices_after: int
+    mean_km_before: float
+    mean_km_after: float
+    p90_km_after: float
+    visits_lost: int
+    savings: dict[int, Decimal]
+    required: dict[int, Decimal]
+    flags: list[dict[str, str]]
+
+
+def _network_provider(request, provider: str):
+    current = scope(request)
+    if not current.can(Capability.VIEW_COSTS):
+        raise HttpError(403, "not permitted")
+    return get_object_or_404(current.providers(), code=provider)
+
+
+@api.get("/network/offices", response=list[OfficeOut], tags=["office network"])
+def list_offices(request, provider: str):
+    """The office register, open and closed, with municipality and FA-region (2015)."""
+    from servicecenter.apps.network.models import Office
+
+    chosen = _network_provider(request, provider)
+    return [OfficeOut(code=o.code, name=o.name, lon=o.lon, lat=o.lat, municipality=o.municipality.code, fa_region=o.municipality.fa_region.code,
+                      region=o.region, category=o.category, preparedness=o.preparedness, opened=o.opened, closed=o.closed,
+                      lease_end=o.lease_end, yearly_cost=o.yearly_cost, capacity=o.capacity)
+            for o in Office.objects.filter(provider=chosen).select_related("municipality__fa_region").order_by("code")]
+
+
+@api.get("/network/scenarios/{scenario_id}", response=ScenarioOut, tags=["office network"])
+def scenario_result(request, provider: str, scenario_id: int):
+    """A scenario's consequences: accessibility before and after, lost visits, savings per year
+    against the required path, and the flags the ordinances require."""
+    from servicecenter.apps.network import services as network
+    from servicecenter.apps.network.models import Scenario
+
+    chosen = _network_provider(request, provider)
+    scenario = get_object_or_404(Scenario, pk=scenario_id, provider=chosen)
+    _ctx, r = network.evaluate(scenario)
+    return ScenarioOut(id=scenario.pk, name=scenario.name, offices_before=r.open_before, offices_after=r.open_after,
+                       mean_km_before=r.before.overall.mean_km, mean_km_after=r.after.overall.mean_km, p90_km_after=r.after.overall.p90_km,
+                       visits_lost=r.visits_lost, savings=dict(r.savings), required=dict(r.required),
+                       flags=[{"code": f.code, "office": f.office, "subject": f.subject, "rule": f.rule} for f in r.flags])
+
+
 @api.post("/imports/{kind}", response=ImportOut, tags=["imports"])
 def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv"):
     caller = scope(request)

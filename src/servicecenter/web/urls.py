@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from servicecenter.apps.billing import views as billing
 from servicecenter.apps.costing import views as costing
 from servicecenter.apps.followup import views as followup
+from servicecenter.apps.network import views as network
 from servicecenter.apps.imports import views as imports
 from servicecenter.apps.metering import views as metering
 from servicecenter.apps.registry import views as registry
@@ -45,6 +46,14 @@ urlpatterns = [
     path("followup/it-report/<int:year>/", followup.it_report, name="followup-it-report"),
     path("followup/fee-report/<int:year>/", followup.fee_report, name="followup-fee-report"),
     path("followup/entry/", followup.entry, name="followup-entry"),
+    path("network/", network.overview, name="network"),
+    path("network/offices/", network.office_list, name="network-offices"),
+    path("network/offices/<slug:code>/", network.office_detail, name="network-office"),
+    path("network/statistics/", network.statistics, name="network-statistics"),
+    path("network/scenarios/", network.scenario_list, name="network-scenarios"),
+    path("network/scenarios/<int:pk>/", network.scenario_detail, name="network-scenario"),
+    path("network/compare/", network.compare, name="network-compare"),
+    path("network/optimise/", network.optimise, name="network-optimise"),
     path("audit/", views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,0 +1,404 @@
+"""Office network pages: overview with the map, office register, statistics (Tabell 11, 12, 20),
+scenario builder (close, downgrade, add, move; the consequences recomputed at once), scenario
+comparison, the consequence report (PDF, Excel) and the optimiser."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from servicecenter.apps.accounts.access import Capability
+from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.network import services
+from servicecenter.apps.network.models import Office, OfficeVisits, Scenario, ScenarioChange
+from servicecenter.core.network import CostMatrixError, Groups, solve_max_covering, solve_office_model
+from servicecenter.core.network.scenario import Category
+from servicecenter.formats.charts import bar_chart, line_chart
+from servicecenter.formats.spreadsheet import write_workbook
+
+FLAG_TEXT = {
+    "only_office": gettext_lazy("Only office in the municipality: consequence analysis (SFS 2019:202)"),
+    "fa_without_office": gettext_lazy("FA-region left without an office"),
+    "consultation": gettext_lazy("Consultation with the municipality and partner agencies (SFS 2017:583)"),
+    "over_capacity": gettext_lazy("Receiving office over capacity"),
+}
+AREA_TEXT = {"metropolitan": gettext_lazy("Metropolitan"), "urban": gettext_lazy("Dense mixed"), "sparse": gettext_lazy("Sparse and rural"),
+             "vulnerable": gettext_lazy("Socially vulnerable area"), "other": gettext_lazy("Type not imported")}
+
+
+def _scope(request, capability=Capability.VIEW_COSTS):
+    scope = scope_of(request)
+    if not scope.can(capability):
+        raise PermissionDenied
+    return scope
+
+
+def _provider(scope):
+    ids = set(Office.objects.values_list("provider_id", flat=True))
+    for provider in scope.providers().order_by("name"):
+        if provider.pk in ids:
+            return provider
+    raise Http404("no office network")
+
+
+def _flag_text(code):
+    return str(FLAG_TEXT.get(code, code))
+
+
+def _mkr(value) -> str:
+    return f"{Decimal(value) / Decimal(1_000_000):,.1f}".replace(",", " ").replace(".", ",")
+
+
+@login_required
+def overview(request):
+    scope = _scope(request)
+    provider = _provider(scope)
+    day = _day(request)
+    ctx = services.context(provider, day)
+    from servicecenter.core.network import scenario as sc
+
+    result = sc.evaluate(ctx.network, [], sc.Rules())
+    svg = services.access_map(_("Distance to the nearest office, %(day)s") % {"day": day.isoformat()}, ctx, result.after,
+                              result.offices, description=_("Municipalities coloured by the population-weighted mean distance to the nearest office."))
+    return render(request, "network/overview.html", {
+        "provider": provider, "day": day, "ctx": ctx, "result": result, "map": svg,
+        "full": sum(o.category.full_service for o in ctx.network.offices), "count": len(ctx.network.offices),
+        "municipalities": len({o.municipality for o in ctx.network.offices}), "fa": len({o.fa_region for o in ctx.network.offices}),
+        "scenarios": Scenario.objects.filter(provider=provider)[:10], "can_plan": scope.can(Capability.PLAN_NETWORK),
+    })
+
+
+def _day(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return dt.date(2025, 12, 31)
+
+
+@login_required
+def office_list(request):
+    provider = _provider(_scope(request))
+    offices = Office.objects.filter(provider=provider).select_related("municipality__fa_region").order_by("name")
+    status = request.GET.get("status", "open")
+    if status == "open":
+        offices = offices.filter(closed__isnull=True)
+    elif status == "closed":
+        offices = offices.filter(closed__isnull=False)
+    category = request.GET.get("category", "")
+    if category:
+        offices = offices.filter(category=category)
+    visits = {r["office_id"]: r["v"] for r in OfficeVisits.objects.filter(office__provider=provider, month__year=2025)
+              .values("office_id").annotate(v=Sum("visits"))}
+    rows = [(o, visits.get(o.pk, 0)) for o in offices]
+    return render(request, "network/offices.html", {"provider": provider, "rows": rows, "status": status, "category": category,
+                                                     "categories": Office.Category.choices})
+
+
+@login_required
+def office_detail(request, code: str):
+    provider = _provider(_scope(request))
+    office = get_object_or_404(Office.objects.select_related("municipality__fa_region"), provider=provider, code=code)
+    monthly = list(OfficeVisits.objects.filter(office=office).values("month").annotate(v=Sum("visits"), e=Sum("errands")).order_by("month"))
+    by_partner = list(OfficeVisits.objects.filter(office=office).values("month__year", "partner").annotate(e=Sum("errands")).order_by("month__year", "partner"))
+    series = []
+    for year in sorted({m["month"].year for m in monthly}):
+        series.append((str(year), tuple((m["month"].month, float(m["v"])) for m in monthly if m["month"].year == year)))
+    chart = line_chart(_("Visits per month"), _("Month"), _("Visits"), tuple(series), _("Visits per month and year at this office.")) if series else ""
+    return render(request, "network/office.html", {"provider": provider, "office": office, "monthly": monthly, "by_partner": by_partner, "chart": chart})
+
+
+@login_required
+def statistics(request):
+    provider = _provider(_scope(request))
+    years = sorted(OfficeVisits.objects.filter(office__provider=provider).dates("month", "year"), reverse=True)
+    if not years:
+        raise Http404("no visits")
+    try:
+        year = int(request.GET.get("year", years[0].year))
+    except ValueError:
+        year = years[0].year
+    stats = services.statistics(provider, year)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(f"servicekontor-statistik-{year}", provider, _statistics_sheets(stats))
+    chart = bar_chart(_("Errands per partner agency %(year)s") % {"year": year}, tuple(str(label) for label, _c in stats["partners"][0]),
+                      tuple(float(c[0][0]) for _l, c in stats["partners"][0]), _("Errands"), _("Errands per partner agency."))
+    return render(request, "network/statistics.html", {"provider": provider, "year": year, "years": [d.year for d in years], "s": stats, "chart": chart})
+
+
+def _statistics_sheets(stats):
+    years = stats["years"]
+    head = [""] + [x for y in years for x in (f"{y}", f"Andel {y}")]
+
+    def rows(table):
+        body, totals = table
+        out = [[str(label)] + [x for value, share in cells for x in (value, round(share * 100) if share is not None else None)] for label, cells in body]
+        out.append(["Totalt"] + [x for value, share in totals for x in (value, 100 if share else None)])
+        return out
+    return [("Tabell 11 besök per region", head, rows(stats["regions"])),
+            ("Tabell 12 ärenden per myndighet", head, rows(stats["partners"])),
+            ("Tabell 20 besök per kommuntyp", head, rows(stats["types"])),
+            ("FA-regioner", ["Kod", "FA-region", "Kontor", "Varav fullservice"], [[fa.code, fa.name, n, f] for fa, n, f in stats["fa_rows"]])]
+
+
+def _xlsx(name, provider, sheets):
+    notice = _("Demo data: illustrative, built to match published totals; not real per-customer facts.") if provider.is_demo else None
+    response = HttpResponse(write_workbook(sheets, notice), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+@login_required
+def scenario_list(request):
+    scope = _scope(request)
+    provider = _provider(scope)
+    if request.method == "POST":
+        _scope(request, Capability.PLAN_NETWORK)
+        name = (request.POST.get("name") or "").strip() or _("New scenario")
+        scenario = Scenario.objects.create(provider=provider, name=name[:200], base_date=dt.date(2025, 1, 1), created_by=request.user)
+        record("network.scenario.created", user=request.user, provider=provider, obj=scenario)
+        return redirect("network-scenario", scenario.pk)
+    return render(request, "network/scenarios.html", {"provider": provider, "scenarios": Scenario.objects.filter(provider=provider),
+                                                      "can_plan": scope.can(Capability.PLAN_NETWORK)})
+
+
+def _consequences(scenario: Scenario, with_maps=True):
+    ctx, result = services.evaluate(scenario)
+    closed = [t.office for t in result.transfers]
+    names = {o.code: o.name for o in ctx.network.offices}
+    names.update({o.code: o.name for o in result.offices})
+    flags = [(f, _flag_text(f.code), names.get(f.office, f.office), ctx.municipality_names.get(f.subject) or ctx.fa_names.get(f.subject) or names.get(f.subject, f.subject))
+             for f in result.flags if f.code != "consultation"]
+    consultations = [(names.get(f.office, f.office), ctx.municipality_names.get(f.subject, f.subject)) for f in result.flags if f.code == "consultation"]
+    years = sorted(result.savings)
+    savings_chart = line_chart(
+        _("Savings against the required path (mnkr)"), _("Year"), _("mnkr"),
+        ((str(_("Savings in the scenario")), tuple((y, float(result.savings[y]) / 1e6) for y in years)),
+         (str(_("Required")), tuple((y, float(result.required.get(y, 0)) / 1e6) for y in years))),
+        _("Yearly savings of the scenario, which start when each lease ends, against the savings the appropriation path requires."))
+    maps = {}
+    if with_maps:
+        maps["before"] = services.access_map(_("Before"), ctx, result.before, ctx.network.offices,
+                                             description=_("Mean distance to the nearest office per municipality before the scenario."))
+        maps["after"] = services.access_map(_("After"), ctx, result.after, result.offices, closed,
+                                            description=_("Mean distance to the nearest office per municipality after the scenario; closed offices are crosses."))
+    fa_rows = []
+    for code, before in sorted(result.before.by_fa.items()):
+        after = result.after.by_fa.get(code)
+        if after and (after.mean_km - before.mean_km) > 0.05:
+            fa_rows.append((code, ctx.fa_names.get(code, code), before, after))
+    area_rows = [(str(AREA_TEXT.get(k, k)), result.before.by_area[k], result.after.by_area.get(k)) for k in sorted(result.before.by_area)]
+    loads = sorted((ld for ld in result.loads if ld.visits_after != ld.visits_before), key=lambda ld: -(ld.visits_after - ld.visits_before))
+    return {
+        "scenario": scenario, "ctx": ctx, "result": result, "flags": flags, "consultations": consultations, "names": names,
+        "savings_rows": [(y, result.savings[y], result.required.get(y), result.shortfall(y)) for y in years],
+        "savings_chart": savings_chart, "maps": maps, "fa_rows": fa_rows, "area_rows": area_rows, "loads": loads,
+        "closed_by_area": [(str(AREA_TEXT.get(k, k)), v) for k, v in sorted(result.closed_visits_by_area.items())],
+        "changes": list(scenario.changes.select_related("office")), "mkr": _mkr,
+    }
+
+
+@login_required
+def scenario_detail(request, pk: int):
+    scope = _scope(request)
+    provider = _provider(scope)
+    scenario = get_object_or_404(Scenario, pk=pk, provider=provider)
+    if request.method == "POST":
+        _scope(request, Capability.PLAN_NETWORK)
+        error = _apply_action(request, scenario)
+        if error:
+            messages.error(request, error)
+        if not request.headers.get("HX-Request"):
+            return redirect("network-scenario", scenario.pk)
+    kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx"):
+        data = _consequences(scenario, with_maps=kind == "pdf")
+        record("network.report.downloaded", user=request.user, provider=provider, obj=scenario, data={"format": kind})
+        if kind == "xlsx":
+            return _xlsx(f"konsekvensanalys-{scenario.pk}", provider, _report_sheets(data))
+        from django.template.loader import render_to_string
+        from weasyprint import HTML
+
+        with translation.override("sv"):
+            html = render_to_string("network/report_pdf.html", {**data, "demo": provider.is_demo})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="konsekvensanalys-{scenario.pk}.pdf"'
+        return response
+    data = _consequences(scenario)
+    ctx = data["ctx"]
+    changed = {c.office_id for c in data["changes"] if c.office_id}
+    data.update({"provider": provider, "can_plan": scope.can(Capability.PLAN_NETWORK),
+                 "offices": [o for o in ctx.offices.values() if o.pk not in changed], "categories": Office.Category.choices})
+    template = "network/_consequences.html" if request.headers.get("HX-Request") else "network/scenario.html"
+    return render(request, template, data)
+
+
+def _apply_action(request, scenario: Scenario) -> str | None:
+    action = request.POST.get("action")
+    try:
+        date = dt.date.fromisoformat(request.POST.get("date") or scenario.base_date.isoformat())
+    except ValueError:
+        return _("The date must be YYYY-MM-DD.")
+    if action == "remove":
+        ScenarioChange.objects.filter(scenario=scenario, pk=request.POST.get("change")).delete()
+    elif action in ("close", "downgrade", "move"):
+        office = Office.objects.filter(provider=scenario.provider, code=request.POST.get("office", "")).first()
+        if office is None:
+            return _("Choose an office.")
+        ScenarioChange.objects.filter(scenario=scenario, office=office).delete()
+        change = ScenarioChange(scenario=scenario, kind=action, office=office, date=date)
+        if action == "downgrade":
+            change.category = request.POST.get("category") or Category.FLEX_STAFFED.value
+            change.cost_change = -_decimal(request.POST.get("saving"))
+        if action == "move":
+            lon, lat, error = _point(request)
+            if error:
+                return error
+            change.lon, change.lat = lon, lat
+        change.save()
+    elif action == "add":
+        lon, lat, error = _point(request)
+        if error:
+            return error
+        ScenarioChange.objects.create(scenario=scenario, kind="add", date=date, lon=lon, lat=lat,
+                                      name=(request.POST.get("name") or _("New office"))[:200],
+                                      category=request.POST.get("category") or Category.FLEX_STAFFED.value,
+                                      cost_change=_decimal(request.POST.get("cost")), capacity=int(_decimal(request.POST.get("capacity"))))
+    elif action == "settings":
+        try:
+            share = Decimal(request.POST.get("lost_share", "").replace(",", "."))
+        except InvalidOperation:
+            return _("The lost share must be a number between 0 and 1.")
+        if not 0 <= share <= 1:
+            return _("The lost share must be a number between 0 and 1.")
+        scenario.lost_share = share
+        scenario.save(update_fields=["lost_share", "updated"])
+    else:
+        return _("Unknown action.")
+    Scenario.objects.filter(pk=scenario.pk).update(updated=dt.datetime.now(dt.UTC))
+    record("network.scenario.changed", user=request.user, provider=scenario.provider, obj=scenario, data={"action": action})
+    return None
+
+
+def _decimal(text) -> Decimal:
+    try:
+        return Decimal((text or "0").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _point(request):
+    try:
+        lon, lat = float(request.POST.get("lon", "").replace(",", ".")), float(request.POST.get("lat", "").replace(",", "."))
+    except ValueError:
+        return None, None, _("Give the longitude and latitude as numbers (WGS 84).")
+    if services.municipality_at(lon, lat) is None:
+        return None, None, _("The point (%(lon)s, %(lat)s) is not in any Swedish municipality.") % {"lon": lon, "lat": lat}
+    return lon, lat, None
+
+
+def _report_sheets(data):
+    r = data["result"]
+    names = data["names"]
+    summary = [["Kontor före", r.open_before], ["Kontor efter", r.open_after], ["Fullservice före", r.full_before], ["Fullservice efter", r.full_after],
+               ["Besök basår", r.visits_before], ["Besök efter", r.visits_after], ["Förlorade till telefon/digitalt", r.visits_lost],
+               ["Medelavstånd före (km)", round(r.before.overall.mean_km, 2)], ["Medelavstånd efter (km)", round(r.after.overall.mean_km, 2)],
+               ["90:e percentil före (km)", round(r.before.overall.p90_km, 2)], ["90:e percentil efter (km)", round(r.after.overall.p90_km, 2)],
+               ["Till fullservice, medel före (km)", round(r.before.overall_full.mean_km, 2)], ["Till fullservice, medel efter (km)", round(r.after.overall_full.mean_km, 2)]]
+    savings = [[y, s, q, sh] for y, s, q, sh in data["savings_rows"]]
+    transfers = [[names.get(t.office, t.office), names.get(t.to, t.to or "–"), t.visits, t.lost, round(t.km, 1) if t.to else None] for t in r.transfers]
+    loads = [[names.get(ld.office, ld.office), ld.visits_before, ld.visits_after, ld.capacity] for ld in data["loads"]]
+    flags = [[text, office, subject, f.rule] for f, text, office, subject in data["flags"]] + [["Samråd (SFS 2017:583)", o, m, "SFS 2017:583"] for o, m in data["consultations"]]
+    fa = [[code, name, round(b.mean_km, 2), round(a.mean_km, 2), round(b.share_within(20) * 100, 1), round(a.share_within(20) * 100, 1)] for code, name, b, a in data["fa_rows"]]
+    return [("Sammanfattning", ["Mått", "Värde"], summary),
+            ("Besparing", ["År", "Besparing (kr)", "Krav (kr)", "Kvar till kravet (kr)"], savings),
+            ("Besök flyttas", ["Stängt kontor", "Till", "Besök", "Förlorade", "Avstånd (km)"], transfers),
+            ("Belastning", ["Kontor", "Besök före", "Besök efter", "Kapacitet"], loads),
+            ("Flaggor", ["Flagga", "Kontor", "Avser", "Regel"], flags),
+            ("FA-regioner", ["Kod", "FA-region", "Medel före (km)", "Medel efter (km)", "Inom 20 km före (%)", "Inom 20 km efter (%)"], fa)]
+
+
+@login_required
+def compare(request):
+    provider = _provider(_scope(request))
+    ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()]
+    scenarios = list(Scenario.objects.filter(provider=provider, pk__in=ids)) if ids else list(Scenario.objects.filter(provider=provider)[:3])
+    columns = [_consequences(s, with_maps=False) for s in scenarios]
+    return render(request, "network/compare.html", {"provider": provider, "columns": columns, "all": Scenario.objects.filter(provider=provider),
+                                                    "chosen": {s.pk for s in scenarios}})
+
+
+# --- optimiser -----------------------------------------------------------------------------------
+
+@login_required
+def optimise(request):
+    scope = _scope(request)
+    provider = _provider(scope)
+    ctx = services.context(provider, dt.date(2025, 1, 1))
+    offices = ctx.network.offices
+    m = len(offices)
+    params = {"close": request.POST.get("close", "35"), "objective": request.POST.get("objective", "median"),
+              "radius": request.POST.get("radius", "20"), "keep_full": request.POST.get("keep_full", "on" if request.method != "POST" else ""),
+              "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", "")}
+    result = error = None
+    if request.method == "POST":
+        _scope(request, Capability.PLAN_NETWORK)
+        try:
+            close = int(params["close"])
+            if not 0 <= close < m:
+                raise ValueError
+        except ValueError:
+            error = _("The number of offices to close must be a whole number between 0 and %(m)s.") % {"m": m - 1}
+            close = None
+        if close is not None:
+            fixed = [j for j, o in enumerate(offices) if o.category.full_service] if params["keep_full"] else []
+            weights = ctx.network.demand.population
+            try:
+                if params["objective"] == "cover":
+                    radius = float(params["radius"].replace(",", "."))
+                    covering = solve_max_covering(ctx.network.distance, m - close, radius, weights, fixed_open=fixed, time_limit=30)
+                    result = {"open": covering.open_sites, "proven": covering.proven_optimal, "seconds": covering.seconds,
+                              "text": _("%(share).1f %% of the population within %(km)s km") % {"share": covering.share * 100, "km": params["radius"]}}
+                else:
+                    groups = None
+                    if params["fa_rule"] in ("hard", "soft"):
+                        members = {}
+                        for j, o in enumerate(offices):
+                            members.setdefault(o.fa_region, []).append(j)
+                        groups = Groups(tuple(tuple(v) for v in members.values()), hard=params["fa_rule"] == "hard",
+                                        penalty=float(weights.sum()) * 50.0)
+                    target = _decimal(params["savings"]) * 1_000_000 if params["savings"] else None
+                    solved = solve_office_model(ctx.network.distance, weights, p=m - close, fixed_open=fixed, groups=groups,
+                                                savings=[float(o.yearly_cost) for o in offices] if target else None,
+                                                savings_target=float(target) if target else None, time_limit=60)
+                    result = {"open": solved.open_sites, "proven": solved.proven_optimal, "seconds": solved.seconds, "gap": solved.gap,
+                              "text": _("population-weighted mean distance %(km).2f km") % {"km": solved.objective / float(weights.sum())}}
+            except CostMatrixError as exc:
+                error = str(exc)
+        if result is not None:
+            closed = [offices[j] for j in range(m) if j not in set(result["open"])]
+            result["closed"] = closed
+            if request.POST.get("save"):
+                scenario = Scenario.objects.create(provider=provider, name=_("Optimised: close %(n)s") % {"n": len(closed)},
+                                                   base_date=dt.date(2025, 1, 1), created_by=request.user,
+                                                   description=_("Proposed by the optimiser (%(text)s).") % {"text": result["text"]})
+                for o in closed:
+                    ScenarioChange.objects.create(scenario=scenario, kind="close", office=ctx.offices[o.code], date=dt.date(2026, 1, 1))
+                record("network.scenario.optimised", user=request.user, provider=provider, obj=scenario)
+                return redirect(reverse("network-scenario", args=[scenario.pk]))
+    return render(request, "network/optimise.html", {"provider": provider, "params": params, "result": result, "error": error, "m": m,
+                                                     "can_plan": scope.can(Capability.PLAN_NETWORK), "np": np})
