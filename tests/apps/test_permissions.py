@@ -31,6 +31,7 @@ def objects(db, contact_customer, other_customer):
     from servicecenter.apps.billing.models import BillingRun, Invoice
     from servicecenter.apps.costing.models import AllocationRun, CostModel, PriceList
     from servicecenter.apps.followup.models import IndicatorDefinition
+    from servicecenter.apps.network.models import Scenario
 
     sthlm_customer = Customer.objects.filter(provider__code="stockholm").first()
     published = PriceList.objects.get(provider__code="ssc", status="published")
@@ -56,6 +57,7 @@ def objects(db, contact_customer, other_customer):
         "other_invoice": Invoice.objects.filter(customer=other_customer).first().pk,
         "it_indicator": IndicatorDefinition.objects.get(provider__code="fk", code="it-6-tillganglighet").pk,
         "ssc_indicator": IndicatorDefinition.objects.get(provider__code="ssc", code="driftkostnad-per-aa").pk,
+        "scenario": Scenario.objects.get(provider__code="ssc", name__startswith="Avvecklingsplan").pk,
     }
 
 
@@ -75,7 +77,7 @@ def page_matrix(o):
         ("agreement", f"/agreements/{o['own_agreement']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
         ("agreement", f"/agreements/{o['other_agreement']}/", expect({ADMIN, *SSC_STAFF})),
         ("volumes", "/volumes/", expect(EVERYONE)),
-        ("import", "/import/", expect({ADMIN, CONTROLLER, OWNER, STHLM, IT}, denied=403)),
+        ("import", "/import/", expect({ADMIN, CONTROLLER, OWNER, PLANNER, STHLM, IT}, denied=403)),
         ("audit", "/audit/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
         ("login", "/login/", {role: (200 if role is None else 302) for role in ROLES}),
         ("health", "/health/", {role: 200 for role in ROLES}),
@@ -109,6 +111,14 @@ def page_matrix(o):
         ("followup-it-report", "/followup/it-report/2025/?provider=fk&annex=1", expect({ADMIN, IT}) | {CONTACT: 403}),
         ("followup-fee-report", "/followup/fee-report/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         ("followup-entry", "/followup/entry/", expect({ADMIN, CONTROLLER, OWNER, IT}, denied=403) | {STHLM: 404}),
+        ("network", "/network/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-offices", "/network/offices/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-office", "/network/offices/sk001/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-statistics", "/network/statistics/?year=2025", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-scenarios", "/network/scenarios/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-scenario", f"/network/scenarios/{o['scenario']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-compare", "/network/compare/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-optimise", "/network/optimise/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         # copying a model is a POST; a GET is refused for everyone who may see the model
         ("costing-copy", f"/costing/models/{o['cost_model']}/copy/", expect(set(), denied=403) | {STHLM: 404, IT: 404}),
     ]
@@ -134,6 +144,8 @@ def api_matrix(o):
         ("get", "/api/costing/runs/{run_id}", f"/api/costing/runs/{o['run']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
         ("get", "/api/indicators", "/api/indicators?provider=fk", expect({ADMIN, IT}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/indicators/values", "/api/indicators/values?provider=ssc&family=own", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
+        ("get", "/api/network/offices", "/api/network/offices?provider=ssc", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
+        ("get", "/api/network/scenarios/{scenario_id}", f"/api/network/scenarios/{o['scenario']}?provider=ssc", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403, STHLM: 404, IT: 404}),
     ]
 
