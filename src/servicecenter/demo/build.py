@@ -39,13 +39,13 @@ from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, s
 from servicecenter.demo.billing import build_billing, stockholm_price_list
 from servicecenter.demo.costing import build_costing
 from servicecenter.demo.followup import build_it_followup, build_ssc_followup
-from servicecenter.demo.network import build_network
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,
     STOCKHOLM_ADMINISTRATIONS,
     STOCKHOLM_COMPANIES,
     invented_names,
 )
+from servicecenter.demo.network import build_network
 
 PASSWORD = "demo"
 

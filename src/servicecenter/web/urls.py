@@ -6,9 +6,9 @@ from django.views.i18n import set_language
 from servicecenter.apps.billing import views as billing
 from servicecenter.apps.costing import views as costing
 from servicecenter.apps.followup import views as followup
-from servicecenter.apps.network import views as network
 from servicecenter.apps.imports import views as imports
 from servicecenter.apps.metering import views as metering
+from servicecenter.apps.network import views as network
 from servicecenter.apps.registry import views as registry
 from servicecenter.web import views
 from servicecenter.web.api import api

@@ -24,7 +24,12 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import Office, OfficeVisits, Scenario, ScenarioChange
-from servicecenter.core.network import CostMatrixError, Groups, solve_max_covering, solve_office_model
+from servicecenter.core.network import (
+    CostMatrixError,
+    Groups,
+    solve_max_covering,
+    solve_office_model,
+)
 from servicecenter.core.network.scenario import Category
 from servicecenter.formats.charts import bar_chart, line_chart
 from servicecenter.formats.spreadsheet import write_workbook

@@ -1,0 +1,47 @@
+"""The office network in the browser: the map, a scenario built by closing an office (the
+consequences update in place), its flags and maps, the report download, and the optimiser.
+Every page axe-checked."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_walkthrough import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_planner_builds_a_scenario_and_downloads_the_report(login, server):
+    page = login("planerare")
+    page.get_by_role("link", name="Kontorsnätet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kontorsnätet")
+    expect(page.locator("figure.map svg")).to_be_visible()
+    screenshot(page, "network-map")
+    assert_accessible(page, "network overview")
+    page.get_by_role("link", name="Statistik", exact=True).click()
+    expect(page.locator("main")).to_contain_text("2 549 189")
+    assert_accessible(page, "network statistics")
+    page.get_by_role("link", name="Scenarier", exact=True).click()
+    page.get_by_label("Namn på ett nytt scenario").fill("Prov i webbläsaren")
+    page.get_by_role("button", name="Skapa scenario").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Prov i webbläsaren")
+    expect(page.locator("#consequences")).to_contain_text("Inga ändringar")
+    # close the first office in the list; the consequences are replaced without a page load
+    page.get_by_role("button", name="Stäng", exact=True).click()
+    expect(page.locator("#consequences")).to_contain_text(re.compile("kräver samråd"))
+    expect(page.locator("#consequences table").first).to_contain_text("Stäng")
+    expect(page.locator("#consequences .maps svg")).to_have_count(2)
+    screenshot(page, "network-scenario")
+    assert_accessible(page, "scenario builder")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Konsekvensanalys (PDF)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Konsekvensanalys (Excel)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.get_by_role("link", name="Optimerare").click()
+    page.get_by_role("button", name="Optimera", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("bevisat optimalt")
+    assert_accessible(page, "optimiser")
