@@ -113,7 +113,7 @@ def _municipality_types(points, codes) -> dict[str, str]:
     total: dict[str, float] = defaultdict(float)
     lat: dict[str, float] = {}
     where: dict[str, tuple[float, float]] = {}
-    for name, x, y, pop, code in zip(points.names, points.lon, points.lat, points.population, codes, strict=True):
+    for _name, x, y, pop, code in zip(points.names, points.lon, points.lat, points.population, codes, strict=True):
         if code is None:
             continue
         total[code] += pop

@@ -150,6 +150,10 @@ class OfficeVisits(models.Model):
         verbose_name = _("visits")
         verbose_name_plural = _("visits")
 
+    def __str__(self):
+        return f"{self.office} {self.month:%Y-%m} {self.partner}"
+
+
 
 class DemandSet(models.Model):
     """Where people live: localities or a population grid."""
@@ -179,6 +183,10 @@ class DemandPoint(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self):
+        return self.name or f"{self.lat:.4f}, {self.lon:.4f}"
+
+
 
 class SavingsRequirement(models.Model):
     """The savings the appropriation path requires in a year, relative to the base year."""
@@ -193,6 +201,10 @@ class SavingsRequirement(models.Model):
         constraints = [models.UniqueConstraint(fields=["provider", "year"], name="savings_unique_year")]
         verbose_name = _("required savings")
         verbose_name_plural = _("required savings")
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
 
 
 class Scenario(models.Model):
@@ -231,3 +243,6 @@ class ScenarioChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.office or self.name}"
