@@ -67,7 +67,7 @@ def choropleth(
                      edgecolors=edge if category != "closed" else "#b30000", linewidths=0.8 if category != "closed" else 1.6, zorder=3)
         seen.append(Line2D([], [], linestyle="", marker=marker, markerfacecolor=face, markeredgecolor=edge,
                            markersize=7, label=(point_labels or {}).get(category, category)))
-    axes.legend(handles=handles + seen, title=legend_title, loc="lower right", fontsize=7, title_fontsize=7, frameon=True)
+    axes.legend(handles=handles + seen, title=legend_title, loc="upper left", fontsize=7, title_fontsize=7, frameon=True)
     axes.set_xlim(10.6 * COS_LAT, 24.4 * COS_LAT)
     axes.set_ylim(55.2, 69.2)
     axes.set_aspect("equal")
