@@ -3,6 +3,7 @@ naming file, row and column, the prepared scenario and its consequence report.""
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -156,3 +157,21 @@ def test_optimiser_keeps_full_service_and_fa_regions(client_for, ssc):
     scenario = Scenario.objects.get(provider=ssc, name__contains="10")
     assert scenario.changes.count() == 10
     assert not scenario.changes.filter(office__category="full").exists()
+
+
+def test_builder_and_optimiser_refuse_bad_input_and_write_nothing(client_for, ssc):
+    client = client_for("planerare")
+    scenario = Scenario.objects.create(provider=ssc, name="Fel", base_date=dt.date(2025, 1, 1))
+    for data, message in [({"action": "settings", "lost_share": "1,5"}, b"between 0 and 1"),
+                          ({"action": "close", "office": "finns-inte"}, b"Choose an office"),
+                          ({"action": "close", "office": "sk001", "date": "2026-13-01"}, b"YYYY-MM-DD")]:
+        response = client.post(f"/network/scenarios/{scenario.pk}/", data, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        assert message in response.content
+    scenario.refresh_from_db()
+    assert scenario.changes.count() == 0 and scenario.lost_share == Decimal("0.25")
+    count = Scenario.objects.count()
+    for close in ("-1", "tre", "500"):
+        response = client.post("/network/optimise/", {"close": close, "objective": "median", "fa_rule": "hard", "save": "1"},
+                               HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200 and b"whole number between 0 and" in response.content
+    assert Scenario.objects.count() == count

@@ -28,6 +28,7 @@ from servicecenter.apps.network.models import (
     Scenario,
     ScenarioChange,
 )
+from servicecenter.core.money import split_largest_remainder
 from servicecenter.core.network import regions
 from servicecenter.core.network.demand import swedish_localities
 from servicecenter.core.network.geo import haversine_km
@@ -63,15 +64,14 @@ MONTH_PROFILE = np.array([9.4, 8.9, 9.3, 8.6, 8.4, 8.2, 6.2, 8.0, 8.7, 9.0, 8.6,
 
 
 def largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
-    """Integers proportional to ``values`` that add up to ``total`` exactly."""
+    """Integers proportional to ``values`` that add up to ``total`` exactly (core.money's split;
+    nothing for a zero weight)."""
     values = np.asarray(values, dtype=float)
-    if total == 0 or values.sum() == 0:
-        return np.zeros(values.size, dtype=int)
-    exact = values / values.sum() * total
-    out = np.floor(exact).astype(int)
-    rest = total - out.sum()
-    remainder = np.where(values > 0, exact - out, -1.0)  # nothing for a zero weight
-    out[np.argsort(-remainder, kind="stable")[:rest]] += 1
+    out = np.zeros(values.size, dtype=int)
+    positive = {i: Decimal(repr(float(v))) for i, v in enumerate(values) if v > 0}
+    if total and positive:
+        for i, part in split_largest_remainder(Decimal(total), positive, step=Decimal(1)).items():
+            out[i] = int(part)
     return out
 
 

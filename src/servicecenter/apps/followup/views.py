@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,7 +39,7 @@ from servicecenter.apps.registry.models import Provider, Service
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.formats.charts import indicator_chart
-from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.web.downloads import report_download
 
 LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
                "customer": gettext_lazy("Customer"), "organisation": gettext_lazy("Whole organisation")}
@@ -255,7 +255,7 @@ def it_report(request, year: int):
     kind = request.GET.get("format")
     if kind in ("pdf", "xlsx"):
         record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "it_operations", "year": year, "format": kind, "annex": annex})
-        return _download(f"indikatorer-samordnad-it-drift-{year}{'-bilaga' if annex else ''}", kind, "followup/it_report_pdf.html", context, _it_sheets(context))
+        return report_download(f"indikatorer-samordnad-it-drift-{year}{'-bilaga' if annex else ''}", kind, "followup/it_report_pdf.html", context, _it_sheets(context))
     context.update({"can_annex": scope.can(Capability.RUN_COSTING), "can_write": scope.can(Capability.RUN_COSTING)})
     return render(request, "followup/it_report.html", context)
 
@@ -268,24 +268,6 @@ def _it_sheets(context):
     return [(str(context["year"]), headers, rows),
             (_("Cost per unit, drivers"), [_("Supplier"), _("Service"), _("Before"), _("After"), _("Volume"), _("Input prices"), _("Content, same security"),
                                          _("Raised security"), _("Change, %"), _("PLO, %")], drivers)]
-
-
-def _download(name: str, kind: str, template: str, context: dict, sheets) -> HttpResponse:
-    if kind == "pdf":
-        from django.template.loader import render_to_string
-        from weasyprint import (
-            HTML,  # imported here: loading pango costs time other pages need not pay
-        )
-
-        with translation.override("sv"):
-            html = render_to_string(template, {**context, "demo": context["provider"].is_demo})
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    notice = _("Demo data: illustrative, built to match published totals; not real per-customer facts.") if context["provider"].is_demo else None
-    response = HttpResponse(write_workbook(sheets, notice), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 # --- fee-financed activity and appropriation ------------------------------------------------------
@@ -330,7 +312,7 @@ def fee_report(request, year: int):
     kind = request.GET.get("format")
     if kind in ("pdf", "xlsx"):
         record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "fee_financed", "year": year, "format": kind})
-        return _download(f"avgiftsbelagd-verksamhet-{year}", kind, "followup/fee_report_pdf.html", context, _fee_sheets(context))
+        return report_download(f"avgiftsbelagd-verksamhet-{year}", kind, "followup/fee_report_pdf.html", context, _fee_sheets(context))
     return render(request, "followup/fee_report.html", context)
 
 

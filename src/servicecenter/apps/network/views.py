@@ -12,10 +12,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +31,8 @@ from servicecenter.core.network import (
 )
 from servicecenter.core.network.scenario import Category
 from servicecenter.formats.charts import bar_chart, line_chart
-from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.values import parse_decimal
+from servicecenter.web.downloads import report_download
 
 FLAG_TEXT = {
     "only_office": gettext_lazy("Only office in the municipality: consequence analysis (SFS 2019:202)"),
@@ -61,10 +61,6 @@ def _provider(scope):
 
 def _flag_text(code):
     return str(FLAG_TEXT.get(code, code))
-
-
-def _mkr(value) -> str:
-    return f"{Decimal(value) / Decimal(1_000_000):,.1f}".replace(",", " ").replace(".", ",")
 
 
 @login_required
@@ -137,7 +133,7 @@ def statistics(request):
         year = years[0].year
     stats = services.statistics(provider, year)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(f"servicekontor-statistik-{year}", provider, _statistics_sheets(stats))
+        return report_download(f"servicekontor-statistik-{year}", "xlsx", None, {"provider": provider}, _statistics_sheets(stats))
     chart = bar_chart(_("Errands per partner agency %(year)s") % {"year": year}, tuple(str(label) for label, _c in stats["partners"][0]),
                       tuple(float(c[0][0]) for _l, c in stats["partners"][0]), _("Errands"), _("Errands per partner agency."))
     return render(request, "network/statistics.html", {"provider": provider, "year": year, "years": [d.year for d in years], "s": stats, "chart": chart})
@@ -156,13 +152,6 @@ def _statistics_sheets(stats):
             ("Tabell 12 ärenden per myndighet", head, rows(stats["partners"])),
             ("Tabell 20 besök per kommuntyp", head, rows(stats["types"])),
             ("FA-regioner", ["Kod", "FA-region", "Kontor", "Varav fullservice"], [[fa.code, fa.name, n, f] for fa, n, f in stats["fa_rows"]])]
-
-
-def _xlsx(name, provider, sheets):
-    notice = _("Demo data: illustrative, built to match published totals; not real per-customer facts.") if provider.is_demo else None
-    response = HttpResponse(write_workbook(sheets, notice), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
 
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -213,7 +202,7 @@ def _consequences(scenario: Scenario, with_maps=True):
         "savings_rows": [(y, result.savings[y], result.required.get(y), result.shortfall(y)) for y in years],
         "savings_chart": savings_chart, "maps": maps, "fa_rows": fa_rows, "area_rows": area_rows, "loads": loads,
         "closed_by_area": [(str(AREA_TEXT.get(k, k)), v) for k, v in sorted(result.closed_visits_by_area.items())],
-        "changes": list(scenario.changes.select_related("office")), "mkr": _mkr,
+        "changes": list(scenario.changes.select_related("office")),
     }
 
 
@@ -233,16 +222,8 @@ def scenario_detail(request, pk: int):
     if kind in ("pdf", "xlsx"):
         data = _consequences(scenario, with_maps=kind == "pdf")
         record("network.report.downloaded", user=request.user, provider=provider, obj=scenario, data={"format": kind})
-        if kind == "xlsx":
-            return _xlsx(f"konsekvensanalys-{scenario.pk}", provider, _report_sheets(data))
-        from django.template.loader import render_to_string
-        from weasyprint import HTML
-
-        with translation.override("sv"):
-            html = render_to_string("network/report_pdf.html", {**data, "demo": provider.is_demo})
-        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="konsekvensanalys-{scenario.pk}.pdf"'
-        return response
+        return report_download(f"konsekvensanalys-{scenario.pk}", kind, "network/report_pdf.html", {**data, "provider": provider},
+                               _report_sheets(data) if kind == "xlsx" else None)
     data = _consequences(scenario)
     ctx = data["ctx"]
     changed = {c.office_id for c in data["changes"] if c.office_id}
@@ -300,10 +281,9 @@ def _apply_action(request, scenario: Scenario) -> str | None:
 
 
 def _decimal(text) -> Decimal:
-    try:
-        return Decimal((text or "0").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        return Decimal(0)
+    """A number from a form field (Swedish or English notation); empty or unreadable is 0."""
+    value, problem = parse_decimal(text or "0", negative=True)
+    return Decimal(0) if problem or value is None else value
 
 
 def _point(request):
