@@ -26,7 +26,7 @@ messages: $(STAMP)
 	@cd src/servicecenter && ../../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
 
 demo: system-deps install
-	$(BIN)/servicecenter demo
+	DJANGO_SETTINGS_MODULE= $(BIN)/servicecenter demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

@@ -1,10 +1,11 @@
 """The ``servicecenter`` command.
 
     servicecenter demo [--no-serve] [--db PATH] [--port 8000]
-    servicecenter serve [--port 8000] [--workers 2]
-    servicecenter import KIND FILE [--provider CODE] [--dry-run] [--language sv|en]
+    servicecenter serve [--port 8000] [--workers N] [--timeout 120] [--http]
+    servicecenter import KIND FILE [--provider CODE] [--dry-run] [--replace] [--language sv|en]
     servicecenter generate --scale national --out DIR [--events N] [--seed 1]
     servicecenter token USER NAME
+    servicecenter verify [--provider CODE]   (issued documents against their seals and hash chains)
     servicecenter manage ...   (any Django management command)
 """
 
@@ -16,11 +17,15 @@ import sys
 import time
 from pathlib import Path
 
+PRODUCTION = "servicecenter.web.settings.prod"
+
 
 def _django(db: str | None = None, settings: str = "servicecenter.web.settings.dev") -> None:
+    """Set Django up with ``settings`` unless DJANGO_SETTINGS_MODULE names others."""
     if db:
         os.environ["SERVICECENTER_DB"] = str(Path(db).resolve())
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings
     import django
 
     django.setup()
@@ -34,7 +39,9 @@ def _database_path() -> Path | None:
 
 
 def cmd_demo(args) -> int:
-    _django(args.db)
+    # The demo is served over plain HTTP on this machine's loopback address only.
+    os.environ.setdefault("SERVICECENTER_HTTPS", "0")
+    _django(args.db, PRODUCTION)
     from servicecenter.demo.build import build_demo
 
     started = time.perf_counter()
@@ -54,11 +61,18 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    _django(getattr(args, "db", None))
+    """Serve with the production settings (unless DJANGO_SETTINGS_MODULE names others): sync
+    workers, so a request that runs past ``--timeout`` seconds is stopped with its worker."""
+    if getattr(args, "http", False):
+        os.environ.setdefault("SERVICECENTER_HTTPS", "0")
+    _django(getattr(args, "db", None), PRODUCTION)
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    print(f"\nServing on http://127.0.0.1:{args.port}/  (Ctrl-C stops)", flush=True)
+    secure = getattr(settings, "SESSION_COOKIE_SECURE", False)
+    print(f"\nServing on http://127.0.0.1:{args.port}/  (Ctrl-C stops); settings {os.environ['DJANGO_SETTINGS_MODULE']}"
+          + ("; cookies are Secure: put an HTTPS proxy in front, or use --http to try it on this machine" if secure else ""), flush=True)
     from gunicorn.app.base import BaseApplication
 
     from servicecenter.web.wsgi import application
@@ -67,7 +81,8 @@ def cmd_serve(args) -> int:
         def load_config(self):
             self.cfg.set("bind", f"127.0.0.1:{args.port}")
             self.cfg.set("workers", args.workers)
-            self.cfg.set("threads", 4)
+            self.cfg.set("worker_class", "sync")
+            self.cfg.set("timeout", getattr(args, "timeout", 120))
             self.cfg.set("accesslog", None)
 
         def load(self):
@@ -99,7 +114,7 @@ def cmd_import(args) -> int:
         print(f"{path}: no such file", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    report = run_import(args.kind, path, path.name, provider=provider, dry_run=args.dry_run)
+    report = run_import(args.kind, path, path.name, provider=provider, dry_run=args.dry_run, replace=args.replace)
     for line in report.lines(args.language):
         print(line)
     status = {"sv": {"applied": "Importerad", "checked": "Kontrollerad, inget skrevs", "rejected": "Avvisad, inget skrevs"},
@@ -133,12 +148,33 @@ def cmd_token(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    _django(args.db)
+    from servicecenter.apps.billing.integrity import verify_series
+    from servicecenter.apps.registry.models import Provider
+
+    provider = None
+    if args.provider:
+        provider = Provider.objects.filter(code=args.provider).first()
+        if provider is None:
+            print(f"No provider {args.provider!r}", file=sys.stderr)
+            return 2
+    checked, findings = verify_series(provider)
+    for finding in findings:
+        print(f"{finding.provider} {finding.series} {finding.number or '-'}: {finding.message}")
+    print(f"{checked} documents checked; {len(findings)} findings" + ("" if findings else ": every document matches its seal and chain"))
+    return 1 if findings else 0
+
+
 def cmd_manage(args, rest: list[str]) -> int:
     _django(args.db)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["servicecenter manage", *rest])
     return 0
+
+
+WORKERS = min(8, 2 * (os.cpu_count() or 1) + 1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,15 +185,19 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--no-serve", action="store_true", help="build and exit")
     demo.add_argument("--db", default=None, dest="db_demo", help="SQLite database file")
     demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--workers", type=int, default=2)
-    serve = commands.add_parser("serve", help="serve the web UI on 127.0.0.1")
+    demo.add_argument("--workers", type=int, default=WORKERS)
+    demo.add_argument("--timeout", type=int, default=120, help="seconds a request may take before its worker is stopped")
+    serve = commands.add_parser("serve", help="serve the web UI on 127.0.0.1 (production settings)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--workers", type=int, default=WORKERS)
+    serve.add_argument("--timeout", type=int, default=120, help="seconds a request may take before its worker is stopped")
+    serve.add_argument("--http", action="store_true", help="plain HTTP on this machine only: cookies without Secure")
     importing = commands.add_parser("import", help="import a CSV or Excel file")
     importing.add_argument("kind", help="customers, catalogue, agreements or volumes")
     importing.add_argument("file")
     importing.add_argument("--provider", help="provider code")
     importing.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    importing.add_argument("--replace", action="store_true", help="replace what is stored for the same year (ledger); without it such a file is refused")
     importing.add_argument("--language", choices=["sv", "en"], default="sv")
     generate = commands.add_parser("generate", help="write the synthetic national data set")
     generate.add_argument("--scale", choices=["national"], default="national")
@@ -167,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="issue an API token and print it once")
     token.add_argument("user")
     token.add_argument("name")
+    verify = commands.add_parser("verify", help="check every issued document against its seal and the hash chain of its number series")
+    verify.add_argument("--provider", help="provider code (default: all)")
     commands.add_parser("manage", help="run a Django management command", add_help=False)
     args, rest = parser.parse_known_args(argv)
     if getattr(args, "db_demo", None):
@@ -175,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_manage(args, rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
-    handler = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "generate": cmd_generate, "token": cmd_token}[args.command]
+    handler = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "generate": cmd_generate, "token": cmd_token, "verify": cmd_verify}[args.command]
     return handler(args)
 
 

@@ -84,6 +84,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file.binary": ("Filen innehåller binära data och är ingen CSV- eller Excelfil.", "The file contains binary data and is not a CSV or Excel file."),
     "file.too_large": ("Filen är större än {limit} MB.", "The file is larger than {limit} MB."),
     "file.format": ("Okänt filformat {suffix}; använd .csv eller .xlsx.", "Unknown file format {suffix}; use .csv or .xlsx."),
+    "file.unpacks_too_large": ("Excelfilen packas upp till mer än {limit} MB eller är orimligt hårt packad; den öppnas inte. Spara den som CSV eller dela upp den.",
+                               "The Excel file unpacks to more than {limit} MB or is implausibly compressed; it is not opened. Save it as CSV or split it."),
+    "file.too_many_rows": ("Filen har fler än {limit} rader; dela upp den.", "The file has more than {limit} rows; split it."),
     "file.xlsx": ("Excelfilen kan inte läsas: {detail}", "The Excel file cannot be read: {detail}"),
     "file.parquet": ("Parquet-filen kan inte läsas: {detail}", "The Parquet file cannot be read: {detail}"),
     "value.timestamp": ("Inte en giltig tidpunkt (ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTtt:mm[:ss]).", "Not a valid time (YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss])."),
@@ -110,6 +113,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.negative": ("Får inte vara negativt.", "Must not be negative."),
     "value.date": ("Inte ett giltigt datum (ÅÅÅÅ-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
     "value.month": ("Inte en giltig månad (ÅÅÅÅ-MM).", "Not a valid month (YYYY-MM)."),
+    "value.range": ("Utanför det rimliga intervallet {low} till {high}.", "Outside the plausible range {low} to {high}."),
+    "value.places": ("Högst {places} decimaler.", "At most {places} decimals."),
+    "value.precision": ("För många siffror; högst {digits} värdesiffror sparas exakt.", "Too many digits; at most {digits} significant digits are kept exactly."),
+    "value.date_range": ("Datumet ligger utanför {low} till {high}.", "The date lies outside {low} to {high}."),
+    "volume.closed_month": ("{month} är redan fakturerad; volymen ändras inte (sparad {stored}, i filen {new}). Kreditera fakturaraden med rätt antal i stället.",
+                            "{month} is already invoiced; the volume is not changed (stored {stored}, in the file {new}). Credit the invoice line with the right quantity instead."),
+    "ledger.replace_unconfirmed": ("Huvudboken för {year} ({kind}) finns redan med {going} rader; filen skulle ersätta dem med {coming} rader. "
+                                   "Bekräfta att året ska ersättas och importera igen. Inget sparades.",
+                                   "The ledger of {year} ({kind}) already holds {going} rows; the file would replace them with {coming} rows. "
+                                   "Confirm that the year is to be replaced and import again. Nothing was stored."),
+    "ledger.replaces": ("Huvudboken för {year} ({kind}) ersätts: {going} rader tas bort, {coming} rader kommer in.",
+                        "The ledger of {year} ({kind}) is replaced: {going} rows go, {coming} rows come."),
     "value.year": ("Orimligt år; ange ett år mellan {low} och {high}.", "Implausible year; give a year between {low} and {high}."),
     "value.choice": ("Okänt värde; tillåtna är {choices}.", "Unknown value; allowed are {choices}."),
     "value.boolean": ("Ange ja/nej (eller 1/0).", "Give yes/no (or 1/0)."),
@@ -154,8 +169,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "allocation.negative_key": ("Fördelningsnyckeln för {pool} har negativa värden.", "The key of {pool} has negative values."),
     "sie.binary": ("Filen innehåller binära data och är ingen SIE-fil.", "The file contains binary data and is not a SIE file."),
     "sie.encoding": (
-        "Filen är kodad som UTF-8; SIE 4 ska vara PC8 (teckentabell 437). Exportera igen från bokföringsprogrammet.",
-        "The file is encoded as UTF-8; SIE 4 must be PC8 (code page 437). Export it again from the accounting system.",
+        "Filen är kodad som UTF-8; SIE 4 ska vara PC8 (teckentabell 437). Raden lyder i UTF-8 \"{as_utf8}\" men skulle sparas som \"{as_pc8}\". "
+        "Exportera igen från bokföringsprogrammet med PC8.",
+        "The file is encoded as UTF-8; SIE 4 must be PC8 (code page 437). The line reads \"{as_utf8}\" in UTF-8 but would be stored as \"{as_pc8}\". "
+        "Export it again from the accounting system as PC8.",
+    ),
+    "sie.encoding_mixed": (
+        "Filen blandar UTF-8 och andra teckenkoder; SIE 4 ska vara PC8. Raden lyder \"{as_utf8}\" i UTF-8 och \"{as_pc8}\" i PC8. Inget sparades.",
+        "The file mixes UTF-8 and other character encodings; SIE 4 must be PC8. The line reads \"{as_utf8}\" in UTF-8 and \"{as_pc8}\" in PC8. Nothing was stored.",
+    ),
+    "sie.encoding_latin1": (
+        "Filen är inte PC8 utan Windows-1252/Latin-1; den lästes om som sådan. Kontrollera å, ä och ö, t.ex. \"{sample}\".",
+        "The file is not PC8 but Windows-1252/Latin-1 and was read as such. Check å, ä and ö, e.g. \"{sample}\".",
     ),
     "sie.quote": ("Ett citattecken avslutas aldrig på raden.", "A quotation mark is never closed on the line."),
     "sie.brace": ("Klammerparenteserna { } stämmer inte.", "The braces { } do not match."),

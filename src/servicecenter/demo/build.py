@@ -443,7 +443,7 @@ def _build_people(ssc: Provider, stockholm: Provider, suppliers: dict[str, Provi
     logins = []
     for username, first, last, role, provider, customer in people:
         user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last,
-                                        is_staff=role in (Role.ADMINISTRATOR, Role.CONTROLLER), is_superuser=role == Role.ADMINISTRATOR)
+                                        is_staff=role == Role.ADMINISTRATOR, is_superuser=role == Role.ADMINISTRATOR)
         Profile.objects.create(user=user, role=role, provider=provider, customer=customer)
         logins.append((username, str(role.label), provider.name if provider else (customer.name if customer else "alla")))
     return logins

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from servicecenter.core.problems import Problem
+from servicecenter.core.problems import Problem, Severity
 
 TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^\s"{}]+|[{}"]')
 OBJECT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
@@ -163,18 +163,51 @@ def _need(tokens: list[str], count: int, label: str) -> None:
         raise _LineError("sie.fields", label=label, count=count - 1)
 
 
+_UTF8_SWEDISH = re.compile(rb"\xc3[\x80-\xbf]")
+# Swedish letters as PC8 (CP437) writes them, and as Windows-1252/Latin-1 does.
+_PC8_LETTERS = frozenset(b"\x86\x84\x94\x8f\x8e\x99\x82\x81\x9a")
+_LATIN1_LETTERS = frozenset(b"\xe5\xe4\xf6\xc5\xc4\xd6\xe9\xfc\xdc")
+
+
+def _first_line_with(data: bytes, test) -> tuple[int, bytes]:
+    for number, line in enumerate(data.splitlines(), start=1):
+        if test(line):
+            return number, line
+    return 1, b""
+
+
+def _sample(line: bytes, encoding: str) -> str:
+    text = line.decode(encoding, errors="replace").strip()
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def decode(data: bytes, source: str) -> tuple[str | None, list[Problem]]:
-    """PC8 (CP437) text; UTF-8 bytes are refused, naming the first line that has them."""
+    """PC8 (CP437) text, as SIE 4 prescribes. A file that is not PC8 never passes silently:
+
+    - UTF-8 is refused, naming the first line with a non-ASCII letter and showing it as it reads
+      in UTF-8 and as it would be stored if taken for PC8 ("f├╢r");
+    - a mix of UTF-8 sequences and other bytes is refused the same way;
+    - Windows-1252 / Latin-1 (Swedish letters only at their Latin-1 codes, none at their PC8
+      codes) is converted, with a warning that shows the first such line as read.
+    """
     if b"\x00" in data[:65536]:
         return None, [Problem("sie.binary", source=source)]
-    if any(byte >= 0x80 for byte in data):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None:
-            line = next(number for number, content in enumerate(text.splitlines(), start=1) if any(ord(c) >= 0x80 for c in content))
-            return None, [Problem("sie.encoding", source=source, row=line)]
+    high = {byte for byte in data if byte >= 0x80} if any(byte >= 0x80 for byte in data) else set()
+    if not high:
+        return data.decode("cp437"), []
+    try:
+        data.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    if utf8 or _UTF8_SWEDISH.search(data):
+        line, content = _first_line_with(data, lambda text: any(byte >= 0x80 for byte in text))
+        return None, [Problem("sie.encoding" if utf8 else "sie.encoding_mixed",
+                              {"as_utf8": _sample(content, "utf-8"), "as_pc8": _sample(content, "cp437")}, source=source, row=line)]
+    if high & _LATIN1_LETTERS and not high & _PC8_LETTERS:
+        line, content = _first_line_with(data, lambda text: any(byte >= 0x80 for byte in text))
+        return data.decode("cp1252", errors="replace"), [Problem("sie.encoding_latin1", {"sample": _sample(content, "cp1252")}, source=source,
+                                                                row=line, severity=Severity.WARNING)]
     return data.decode("cp437"), []
 
 

@@ -22,6 +22,14 @@ from servicecenter.core.problems import Problem, Severity
 
 MAX_BYTES = 512 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
+# An .xlsx is a zip: its parts are checked before anything is decompressed, so a small file
+# that unpacks to gigabytes (a zip bomb) is refused at once.
+MAX_XLSX_UNPACKED = 400 * 1024 * 1024
+MAX_XLSX_PART = 200 * 1024 * 1024
+MAX_XLSX_SHARED_STRINGS = 64 * 1024 * 1024  # read whole into memory even in read-only mode
+MAX_XLSX_RATIO = 200
+MAX_ROWS = 1_048_576  # Excel's own row limit, for Excel files
+MAX_PARQUET_ROWS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -189,7 +197,11 @@ def _cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            return repr(value)
+        # Excel keeps 15 significant digits; a computed cell's binary tail (0.30000000000000004)
+        # is not data the person entered.
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(value, ".15g")
     return str(value)
 
 
@@ -200,8 +212,17 @@ def _open_xlsx(data, source: str):
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(data) as archive:
+            refusal = _unpacked_size_problem(archive, source)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        return None, iter(()), [Problem("file.xlsx", {"detail": type(error).__name__}, source=source)]
+    if refusal is not None:
+        return None, iter(()), [refusal]
+    if hasattr(data, "seek"):
+        data.seek(0)
+    try:
         book = load_workbook(data, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as error:
         return None, iter(()), [Problem("file.xlsx", {"detail": type(error).__name__}, source=source)]
     sheet = book.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
@@ -211,9 +232,14 @@ def _open_xlsx(data, source: str):
         book.close()
         return None, iter(()), [Problem("file.empty", source=source)]
 
+    problems: list[Problem] = []
+
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for number, cells in enumerate(iterator, start=2):
+                if number > MAX_ROWS:
+                    problems.append(Problem("file.too_many_rows", {"limit": MAX_ROWS}, source=source, row=number))
+                    return
                 yield number, [_cell_text(cell) for cell in cells]
         finally:
             book.close()
@@ -221,7 +247,20 @@ def _open_xlsx(data, source: str):
     header = [_cell_text(cell).strip() for cell in header_cells]
     while header and not header[-1]:
         header.pop()
-    return header, rows(), []
+    return header, rows(), problems
+
+
+def _unpacked_size_problem(archive, source: str) -> Problem | None:
+    """Refuse an .xlsx whose parts would unpack beyond the limits, from the sizes the zip
+    declares (reading never goes beyond them: zipfile stops at the declared size)."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        too_big = info.file_size > (MAX_XLSX_SHARED_STRINGS if info.filename.lower().endswith("sharedstrings.xml") else MAX_XLSX_PART)
+        if too_big or total > MAX_XLSX_UNPACKED or (info.file_size > 10 * 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+            return Problem("file.unpacks_too_large", {"limit": MAX_XLSX_UNPACKED // (1024 * 1024)}, source=source)
+    return None
 
 
 def _open_parquet(data, source: str):
@@ -234,6 +273,8 @@ def _open_parquet(data, source: str):
     except Exception as error:  # pyarrow raises ArrowInvalid, OSError...: all mean "not Parquet"
         return None, iter(()), [Problem("file.parquet", {"detail": type(error).__name__}, source=source)]
     header = list(handle.schema_arrow.names)
+    if handle.metadata.num_rows > MAX_PARQUET_ROWS:
+        return None, iter(()), [Problem("file.too_many_rows", {"limit": MAX_PARQUET_ROWS}, source=source)]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         number = 1

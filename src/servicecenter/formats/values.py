@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from servicecenter.core import limits
+from servicecenter.core.limits import Limit
 from servicecenter.core.periods import Period
 from servicecenter.core.problems import Problem
 
@@ -20,8 +22,14 @@ FALSE_WORDS = {"nej", "n", "no", "false", "falskt", "0", ""}
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
-def parse_decimal(text: str, *, required: bool = True, negative: bool = False) -> tuple[Decimal | None, Problem | None]:
-    """``1 234,50``, ``1234.50`` and ``-3`` are numbers; a comma is the Swedish decimal mark."""
+def parse_decimal(text: str, *, required: bool = True, negative: bool = False,
+                  limit: Limit = limits.NUMBER) -> tuple[Decimal | None, Problem | None]:
+    """``1 234,50``, ``1234.50`` and ``-3`` are numbers; a comma is the Swedish decimal mark.
+
+    The value must lie within ``limit`` (by default any number both databases hold exactly);
+    ``NaN``, ``Infinity`` and out-of-range numbers are problems, never values."""
+    if text is not None and len(text) > 100:
+        return None, Problem("value.decimal", value=text)
     raw = _NUMBER_SPACES.sub("", text or "").replace("\u2212", "-")
     if not raw:
         return None, (Problem("value.required") if required else None)
@@ -35,17 +43,26 @@ def parse_decimal(text: str, *, required: bool = True, negative: bool = False) -
         return None, Problem("value.decimal", value=text)
     if value < 0 and not negative:
         return None, Problem("value.negative", value=text)
+    if value == 0:
+        value = abs(value)  # no negative zero
+    problem = limit.check(value)
+    if problem is not None:
+        return None, problem
     return value, None
 
 
-def parse_int(text: str, *, required: bool = True, negative: bool = False) -> tuple[int | None, Problem | None]:
-    value, problem = parse_decimal(text, required=required, negative=negative)
+def parse_int(text: str, *, required: bool = True, negative: bool = False,
+              limit: Limit = limits.COUNT) -> tuple[int | None, Problem | None]:
+    value, problem = parse_decimal(text, required=required, negative=negative, limit=limits.NUMBER)
     if problem or value is None:
         if problem and problem.code == "value.decimal":
             return None, Problem("value.integer", value=text)
         return None, problem
     if value != value.to_integral_value():
         return None, Problem("value.integer", value=text)
+    problem = limit.check(value)
+    if problem is not None:
+        return None, problem
     return int(value), None
 
 
@@ -57,9 +74,11 @@ def parse_date(text: str, *, required: bool = True) -> tuple[date | None, Proble
     if not match:
         return None, Problem("value.date", value=text)
     try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), None
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None, Problem("value.date", value=text)
+    problem = limits.check_day(day)
+    return (None, problem) if problem else (day, None)
 
 
 def parse_month(text: str) -> tuple[Period | None, Problem | None]:
@@ -67,13 +86,15 @@ def parse_month(text: str) -> tuple[Period | None, Problem | None]:
     if not raw:
         return None, Problem("value.required")
     try:
-        return Period.parse_month(raw), None
+        period = Period.parse_month(raw)
     except ValueError:
         return None, Problem("value.month", value=text)
+    problem = limits.check_day(period.start)
+    return (None, problem) if problem else (period, None)
 
 
-def parse_year(text: str, low: int = 1990, high: int = 2100) -> tuple[int | None, Problem | None]:
-    value, problem = parse_int(text)
+def parse_year(text: str, low: int = int(limits.YEAR.low), high: int = int(limits.YEAR.high)) -> tuple[int | None, Problem | None]:
+    value, problem = parse_int(text, limit=limits.NUMBER)
     if problem or value is None:
         return None, problem
     if not low <= value <= high:
@@ -122,6 +143,8 @@ def parse_timestamp(text: str, *, required: bool = True) -> tuple[datetime | Non
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?", raw):
         return None, Problem("value.timestamp", value=text)
     try:
-        return datetime.fromisoformat(raw.replace("Z", "+00:00")), None
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         return None, Problem("value.timestamp", value=text)
+    problem = limits.check_day(moment.date())
+    return (None, problem) if problem else (moment, None)

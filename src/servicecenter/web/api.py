@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Schema
+from ninja import Field, File, Form, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -22,6 +23,8 @@ from ninja.security import HttpBearer, django_auth
 from servicecenter.apps.accounts.access import Capability, Scope
 from servicecenter.apps.accounts.models import ApiToken
 from servicecenter.apps.imports.base import IMPORTERS, run_import
+from servicecenter.core import limits
+from servicecenter.formats.values import parse_month
 
 
 class TokenAuth(HttpBearer):
@@ -41,6 +44,31 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
+
+
+MAX_PAGE = 1000
+MAX_OFFSET = 10**9
+# Path and query ids and years within the domain's limits (core.limits): out of range is a 422
+# that names the parameter, never a database overflow.
+ID = Path(..., ge=1, le=limits.MAX_ID)
+YEAR_QUERY = Query(None, ge=int(limits.YEAR.low), le=int(limits.YEAR.high))
+ID_QUERY = Query(None, ge=1, le=limits.MAX_ID)
+
+
+class BoundedPagination(LimitOffsetPagination):
+    """Limit and offset with upper bounds (ninja's default has none)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+def month_filter(text: str, name: str):
+    """The first day of the month in ``text`` (YYYY-MM), or a 422 naming the parameter."""
+    period, problem = parse_month(text)
+    if problem is not None:
+        raise HttpError(422, f"{name}: {problem.message('en')} ({text[:20]!r})")
+    return period.start
 
 
 def scope(request) -> Scope:
@@ -198,7 +226,7 @@ def list_providers(request):
 
 
 @api.get("/customers", response=list[CustomerOut], tags=["registry"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_customers(request, q: str = ""):
     customers = scope(request).customers().select_related("provider", "host").order_by("name")
     if q:
@@ -207,13 +235,13 @@ def list_customers(request, q: str = ""):
 
 
 @api.get("/customers/{customer_id}", response=CustomerDetailOut, tags=["registry"])
-def get_customer(request, customer_id: int):
+def get_customer(request, customer_id: int = ID):
     return get_object_or_404(scope(request).customers().select_related("provider", "host"), pk=customer_id)
 
 
 @api.get("/services", response=list[ServiceVersionOut], tags=["registry"])
-@paginate(LimitOffsetPagination)
-def list_services(request, year: int | None = None):
+@paginate(BoundedPagination)
+def list_services(request, year: int | None = YEAR_QUERY):
     versions = scope(request).service_versions().select_related("service__provider", "process__area").order_by("service__code", "-year")
     if year is not None:
         versions = versions.filter(year=year)
@@ -221,7 +249,7 @@ def list_services(request, year: int | None = None):
 
 
 @api.get("/services/{service_id}", response=ServiceVersionDetailOut, tags=["registry"])
-def get_service(request, service_id: int, year: int | None = None):
+def get_service(request, service_id: int = ID, year: int | None = YEAR_QUERY):
     versions = scope(request).service_versions().filter(service_id=service_id).select_related("service__provider", "process__area").order_by("-year")
     if year is not None:
         versions = versions.filter(year__lte=year)
@@ -232,8 +260,8 @@ def get_service(request, service_id: int, year: int | None = None):
 
 
 @api.get("/agreements", response=list[AgreementOut], tags=["registry"])
-@paginate(LimitOffsetPagination)
-def list_agreements(request, state: str | None = None, customer_id: int | None = None):
+@paginate(BoundedPagination)
+def list_agreements(request, state: str | None = None, customer_id: int | None = ID_QUERY):
     agreements = scope(request).agreements().select_related("customer", "service").order_by("customer__name", "service__code")
     if state:
         agreements = agreements.filter(state=state)
@@ -243,18 +271,16 @@ def list_agreements(request, state: str | None = None, customer_id: int | None =
 
 
 @api.get("/agreements/{agreement_id}", response=AgreementOut, tags=["registry"])
-def get_agreement(request, agreement_id: int):
+def get_agreement(request, agreement_id: int = ID):
     return get_object_or_404(scope(request).agreements().select_related("customer", "service"), pk=agreement_id)
 
 
 @api.get("/volumes", response=list[VolumeOut], tags=["metering"])
-@paginate(LimitOffsetPagination)
-def list_volumes(request, month: str | None = None, customer_id: int | None = None, service_code: str | None = None):
+@paginate(BoundedPagination)
+def list_volumes(request, month: str | None = None, customer_id: int | None = ID_QUERY, service_code: str | None = None):
     volumes = scope(request).volumes().select_related("customer", "service").order_by("-month", "customer__name")
     if month:
-        if len(month) != 7:
-            raise HttpError(422, "month must be YYYY-MM")
-        volumes = volumes.filter(month=f"{month}-01")
+        volumes = volumes.filter(month=month_filter(month, "month"))
     if customer_id is not None:
         volumes = volumes.filter(customer_id=customer_id)
     if service_code:
@@ -331,18 +357,18 @@ class TraceOut(Schema):
 
 
 @api.get("/price-lists", response=list[PriceListOut], tags=["costing"])
-def list_price_lists(request, year: int | None = None):
+def list_price_lists(request, year: int | None = YEAR_QUERY):
     lists = scope(request).price_lists().select_related("provider").order_by("-year", "name")
     return list(lists.filter(year=year) if year is not None else lists)
 
 
 @api.get("/costing/runs/{run_id}", response=RunOut, tags=["costing"])
-def get_run(request, run_id: int):
+def get_run(request, run_id: int = ID):
     return get_object_or_404(scope(request).runs().select_related("model"), pk=run_id)
 
 
 @api.get("/costing/trace/{customer_id}", response=list[TraceOut], tags=["costing"])
-def get_trace(request, customer_id: int):
+def get_trace(request, customer_id: int = ID):
     from servicecenter.apps.costing.services import customer_trace
 
     caller = scope(request)
@@ -402,6 +428,13 @@ class InvoiceOut(Schema):
 
 class InvoiceDetailOut(InvoiceOut):
     lines: list[InvoiceLineOut]
+    integrity: list[str] = Field(description="empty when the stored document matches its seal and the number series' hash chain")
+
+    @staticmethod
+    def resolve_integrity(invoice) -> list[str]:
+        from servicecenter.apps.billing.integrity import check
+
+        return check(invoice)
 
     @staticmethod
     def resolve_lines(invoice) -> list:
@@ -409,21 +442,19 @@ class InvoiceDetailOut(InvoiceOut):
 
 
 @api.get("/invoices", response=list[InvoiceOut], tags=["billing"])
-@paginate(LimitOffsetPagination)
-def list_invoices(request, period: str | None = None, customer_id: int | None = None):
+@paginate(BoundedPagination)
+def list_invoices(request, period: str | None = None, customer_id: int | None = ID_QUERY):
     """Issued invoices and credit notes (read only: an issued document never changes)."""
     invoices = scope(request).invoices().select_related("preceding").order_by("-issue_date", "-number")
     if period:
-        if len(period) != 7:
-            raise HttpError(422, "period must be YYYY-MM")
-        invoices = invoices.filter(period_start=f"{period}-01")
+        invoices = invoices.filter(period_start=month_filter(period, "period"))
     if customer_id is not None:
         invoices = invoices.filter(customer_id=customer_id)
     return invoices
 
 
 @api.get("/invoices/{invoice_id}", response=InvoiceDetailOut, tags=["billing"])
-def get_invoice(request, invoice_id: int):
+def get_invoice(request, invoice_id: int = ID):
     return get_object_or_404(scope(request).invoices().select_related("preceding"), pk=invoice_id)
 
 
@@ -541,7 +572,7 @@ def list_offices(request, provider: str):
 
 
 @api.get("/network/scenarios/{scenario_id}", response=ScenarioOut, tags=["office network"])
-def scenario_result(request, provider: str, scenario_id: int):
+def scenario_result(request, provider: str, scenario_id: int = ID):
     """A scenario's consequences: accessibility before and after, lost visits, savings per year
     against the required path, and the flags the ordinances require."""
     from servicecenter.apps.network import services as network
@@ -557,8 +588,13 @@ def scenario_result(request, provider: str, scenario_id: int):
 
 
 @api.post("/imports/{kind}", response=ImportOut, tags=["imports"])
-def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv"):
+def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv",
+                replace: Form[bool] = False):
+    """Check (``dry_run``, the default) or apply a file. ``replace``: stored data the file replaces
+    (a ledger year) may go; without it such a file is refused, saying how many rows go and come."""
     caller = scope(request)
+    if file.size is not None and file.size > settings.MAX_IMPORT_UPLOAD_BYTES:
+        raise HttpError(413, f"the file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB")
     if kind not in IMPORTERS:
         raise HttpError(404, f"unknown import kind {kind!r}; known: {', '.join(sorted(IMPORTERS))}")
     if not caller.can(IMPORTERS[kind].capability):
@@ -567,7 +603,7 @@ def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str
     chosen = providers.filter(code=provider).first() if provider else (providers.first() if providers.count() == 1 else None)
     if chosen is None:
         raise HttpError(422, "name the provider (form field 'provider')")
-    report = run_import(kind, file.read(), file.name, provider=chosen, user=request.user, dry_run=dry_run)
+    report = run_import(kind, file.read(), file.name, provider=chosen, user=request.user, dry_run=dry_run, replace=replace)
     return {
         "status": report.status,
         "rows": report.rows,

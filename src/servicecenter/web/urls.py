@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.i18n import set_language
 
 from servicecenter.apps.billing import views as billing
@@ -10,48 +10,52 @@ from servicecenter.apps.imports import views as imports
 from servicecenter.apps.metering import views as metering
 from servicecenter.apps.network import views as network
 from servicecenter.apps.registry import views as registry
+from servicecenter.ui.params import IdConverter, YearConverter
 from servicecenter.web import views
 from servicecenter.web.api import api
+
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "year")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("customers/", registry.customer_list, name="customers"),
-    path("customers/<int:pk>/", registry.customer_detail, name="customer"),
+    path("customers/<id:pk>/", registry.customer_detail, name="customer"),
     path("services/", registry.service_list, name="services"),
-    path("services/<int:pk>/", registry.service_detail, name="service"),
+    path("services/<id:pk>/", registry.service_detail, name="service"),
     path("agreements/", registry.agreement_list, name="agreements"),
-    path("agreements/<int:pk>/", registry.agreement_detail, name="agreement"),
+    path("agreements/<id:pk>/", registry.agreement_detail, name="agreement"),
     path("volumes/", metering.volume_list, name="volumes"),
     path("import/", imports.import_page, name="import"),
     path("costing/", costing.costing_home, name="costing"),
-    path("costing/runs/<int:pk>/", costing.run_detail, name="costing-run"),
-    path("costing/models/<int:pk>/", costing.model_detail, name="costing-model"),
-    path("costing/trace/<int:customer_pk>/", costing.customer_trace, name="costing-trace"),
-    path("costing/price-lists/<int:pk>/", costing.price_list_detail, name="costing-price-list"),
+    path("costing/runs/<id:pk>/", costing.run_detail, name="costing-run"),
+    path("costing/models/<id:pk>/", costing.model_detail, name="costing-model"),
+    path("costing/trace/<id:customer_pk>/", costing.customer_trace, name="costing-trace"),
+    path("costing/price-lists/<id:pk>/", costing.price_list_detail, name="costing-price-list"),
     path("costing/what-if/", costing.what_if, name="costing-what-if"),
     path("costing/compare/", costing.compare_versions, name="costing-compare"),
-    path("costing/models/<int:pk>/copy/", costing.copy_version, name="costing-copy"),
+    path("costing/models/<id:pk>/copy/", costing.copy_version, name="costing-copy"),
     path("costing/behaviour/", costing.behaviour, name="costing-behaviour"),
     path("billing/", billing.billing_home, name="billing"),
-    path("billing/runs/<int:pk>/", billing.run_detail, name="billing-run"),
+    path("billing/runs/<id:pk>/", billing.run_detail, name="billing-run"),
     path("billing/invoices/", billing.invoice_list, name="billing-invoices"),
-    path("billing/invoices/<int:pk>/", billing.invoice_detail, name="billing-invoice"),
-    path("billing/invoices/<int:pk>/<str:kind>/", billing.invoice_download, name="billing-invoice-download"),
+    path("billing/invoices/<id:pk>/", billing.invoice_detail, name="billing-invoice"),
+    path("billing/invoices/<id:pk>/<str:kind>/", billing.invoice_download, name="billing-invoice-download"),
     path("billing/reconciliation/<str:month>/", billing.reconciliation, name="billing-reconciliation"),
     path("billing/focus.csv", billing.focus_export, name="billing-focus"),
     path("billing/late-events/", billing.late_events, name="billing-late-events"),
     path("followup/", followup.dashboard, name="followup"),
     path("followup/definitions/", followup.definition_list, name="followup-definitions"),
-    path("followup/drill/<int:pk>/<str:level>/<path:subject>/<int:year>/", followup.drill, name="followup-drill"),
-    path("followup/it-report/<int:year>/", followup.it_report, name="followup-it-report"),
-    path("followup/fee-report/<int:year>/", followup.fee_report, name="followup-fee-report"),
+    path("followup/drill/<id:pk>/<str:level>/<path:subject>/<year:year>/", followup.drill, name="followup-drill"),
+    path("followup/it-report/<year:year>/", followup.it_report, name="followup-it-report"),
+    path("followup/fee-report/<year:year>/", followup.fee_report, name="followup-fee-report"),
     path("followup/entry/", followup.entry, name="followup-entry"),
     path("network/", network.overview, name="network"),
     path("network/offices/", network.office_list, name="network-offices"),
     path("network/offices/<slug:code>/", network.office_detail, name="network-office"),
     path("network/statistics/", network.statistics, name="network-statistics"),
     path("network/scenarios/", network.scenario_list, name="network-scenarios"),
-    path("network/scenarios/<int:pk>/", network.scenario_detail, name="network-scenario"),
+    path("network/scenarios/<id:pk>/", network.scenario_detail, name="network-scenario"),
     path("network/compare/", network.compare, name="network-compare"),
     path("network/optimise/", network.optimise, name="network-optimise"),
     path("audit/", views.audit_log, name="audit"),

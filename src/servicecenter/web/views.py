@@ -19,6 +19,7 @@ from servicecenter.apps.registry import labels
 from servicecenter.apps.registry import services as registry
 from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
+from servicecenter.ui.params import year_param
 from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
 
 
@@ -35,7 +36,7 @@ def home(request):
         own = getattr(getattr(request.user, "profile", None), "provider", None)
         chosen = own if own in providers else (providers[0] if providers else None)
     years = registry.latest_year(scope) or date.today().year
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else years
+    year = year_param(request.GET, "year", years)
     view = registry.overview(scope, year, {chosen.pk} if chosen else set())
     chart = None
     series = tuple(
@@ -97,6 +98,17 @@ def audit_log(request):
 
 
 def health(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    """``ok`` when the database answers; the details only to a signed-in superuser (an anonymous
+    caller learns nothing about the installation)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        status, code = "ok", 200
+    except Exception:  # any database failure means "not ok"; the log has the reason
+        status, code = "unavailable", 503
+    body = {"status": status}
+    if request.user.is_authenticated and request.user.is_superuser:
+        body["database"] = connection.vendor
+    response = JsonResponse(body, status=code)
+    response["Cache-Control"] = "no-store"
+    return response

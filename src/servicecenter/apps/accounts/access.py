@@ -208,5 +208,5 @@ def get_visible(queryset: QuerySet, **lookup):
     a 403 would confirm that another customer's object exists)."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None

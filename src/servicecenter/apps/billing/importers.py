@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.access import Capability
-from servicecenter.apps.billing.models import BillingRun, UsageEvent
+from servicecenter.apps.billing.models import UsageEvent
 from servicecenter.apps.imports.base import register
 from servicecenter.apps.metering.importers import VolumeImporter
+from servicecenter.core import limits
 from servicecenter.core.periods import Period
 from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.tabular import Column
@@ -57,7 +58,7 @@ class EventImporter(VolumeImporter):
 
     def prepare(self) -> None:
         super().prepare()
-        self.issued = set(BillingRun.objects.filter(provider=self.provider, state=BillingRun.State.ISSUED).values_list("period", flat=True))
+        self.issued = self.closed
 
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
@@ -65,11 +66,11 @@ class EventImporter(VolumeImporter):
         event_id = check.take("event_id", parse_text(row.get("event_id", ""), limit=100))
         customer_id, service_id, code = self.customer_and_service(check, row)
         occurred_at = check.take("occurred_at", parse_timestamp(row.get("occurred_at", "")))
-        quantity = check.take("quantity", parse_decimal(row.get("quantity", "")))
+        quantity = check.take("quantity", parse_decimal(row.get("quantity", ""), limit=limits.QUANTITY))
         if quantity is not None and quantity < 0:
             check.add("quantity", Problem("value.negative", value=row.get("quantity")))
         package = check.take("package", parse_text(row.get("package", ""), required=False, limit=20)) or ""
-        cost = check.take("cost", parse_decimal(row.get("cost", ""), required=False))
+        cost = check.take("cost", parse_decimal(row.get("cost", ""), required=False, limit=limits.COST))
         if check.problems:
             return None, check.problems
         if timezone.is_naive(occurred_at):

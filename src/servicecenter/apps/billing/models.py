@@ -235,3 +235,24 @@ class InvoiceLine(Immutable):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}:{self.line_no}"
+
+
+class InvoiceSeal(Immutable):
+    """The hashes that make a change of an issued document visible.
+
+    ``content_sha256`` covers every stored field of the invoice and its lines (and so the XML's
+    own hash); ``chain_sha256`` is the hash of the previous document's chain in the same number
+    series followed by this content, so a document changed, removed or inserted behind the
+    product's back breaks the chain from there on (``servicecenter verify``). Written in the
+    transaction that issues the document, never changed (triggers, migration 0004)."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="seal")
+    content_sha256 = models.CharField(max_length=64)
+    chain_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("invoice seal")
+        verbose_name_plural = _("invoice seals")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.chain_sha256[:12]}"

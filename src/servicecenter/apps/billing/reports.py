@@ -3,8 +3,6 @@ usage behind an invoice line, monthly totals, and the FOCUS-like cost-and-usage 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, UsageEvent
 from servicecenter.apps.metering.models import Volume
 from servicecenter.core.billing import ChargeCategory
-from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.spreadsheet import write_csv, write_workbook
 
 ZERO = Decimal(0)
 
@@ -126,22 +124,20 @@ def focus_csv(invoices, notice: str | None) -> str:
     """Invoice lines in a FOCUS-like shape (column names from the FinOps FOCUS specification where
     one fits): credit notes have negative cost and ChargeClass ``Correction``. Dates are ISO,
     numbers use a point; the file is UTF-8 with a header row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    if notice:
-        writer.writerow([f"# {notice}"])
-    writer.writerow(FOCUS_COLUMNS)
     lines = (InvoiceLine.objects.filter(invoice__in=invoices).select_related("invoice", "service")
              .prefetch_related("service__versions__process__area").order_by("invoice__period_start", "invoice__number_text", "line_no"))
-    for line in lines:
-        invoice = line.invoice
-        sign = -1 if invoice.is_credit else 1
-        version = line.service.version_for(invoice.period_start.year)
-        category = ChargeCategory(line.category) if line.category in ChargeCategory._value2member_map_ else None
-        writer.writerow([invoice.period_start.isoformat(), invoice.period_end.isoformat(), line.period_start.isoformat(), line.period_end.isoformat(),
-                         invoice.number_text, invoice.seller_name, invoice.buyer_org_number, invoice.buyer_name,
-                         version.name_sv if version else line.service.code, version.process.area.name_sv if version else "",
-                         "Credit" if invoice.is_credit else (category.focus if category else "Usage"), "Correction" if invoice.is_credit or invoice.corrects_id else "",
-                         line.description, format((sign * line.quantity).normalize(), "f"), line.unit_code, format(line.unit_price.normalize(), "f"),
-                         format(sign * line.amount, "f"), invoice.currency, line.vat_category, format(line.vat_rate.normalize(), "f")])
-    return buffer.getvalue()
+
+    def rows():
+        for line in lines.iterator(chunk_size=2000):
+            invoice = line.invoice
+            sign = -1 if invoice.is_credit else 1
+            version = line.service.version_for(invoice.period_start.year)
+            category = ChargeCategory(line.category) if line.category in ChargeCategory._value2member_map_ else None
+            yield [invoice.period_start, invoice.period_end, line.period_start, line.period_end,
+                   invoice.number_text, invoice.seller_name, invoice.buyer_org_number, invoice.buyer_name,
+                   version.name_sv if version else line.service.code, version.process.area.name_sv if version else "",
+                   "Credit" if invoice.is_credit else (category.focus if category else "Usage"), "Correction" if invoice.is_credit or invoice.corrects_id else "",
+                   line.description, (sign * line.quantity).normalize(), line.unit_code, line.unit_price.normalize(),
+                   sign * line.amount, invoice.currency, line.vat_category, line.vat_rate.normalize()]
+
+    return write_csv(FOCUS_COLUMNS, rows(), notice)

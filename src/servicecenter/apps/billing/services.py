@@ -28,6 +28,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
 from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.billing import integrity
 from servicecenter.apps.billing.models import (
     BillingRun,
     Invoice,
@@ -38,6 +39,7 @@ from servicecenter.apps.billing.models import (
 from servicecenter.apps.costing.models import PriceList
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
+from servicecenter.core import limits
 from servicecenter.core.billing import (
     DraftInvoice,
     RatedLine,
@@ -76,6 +78,11 @@ def validator() -> PeppolValidator:
 
 
 # --- rating inputs -----------------------------------------------------------------------------
+
+def invoiced_months(provider: Provider) -> set[date]:
+    """The first days of the months of ``provider`` with an issued billing run."""
+    return set(BillingRun.objects.filter(provider=provider, state=BillingRun.State.ISSUED).values_list("period", flat=True))
+
 
 def price_list_for(provider: Provider, year: int) -> PriceList:
     price_list = PriceList.objects.filter(provider=provider, year=year, status=PriceList.Status.PUBLISHED).order_by("-id").first()
@@ -167,7 +174,24 @@ def rate(provider: Provider, period: Period, price_list: PriceList | None = None
         lines = rate_month(terms, usage, period, internal_customers=internal_customers(provider))
     except RatingError as error:
         raise BillingError(str(error)) from error
-    return group_by_customer(lines), summary
+    drafts = group_by_customer(lines)
+    check_amounts(drafts, {c.org_number: c.name for c in Customer.objects.filter(provider=provider)})
+    return drafts, summary
+
+
+def check_amounts(drafts, names: dict[str, str]) -> None:
+    """Refuse a run in which a line or an invoice exceeds the domain's amounts: such a number is
+    a typing error in the usage or the prices, and would not be kept exactly once issued."""
+    for draft in drafts:
+        for line in draft.lines:
+            if limits.AMOUNT.check(line.amount) is not None or limits.SIGNED_QUANTITY.check(line.quantity.quantize(Decimal("0.001"))) is not None:
+                raise BillingError(translation.gettext("%(customer)s, %(service)s: the amount %(amount)s kr (quantity %(quantity)s) is beyond what an invoice "
+                                                       "line may hold (below %(limit)s kr); check the usage and the price.")
+                                   % {"customer": names.get(draft.customer, draft.customer), "service": line.service, "amount": line.amount,
+                                      "quantity": line.quantity, "limit": limits._plain(limits.TRILLION)})
+        if limits.AMOUNT.check(draft.net) is not None:
+            raise BillingError(translation.gettext("%(customer)s: the invoice total %(amount)s kr is beyond what an invoice may hold (below %(limit)s kr).")
+                               % {"customer": names.get(draft.customer, draft.customer), "amount": draft.net, "limit": limits._plain(limits.TRILLION)})
 
 
 # --- documents -----------------------------------------------------------------------------------
@@ -361,6 +385,7 @@ def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: 
         xml=xml.decode(), xml_sha256=hashlib.sha256(xml).hexdigest(), created_by=_user(user))
     invoice.save()
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, line_no=number, **values) for number, values in lines_of])
+    integrity.seal(invoice)
     return invoice
 
 
@@ -463,6 +488,10 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
                     quantity = corrected_quantities[line.line_no]
                     if quantity < 0:
                         raise BillingError(translation.gettext("A corrected quantity cannot be negative."))
+                    problem = limits.QUANTITY.check(quantity) or limits.AMOUNT.check(round_ore(quantity * line.unit_price))
+                    if problem is not None:
+                        raise BillingError(translation.gettext("Line %(line)s: the corrected quantity %(value)s is not plausible: %(reason)s")
+                                           % {"line": line.line_no, "value": quantity, "reason": problem.message(translation.get_language() or "sv")})
                     if quantity:
                         new_lines.append(InvoiceLine(**_line_fields(line, line.service_id, quantity=quantity, amount=round_ore(quantity * line.unit_price)),
                                                      service=line.service))

@@ -5,7 +5,7 @@ its own invoices and nothing else: every query goes through the person's scope."
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,20 +14,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
-from servicecenter.apps.billing import documents, reports
+from servicecenter.apps.billing import documents, integrity, reports
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import BillingRun, Invoice
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.views import _provider_filter
+from servicecenter.core import limits
 from servicecenter.core.billing import totals
 from servicecenter.core.periods import Period
 from servicecenter.formats.charts import bar_chart
+from servicecenter.formats.values import parse_decimal
 from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
 
 
@@ -154,13 +156,13 @@ def invoice_detail(request, pk: int):
         chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
         corrected = {}
         for number in chosen:
-            text = request.POST.get(f"quantity-{number}", "").strip().replace(",", ".")
+            text = request.POST.get(f"quantity-{number}", "").strip()
             if text:
-                try:
-                    corrected[number] = Decimal(text)
-                except InvalidOperation:
-                    messages.error(request, _("Line %(line)s: the corrected quantity %(value)r is not a number.") % {"line": number, "value": text})
+                value, problem = parse_decimal(text, limit=limits.QUANTITY)
+                if problem is not None:
+                    messages.error(request, _("Line %(line)s, corrected quantity: %(reason)s") % {"line": number, "reason": problem.describe(get_language() or "sv")})
                     return redirect("billing-invoice", pk=invoice.pk)
+                corrected[number] = value
         if not chosen and request.POST.get("full") != "1":
             messages.error(request, _("Choose the lines to credit, or credit the whole invoice."))
             return redirect("billing-invoice", pk=invoice.pk)
@@ -178,6 +180,7 @@ def invoice_detail(request, pk: int):
     credited = set(invoice.lines.filter(credits__isnull=False).values_list("line_no", flat=True)) if not invoice.is_credit else set()
     behind = reports.usage_behind(invoice, lines)
     return render(request, "billing/invoice.html", {
+        "integrity": integrity.check(invoice),
         "invoice": invoice, "lines": [(line, names.get(line.service_id, line.service.code), behind.get(line.service_id), line.line_no in credited) for line in lines],
         "vat": totals(lines),
         "credit_notes": invoice.credit_notes.all(), "corrections": invoice.corrections.all(),
@@ -190,6 +193,12 @@ def invoice_detail(request, pk: int):
 def invoice_download(request, pk: int, kind: str):
     scope = scope_of(request)
     invoice = get_visible(scope.invoices().select_related("provider", "customer"), pk=pk)
+    if kind not in ("xml", "pdf", "xlsx"):
+        raise Http404("unknown format")
+    broken = integrity.check(invoice)
+    if broken:
+        record("billing.invoice.integrity_failed", user=request.user, obj=invoice, data={"number": invoice.number_text, "problems": broken})
+        return render(request, "billing/tampered.html", {"invoice": invoice, "problems": broken}, status=409)
     if kind == "xml":
         body, content_type = invoice.xml.encode(), "application/xml"
     elif kind == "pdf":

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.costing.models import LedgerCell, LedgerImport, LedgerKind
 from servicecenter.apps.imports.base import Importer, register
+from servicecenter.core import limits
+from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.sie import read_sie
 from servicecenter.formats.tabular import Column, Table
 from servicecenter.formats.values import parse_choice, parse_decimal, parse_month, parse_text
@@ -38,6 +40,7 @@ class CellRow:
 @register
 class LedgerImporter(Importer):
     kind = "ledger"
+    replaces = True
     label = _("Ledger (SIE 4, CSV or Excel)")
     help_text = _("A SIE 4 file from the accounting system, or one row per account, cost centre and month with the amount.")
     columns = (
@@ -84,7 +87,7 @@ class LedgerImporter(Importer):
         check = self.row_check(number, heading)
         account = check.take("account", parse_text(row.get("account", ""), limit=10))
         period = check.take("month", parse_month(row.get("month", "")))
-        amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True))
+        amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True, limit=limits.AMOUNT))
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", list(LedgerKind.values), aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
         counts = getattr(self, "sie_counts", {})
@@ -95,7 +98,24 @@ class LedgerImporter(Importer):
                        period.start, amount, kind, transactions, activity), []
 
     def check_all(self, checked, heading):
-        return self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
+        problems = self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
+        return problems + self._replacements(checked)
+
+    def _replacements(self, checked) -> list[Problem]:
+        """A year already in the ledger is replaced whole: say how many rows go and come, and
+        refuse until the person has confirmed (``replace``)."""
+        coming: dict[tuple[int, str], int] = {}
+        for _number, row in checked:
+            coming[(row.month.year, row.kind)] = coming.get((row.month.year, row.kind), 0) + 1
+        problems = []
+        for (year, kind), count in sorted(coming.items()):
+            going = LedgerCell.objects.filter(provider=self.provider, year=year, kind=kind).count()
+            if not going:
+                continue
+            params = {"year": year, "kind": LedgerKind(kind).label, "going": going, "coming": count}
+            problems.append(Problem("ledger.replaces", params, source=self.source, severity=Severity.WARNING) if self.replace
+                            else Problem("ledger.replace_unconfirmed", params, source=self.source))
+        return problems
 
     def apply(self, checked):
         groups: dict[tuple[int, str], list[CellRow]] = {}
@@ -152,7 +172,7 @@ class KeyImporter(Importer):
         code = check.take("key", parse_text(row.get("key", ""), limit=40))
         basis = check.take("basis", parse_choice(row.get("basis", "") or "driver", [b for b in AllocationKey.Basis.values if b != "volumes"], aliases=self.BASIS_ALIASES))
         receiver = check.take("receiver", parse_text(row.get("receiver", ""), limit=120))
-        weight = check.take("weight", parse_decimal(row.get("weight", "")))
+        weight = check.take("weight", parse_decimal(row.get("weight", ""), limit=limits.WEIGHT))
         if check.problems:
             return None, check.problems
         return KeyRow(code, row.get("name", "") or code, basis, receiver, weight), []

@@ -18,10 +18,13 @@ from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.costing import services as costing
 from servicecenter.apps.costing.models import CostPool, PriceList
 from servicecenter.apps.registry import services as registry
+from servicecenter.core import limits
 from servicecenter.core.costing import AllocationError
 from servicecenter.core.money import ZERO
 from servicecenter.formats.charts import bar_chart, flow_chart
 from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.values import parse_decimal
+from servicecenter.ui.params import id_param
 
 
 def _require(scope, capability):
@@ -235,14 +238,11 @@ def behaviour(request):
     run = get_visible(scope.runs().select_related("model__provider"), pk=request.GET.get("run"))
     provider = run.model.provider
     keys = AllocationKey.objects.filter(provider=provider, basis=AllocationKey.Basis.DRIVER)
-    key = keys.filter(pk=request.GET.get("key")).first() or keys.first()
+    key = keys.filter(pk=id_param(request.GET, "key") or 0).first() or keys.first()
     services = list(provider.services.filter(volumes__month__year=run.model.year).distinct().order_by("code"))
     service = next((s for s in services if str(s.pk) == request.GET.get("service")), services[0] if services else None)
-    try:
-        weight = Decimal(request.GET.get("weight", "1").replace(",", "."))
-        if weight < 0 or weight > 10:
-            raise ValueError
-    except (ArithmeticError, ValueError):
+    weight, problem = parse_decimal(request.GET.get("weight") or "1", limit=limits.Limit("weight", Decimal(0), Decimal(10), places=4))
+    if problem is not None:
         weight = Decimal(1)
         messages.error(request, _("The weight must be a number from 0 to 10; 1 is used."))
     rows = costing.behaviour_report(run, service, key, weight) if key and service else []

@@ -25,6 +25,7 @@ from servicecenter.apps.followup.models import (
 )
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.registry.models import Service, ServiceVersion
+from servicecenter.core import limits
 from servicecenter.core.indicators import Level
 from servicecenter.core.indicators.survey import QUESTIONS, check_answer
 from servicecenter.core.problems import Problem
@@ -95,7 +96,7 @@ class AgencyRegisterImporter(Importer):
         valid_on = check.take("valid_on", parse_date(row.get("valid_on", "")))
         org_number = _orgnr(check, "org_number", row.get("org_number", ""))
         name = check.take("name", parse_text(row.get("name", "")))
-        fte = check.take("fte", parse_decimal(row.get("fte", ""), required=False)) or Decimal(0)
+        fte = check.take("fte", parse_decimal(row.get("fte", ""), required=False, limit=limits.FTE)) or Decimal(0)
         host = _orgnr(check, "host_org_number", row.get("host_org_number", ""), required=False)
         if host and host == org_number:
             check.add("host_org_number", Problem("register.host_self", value=row.get("host_org_number")))
@@ -271,7 +272,7 @@ class PriceIndexImporter(Importer):
         check = self.row_check(number, heading)
         code = check.take("index", parse_text(row.get("index", ""), limit=40))
         year = check.take("year", parse_year(row.get("year", "")))
-        value = check.take("value", parse_decimal(row.get("value", "")))
+        value = check.take("value", parse_decimal(row.get("value", ""), limit=limits.INDEX))
         if value is not None and value == 0:
             check.add("value", Problem("value.positive", value=row.get("value")))
         if check.problems:
@@ -315,7 +316,7 @@ class IndicatorDataImporter(Importer):
                                                  aliases={"tjänst": "service", "leverantör": "supplier", "kontor": "office", "kund": "customer", "organisation": "organisation"}))
         subject = check.take("subject", parse_text(row.get("subject", ""), limit=80))
         year = check.take("year", parse_year(row.get("year", "")))
-        value = check.take("value", parse_decimal(row.get("value", ""), negative=True))
+        value = check.take("value", parse_decimal(row.get("value", ""), negative=True, limit=limits.INDICATOR_VALUE))
         if not check.problems and (element, level, subject, year) in self.computed:
             check.add("element", Problem("datapoint.computed", {"element": element}, value=element))
         if check.problems:

@@ -86,10 +86,14 @@ class Importer:
     label: ClassVar[Any] = ""
     help_text: ClassVar[Any] = ""
 
-    def __init__(self, provider, user=None):
+    #: Whether this kind replaces stored data wholesale (a ledger year): then the person confirms.
+    replaces: ClassVar[bool] = False
+
+    def __init__(self, provider, user=None, replace: bool = False):
         self.provider = provider
         self.user = user
         self.source = ""
+        self.replace = replace  # the person confirmed that stored data may be replaced
 
     def open(self, data: bytes | Path, source: str):
         """The file as a table of rows; importers of non-tabular formats (SIE) override this."""
@@ -132,9 +136,11 @@ def register(importer: type[Importer]) -> type[Importer]:
     return importer
 
 
-def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=None, dry_run: bool = False) -> ImportReport:
-    """Check ``data`` as a file of ``kind`` and, if it has no error and this is no dry run, write it."""
-    importer = IMPORTERS[kind](provider, user)
+def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=None, dry_run: bool = False,
+               replace: bool = False) -> ImportReport:
+    """Check ``data`` as a file of ``kind`` and, if it has no error and this is no dry run, write it.
+    ``replace``: the person confirmed that stored data the file replaces (a ledger year) may go."""
+    importer = IMPORTERS[kind](provider, user, replace=replace)
     importer.source = source
     report = ImportReport(kind=kind, source=source, dry_run=dry_run)
     table, problems = importer.open(data, source)

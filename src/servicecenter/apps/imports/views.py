@@ -19,6 +19,8 @@ class ImportForm(forms.Form):
     provider = forms.ChoiceField(label=_("Provider"))
     file = forms.FileField(label=_("File (CSV or Excel .xlsx)"))
     dry_run = forms.BooleanField(label=_("Only check the file, write nothing"), required=False, initial=True)
+    replace = forms.BooleanField(label=_("Replace what is already stored for the same year (ledger); the check says how many rows go and come"),
+                                 required=False, initial=False)
 
     def __init__(self, *args, kinds, providers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +48,7 @@ def import_page(request):
             else:
                 provider = scope.providers().get(code=form.cleaned_data["provider"])
                 report = run_import(form.cleaned_data["kind"], upload.read(), upload.name, provider=provider,
-                                    user=request.user, dry_run=form.cleaned_data["dry_run"])
+                                    user=request.user, dry_run=form.cleaned_data["dry_run"], replace=form.cleaned_data["replace"])
     else:
         form = ImportForm(kinds=kinds, providers=providers, initial={"kind": request.GET.get("kind", kinds[0])})
     language = (get_language() or "sv")[:2]

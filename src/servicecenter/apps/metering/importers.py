@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.imports.base import Importer, register
+from servicecenter.apps.metering.closing import closed_months
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, Service
+from servicecenter.core import limits
 from servicecenter.core import registry as rules
 from servicecenter.core.periods import Period
 from servicecenter.core.problems import Problem
@@ -54,6 +56,7 @@ class VolumeImporter(Importer):
             customer__provider=self.provider, production_date__isnull=False
         ).values_list("customer_id", "service_id", "production_date", "ended_date"):
             self.windows[(customer_id, service_id)].append((start, end))
+        self.closed = closed_months(self.provider)
         self.bad_orgnr: dict[str, Problem | None] = {}
         self.month_cache: dict[str, Period | None] = {}
 
@@ -89,7 +92,7 @@ class VolumeImporter(Importer):
             period, p = parse_month(text)
             self.month_cache[text] = period
         check.add("month", p)
-        quantity, p = parse_decimal(row.get("quantity", ""))
+        quantity, p = parse_decimal(row.get("quantity", ""), limit=limits.QUANTITY)
         check.add("quantity", p)
         if check.problems:
             return None, check.problems
@@ -105,7 +108,27 @@ class VolumeImporter(Importer):
         return False
 
     def check_all(self, checked, heading):
-        return self.duplicates(checked, lambda r: r[:3], self.source)
+        problems = self.duplicates(checked, lambda r: r[:3], self.source)
+        return problems + self._closed_changes(checked, heading)
+
+    def _closed_changes(self, checked, heading) -> list[Problem]:
+        """A volume of an invoiced month may be imported again unchanged, never changed: the
+        invoice says what was billed, and a correction is a credit note with the right quantity."""
+        closed = sorted({row[2] for _n, row in checked} & self.closed)
+        if not closed:
+            return []
+        stored = {(c, s, m): q for c, s, m, q in Volume.objects.filter(provider=self.provider, month__in=closed)
+                  .values_list("customer_id", "service_id", "month", "quantity")}
+        problems = []
+        for number, (customer_id, service_id, month, quantity, _source) in checked:
+            if month not in self.closed:
+                continue
+            before = stored.get((customer_id, service_id, month))
+            if before is None or before != quantity:
+                problems.append(Problem("volume.closed_month", {"month": f"{month:%Y-%m}", "stored": "–" if before is None else format(before.normalize(), "f"),
+                                                                "new": format(quantity.normalize(), "f")},
+                                        source=self.source, row=number, column=heading("quantity"), value=format(quantity.normalize(), "f")))
+        return problems
 
     def apply(self, checked):
         months = sorted({row[2] for _, row in checked})

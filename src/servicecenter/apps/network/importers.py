@@ -24,6 +24,7 @@ from servicecenter.apps.network.models import (
     OfficeVisits,
     Partner,
 )
+from servicecenter.core import limits
 from servicecenter.core.network import geo, regions
 from servicecenter.core.problems import Problem
 from servicecenter.formats.tabular import Column
@@ -150,10 +151,10 @@ class OfficeImporter(Importer):
             "lease_end": check.take("lease_end", parse_date(row.get("lease_end", ""), required=False)),
             "opening_hours": (row.get("opening_hours") or "")[:200],
             "capacity": check.take("capacity", parse_int(row.get("capacity", ""), required=False)) or 0,
-            "staff": check.take("staff", parse_decimal(row.get("staff", ""), required=False)) or Decimal(0),
+            "staff": check.take("staff", parse_decimal(row.get("staff", ""), required=False, limit=limits.FTE)) or Decimal(0),
         }
         for column in ("cost_rent", "cost_staff", "cost_it", "cost_other"):
-            values[column] = check.take(column, parse_decimal(row.get(column, ""), required=False)) or Decimal(0)
+            values[column] = check.take(column, parse_decimal(row.get(column, ""), required=False, limit=limits.COST)) or Decimal(0)
         if check.problems:
             return None, check.problems
         return OfficeRow(code, values), []
@@ -286,7 +287,7 @@ class PopulationGridImporter(Importer):
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
         lon, lat = _coordinate(check, row)
-        population = check.take("population", parse_decimal(row.get("population", "")))
+        population = check.take("population", parse_decimal(row.get("population", ""), limit=limits.WEIGHT))
         if check.problems:
             return None, check.problems
         return (lon, lat, float(population), (row.get("name") or "")[:200]), []

@@ -5,7 +5,7 @@ comparison, the consequence report (PDF, Excel) and the optimiser."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import numpy as np
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,7 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import Office, OfficeVisits, Scenario, ScenarioChange
+from servicecenter.core import limits
 from servicecenter.core.network import (
     CostMatrixError,
     Groups,
@@ -31,7 +33,8 @@ from servicecenter.core.network import (
 )
 from servicecenter.core.network.scenario import Category
 from servicecenter.formats.charts import bar_chart, line_chart
-from servicecenter.formats.values import parse_decimal
+from servicecenter.formats.values import parse_date, parse_decimal
+from servicecenter.ui.params import day_param, id_param, year_param
 from servicecenter.web.downloads import report_download
 
 FLAG_TEXT = {
@@ -83,10 +86,7 @@ def overview(request):
 
 
 def _day(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        return dt.date(2025, 12, 31)
+    return day_param(request.GET, "day", dt.date(2025, 12, 31))
 
 
 @login_required
@@ -127,10 +127,7 @@ def statistics(request):
     years = sorted(OfficeVisits.objects.filter(office__provider=provider).dates("month", "year"), reverse=True)
     if not years:
         raise Http404("no visits")
-    try:
-        year = int(request.GET.get("year", years[0].year))
-    except ValueError:
-        year = years[0].year
+    year = year_param(request.GET, "year", years[0].year)
     stats = services.statistics(provider, year)
     if request.GET.get("format") == "xlsx":
         return report_download(f"servicekontor-statistik-{year}", "xlsx", None, {"provider": provider}, _statistics_sheets(stats))
@@ -233,28 +230,38 @@ def scenario_detail(request, pk: int):
     return render(request, template, data)
 
 
+class FormError(ValueError):
+    """A form field that cannot be used; the message names the field."""
+
+
 def _apply_action(request, scenario: Scenario) -> str | None:
-    action = request.POST.get("action")
     try:
-        date = dt.date.fromisoformat(request.POST.get("date") or scenario.base_date.isoformat())
-    except ValueError:
-        return _("The date must be YYYY-MM-DD.")
+        return _apply_checked(request, scenario)
+    except FormError as error:
+        return str(error)
+
+
+def _apply_checked(request, scenario: Scenario) -> str | None:
+    action = request.POST.get("action")
+    date = _field_date(request.POST.get("date"), scenario.base_date)
     if action == "remove":
-        ScenarioChange.objects.filter(scenario=scenario, pk=request.POST.get("change")).delete()
+        change_id = id_param(request.POST, "change")
+        if change_id is not None:
+            ScenarioChange.objects.filter(scenario=scenario, pk=change_id).delete()
     elif action in ("close", "downgrade", "move"):
-        office = Office.objects.filter(provider=scenario.provider, code=request.POST.get("office", "")).first()
+        office = Office.objects.filter(provider=scenario.provider, code=(request.POST.get("office") or "")[:40]).first()
         if office is None:
             return _("Choose an office.")
-        ScenarioChange.objects.filter(scenario=scenario, office=office).delete()
         change = ScenarioChange(scenario=scenario, kind=action, office=office, date=date)
         if action == "downgrade":
-            change.category = request.POST.get("category") or Category.FLEX_STAFFED.value
-            change.cost_change = -_decimal(request.POST.get("saving"))
+            change.category = _category(request.POST.get("category"))
+            change.cost_change = -_decimal(request.POST.get("saving"), _("Saving a year"), limits.COST)
         if action == "move":
             lon, lat, error = _point(request)
             if error:
                 return error
             change.lon, change.lat = lon, lat
+        ScenarioChange.objects.filter(scenario=scenario, office=office).delete()
         change.save()
     elif action == "add":
         lon, lat, error = _point(request)
@@ -262,16 +269,14 @@ def _apply_action(request, scenario: Scenario) -> str | None:
             return error
         ScenarioChange.objects.create(scenario=scenario, kind="add", date=date, lon=lon, lat=lat,
                                       name=(request.POST.get("name") or _("New office"))[:200],
-                                      category=request.POST.get("category") or Category.FLEX_STAFFED.value,
-                                      cost_change=_decimal(request.POST.get("cost")), capacity=int(_decimal(request.POST.get("capacity"))))
+                                      category=_category(request.POST.get("category")),
+                                      cost_change=_decimal(request.POST.get("cost"), _("Cost a year"), limits.COST),
+                                      capacity=int(_decimal(request.POST.get("capacity"), _("Capacity"), limits.COUNT)))
     elif action == "settings":
-        try:
-            share = Decimal(request.POST.get("lost_share", "").replace(",", "."))
-        except InvalidOperation:
+        value, problem = parse_decimal(request.POST.get("lost_share") or "", limit=limits.SHARE)
+        if problem is not None:
             return _("The lost share must be a number between 0 and 1.")
-        if not 0 <= share <= 1:
-            return _("The lost share must be a number between 0 and 1.")
-        scenario.lost_share = share
+        scenario.lost_share = value
         scenario.save(update_fields=["lost_share", "updated"])
     else:
         return _("Unknown action.")
@@ -280,17 +285,39 @@ def _apply_action(request, scenario: Scenario) -> str | None:
     return None
 
 
-def _decimal(text) -> Decimal:
-    """A number from a form field (Swedish or English notation); empty or unreadable is 0."""
-    value, problem = parse_decimal(text or "0", negative=True)
-    return Decimal(0) if problem or value is None else value
+def _field_date(text, default: dt.date) -> dt.date:
+    if not (text or "").strip():
+        return default
+    value, problem = parse_date(text)
+    if problem is not None:
+        raise FormError(_("Date: %(reason)s") % {"reason": problem.message(translation.get_language() or "sv")})
+    return value
+
+
+def _category(text) -> str:
+    value = (text or "").strip() or Category.FLEX_STAFFED.value
+    if value not in Office.Category.values:
+        raise FormError(_("Choose a kind of office from the list."))
+    return value
+
+
+def _decimal(text, label, limit=limits.NUMBER) -> Decimal:
+    """A number from a form field (Swedish or English notation); empty is 0, anything else that
+    is not a number within ``limit`` is refused with the field's name."""
+    if not (text or "").strip():
+        return Decimal(0)
+    value, problem = parse_decimal(text, limit=limit)
+    if problem is not None:
+        raise FormError(f"{label}: {problem.message(translation.get_language() or 'sv')}")
+    return value
 
 
 def _point(request):
-    try:
-        lon, lat = float(request.POST.get("lon", "").replace(",", ".")), float(request.POST.get("lat", "").replace(",", "."))
-    except ValueError:
+    lon, p_lon = parse_decimal(request.POST.get("lon") or "", negative=True, limit=limits.NUMBER)
+    lat, p_lat = parse_decimal(request.POST.get("lat") or "", negative=True, limit=limits.NUMBER)
+    if p_lon or p_lat or not (-180 <= lon <= 180 and -90 <= lat <= 90):
         return None, None, _("Give the longitude and latitude as numbers (WGS 84).")
+    lon, lat = float(lon), float(lat)
     if services.municipality_at(lon, lat) is None:
         return None, None, _("The point (%(lon)s, %(lat)s) is not in any Swedish municipality.") % {"lon": lon, "lat": lat}
     return lon, lat, None
@@ -320,7 +347,7 @@ def _report_sheets(data):
 @login_required
 def compare(request):
     provider = _provider(_scope(request))
-    ids = [int(i) for i in request.GET.getlist("s") if i.isdigit()]
+    ids = [int(i) for i in request.GET.getlist("s")[:10] if i.isdigit() and len(i) <= 18]
     scenarios = list(Scenario.objects.filter(provider=provider, pk__in=ids)) if ids else list(Scenario.objects.filter(provider=provider)[:3])
     columns = [_consequences(s, with_maps=False) for s in scenarios]
     return render(request, "network/compare.html", {"provider": provider, "columns": columns, "all": Scenario.objects.filter(provider=provider),
@@ -354,7 +381,7 @@ def optimise(request):
             weights = ctx.network.demand.population
             try:
                 if params["objective"] == "cover":
-                    radius = float(params["radius"].replace(",", "."))
+                    radius = float(_decimal(params["radius"], _("Radius (km)"), limits.Limit("radius", Decimal("0.1"), Decimal(2000))))
                     covering = solve_max_covering(ctx.network.distance, m - close, radius, weights, fixed_open=fixed, time_limit=30)
                     result = {"open": covering.open_sites, "proven": covering.proven_optimal, "seconds": covering.seconds,
                               "text": _("%(share).1f %% of the population within %(km)s km") % {"share": covering.share * 100, "km": params["radius"]}}
@@ -366,13 +393,13 @@ def optimise(request):
                             members.setdefault(o.fa_region, []).append(j)
                         groups = Groups(tuple(tuple(v) for v in members.values()), hard=params["fa_rule"] == "hard",
                                         penalty=float(weights.sum()) * 50.0)
-                    target = _decimal(params["savings"]) * 1_000_000 if params["savings"] else None
+                    target = _decimal(params["savings"], _("Savings target"), limits.Limit("savings", Decimal(0), Decimal(10) ** 6)) * 1_000_000 if params["savings"] else None
                     solved = solve_office_model(ctx.network.distance, weights, p=m - close, fixed_open=fixed, groups=groups,
                                                 savings=[float(o.yearly_cost) for o in offices] if target else None,
                                                 savings_target=float(target) if target else None, time_limit=60)
                     result = {"open": solved.open_sites, "proven": solved.proven_optimal, "seconds": solved.seconds, "gap": solved.gap,
                               "text": _("population-weighted mean distance %(km).2f km") % {"km": solved.objective / float(weights.sum())}}
-            except CostMatrixError as exc:
+            except (CostMatrixError, FormError) as exc:
                 error = str(exc)
         if result is not None:
             closed = [offices[j] for j in range(m) if j not in set(result["open"])]

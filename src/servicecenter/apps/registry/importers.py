@@ -25,6 +25,7 @@ from servicecenter.apps.registry.models import (
     ServiceArea,
     ServiceVersion,
 )
+from servicecenter.core import limits
 from servicecenter.core import registry as rules
 from servicecenter.core.problems import Problem
 from servicecenter.formats.tabular import Column
@@ -104,11 +105,11 @@ class CustomerImporter(Importer):
         org_number = check.take("org_number", _orgnr(row.get("org_number", "")))
         name = check.take("name", parse_text(row.get("name", "")))
         sector = check.take("sector", parse_choice(row.get("sector", ""), [s.value for s in rules.Sector], required=False, aliases=SECTOR_ALIASES))
-        employees = check.take("employees", parse_int(row.get("employees", ""), required=False))
+        employees = check.take("employees", parse_int(row.get("employees", ""), required=False, limit=limits.EMPLOYEES))
         year = None
         if row.get("year", "").strip() or employees is not None:
             year = check.take("year", parse_year(row.get("year", "")))
-        turnover = check.take("turnover", parse_decimal(row.get("turnover", ""), required=False))
+        turnover = check.take("turnover", parse_decimal(row.get("turnover", ""), required=False, limit=limits.COST))
         host = None
         if row.get("host_org_number", "").strip():
             host = check.take("host_org_number", _orgnr(row["host_org_number"]))

@@ -3,9 +3,14 @@
 SERVICECENTER_DB        path of the SQLite file (default ./var/servicecenter.sqlite3)
 DATABASE_URL            postgres://user:password@host:port/name (overrides SQLite);
                         ``host`` may be a socket directory: postgres://user@%2Ftmp%2Fpg/name
-SERVICECENTER_SECRET_KEY  required in production
+SERVICECENTER_SECRET_KEY  in production; without it one is generated on first start and kept
+                        in var/secret_key (never the development key)
 SERVICECENTER_DEBUG     1 to turn on debug pages
 SERVICECENTER_ALLOWED_HOSTS  comma-separated
+SERVICECENTER_HTTPS     production: 1 (default) when served behind HTTPS (Secure cookies), 0 for
+                        plain HTTP on this machine only (the demo)
+SERVICECENTER_PROXIES   production: how many reverse proxies stand in front (for client
+                        addresses in login throttling); default 0
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ DEBUG = os.environ.get("SERVICECENTER_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("SERVICECENTER_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "servicecenter.apps.accounts.admin_site.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,11 +47,14 @@ INSTALLED_APPS = [
     "servicecenter.apps.billing",
     "servicecenter.apps.followup",
     "servicecenter.apps.network",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "servicecenter.web.middleware.RequestLimits",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "servicecenter.web.middleware.PrivateResponses",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "servicecenter.web.urls"
@@ -107,13 +117,45 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SERVICECENTER_DB", str(VAR_DIR / "servicecenter.sqlite3")),
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                # recursive_triggers: without it SQLite's REPLACE deletes a row without firing the
+                # delete triggers that keep issued invoices immutable.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;",
                 "transaction_mode": "IMMEDIATE",
             },
         }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Login throttling (django-axes): five wrong passwords for one user name from one address lock
+# that pair out for 15 minutes; the right password does not help meanwhile.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SERVICECENTER_PROXIES", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Content-Security-Policy (django-csp): scripts only from our own static files. Styles may be
+# inline because the charts and maps are SVG written by matplotlib with style attributes; no
+# script can run from them. The API's documentation page is outside the policy (Swagger UI).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs", "/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -142,8 +184,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_IMPORT_UPLOAD_BYTES = 200 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

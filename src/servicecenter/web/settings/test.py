@@ -6,6 +6,6 @@ from servicecenter.web.settings.base import DATABASES
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON;"}
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;"}
     DATABASES["default"]["TEST"] = {"NAME": None}
 WHITENOISE_AUTOREFRESH = True

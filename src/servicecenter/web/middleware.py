@@ -1,0 +1,44 @@
+"""Middleware of the whole site: bounded requests and private responses."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+
+
+class RequestLimits:
+    """Refuse, before any view runs, a body larger than the largest import (413) and a query or
+    form value with a NUL character (400: PostgreSQL cannot store one, and no real input has it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_IMPORT_UPLOAD_BYTES + 1024 * 1024:
+            return HttpResponse(f"Request too large (more than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB).\n",
+                                status=413, content_type="text/plain; charset=utf-8")
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
+            return HttpResponse("A parameter contains a NUL character.\n", status=400, content_type="text/plain; charset=utf-8")
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            if any("\x00" in value for values in request.POST.lists() for value in values[1]):
+                return HttpResponse("A form field contains a NUL character.\n", status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class PrivateResponses:
+    """Pages, downloads and API answers hold data of a provider or a customer: no shared cache
+    and no browser cache may keep them (``Cache-Control: private, no-store``). Static files are
+    served before this middleware and keep their long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "private, no-store"
+        response.setdefault("Pragma", "no-cache")
+        return response
