@@ -81,7 +81,7 @@ def page_matrix(o):
         ("audit", "/audit/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
         ("login", "/login/", {role: (200 if role is None else 302) for role in ROLES}),
         ("health", "/health/", {role: 200 for role in ROLES}),
-        ("admin", "/admin/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=302)),
+        ("admin", "/admin/", expect({ADMIN}, denied=302)),  # superusers only (#12)
         ("costing", "/costing/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("costing-run", f"/costing/runs/{o['run']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("costing-model", f"/costing/models/{o['cost_model']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
@@ -238,4 +238,6 @@ def test_admin_rows_follow_the_scope(client_for, other_customer):
     sthlm = client_for(STHLM)
     assert sthlm.get(f"/admin/registry/customer/{other_customer.pk}/change/").status_code in (302, 404)
     assert other_customer.name not in sthlm.get("/admin/registry/customer/").content.decode()
-    assert client_for(CONTROLLER).get(f"/admin/registry/customer/{other_customer.pk}/change/").status_code == 200
+    # Since #12 the admin is for superusers only: a provider's controller is sent to the login page.
+    assert client_for(CONTROLLER).get(f"/admin/registry/customer/{other_customer.pk}/change/").status_code == 302
+    assert client_for("admin").get(f"/admin/registry/customer/{other_customer.pk}/change/").status_code == 200

@@ -24,16 +24,27 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    database = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+def _environment(database: Path) -> dict:
     env = {**os.environ, "SERVICECENTER_DB": str(database), "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev",
            "SERVICECENTER_VAR": str(database.parent)}
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "servicecenter.cli", "demo", "--no-serve", "--db", str(database)], check=True, env=env, capture_output=True)
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The demo built once for the session into a SQLite file."""
+    database = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+    subprocess.run([sys.executable, "-m", "servicecenter.cli", "demo", "--no-serve", "--db", str(database)], check=True,
+                   env=_environment(database), capture_output=True)
+    return database
+
+
+def start_server(database: Path):
+    """``servicecenter serve`` on a free port of the loopback address; returns (url, process)."""
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "serve", "--port", str(port), "--workers", "2"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               env=_environment(database), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -45,6 +56,12 @@ def server(tmp_path_factory):
     else:
         process.kill()
         raise RuntimeError(f"server did not start: {process.stdout.read().decode()[-2000:]}")
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def server(demo_database):
+    url, process = start_server(demo_database)
     yield url
     process.terminate()
     process.wait(timeout=10)

@@ -46,11 +46,12 @@ class Limit:
         """The problem with ``value``, or None when it is within the range."""
         number = Decimal(value)
         if not number.is_finite():
-            return Problem("value.decimal", value=str(value))
-        if self.integer and number != number.to_integral_value():
-            return Problem("value.integer", value=str(value))
+            return Problem("value.decimal", value=str(value)[:60])
+        # the range first: comparing is safe for any exponent, rounding 1E+999999999 is not
         if number < self.low or number > self.high:
             return Problem("value.range", {"low": _plain(self.low), "high": _plain(self.high)}, value=_plain(number))
+        if self.integer and number != number.to_integral_value():
+            return Problem("value.integer", value=_plain(number))
         if self.places is not None and _places(number) > self.places:
             return Problem("value.places", {"places": self.places}, value=_plain(number))
         if self.places is not None and _digits(number) > SQLITE_EXACT_DIGITS:
@@ -74,7 +75,9 @@ def _digits(number: Decimal) -> int:
 def _plain(number: Decimal | int) -> str:
     """A number as people write it (no exponent), for messages."""
     value = Decimal(number)
-    if value == value.to_integral_value() and abs(value) < Decimal(10) ** 30:
+    if not value.is_finite() or value != 0 and not -30 < value.adjusted() < 30:
+        return str(value)[:60]
+    if value == value.to_integral_value():
         return f"{int(value):d}"
     return format(value.normalize(), "f")
 
@@ -103,6 +106,8 @@ WEIGHT = Limit("weight", Decimal(0), TRILLION, places=6)
 SHARE = Limit("share", Decimal(0), Decimal(1), places=4)
 #: A value of an indicator's data element.
 INDICATOR_VALUE = Limit("value", -TRILLION, TRILLION, places=6)
+#: A price index (PLO, a supplier's input-price index).
+INDEX = Limit("index", Decimal(0), Decimal(10) ** 9, places=4)
 #: Any other number a file or form may carry: nothing beyond what both databases hold.
 NUMBER = Limit("number", -TRILLION, TRILLION)
 #: A calendar year of business data.

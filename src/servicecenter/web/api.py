@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404
@@ -44,6 +45,20 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     urls_namespace="api",
 )
+
+
+class ErrorOut(Schema):
+    """Why a request was not answered: a text, or (422) the list of parameters that failed."""
+
+    detail: Any
+
+
+# Every status code an operation can answer is in the OpenAPI document (schemathesis checks it).
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def answers(model) -> dict:
+    return {200: model, **ERRORS}
 
 
 MAX_PAGE = 1000
@@ -220,12 +235,12 @@ class ImportOut(Schema):
     problems: list[ProblemOut]
 
 
-@api.get("/providers", response=list[ProviderOut], tags=["registry"])
+@api.get("/providers", response=answers(list[ProviderOut]), tags=["registry"])
 def list_providers(request):
     return list(scope(request).providers())
 
 
-@api.get("/customers", response=list[CustomerOut], tags=["registry"])
+@api.get("/customers", response=answers(list[CustomerOut]), tags=["registry"])
 @paginate(BoundedPagination)
 def list_customers(request, q: str = ""):
     customers = scope(request).customers().select_related("provider", "host").order_by("name")
@@ -234,12 +249,12 @@ def list_customers(request, q: str = ""):
     return customers
 
 
-@api.get("/customers/{customer_id}", response=CustomerDetailOut, tags=["registry"])
+@api.get("/customers/{customer_id}", response=answers(CustomerDetailOut), tags=["registry"])
 def get_customer(request, customer_id: int = ID):
     return get_object_or_404(scope(request).customers().select_related("provider", "host"), pk=customer_id)
 
 
-@api.get("/services", response=list[ServiceVersionOut], tags=["registry"])
+@api.get("/services", response=answers(list[ServiceVersionOut]), tags=["registry"])
 @paginate(BoundedPagination)
 def list_services(request, year: int | None = YEAR_QUERY):
     versions = scope(request).service_versions().select_related("service__provider", "process__area").order_by("service__code", "-year")
@@ -248,7 +263,7 @@ def list_services(request, year: int | None = YEAR_QUERY):
     return versions
 
 
-@api.get("/services/{service_id}", response=ServiceVersionDetailOut, tags=["registry"])
+@api.get("/services/{service_id}", response=answers(ServiceVersionDetailOut), tags=["registry"])
 def get_service(request, service_id: int = ID, year: int | None = YEAR_QUERY):
     versions = scope(request).service_versions().filter(service_id=service_id).select_related("service__provider", "process__area").order_by("-year")
     if year is not None:
@@ -259,7 +274,7 @@ def get_service(request, service_id: int = ID, year: int | None = YEAR_QUERY):
     return version
 
 
-@api.get("/agreements", response=list[AgreementOut], tags=["registry"])
+@api.get("/agreements", response=answers(list[AgreementOut]), tags=["registry"])
 @paginate(BoundedPagination)
 def list_agreements(request, state: str | None = None, customer_id: int | None = ID_QUERY):
     agreements = scope(request).agreements().select_related("customer", "service").order_by("customer__name", "service__code")
@@ -270,12 +285,12 @@ def list_agreements(request, state: str | None = None, customer_id: int | None =
     return agreements
 
 
-@api.get("/agreements/{agreement_id}", response=AgreementOut, tags=["registry"])
+@api.get("/agreements/{agreement_id}", response=answers(AgreementOut), tags=["registry"])
 def get_agreement(request, agreement_id: int = ID):
     return get_object_or_404(scope(request).agreements().select_related("customer", "service"), pk=agreement_id)
 
 
-@api.get("/volumes", response=list[VolumeOut], tags=["metering"])
+@api.get("/volumes", response=answers(list[VolumeOut]), tags=["metering"])
 @paginate(BoundedPagination)
 def list_volumes(request, month: str | None = None, customer_id: int | None = ID_QUERY, service_code: str | None = None):
     volumes = scope(request).volumes().select_related("customer", "service").order_by("-month", "customer__name")
@@ -356,18 +371,18 @@ class TraceOut(Schema):
     origins: list[TraceOriginOut]
 
 
-@api.get("/price-lists", response=list[PriceListOut], tags=["costing"])
+@api.get("/price-lists", response=answers(list[PriceListOut]), tags=["costing"])
 def list_price_lists(request, year: int | None = YEAR_QUERY):
     lists = scope(request).price_lists().select_related("provider").order_by("-year", "name")
     return list(lists.filter(year=year) if year is not None else lists)
 
 
-@api.get("/costing/runs/{run_id}", response=RunOut, tags=["costing"])
+@api.get("/costing/runs/{run_id}", response=answers(RunOut), tags=["costing"])
 def get_run(request, run_id: int = ID):
     return get_object_or_404(scope(request).runs().select_related("model"), pk=run_id)
 
 
-@api.get("/costing/trace/{customer_id}", response=list[TraceOut], tags=["costing"])
+@api.get("/costing/trace/{customer_id}", response=answers(list[TraceOut]), tags=["costing"])
 def get_trace(request, customer_id: int = ID):
     from servicecenter.apps.costing.services import customer_trace
 
@@ -441,7 +456,7 @@ class InvoiceDetailOut(InvoiceOut):
         return list(invoice.lines.select_related("service").order_by("line_no"))
 
 
-@api.get("/invoices", response=list[InvoiceOut], tags=["billing"])
+@api.get("/invoices", response=answers(list[InvoiceOut]), tags=["billing"])
 @paginate(BoundedPagination)
 def list_invoices(request, period: str | None = None, customer_id: int | None = ID_QUERY):
     """Issued invoices and credit notes (read only: an issued document never changes)."""
@@ -453,7 +468,7 @@ def list_invoices(request, period: str | None = None, customer_id: int | None = 
     return invoices
 
 
-@api.get("/invoices/{invoice_id}", response=InvoiceDetailOut, tags=["billing"])
+@api.get("/invoices/{invoice_id}", response=answers(InvoiceDetailOut), tags=["billing"])
 def get_invoice(request, invoice_id: int = ID):
     return get_object_or_404(scope(request).invoices().select_related("preceding"), pk=invoice_id)
 
@@ -496,7 +511,7 @@ def _followup_provider(request, provider: str):
     return get_object_or_404(current.providers(), code=provider)
 
 
-@api.get("/indicators", response=list[IndicatorOut], tags=["follow-up"])
+@api.get("/indicators", response=answers(list[IndicatorOut]), tags=["follow-up"])
 def list_indicators(request, provider: str):
     """Every version of every indicator definition of a provider."""
     from servicecenter.apps.followup.models import IndicatorDefinition
@@ -504,7 +519,7 @@ def list_indicators(request, provider: str):
     return list(IndicatorDefinition.objects.filter(provider=_followup_provider(request, provider)).order_by("family", "position", "code", "version"))
 
 
-@api.get("/indicators/values", response=list[IndicatorValueOut], tags=["follow-up"])
+@api.get("/indicators/values", response=answers(list[IndicatorValueOut]), tags=["follow-up"])
 def list_indicator_values(request, provider: str, family: str, level: str = "organisation"):
     """Values of a family at a level, each year, for each subject (alphabetical, never ranked).
     A value that cannot be computed has ``value`` null and says why in ``status``. Restricted
@@ -559,7 +574,7 @@ def _network_provider(request, provider: str):
     return get_object_or_404(current.providers(), code=provider)
 
 
-@api.get("/network/offices", response=list[OfficeOut], tags=["office network"])
+@api.get("/network/offices", response=answers(list[OfficeOut]), tags=["office network"])
 def list_offices(request, provider: str):
     """The office register, open and closed, with municipality and FA-region (2015)."""
     from servicecenter.apps.network.models import Office
@@ -571,7 +586,7 @@ def list_offices(request, provider: str):
             for o in Office.objects.filter(provider=chosen).select_related("municipality__fa_region").order_by("code")]
 
 
-@api.get("/network/scenarios/{scenario_id}", response=ScenarioOut, tags=["office network"])
+@api.get("/network/scenarios/{scenario_id}", response=answers(ScenarioOut), tags=["office network"])
 def scenario_result(request, provider: str, scenario_id: int = ID):
     """A scenario's consequences: accessibility before and after, lost visits, savings per year
     against the required path, and the flags the ordinances require."""
@@ -587,7 +602,7 @@ def scenario_result(request, provider: str, scenario_id: int = ID):
                        flags=[{"code": f.code, "office": f.office, "subject": f.subject, "rule": f.rule} for f in r.flags])
 
 
-@api.post("/imports/{kind}", response=ImportOut, tags=["imports"])
+@api.post("/imports/{kind}", response=answers(ImportOut), tags=["imports"])
 def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv",
                 replace: Form[bool] = False):
     """Check (``dry_run``, the default) or apply a file. ``replace``: stored data the file replaces

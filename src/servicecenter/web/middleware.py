@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+
+
+def _refuse(request, status: int, text: str):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": text}, status=status)
+    return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 class RequestLimits:
@@ -19,13 +25,12 @@ class RequestLimits:
         except ValueError:
             length = 0
         if length > settings.MAX_IMPORT_UPLOAD_BYTES + 1024 * 1024:
-            return HttpResponse(f"Request too large (more than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB).\n",
-                                status=413, content_type="text/plain; charset=utf-8")
+            return _refuse(request, 413, f"Request too large (more than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB).")
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
-            return HttpResponse("A parameter contains a NUL character.\n", status=400, content_type="text/plain; charset=utf-8")
+            return _refuse(request, 400, "A parameter contains a NUL character.")
         if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             if any("\x00" in value for values in request.POST.lists() for value in values[1]):
-                return HttpResponse("A form field contains a NUL character.\n", status=400, content_type="text/plain; charset=utf-8")
+                return _refuse(request, 400, "A form field contains a NUL character.")
         return self.get_response(request)
 
 

@@ -103,7 +103,7 @@ def _rows(cells, language: str, level: str):
     rows = []
     for cell in cells:
         indicator = cell.indicator
-        base = reverse("followup-drill", args=[cell.definition.pk, level, cell.subject, 0])[: -len("0/")]
+        base = reverse("followup-drill", args=[cell.definition.pk, level, cell.subject, 2000])[: -len("2000/")]
         values = []
         for value in cell.values:
             if value.computable:

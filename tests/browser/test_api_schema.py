@@ -1,0 +1,44 @@
+"""#12: schemathesis against the OpenAPI document, with the tokens of two roles (a provider's
+controller and a customer contact), on a copy of the demo database served by `servicecenter
+serve`: no server error, and every status code an operation answers is in the schema.
+Bounded: a fixed seed and 25 examples per operation and phase."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import _environment, start_server
+
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+
+@pytest.fixture(scope="module")
+def api_server(demo_database, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("api") / "demo.sqlite3"
+    shutil.copy(demo_database, copy)
+    url, process = start_server(copy)
+    yield url, copy
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _token(database: Path, username: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "token", username, "schemathesis"],
+                            check=True, capture_output=True, text=True, env=_environment(database))
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("username", ["controller", "kundkontakt"])
+def test_the_api_answers_every_generated_request_as_its_schema_says(api_server, username, tmp_path):
+    url, database = api_server
+    token = _token(database, username)
+    result = subprocess.run(
+        [str(SCHEMATHESIS), "run", f"{url}/api/openapi.json", "-H", f"Authorization: Bearer {token}", "--max-examples", "25", "--seed", "12",
+         "--checks", "not_a_server_error,status_code_conformance", "--report-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout
