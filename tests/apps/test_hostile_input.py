@@ -161,8 +161,9 @@ def test_a_document_changed_behind_the_products_back_is_flagged_and_not_download
     _without_triggers("billing_invoice")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE billing_invoice SET payable = payable + 1000 WHERE id = %s", [invoice.pk])
-    page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    page = client.get(f"/billing/invoices/{invoice.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="integrity"' in page and "differs from what was issued" in page
+    assert "skiljer sig från det som utfärdades" in client.get(f"/billing/invoices/{invoice.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     for kind in ("pdf", "xml", "xlsx"):
         response = client.get(f"/billing/invoices/{invoice.pk}/{kind}/")
         assert response.status_code == 409 and response["Content-Type"].startswith("text/html")

@@ -60,3 +60,36 @@ def test_swedish_formats():
     assert format_number(Decimal("1620.2"), 1) == "1\u202f620,2"
     assert format_sek(Decimal("53.5")) == "53,50 kr"
     assert format_number(Decimal("-77941")) == "\u221277\u202f941"
+
+
+def test_money_is_rounded_only_in_core_money():
+    """#13: every rounding and every float-to-Decimal conversion goes through core.money, so the
+    rule stated there (half up, at named boundaries) is the only rule. A ``quantize(`` or a
+    ``Decimal(str(x))`` / ``Decimal(repr(x))`` / ``Decimal(float)`` anywhere else in src/ fails."""
+    import re
+    from pathlib import Path
+
+    import servicecenter
+
+    root = Path(servicecenter.__file__).parent
+    pattern = re.compile(r"\.quantize\(|Decimal\((str|repr|float)\(|\bD\((str|repr)\(|Decimal\(round\(")
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "money.py" and path.parent.name == "core" or "migrations" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if pattern.search(line):
+                offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_the_rounding_helpers_round_half_up():
+    from servicecenter.core.money import from_float, in_millions, in_thousands, round_places
+
+    assert round_places(Decimal("2.5"), 0) == 3 and round_places(Decimal("-2.5"), 0) == -3
+    assert round_places(Decimal("0.0005"), 3) == Decimal("0.001")
+    assert in_thousands(Decimal("1500")) == 2 and in_thousands(Decimal("2500")) == 3
+    assert in_millions(Decimal("1250000"), 1) == Decimal("1.3")
+    assert from_float(0.1 + 0.2) == Decimal("0.30000000000000004") and from_float(0.1 + 0.2, 2) == Decimal("0.30")
+    with pytest.raises(ValueError):
+        from_float(float("nan"))

@@ -6,6 +6,12 @@
   total, a report cell) and is always ROUND_HALF_UP, through :func:`round_ore`.
 - A split of a whole into parts uses the largest-remainder method, so the rounded parts
   always add up to the rounded whole (:func:`split_largest_remainder`).
+- Every other rounding in the product goes through this module too: :func:`round_places`
+  (N decimals, half up: quantities, unit costs, indicator values), :func:`round_to` (a step:
+  tkr, mnkr, a price list's rounding) and :func:`in_thousands` / :func:`in_millions` for
+  report tables. A number computed in floating point (a linear solve, a solver's objective)
+  becomes a Decimal only through :func:`from_float`. ``tests/core/test_money.py`` fails on a
+  ``quantize(`` or a float-to-Decimal conversion anywhere else in ``src/``.
 """
 
 from __future__ import annotations
@@ -37,6 +43,39 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
 def round_ore(amount: Decimal) -> Decimal:
     """Round to whole öre, half up (the boundary rounding of invoices and reports)."""
     return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def round_places(value: Decimal, places: int) -> Decimal:
+    """Round half up to ``places`` decimals (0.001 for quantities, 0.000001 for unit costs)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def from_float(value: float, places: int | None = None) -> Decimal:
+    """The Decimal a float stands for (its shortest round-trip text), optionally rounded half up
+    to ``places``: the one way a floating-point result becomes a number the product keeps."""
+    if isinstance(value, bool):
+        raise TypeError(f"not a number: {value!r}")
+    number = Decimal(repr(float(value)))
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {value!r}")
+    return number if places is None else round_places(number, places)
+
+
+def decimal_of(value: Decimal | int | float | str) -> Decimal:
+    """Any number as a Decimal for display or comparison: floats via :func:`from_float`."""
+    if isinstance(value, float):
+        return from_float(value)
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def in_thousands(amount: Decimal | None) -> Decimal | None:
+    """An amount in SEK as whole tkr, half up (report tables)."""
+    return None if amount is None else round_places(amount / 1000, 0)
+
+
+def in_millions(amount: Decimal | None, places: int = 1) -> Decimal | None:
+    """An amount in SEK as mnkr with ``places`` decimals, half up."""
+    return None if amount is None else round_places(amount / 1_000_000, places)
 
 
 def round_to(amount: Decimal, step: Decimal) -> Decimal:
@@ -89,7 +128,7 @@ def round_conserving(values: Mapping[K, Decimal | float], total: Decimal, step: 
         if round_to(total, step) != 0:
             raise ValueError(f"cannot place {total} on no keys")
         return {}
-    exact = [Decimal(str(values[key])) if isinstance(values[key], float) else Decimal(values[key]) for key in keys]
+    exact = [decimal_of(values[key]) for key in keys]
     rounded = [value.quantize(step, rounding=ROUND_HALF_UP) for value in exact]
     difference = int((round_to(total, step) - sum(rounded, ZERO)) / step)
     if abs(difference) > len(keys):

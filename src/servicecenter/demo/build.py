@@ -32,7 +32,7 @@ from servicecenter.apps.registry.models import (
     ServiceLevel,
     ServiceVersion,
 )
-from servicecenter.core.money import split_largest_remainder
+from servicecenter.core.money import from_float, round_places, split_largest_remainder
 from servicecenter.core.registry import make_orgnr
 from servicecenter.demo import figures
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
@@ -317,10 +317,10 @@ def _ssc_volumes(rng: random.Random, customers, services) -> None:
         weights = {}
         for customer_id in active.get(service.pk, []):
             for month in range(1, 13):
-                weights[(customer_id, month)] = Decimal(str(round(employees[customer_id] * per_employee * SEASON[month - 1] * rng.uniform(0.9, 1.1), 4)))
+                weights[(customer_id, month)] = from_float(employees[customer_id] * per_employee * SEASON[month - 1] * rng.uniform(0.9, 1.1), 4)
         if not weights:
             return
-        amounts = split_largest_remainder(Decimal(total), weights, step=Decimal(1)) if total else {k: Decimal(round(w)) for k, w in weights.items()}
+        amounts = split_largest_remainder(Decimal(total), weights, step=Decimal(1)) if total else {k: round_places(w, 0) for k, w in weights.items()}
         for (customer_id, month), quantity in amounts.items():
             rows.append(Volume(provider=service.provider, customer_id=customer_id, service=service, month=date(2025, month, 1), quantity=quantity, source="demo"))
 

@@ -29,7 +29,7 @@ from servicecenter.apps.costing.models import (
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Process, Provider, Service
-from servicecenter.core.money import split_largest_remainder
+from servicecenter.core.money import round_ore, split_largest_remainder
 from servicecenter.demo.ledgers import (
     ACCOUNTS,
     ACTIVITIES,
@@ -184,12 +184,12 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     raw_revenue = sum((planned[c].cost_price * CURRENT_PRICE_FACTORS[c] * planned[c].planned_volume for c in planned), Decimal(0))
     scale = FEE_REVENUE / raw_revenue
     for code, entry in planned.items():
-        PriceListEntry.objects.create(price_list=current, service=entry.service, unit_price=(entry.cost_price * CURRENT_PRICE_FACTORS[code] * scale).quantize(Decimal("0.01")),
+        PriceListEntry.objects.create(price_list=current, service=entry.service, unit_price=round_ore(entry.cost_price * CURRENT_PRICE_FACTORS[code] * scale),
                                       planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
     what_if = PriceList.objects.create(provider=ssc, year=2025, name="Mer fasta, fördelade priser (what-if)", run=run)
     for entry in current.entries.select_related("service"):
         revenue = entry.unit_price * sum(volumes.get(entry.service.code, {}).values(), Decimal(0))
         PriceListEntry.objects.create(price_list=what_if, service=entry.service, price_type=PriceListEntry.PriceType.FIXED_KEYED,
-                                      fixed_pool=(revenue * Decimal("0.6")).quantize(Decimal("0.01")), unit_price=(entry.unit_price * Decimal("0.4")).quantize(Decimal("0.01")),
+                                      fixed_pool=round_ore(revenue * Decimal("0.6")), unit_price=round_ore(entry.unit_price * Decimal("0.4")),
                                       planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
 

@@ -38,6 +38,7 @@ from servicecenter.apps.followup.models import (
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry.models import Customer, Provider, Service
 from servicecenter.core.indicators import nki_expression
+from servicecenter.core.money import from_float, round_ore, round_places
 from servicecenter.core.registry import make_orgnr
 from servicecenter.demo.ledgers import TKR, history_ledger
 from servicecenter.demo.names import invented_names
@@ -246,13 +247,13 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
         for service in [s for s in services if s.provider_id == supplier.pk]:
             price = D(rng.randint(40, 900))
             PriceListEntry.objects.create(price_list=lists[2025], service=service, unit_price=price)
-            PriceListEntry.objects.create(price_list=lists[2026], service=service, unit_price=(price * D(rng.uniform(0.97, 1.08))).quantize(D("0.01")))
+            PriceListEntry.objects.create(price_list=lists[2026], service=service, unit_price=round_ore(price * from_float(rng.uniform(0.97, 1.08))))
     for service in services:
         subject = followup.subject_of(service)
         base = D(rng.randint(20, 200)) * 100_000
-        grow = D(str(round(rng.uniform(1.01, 1.12), 3)))
-        content, security = (base * D(str(round(rng.uniform(0, 0.03), 3)))).quantize(D(1)), (base * D(str(round(rng.uniform(0, 0.06), 3)))).quantize(D(1))
-        figures = {2025: {"full_cost": base}, 2026: {"full_cost": (base * grow).quantize(D(1)), "content_cost_change": content, "security_cost_change": security}}
+        grow = from_float(rng.uniform(1.01, 1.12), 3)
+        content, security = round_places(base * from_float(rng.uniform(0, 0.03), 3), 0), round_places(base * from_float(rng.uniform(0, 0.06), 3), 0)
+        figures = {2025: {"full_cost": base}, 2026: {"full_cost": round_places(base * grow, 0), "content_cost_change": content, "security_cost_change": security}}
         for year, values in figures.items():
             for element, value in values.items():
                 DataPoint.objects.create(provider=coordinator, element=element, level="service", subject=subject, year=year, value=value,

@@ -28,7 +28,7 @@ from servicecenter.apps.network.models import (
     Scenario,
     ScenarioChange,
 )
-from servicecenter.core.money import split_largest_remainder
+from servicecenter.core.money import from_float, split_largest_remainder
 from servicecenter.core.network import regions
 from servicecenter.core.network.demand import swedish_localities
 from servicecenter.core.network.geo import haversine_km
@@ -68,7 +68,7 @@ def largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
     nothing for a zero weight)."""
     values = np.asarray(values, dtype=float)
     out = np.zeros(values.size, dtype=int)
-    positive = {i: Decimal(repr(float(v))) for i, v in enumerate(values) if v > 0}
+    positive = {i: from_float(float(v)) for i, v in enumerate(values) if v > 0}
     if total and positive:
         for i, part in split_largest_remainder(Decimal(total), positive, step=Decimal(1)).items():
             out[i] = int(part)

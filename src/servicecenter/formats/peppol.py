@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 from lxml import etree
 
 from servicecenter.core.billing.vat import Totals, VatBreakdown, VatCategory, totals
-from servicecenter.core.money import ORE
+from servicecenter.core.money import round_ore, round_places
 
 __all__ = ["DocumentType", "Finding", "InvoiceDocument", "Line", "Party", "PeppolValidator", "Totals", "VatBreakdown", "VatCategory", "build_ubl", "totals"]
 
@@ -99,11 +99,11 @@ class InvoiceDocument:
 
 
 def _money(value: Decimal) -> str:
-    return str(value.quantize(ORE, rounding=ROUND_HALF_UP))
+    return str(round_ore(value))
 
 
 def _rate(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01")))
+    return str(round_places(value, 2))
 
 
 def _quantity(value: Decimal) -> str:

@@ -19,8 +19,8 @@ from servicecenter.apps.registry import labels
 from servicecenter.apps.registry import services as registry
 from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
+from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, render_list
 from servicecenter.ui.params import year_param
-from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
 
 
 @login_required

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from servicecenter.apps.billing.models import Invoice, InvoiceLine, InvoiceSeal, NumberSeries
+from servicecenter.core.money import round_places
 
 _SKIP = {"id", "created_at", "invoice"}
 
@@ -28,7 +29,7 @@ def _canonical(field, value) -> object:
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return format(value.quantize(Decimal(1).scaleb(-field.decimal_places)), "f")
+        return format(round_places(value, field.decimal_places), "f")
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, float):  # a decimal column read back as REAL by a tampered row

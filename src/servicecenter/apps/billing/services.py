@@ -52,7 +52,7 @@ from servicecenter.core.billing import (
     rate_month,
     totals,
 )
-from servicecenter.core.money import round_ore
+from servicecenter.core.money import decimal_of, round_ore, round_places
 from servicecenter.core.periods import Period
 from servicecenter.core.pricing.strategies import CustomerInput
 from servicecenter.formats.peppol import (
@@ -99,10 +99,10 @@ def terms_of(price_list: PriceList) -> dict[str, Terms]:
         terms[entry.service.code] = Terms(
             service=entry.service.code, name=name, unit_code=UNIT_CODES.get(version.unit if version else "", "C62"),
             unit_price=entry.unit_price,
-            tiers=tuple((Decimal(str(start)), Decimal(str(price))) for start, price in entry.tiers), graduated=entry.graduated,
+            tiers=tuple((decimal_of(start), decimal_of(price)) for start, price in entry.tiers), graduated=entry.graduated,
             annual_pool=entry.fixed_pool if entry.fixed_pool and entry.payer_id is None else None,
             base_fixed=entry.base_fixed, per_employee=entry.per_employee,
-            packages={code: Decimal(str(price)) for code, price in entry.packages.items()},
+            packages={code: decimal_of(price) for code, price in entry.packages.items()},
             connection_fee=entry.connection_fee, connection_months=entry.connection_months,
             reimbursement=(entry.payer.org_number, entry.fixed_pool) if entry.payer_id and entry.fixed_pool else None,
             pass_through_markup=entry.markup, discount_share=entry.discount_share,
@@ -184,7 +184,7 @@ def check_amounts(drafts, names: dict[str, str]) -> None:
     a typing error in the usage or the prices, and would not be kept exactly once issued."""
     for draft in drafts:
         for line in draft.lines:
-            if limits.AMOUNT.check(line.amount) is not None or limits.SIGNED_QUANTITY.check(line.quantity.quantize(Decimal("0.001"))) is not None:
+            if limits.AMOUNT.check(line.amount) is not None or limits.SIGNED_QUANTITY.check(round_places(line.quantity, 3)) is not None:
                 raise BillingError(translation.gettext("%(customer)s, %(service)s: the amount %(amount)s kr (quantity %(quantity)s) is beyond what an invoice "
                                                        "line may hold (below %(limit)s kr); check the usage and the price.")
                                    % {"customer": names.get(draft.customer, draft.customer), "service": line.service, "amount": line.amount,

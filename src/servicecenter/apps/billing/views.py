@@ -24,13 +24,12 @@ from servicecenter.apps.billing import documents, integrity, reports
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import BillingRun, Invoice
 from servicecenter.apps.registry import services as registry
-from servicecenter.apps.registry.views import _provider_filter
 from servicecenter.core import limits
 from servicecenter.core.billing import totals
 from servicecenter.core.periods import Period
 from servicecenter.formats.charts import bar_chart
 from servicecenter.formats.values import parse_decimal
-from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
+from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
 def _require(scope, capability):
@@ -136,7 +135,7 @@ def invoice_list(request):
             ListColumn("payable", gettext_lazy("To pay, kr"), lambda i: i.signed_payable, "payable", numeric=True),
         ],
         filters=[
-            *_provider_filter(scope, "provider__code"),
+            *provider_filter(scope, "provider__code"),
             ListFilter("period", gettext_lazy("Period"), [(m, m) for m in months], lambda qs, v: qs.filter(period_start=f"{v}-01")),
             ListFilter("type", gettext_lazy("Type"), list(Invoice.Type.choices), lambda qs, v: qs.filter(document_type=v)),
         ],
@@ -260,7 +259,7 @@ def late_events(request):
             ListColumn("quantity", gettext_lazy("Quantity"), lambda e: e.quantity.normalize(), "quantity", numeric=True),
             ListColumn("corrected", gettext_lazy("Corrected by"), lambda e: e.corrected_by.number_text if e.corrected_by_id else "–"),
         ],
-        filters=[*_provider_filter(scope, "provider__code")],
+        filters=[*provider_filter(scope, "provider__code")],
         search=["customer__name", "event_id", "source"],
         default_sort="-month",
         export_name="sena-handelser",

@@ -24,7 +24,7 @@ from servicecenter.apps.costing.models import (
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Customer, CustomerYear, Service, ServiceVersion
 from servicecenter.core.costing import AllocationError, ModelResult, Step, StepMethod, run_model
-from servicecenter.core.money import ZERO
+from servicecenter.core.money import ZERO, decimal_of, round_ore, round_places
 from servicecenter.core.pricing import (
     ChargeLine,
     CustomerInput,
@@ -78,12 +78,12 @@ def pool_balances(provider, year: int, kind: str) -> PoolInput:
     sources: dict[str, list] = defaultdict(list)
     for cell in cells:
         # SQLite sums decimals as floating point: a sum of amounts in öre is rounded back to öre
-        cell["total"] = Decimal(cell["total"]).quantize(Decimal("0.01"))
+        cell["total"] = round_ore(decimal_of(cell["total"]))
         if cell["total"] == 0 or cell["account"][:1] not in COST_ACCOUNT_CLASSES:
             continue
         pool = pool_for(cell["account"], cell["cost_centre"])
         balances[pool] += cell["total"]
-        sources[pool].append((cell["account"], cell["cost_centre"], str(Decimal(cell["total"]).quantize(Decimal("0.01")))))
+        sources[pool].append((cell["account"], cell["cost_centre"], str(cell["total"])))
     return PoolInput(dict(balances), dict(sources), balances.get(UNMAPPED, ZERO))
 
 
@@ -172,8 +172,8 @@ def create_price_list(run: AllocationRun, name: str, cap: Decimal | None = None,
     with transaction.atomic():
         price_list = PriceList.objects.create(provider=model.provider, year=model.year, name=name, run=run, cap=cap, rounding=rounding)
         PriceListEntry.objects.bulk_create([
-            PriceListEntry(price_list=price_list, service=services[e.process], unit_price=e.price, planned_cost=e.planned_cost.quantize(Decimal("0.01")),
-                           planned_volume=e.planned_volume, cost_price=e.cost_price.quantize(Decimal("0.000001")), previous_price=e.previous_price, capped=e.capped)
+            PriceListEntry(price_list=price_list, service=services[e.process], unit_price=e.price, planned_cost=round_ore(e.planned_cost),
+                           planned_volume=e.planned_volume, cost_price=round_places(e.cost_price, 6), previous_price=e.previous_price, capped=e.capped)
             for e in entries])
         record("costing.price_list.created", user=user, obj=price_list, provider=model.provider, data={"entries": len(entries), "problems": [p.code for p in problems]})
     return price_list

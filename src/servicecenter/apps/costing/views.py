@@ -20,7 +20,7 @@ from servicecenter.apps.costing.models import CostPool, PriceList
 from servicecenter.apps.registry import services as registry
 from servicecenter.core import limits
 from servicecenter.core.costing import AllocationError
-from servicecenter.core.money import ZERO
+from servicecenter.core.money import ZERO, round_places
 from servicecenter.formats.charts import bar_chart, flow_chart
 from servicecenter.formats.spreadsheet import write_workbook
 from servicecenter.formats.values import parse_decimal
@@ -183,7 +183,7 @@ def what_if(request):
     if request.GET.get("format") == "xlsx":
         data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],
                                 [(names.get(r.customer, r.customer), r.customer, r.current, r.alternative, r.difference,
-                                  (r.difference_share * 100).quantize(Decimal("0.1")) if r.difference_share is not None else None, r.current_lines, r.alternative_lines) for r in rows])],
+                                  round_places(r.difference_share * 100, 1) if r.difference_share is not None else None, r.current_lines, r.alternative_lines) for r in rows])],
                               notice=registry.export_notice(scope.providers().filter(pk=current.provider_id)))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="what-if.xlsx"'

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.core.followup import Section
 from servicecenter.core.indicators import Aggregation, Band, Direction, Expression, Indicator, Level
+from servicecenter.core.money import decimal_of
 
 
 class Family(models.TextChoices):
@@ -77,7 +78,7 @@ class IndicatorDefinition(models.Model):
 
 
 def _dec(value) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
+    return None if value in (None, "") else decimal_of(value)
 
 
 class Goal(models.Model):

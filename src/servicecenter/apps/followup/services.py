@@ -62,6 +62,7 @@ from servicecenter.core.indicators import (
     trend,
     unit_cost_change,
 )
+from servicecenter.core.money import decimal_of, round_ore
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ZERO = Decimal(0)
@@ -294,7 +295,7 @@ def _units(services: list[Service], versions: dict, year: int) -> dict[int, Deci
         if not months or version is None:
             continue
         total = sum(months.values(), ZERO)
-        result[service.pk] = (total / len(months)).quantize(Decimal("0.01")) if version.unit in STOCK_UNITS else total
+        result[service.pk] = round_ore(total / len(months)) if version.unit in STOCK_UNITS else total
     return result
 
 
@@ -488,7 +489,7 @@ def cost_drivers(provider: Provider, subject: str, year: int) -> UnitCostChange 
 
 def _ore(amount) -> Decimal:
     """SQLite sums decimals as floating point; a sum of amounts in öre is rounded back to öre."""
-    return Decimal(amount).quantize(Decimal("0.01"))
+    return round_ore(decimal_of(amount))
 
 
 def ledger_kinds(provider: Provider, year: int) -> dict[str, Decimal] | None:

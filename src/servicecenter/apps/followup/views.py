@@ -39,7 +39,7 @@ from servicecenter.apps.registry.models import Provider, Service
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.formats.charts import indicator_chart
-from servicecenter.web.downloads import report_download
+from servicecenter.ui.downloads import report_download
 
 LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
                "customer": gettext_lazy("Customer"), "organisation": gettext_lazy("Whole organisation")}
@@ -95,7 +95,7 @@ def sparkline(values, target=None, width=120, height=28) -> str:
 def _rows(cells, language: str, level: str):
     """Everything a table row shows, formatted here once (the dashboard has up to a hundred rows:
     doing this in the template costs more than the evaluation itself)."""
-    from servicecenter.apps.registry.templatetags.sc import number
+    from servicecenter.ui.templatetags.sc import number
 
     texts = {Trend.IMPROVED: _("desired direction"), Trend.WORSENED: _("wrong direction"), Trend.UNCHANGED: _("unchanged"),
              Trend.FOLLOWED: _("followed"), Trend.NOT_COMPUTABLE: _("no comparison")}

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.registry import services as registry
-from servicecenter.apps.registry.views import _provider_filter
-from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
+from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
 def _recent_months(volumes, limit: int = 60) -> list[str]:
@@ -42,7 +41,7 @@ def volume_list(request):
             ListColumn("source", _("Source"), lambda v: v.source),
         ],
         filters=[
-            *_provider_filter(scope, "customer__provider__code"),
+            *provider_filter(scope, "customer__provider__code"),
             ListFilter("month", _("Month"), [(m, m) for m in months], lambda qs, v: qs.filter(month=f"{v}-01")),
             ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
         ],

@@ -34,8 +34,8 @@ from servicecenter.core.network import (
 from servicecenter.core.network.scenario import Category
 from servicecenter.formats.charts import bar_chart, line_chart
 from servicecenter.formats.values import parse_date, parse_decimal
+from servicecenter.ui.downloads import report_download
 from servicecenter.ui.params import day_param, id_param, year_param
-from servicecenter.web.downloads import report_download
 
 FLAG_TEXT = {
     "only_office": gettext_lazy("Only office in the municipality: consequence analysis (SFS 2019:202)"),

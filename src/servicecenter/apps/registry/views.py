@@ -18,14 +18,7 @@ from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Agreement
 from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
-from servicecenter.web.listing import ListColumn, ListFilter, ListPage, render_list
-
-
-def _provider_filter(scope, path: str) -> list[ListFilter]:
-    providers = list(scope.providers().values_list("code", "name"))
-    if len(providers) < 2:
-        return []
-    return [ListFilter("provider", _("Provider"), providers, lambda qs, v: qs.filter(**{path: v}))]
+from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
 @login_required
@@ -56,7 +49,7 @@ def customer_list(request):
             ListColumn("preparedness", _("Preparedness agency"), lambda c: _("yes") if c.is_preparedness_agency(day) else _("no")),
         ],
         filters=[
-            *_provider_filter(scope, "provider__code"),
+            *provider_filter(scope, "provider__code"),
             ListFilter("size", _("Size class"), labels.choices(labels.SIZE), registry.size_filter),
             ListFilter("service", _("Service"), service_choices,
                        lambda qs, v: qs.filter(Q(agreements__service_id=int(v)) & registry.active_on(day, prefix="agreements__")).distinct()),
@@ -139,7 +132,7 @@ def service_list(request):
         ],
         filters=[
             ListFilter("year", _("Catalogue year"), [(str(y), str(y)) for y in years], lambda qs, v: qs),
-            *_provider_filter(scope, "service__provider__code"),
+            *provider_filter(scope, "service__provider__code"),
             ListFilter("area", _("Service area"), areas, lambda qs, v: qs.filter(process__area__code=v)),
             ListFilter("tier", _("Tier"), labels.choices(labels.TIER), lambda qs, v: qs.filter(tier=v)),
         ],
@@ -183,7 +176,7 @@ def agreement_list(request):
             ListColumn("ended", _("Ended"), lambda a: a.ended_date, "ended_date"),
         ],
         filters=[
-            *_provider_filter(scope, "customer__provider__code"),
+            *provider_filter(scope, "customer__provider__code"),
             ListFilter("state", _("State"), labels.choices(labels.STATE), lambda qs, v: qs.filter(state=v)),
             ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
         ],

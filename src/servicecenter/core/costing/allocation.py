@@ -32,14 +32,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sparse
 from scipy.sparse.linalg import splu
 
-from servicecenter.core.money import ORE, ZERO, round_conserving, split_largest_remainder
+from servicecenter.core.money import (
+    ZERO,
+    from_float,
+    round_conserving,
+    split_largest_remainder,
+)
 from servicecenter.core.problems import Problem
 
 SHARE_TOLERANCE = Decimal("0.000001")
@@ -161,7 +166,7 @@ def _result(direct_costs, supports, production, b, x, d_p, inverse, d_s, method,
     total = sum((Decimal(value) for value in direct_costs.values()), ZERO)
     final = d_p + b @ x
     production_costs = round_conserving(dict(zip(production, final.tolist(), strict=True)), total)
-    support_costs = {name: Decimal(repr(float(x[i]))).quantize(ORE, rounding=ROUND_HALF_UP) for i, name in enumerate(supports)}
+    support_costs = {name: from_float(x[i], 2) for i, name in enumerate(supports)}
     origin_of_support = inverse * d_s if len(supports) else np.zeros((0, 0))
     return AllocationResult(production_costs, support_costs, production, supports + production, b, origin_of_support, d_p, method, iterations)
 

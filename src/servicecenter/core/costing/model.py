@@ -34,7 +34,7 @@ from servicecenter.core.costing.allocation import (
     allocate_reciprocal,
     allocate_step_down,
 )
-from servicecenter.core.money import ZERO, round_conserving
+from servicecenter.core.money import ZERO, from_float, round_conserving
 from servicecenter.core.problems import Problem
 
 
@@ -182,7 +182,7 @@ def _mutual(step: Step, balances, composition, flows, size: int) -> None:
                 continue
             vector = vector + origin_vectors[origin] * (row[j] / float(direct[origin]))
             if origin != receiver:
-                flows.append((origin, receiver, Decimal(repr(float(row[j]))).quantize(Decimal("0.01"))))
+                flows.append((origin, receiver, from_float(row[j], 2)))
         balances[receiver] = new_balance
         composition[receiver] = vector
     for source in sources:

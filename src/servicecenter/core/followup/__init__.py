@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+
+from servicecenter.core import money
 
 
 class Section(StrEnum):
@@ -124,7 +126,7 @@ class AppropriationYear:
     @property
     def credit(self) -> Decimal:
         """The appropriation credit, a share of the allocation, in whole kronor."""
-        return (self.allocation * self.credit_rate).quantize(Decimal(1), ROUND_HALF_UP)
+        return money.round_places(self.allocation * self.credit_rate, 0)
 
     @property
     def credit_used(self) -> Decimal:
@@ -186,10 +188,6 @@ class SummaryYear:
     extra: Mapping[str, Decimal] = field(default_factory=dict)
 
 
-def in_thousands(amount: Decimal | None) -> Decimal | None:
-    """Kronor to whole tkr, half away from zero, as an annual report prints them."""
-    return None if amount is None else (amount / 1000).quantize(Decimal(1), ROUND_HALF_UP)
-
-
-def in_millions(amount: Decimal | None, places: int = 1) -> Decimal | None:
-    return None if amount is None else (amount / 1_000_000).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+# Kronor to whole tkr and to mnkr, half up, as an annual report prints them (core.money).
+in_thousands = money.in_thousands
+in_millions = money.in_millions

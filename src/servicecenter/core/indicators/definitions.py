@@ -15,6 +15,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 from enum import StrEnum
 from functools import cached_property
 
+from servicecenter.core.money import decimal_of
 from servicecenter.core.problems import Problem
 
 
@@ -140,7 +141,7 @@ def _eval(node: ast.expr, values: Mapping[str, Decimal]) -> Decimal:
             raise KeyError(node.id)
         return Decimal(value)
     if isinstance(node, ast.Constant):
-        return Decimal(str(node.value))
+        return decimal_of(node.value)
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, values)
         return -operand if isinstance(node.op, ast.USub) else operand

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from servicecenter.core.indicators.definitions import Aggregation, Direction, Indicator
+from servicecenter.core.money import round_places
 
 Observations = Mapping[tuple[str, Hashable], Mapping[str, Decimal]]
 
@@ -41,7 +42,7 @@ class Value:
         return self.status is Status.OK and self.value is not None
 
     def rounded(self, decimals: int) -> Decimal | None:
-        return None if self.value is None else self.value.quantize(Decimal(1).scaleb(-decimals))
+        return None if self.value is None else round_places(self.value, decimals)
 
 
 def _parts(indicator: Indicator, elements: Mapping[str, Decimal]) -> tuple[Decimal | None, Decimal | None, tuple[str, ...]]:

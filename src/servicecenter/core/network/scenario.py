@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from servicecenter.core.money import round_ore
 from servicecenter.core.network import access
 from servicecenter.core.network.demand import DemandPoints
 from servicecenter.core.network.geo import haversine_km
@@ -268,7 +269,7 @@ def evaluate(network: Network, changes: Sequence[Change], rules: Rules) -> Resul
                 total += office.yearly_cost * _year_fraction(start, year)
             else:
                 total -= change.cost_change * _year_fraction(change.date, year)
-        savings[year] = total.quantize(Decimal("0.01"))
+        savings[year] = round_ore(total)
 
     # where the closed offices' visits go
     positions = {o.code: i for i, o in enumerate(offices)}

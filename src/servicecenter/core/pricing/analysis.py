@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from servicecenter.core.money import ORE, ZERO, split_largest_remainder
+from servicecenter.core.money import ORE, ZERO, round_to, split_largest_remainder
 from servicecenter.core.pricing.strategies import ChargeKind, ChargeLine
 from servicecenter.core.problems import Problem
 
@@ -58,7 +58,7 @@ def derive_price_list(planned_cost: Mapping[str, Decimal], planned_volume: Mappi
         capped = False
         if cap is not None and before is not None and price > before * (1 + cap):
             price, capped = before * (1 + cap), True
-        price = (price / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
+        price = round_to(price, step)
         if capped and price > before * (1 + cap):  # rounding must not break the cap
             price -= step
         entries.append(PriceListEntry(process, cost, volume, cost_price, before, price, capped))

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "servicecenter.ui",
     "servicecenter.apps.accounts",
     "servicecenter.apps.registry",
     "servicecenter.apps.metering",

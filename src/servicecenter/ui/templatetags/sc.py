@@ -2,7 +2,6 @@
 
 import base64
 import re
-from decimal import Decimal
 from html import escape
 
 from django import template
@@ -10,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from servicecenter.core.followup import in_thousands
-from servicecenter.core.money import format_number, format_sek
+from servicecenter.core.money import decimal_of, format_number, format_sek
 
 register = template.Library()
 
@@ -30,7 +29,7 @@ def _localise(text: str) -> str:
 def number(value, decimals=0):
     if value is None or value == "":
         return "–"
-    return _localise(format_number(Decimal(str(value)), int(decimals)))
+    return _localise(format_number(decimal_of(value), int(decimals)))
 
 
 @register.filter
@@ -38,14 +37,14 @@ def percent(value, decimals=1):
     """A share (0.634) as a percentage (``63,4 %``)."""
     if value is None or value == "":
         return "–"
-    return _localise(format_number(Decimal(str(value)) * 100, int(decimals))) + "\u00a0%"
+    return _localise(format_number(decimal_of(value) * 100, int(decimals))) + "\u00a0%"
 
 
 @register.filter
 def sek(value, decimals=2):
     if value is None or value == "":
         return "–"
-    return _localise(format_sek(Decimal(str(value)), int(decimals)))
+    return _localise(format_sek(decimal_of(value), int(decimals)))
 
 
 @register.filter
@@ -53,7 +52,7 @@ def tkr(value, sign=""):
     """Kronor as whole thousands (tkr), rounded as an annual report rounds; ``"-"`` shows the negation."""
     if value is None or value == "":
         return "–"
-    amount = Decimal(str(value))
+    amount = decimal_of(value)
     if sign == "-":
         amount = -amount
     return _localise(format_number(in_thousands(amount), 0))

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from servicecenter.formats.spreadsheet import write_workbook
 
@@ -135,3 +136,11 @@ def _plain(value: Any) -> Any:
 
         return strip_tags(str(value))
     return str(value)
+
+
+def provider_filter(scope, path: str) -> list[ListFilter]:
+    """A filter by provider for people who see several (``path`` is the provider code lookup)."""
+    providers = list(scope.providers().values_list("code", "name"))
+    if len(providers) < 2:
+        return []
+    return [ListFilter("provider", _("Provider"), providers, lambda qs, v: qs.filter(**{path: v}))]
