@@ -50,6 +50,7 @@ from servicecenter.core.billing import (
     credit_lines,
     group_by_customer,
     rate_month,
+    rate_year,
     totals,
 )
 from servicecenter.core.money import decimal_of, round_ore, round_places
@@ -177,6 +178,20 @@ def rate(provider: Provider, period: Period, price_list: PriceList | None = None
     drafts = group_by_customer(lines)
     check_amounts(drafts, {c.org_number: c.name for c in Customer.objects.filter(provider=provider)})
     return drafts, summary
+
+
+def year_lines(price_list: PriceList) -> list[RatedLine]:
+    """Every line the twelve months of the price list's year would be invoiced with under it (its
+    usage as stored now), through the same rating as the invoices; for recovery and the what-if."""
+    from servicecenter.apps.costing.revenue import RevenueError
+
+    provider, year = price_list.provider, price_list.year
+    terms = terms_of(price_list)
+    usage = {month: usage_of(provider, Period.month(year, month), terms)[0] for month in range(1, 13)}
+    try:
+        return rate_year(terms, usage, year, internal_customers=internal_customers(provider))
+    except RatingError as error:
+        raise RevenueError(str(error)) from error
 
 
 def check_amounts(drafts, names: dict[str, str]) -> None:

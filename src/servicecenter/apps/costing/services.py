@@ -21,15 +21,12 @@ from servicecenter.apps.costing.models import (
     PriceList,
     PriceListEntry,
 )
+from servicecenter.apps.costing.revenue import year_lines
 from servicecenter.apps.metering.models import Volume
-from servicecenter.apps.registry.models import Customer, CustomerYear, Service, ServiceVersion
+from servicecenter.apps.registry.models import Customer, Service, ServiceVersion
 from servicecenter.core.costing import AllocationError, ModelResult, Step, StepMethod, run_model
 from servicecenter.core.money import ZERO, decimal_of, round_ore, round_places
 from servicecenter.core.pricing import (
-    ChargeLine,
-    CustomerInput,
-    FixedKeyed,
-    PerUnit,
     RecoveryRow,
     WhatIf,
     compare_models,
@@ -179,46 +176,33 @@ def create_price_list(run: AllocationRun, name: str, cap: Decimal | None = None,
     return price_list
 
 
-def charges_for(price_list: PriceList, volumes: dict[str, dict[str, Decimal]], employees: dict[str, int]) -> list[ChargeLine]:
-    """Charge lines of every customer under ``price_list`` for the year's volumes: per unit, a keyed
-    fixed pool (keyed by employees among the service's customers), or both."""
-    lines: list[ChargeLine] = []
-    for entry in price_list.entries.select_related("service"):
-        code = entry.service.code
-        users = volumes.get(code, {})
-        inputs = {org: CustomerInput(quantity=quantity, key=Decimal(employees.get(org, 0))) for org, quantity in users.items()}
-        if entry.fixed_pool:
-            lines += FixedKeyed(entry.fixed_pool, "employees").charge(code, inputs)
-        if entry.unit_price:
-            lines += PerUnit(entry.unit_price).charge(code, inputs)
-    return lines
-
-
-def employees_in(provider, year: int) -> dict[str, int]:
-    return dict(CustomerYear.objects.filter(customer__provider=provider, year=year).values_list("customer__org_number", "employees"))
-
-
 def compare_price_lists(current: PriceList, alternative: PriceList) -> WhatIf:
-    volumes = yearly_volumes(current.provider, current.year)
-    employees = employees_in(current.provider, current.year)
-    return compare_models(charges_for(current, volumes, employees), charges_for(alternative, volumes, employees))
+    """Each customer's year under both price lists, rated as its invoices are (every price type)."""
+    return compare_models(year_lines(current), year_lines(alternative))
+
+
+def revenue_by_service(price_list: PriceList) -> dict[str, Decimal]:
+    """The year's revenue per service code under ``price_list``: the sum of its twelve months'
+    invoice lines (credit notes aside)."""
+    revenue: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in year_lines(price_list):
+        revenue[line.service] += line.amount
+    return dict(revenue)
 
 
 def recovery(run: AllocationRun, price_list: PriceList) -> list[RecoveryRow]:
     """Revenue under ``price_list`` against the run's self-cost, per service."""
-    volumes = yearly_volumes(price_list.provider, price_list.year)
-    revenue: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for line in charges_for(price_list, volumes, employees_in(price_list.provider, price_list.year)):
-        revenue[line.service] += line.amount
+    revenue = revenue_by_service(price_list)
     costs = service_costs(run)
-    return recovery_by_process(dict(revenue), {code: cost for code, cost in costs.items() if code in revenue or cost})
+    return recovery_by_process(revenue, {code: cost for code, cost in costs.items() if code in revenue or cost})
 
 
-def result_per_area(run: AllocationRun, price_list: PriceList) -> list[tuple[str, Decimal, Decimal]]:
-    """(service area, revenue, self-cost) per area, as seed 001's result per service area."""
+def result_per_area(run: AllocationRun, price_list: PriceList, rows: list[RecoveryRow] | None = None) -> list[tuple[str, Decimal, Decimal]]:
+    """(service area, revenue, self-cost) per area, as seed 001's result per service area;
+    ``rows``: the recovery already computed for the same run and price list."""
     areas = {v.service.code: v.process.area.name for v in ServiceVersion.objects.filter(service__provider=price_list.provider, year__lte=price_list.year).select_related("service", "process__area").order_by("year")}
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for row in recovery(run, price_list):
+    for row in rows if rows is not None else recovery(run, price_list):
         area = areas.get(row.process, row.process)
         totals[area][0] += row.revenue
         totals[area][1] += row.cost

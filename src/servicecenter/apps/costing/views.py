@@ -17,6 +17,7 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.costing import services as costing
 from servicecenter.apps.costing.models import CostPool, PriceList
+from servicecenter.apps.costing.revenue import RevenueError
 from servicecenter.apps.registry import services as registry
 from servicecenter.core import limits
 from servicecenter.core.costing import AllocationError
@@ -101,8 +102,14 @@ def costing_home(request):
             context["price_lists"] = price_lists
             context["current"] = current
             if current is not None:
-                context["recovery"] = [(service_names.get(row.process, row.process), row) for row in costing.recovery(run, current)]
-                context["areas"] = [(area, revenue, cost, revenue - cost) for area, revenue, cost in costing.result_per_area(run, current)]
+                try:
+                    rows = costing.recovery(run, current)
+                except RevenueError as error:
+                    messages.error(request, _("The revenue of %(list)s cannot be computed: %(reason)s") % {"list": current.name, "reason": error})
+                    rows = None
+                if rows is not None:
+                    context["recovery"] = [(service_names.get(row.process, row.process), row) for row in rows]
+                    context["areas"] = [(area, revenue, cost, revenue - cost) for area, revenue, cost in costing.result_per_area(run, current, rows)]
                 alternatives = [p for p in price_lists if p.pk != current.pk]
                 context["what_if_link"] = f"?current={current.pk}&alternative={alternatives[-1].pk}" if alternatives else ""
     return render(request, "costing/home.html", context)
@@ -177,7 +184,11 @@ def what_if(request):
     lists = scope.price_lists()
     current = get_visible(lists, pk=request.GET.get("current"))
     alternative = get_visible(lists.filter(provider=current.provider, year=current.year), pk=request.GET.get("alternative"))
-    comparison = costing.compare_price_lists(current, alternative)
+    try:
+        comparison = costing.compare_price_lists(current, alternative)
+    except RevenueError as error:
+        messages.error(request, _("The price lists cannot be compared: %(reason)s") % {"reason": error})
+        return redirect("costing")
     names = dict(current.provider.customers.values_list("org_number", "name"))
     rows = sorted(comparison.rows, key=lambda row: row.difference)
     if request.GET.get("format") == "xlsx":

@@ -9,6 +9,7 @@ from servicecenter.core.billing.rating import (
     Terms,
     group_by_customer,
     rate_month,
+    rate_year,
     twelfth,
 )
 from servicecenter.core.billing.vat import (
@@ -23,4 +24,4 @@ from servicecenter.core.billing.vat import (
 )
 
 __all__ = ["OUTSIDE_SCOPE", "STANDARD_25", "ChargeCategory", "DraftInvoice", "RatedLine", "RatingError", "Terms", "Totals", "Vat",
-           "VatBreakdown", "VatCategory", "credit_lines", "group_by_customer", "rate_month", "signed_total", "totals", "twelfth", "vat_for"]
+           "VatBreakdown", "VatCategory", "credit_lines", "group_by_customer", "rate_month", "rate_year", "signed_total", "totals", "twelfth", "vat_for"]

@@ -29,6 +29,7 @@ from servicecenter.core.billing.vat import OUTSIDE_SCOPE, Vat, VatCategory, vat_
 from servicecenter.core.money import ZERO, round_ore, split_largest_remainder
 from servicecenter.core.periods import Period
 from servicecenter.core.pricing.strategies import (
+    ChargeKind,
     ConnectionFee,
     CustomerInput,
     FixedKeyed,
@@ -95,6 +96,12 @@ class RatedLine:
     def signature(self) -> tuple:
         return (self.customer, self.service, self.description, self.quantity, self.unit_code, self.unit_price,
                 self.amount, self.category.value, self.vat_category.value, self.vat_rate, self.period_start, self.period_end)
+
+    @property
+    def kind(self) -> ChargeKind:
+        """Fixed (keyed pools, base fees, reimbursements, connection fees) or variable (usage,
+        re-invoiced cost, discounts): the what-if's split of revenue."""
+        return ChargeKind.FIXED if self.category in (ChargeCategory.FIXED, ChargeCategory.CONNECTION) else ChargeKind.VARIABLE
 
 
 def twelfth(annual: Decimal, month: int) -> Decimal:
@@ -176,6 +183,17 @@ def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, Cust
                 raise RatingError(f"service {code}: a negative price ({price}) cannot be invoiced; use a discount")
             lines.append(RatedLine(customer, code, text, quantity, term.unit_code, price, amount, category,
                                    vat.category, vat.rate, period.start, last_day))
+    return lines
+
+
+def rate_year(terms: Mapping[str, Terms], usage_by_month: Mapping[int, Mapping[str, Mapping[str, CustomerInput]]], year: int,
+              internal_customers: frozenset[str] | set[str] = frozenset()) -> list[RatedLine]:
+    """The lines of the twelve months of ``year``, each rated by :func:`rate_month` exactly as its
+    invoices are: a year's revenue in recovery, result per area and the what-if is the sum of
+    the months' invoices, fixed amounts in twelfths included (they add up to the annual amount)."""
+    lines: list[RatedLine] = []
+    for month in range(1, 13):
+        lines += rate_month(terms, usage_by_month.get(month, {}), Period.month(year, month), internal_customers)
     return lines
 
 
