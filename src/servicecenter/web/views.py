@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -13,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.registry import labels
@@ -35,7 +34,7 @@ def home(request):
     if chosen is None:
         own = getattr(getattr(request.user, "profile", None), "provider", None)
         chosen = own if own in providers else (providers[0] if providers else None)
-    years = registry.latest_year(scope) or date.today().year
+    years = registry.latest_year(scope) or clock.today().year
     year = year_param(request.GET, "year", years)
     view = registry.overview(scope, year, {chosen.pk} if chosen else set())
     chart = None
@@ -83,7 +82,7 @@ def audit_log(request):
         title=gettext_lazy("Audit log"),
         intro=gettext_lazy("Who changed what, and when. Entries cannot be edited or removed."),
         columns=[
-            ListColumn("at", gettext_lazy("Time"), lambda e: e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), "at"),
+            ListColumn("at", gettext_lazy("Time"), lambda e: clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"), "at"),
             ListColumn("user", gettext_lazy("User"), lambda e: e.username, "username"),
             ListColumn("action", gettext_lazy("Action"), lambda e: e.action, "action"),
             ListColumn("object", gettext_lazy("Object"), lambda e: e.object_repr),

@@ -25,8 +25,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.utils import timezone, translation
+from django.utils import translation
 
+from servicecenter import clock
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.billing import integrity
 from servicecenter.apps.billing.models import (
@@ -304,7 +305,7 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
         raise BillingError(translation.gettext("%(month)s is already issued (%(count)s invoices); running it again issues nothing. "
                                                "Correct an invoice with a credit note.") % {"month": period.label(), "count": issued.invoices.count()})
     price_list = price_list_for(provider, period.start.year)
-    issue_date = issue_date or max(timezone.localdate(), period.end)
+    issue_date = issue_date or max(clock.today(), period.end)
     due_date = issue_date + timedelta(days=provider.payment_days)
     drafts, usage = rate(provider, period, price_list)
     preview = _preview(provider, drafts)
@@ -317,7 +318,7 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
         other = BillingRun.objects.filter(provider=provider, period=period.start).exclude(state=BillingRun.State.DISCARDED).first()
         raise BillingError(translation.gettext("A billing run for %(month)s is already open (started %(when)s by %(who)s): continue with that one, "
                                                "or discard it first.") % {"month": period.label(),
-                                                                          "when": f"{timezone.localtime(other.created_at):%Y-%m-%d %H:%M}" if other else "",
+                                                                          "when": f"{clock.local(other.created_at):%Y-%m-%d %H:%M}" if other else "",
                                                                           "who": other.created_by if other and other.created_by else "system"}) from error
     if validate:
         run.findings = _findings(provider, drafts, preview, issue_date, due_date, period)
@@ -351,7 +352,7 @@ def approve(run: BillingRun, user=None) -> BillingRun:
             raise BillingError(translation.gettext("Only a preview can be approved; this run is %(state)s.") % {"state": run.get_state_display()})
         if run.fatal_findings:
             raise BillingError(translation.gettext("The preview has %(count)s fatal Peppol findings; correct them before approving.") % {"count": len(run.fatal_findings)})
-        run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.APPROVED, run.preview_hash, _user(user), timezone.now()
+        run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.APPROVED, run.preview_hash, _user(user), clock.now()
         run.save()
     record("billing.run.approved", user=user, obj=run, data={"hash": run.approved_hash})
     return run
@@ -427,7 +428,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
             document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period)
             invoices.append(_store(run.provider, customer, buyer, document, series, number,
                                    [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)], run=run, user=user))
-        run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), timezone.now(), usage
+        run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), clock.now(), usage
         run.save()
         record("billing.run.issued", user=user, obj=run, data={"invoices": len(invoices), "first": numbers[0][2] if numbers else "",
                                                                 "last": numbers[-1][2] if numbers else "", "payable": str(sum((i.payable for i in invoices), Decimal(0)))})
@@ -468,7 +469,7 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
     if invoice.is_credit:
         raise BillingError(translation.gettext("A credit note cannot itself be credited."))
     corrected_quantities = corrected_quantities or {}
-    issue_date = issue_date or timezone.localdate()
+    issue_date = issue_date or clock.today()
     with transaction.atomic():
         Invoice.objects.select_for_update().filter(pk=invoice.pk).exists()
         stored = list(invoice.lines.select_related("service"))

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
@@ -76,7 +76,7 @@ def billing_home(request):
         last = max(run.period for run in issued)
         next_month = Period.month(last.year, last.month).end.strftime("%Y-%m")
     return render(request, "billing/home.html", {
-        "runs": runs, "providers": providers, "chart": chart, "next_month": next_month or timezone.localdate().strftime("%Y-%m"),
+        "runs": runs, "providers": providers, "chart": chart, "next_month": next_month or clock.today().strftime("%Y-%m"),
         "late": scope.usage_events().filter(late=True, corrected_by__isnull=True).count(),
         "can_run": scope.can(Capability.RUN_BILLING),
     })

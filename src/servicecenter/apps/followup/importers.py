@@ -9,9 +9,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.followup.models import (
@@ -331,5 +331,5 @@ class IndicatorDataImporter(Importer):
         for _n, (element, level, subject, year, value, source) in checked:
             DataPoint.objects.update_or_create(provider=self.provider, element=element, level=level, subject=subject, year=year,
                                                defaults={"value": value, "origin": self.origin, "source": source or self.source[:300], "user": user,
-                                                         "at": timezone.now()})
+                                                         "at": clock.now()})
         return {"data_points": len(checked)}

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 
+from servicecenter import clock
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.costing.models import LedgerCell, LedgerKind, PriceList
 from servicecenter.apps.followup.models import (
@@ -164,7 +164,7 @@ def _store(provider: Provider, points: dict[tuple[str, str, str, int], Decimal],
     collector computes) with ``points``; entered and imported ones win over computed ones."""
     kept = set(DataPoint.objects.filter(provider=provider).exclude(origin=DataPoint.Origin.COMPUTED).values_list("element", "level", "subject", "year"))
     DataPoint.objects.filter(scope, provider=provider, origin=DataPoint.Origin.COMPUTED).delete()
-    now = timezone.now()
+    now = clock.now()
     DataPoint.objects.bulk_create([
         DataPoint(provider=provider, element=element, level=level, subject=subject, year=year, value=value, origin=DataPoint.Origin.COMPUTED, source=source, at=now)
         for (element, level, subject, year), value in points.items() if (element, level, subject, year) not in kept], batch_size=5000)
@@ -196,7 +196,7 @@ def collect_it_operations(coordinator: Provider, years: Iterable[int], as_of: da
     supplier and for all coordinated IT operations. Distinct agencies are counted at each level;
     additive elements are summed, so every ratio above a service is a ratio of sums."""
     years = list(years)
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or clock.today()
     suppliers = suppliers_of(coordinator)
     services = list(Service.objects.filter(provider__in=suppliers).select_related("provider"))
     versions = {(v.service_id, v.year): v for v in ServiceVersion.objects.filter(service__in=services)}

@@ -17,10 +17,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
@@ -247,7 +248,7 @@ def it_report(request, year: int):
         _require(scope, Capability.RUN_COSTING)
         section = "annex_analysis" if annex else "analysis"
         text, _created = ReportText.objects.update_or_create(provider=provider, report="it_operations", year=year, section=section,
-                                                            defaults={"text": request.POST.get("text", "")[:20000], "user": request.user, "at": timezone.now()})
+                                                            defaults={"text": request.POST.get("text", "")[:20000], "user": request.user, "at": clock.now()})
         record("followup.report_text.saved", user=request.user, obj=text, provider=provider, data={"year": year, "section": section})
         messages.success(request, _("The analysis was saved."))
         return redirect(f"{request.path}?provider={provider.code}{'&annex=1' if annex else ''}")
@@ -383,7 +384,7 @@ def entry(request):
     outages = Outage.objects.filter(provider__in=scope.providers()).select_related("service", "provider").order_by("-start")[:15]
     return render(request, "followup/entry.html", {"provider": provider, "providers": _providers(scope), "services": services, "errors": errors,
                                                     "values": values, "levels": [(lv, str(n)) for lv, n in LEVEL_NAMES.items()], "recent": recent,
-                                                    "outages": outages, "kind": values.get("kind", ""), "today": timezone.localdate()})
+                                                    "outages": outages, "kind": values.get("kind", ""), "today": clock.today()})
 
 
 def _enter(importer, row: dict[str, str], language: str, fields: dict[str, str] | None = None) -> dict[str, str]:

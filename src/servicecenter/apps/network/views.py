@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
@@ -280,7 +281,7 @@ def _apply_checked(request, scenario: Scenario) -> str | None:
         scenario.save(update_fields=["lost_share", "updated"])
     else:
         return _("Unknown action.")
-    Scenario.objects.filter(pk=scenario.pk).update(updated=dt.datetime.now(dt.UTC))
+    Scenario.objects.filter(pk=scenario.pk).update(updated=clock.now())
     record("network.scenario.changed", user=request.user, provider=scenario.provider, obj=scenario, data={"action": action})
     return None
 

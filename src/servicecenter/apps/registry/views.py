@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.registry import labels
@@ -24,7 +25,7 @@ from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_
 @login_required
 def customer_list(request):
     scope = scope_of(request)
-    year = registry.latest_year(scope) or date.today().year
+    year = registry.latest_year(scope) or clock.today().year
     names = registry.service_names(scope, year)
     day = date(year, 12, 31)
     queryset = registry.with_employees(scope.customers(), year)
@@ -70,7 +71,7 @@ def customer_list(request):
 def customer_detail(request, pk: int):
     scope = scope_of(request)
     customer = get_visible(scope.customers().select_related("provider", "host"), pk=pk)
-    year = registry.latest_year(scope) or date.today().year
+    year = registry.latest_year(scope) or clock.today().year
     names = registry.service_names(scope)
     agreements = list(customer.agreements.order_by("service__code"))
     volumes = list(scope.volumes().filter(customer=customer).order_by("month").values_list("service_id", "month", "quantity"))
@@ -106,7 +107,7 @@ def customer_detail(request, pk: int):
 def service_list(request):
     scope = scope_of(request)
     years = registry.catalogue_years(scope)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years else (years[0] if years else date.today().year)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years else (years[0] if years else clock.today().year)
     day = date(year, 12, 31)
     in_production = registry.active_on(day, prefix="service__agreements__")
     if scope.is_customer_contact:

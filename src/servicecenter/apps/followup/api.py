@@ -1,0 +1,81 @@
+"""The follow-up API: indicator definitions and values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from servicecenter.apps.accounts.access import Capability
+from servicecenter.apps.accounts.api import (
+    answers,
+    scope,
+)
+
+router = Router()
+
+
+class IndicatorOut(Schema):
+    code: str
+    version: int
+    valid_from: int
+    family: str
+    name_sv: str
+    name_en: str
+    numerator: str
+    denominator: str
+    factor: Decimal
+    unit: str
+    decimals: int
+    direction: str
+    target: Decimal | None
+    reference: Decimal | None
+    levels: str
+    aggregation: str
+    sensitive: bool
+
+
+class IndicatorValueOut(Schema):
+    indicator: str
+    level: str
+    subject: str
+    year: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    status: str
+
+
+def _followup_provider(request, provider: str):
+    current = scope(request)
+    if not current.can(Capability.VIEW_ALL_CUSTOMERS):
+        raise HttpError(403, "not permitted")
+    return get_object_or_404(current.providers(), code=provider)
+
+
+@router.get("/indicators", response=answers(list[IndicatorOut]), tags=["follow-up"])
+def list_indicators(request, provider: str):
+    """Every version of every indicator definition of a provider."""
+    from servicecenter.apps.followup.models import IndicatorDefinition
+
+    return list(IndicatorDefinition.objects.filter(provider=_followup_provider(request, provider)).order_by("family", "position", "code", "version"))
+
+
+@router.get("/indicators/values", response=answers(list[IndicatorValueOut]), tags=["follow-up"])
+def list_indicator_values(request, provider: str, family: str, level: str = "organisation"):
+    """Values of a family at a level, each year, for each subject (alphabetical, never ranked).
+    A value that cannot be computed has ``value`` null and says why in ``status``. Restricted
+    items are left out unless the caller may read the restricted annex."""
+    from servicecenter.apps.followup import services as followup
+    from servicecenter.apps.followup.models import DataPoint
+
+    chosen = _followup_provider(request, provider)
+    if level not in ("service", "supplier", "office", "customer", "organisation"):
+        raise HttpError(422, "unknown level")
+    years = sorted(set(DataPoint.objects.filter(provider=chosen).values_list("year", flat=True)))
+    cells = followup.evaluate_family(chosen, family, level, years, include_restricted=scope(request).can(Capability.RUN_COSTING))
+    return [IndicatorValueOut(indicator=c.definition.code, level=level, subject=c.subject, year=v.period, value=v.value, numerator=v.numerator,
+                              denominator=v.denominator, status=v.status.value) for c in cells for v in c.values]
+

@@ -1,0 +1,59 @@
+"""The import API: check or apply a file of any kind."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import File, Form, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+
+from servicecenter.apps.accounts.api import (
+    answers,
+    scope,
+)
+from servicecenter.apps.imports.base import IMPORTERS, run_import
+
+router = Router()
+
+
+class ProblemOut(Schema):
+    code: str
+    row: int | None
+    column: str | None
+    severity: str
+    message: str
+
+
+class ImportOut(Schema):
+    status: str
+    rows: int
+    counts: dict[str, int]
+    problems: list[ProblemOut]
+
+
+@router.post("/imports/{kind}", response=answers(ImportOut), tags=["imports"])
+def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv",
+                replace: Form[bool] = False):
+    """Check (``dry_run``, the default) or apply a file. ``replace``: stored data the file replaces
+    (a ledger year) may go; without it such a file is refused, saying how many rows go and come."""
+    caller = scope(request)
+    if file.size is not None and file.size > settings.MAX_IMPORT_UPLOAD_BYTES:
+        raise HttpError(413, f"the file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if kind not in IMPORTERS:
+        raise HttpError(404, f"unknown import kind {kind!r}; known: {', '.join(sorted(IMPORTERS))}")
+    if not caller.can(IMPORTERS[kind].capability):
+        raise HttpError(403, "your role may not import this kind of file")
+    providers = caller.providers()
+    chosen = providers.filter(code=provider).first() if provider else (providers.first() if providers.count() == 1 else None)
+    if chosen is None:
+        raise HttpError(422, "name the provider (form field 'provider')")
+    report = run_import(kind, file.read(), file.name, provider=chosen, user=request.user, dry_run=dry_run, replace=replace)
+    return {
+        "status": report.status,
+        "rows": report.rows,
+        "counts": report.counts,
+        "problems": [
+            {"code": p.code, "row": p.row, "column": p.column, "severity": p.severity.value, "message": p.describe(language)}
+            for p in report.problems
+        ],
+    }
