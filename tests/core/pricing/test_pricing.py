@@ -1,46 +1,63 @@
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from servicecenter.core.billing import Terms, rate_month, rate_year
 from servicecenter.core.money import ZERO
+from servicecenter.core.periods import Period
 from servicecenter.core.pricing import (
-    BaseFee,
     ConnectionFee,
     CustomerInput,
-    Discount,
-    FixedKeyed,
-    FixedReimbursement,
-    Package,
-    PassThrough,
-    PerUnit,
     VolumeTiers,
     behaviour_weighted_split,
-    charge_all,
     compare_models,
     derive_price_list,
     recovery_by_process,
 )
 
+JANUARY = Period.month(2020, 1)
+
+
+def _rate(terms: Terms, inputs, month=JANUARY):
+    return rate_month({terms.service: terms}, {terms.service: inputs}, month)
+
+
+def _year(terms: Terms, inputs):
+    return rate_year({terms.service: terms}, {m: {terms.service: inputs} for m in range(1, 13)}, 2020)
+
+
+def _per_customer(lines):
+    totals = {}
+    for line in lines:
+        totals[line.customer] = totals.get(line.customer, ZERO) + line.amount
+    return totals
+
 
 def test_every_price_type_of_the_seeds():
+    """Every price type of the seeds through the one rating (the yearly amounts as the year's
+    twelve invoices add them up)."""
     inputs = {"Norrmalm": CustomerInput(quantity=D(1200), key=D(3), employees=1200, packages={"rekrytering": 2, "chef": 1},
                                         pass_through_cost=D("1000.00"), connection_month=60, discount_eligible=True),
               "Bromma": CustomerInput(quantity=D(800), key=D(1), employees=800)}
-    lines = {line.customer: line for line in FixedKeyed(D("21300000"), "turnover").charge("kassa-bank", inputs)}
-    assert lines["Norrmalm"].amount + lines["Bromma"].amount == D("21300000") and lines["Bromma"].amount == D("5325000.00")
-    payroll = PerUnit(D("53.50"), "employee and month").charge("lon", inputs)
-    assert [line.amount for line in payroll] == [D("64200.00"), D("42800.00")]
-    packages = Package({"rekrytering": D(24000), "chef": D(34000)}).charge("rekrytering", inputs)
+    plain = {customer: replace(value, packages={}) for customer, value in inputs.items()}  # a package needs a price in its service
+    keyed = _per_customer(_year(Terms("kassa-bank", "Kassa och bank", annual_pool=D("21300000")), plain))
+    assert keyed["Norrmalm"] + keyed["Bromma"] == D("21300000") and keyed["Bromma"] == D("5325000.00")
+    payroll = _rate(Terms("lon", "Lön", unit_price=D("53.50")), plain)
+    assert [line.amount for line in payroll] == [D("42800.00"), D("64200.00")]  # Bromma, Norrmalm (by customer)
+    packages = _rate(Terms("rekrytering", "Rekrytering", packages={"rekrytering": D(24000), "chef": D(34000)}), inputs)
     assert sum(line.amount for line in packages) == D(82000)
-    assert BaseFee(D("5000"), D("12.5")).charge("lon", inputs)[1].amount == D("15000.00")
+    base = _per_customer(_year(Terms("lon", "Lön", base_fixed=D("5000"), per_employee=D("12.5")), plain))
+    assert base["Bromma"] == D("15000.00")  # 5,000 + 12.50 × 800 a year, billed in twelfths
     fee = ConnectionFee(D("100000"), 60)
     assert sum(fee.instalments()) == D("100000") and len(fee.instalments()) == 60
-    assert fee.charge("anslutning", inputs)[0].amount == fee.instalments()[59]
-    assert FixedReimbursement("Stadsledningskontoret", D("23000000")).charge("upphandling", inputs)[0].amount == D("23000000.00")
-    assert PassThrough(D("0")).charge("system", inputs)[0].amount == D("1000.00")
-    discounted = Discount(PerUnit(D("10")), D("0.2")).charge("lon", inputs)
+    assert _rate(Terms("anslutning", "Anslutning", connection_fee=D("100000"), connection_months=60), plain)[0].amount == fee.instalments()[59]
+    reimbursement = _year(Terms("upphandling", "Upphandling", reimbursement=("Stadsledningskontoret", D("23000000"))), plain)
+    assert _per_customer(reimbursement) == {"Stadsledningskontoret": D("23000000.00")}
+    assert _rate(Terms("system", "System", pass_through_markup=D("0")), plain)[0].amount == D("1000.00")
+    discounted = _rate(Terms("lon", "Lön", unit_price=D("10"), discount_share=D("0.2")), plain)
     assert sum(line.amount for line in discounted if line.customer == "Norrmalm") == D("9600.00")
 
 
@@ -85,18 +102,18 @@ def test_behaviour_key_makes_the_deviating_customer_pay():
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 10**6)), min_size=1, max_size=30))
 def test_a_what_if_identical_to_the_current_model_changes_nothing(rows):
-    inputs = {"lon": {f"c{c}": CustomerInput(quantity=D(q), key=D(q + 1)) for c, q in rows}}
-    models = {"lon": PerUnit(D("53.50"))}
-    current = charge_all(models, inputs)
-    what_if = compare_models(current, charge_all(models, inputs))
+    inputs = {f"c{c}": CustomerInput(quantity=D(q), key=D(q + 1)) for c, q in rows}
+    terms = Terms("lon", "Lön", unit_price=D("53.50"))
+    current = _rate(terms, inputs)
+    what_if = compare_models(current, _rate(terms, inputs))
     assert all(row.difference == 0 for row in what_if.rows)
     assert what_if.current_total == what_if.alternative_total and what_if.fixed_share("current") == what_if.fixed_share("alternative")
 
 
 def test_what_if_more_fixed_keyed_prices():
-    inputs = {"lon": {"A": CustomerInput(quantity=D(100), key=D(100)), "B": CustomerInput(quantity=D(300), key=D(100))}}
-    current = charge_all({"lon": PerUnit(D(10))}, inputs)
-    alternative = charge_all({"lon": FixedKeyed(D(4000))}, inputs)
+    inputs = {"A": CustomerInput(quantity=D(100), key=D(100)), "B": CustomerInput(quantity=D(300), key=D(100))}
+    current = _rate(Terms("lon", "Lön", unit_price=D(10)), inputs)
+    alternative = _rate(Terms("lon", "Lön", annual_pool=D(48000)), inputs)  # January's twelfth: 4,000 keyed 100:100
     what_if = compare_models(current, alternative)
     rows = {row.customer: row for row in what_if.rows}
     assert rows["A"].difference == D(1000) and rows["B"].difference == D(-1000)

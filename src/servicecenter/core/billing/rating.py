@@ -32,7 +32,6 @@ from servicecenter.core.pricing.strategies import (
     ChargeKind,
     ConnectionFee,
     CustomerInput,
-    FixedKeyed,
     VolumeTiers,
 )
 
@@ -162,8 +161,10 @@ def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, Cust
                 raw.append((customer, f"{term.name}, vidarefakturerad kostnad", Decimal(1), amount, amount, ChargeCategory.PASS_THROUGH))
 
         if term.annual_pool is not None:
-            for line in FixedKeyed(twelfth(term.annual_pool, month)).charge(code, inputs):
-                raw.append((line.customer, f"{term.name}, fast avgift 1/12 fördelad efter nyckel", Decimal(1), line.amount, line.amount, ChargeCategory.FIXED))
+            keys = {customer: value.key for customer, value in inputs.items() if value.key > 0}
+            if keys:  # the month's twelfth over the customers by their keys, adding up exactly
+                for customer, amount in split_largest_remainder(twelfth(term.annual_pool, month), keys).items():
+                    raw.append((customer, f"{term.name}, fast avgift 1/12 fördelad efter nyckel", Decimal(1), amount, amount, ChargeCategory.FIXED))
         if term.reimbursement is not None:
             payer, annual = term.reimbursement
             amount = twelfth(annual, month)

@@ -19,10 +19,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from servicecenter.core.money import ORE, ZERO, round_to, split_largest_remainder
-from servicecenter.core.pricing.strategies import ChargeKind, ChargeLine
+from servicecenter.core.pricing.strategies import ChargeKind
 from servicecenter.core.problems import Problem
+
+
+class Charge(Protocol):
+    """A rated line as the what-if reads it (``core.billing.RatedLine``)."""
+
+    customer: str
+    amount: Decimal
+
+    @property
+    def kind(self) -> ChargeKind: ...
 
 
 @dataclass(frozen=True)
@@ -155,7 +166,7 @@ class WhatIf:
         return fixed / total if total else None
 
 
-def compare_models(current: Iterable[ChargeLine], alternative: Iterable[ChargeLine]) -> WhatIf:
+def compare_models(current: Iterable[Charge], alternative: Iterable[Charge]) -> WhatIf:
     """Each customer's charge under both models, the difference, lines per customer (a proxy for
     invoice administration) and the fixed/variable split of revenue."""
     totals: dict[str, list] = defaultdict(lambda: [ZERO, ZERO, 0, 0])

@@ -1,21 +1,16 @@
-"""Price types as strategy objects (the django-oscar way: small, composable, chosen per service).
+"""The inputs of rating and the price-type helpers it is built from.
 
-Each strategy turns the period's inputs of *all* customers of one service into charge lines,
-because some types (keyed pools) need every customer's key to find one customer's share.
-Amounts on lines are rounded to öre (the invoice-line boundary); keyed pools are split by
-largest remainder so the lines add up to the pool exactly.
+The rule of every price type lives in one place: ``core.billing.rating.rate_month`` (see
+``docs/algorithms/rating.md``), which invoices, recovery, the result per area and the what-if
+all call. This module holds what that function reads and uses:
 
-| type (seed) | class | rule |
-|---|---|---|
-| fixed, keyed out (SF cash & bank, KC Stockholm Direkt) | ``FixedKeyed`` | pool × key_i / Σ key |
-| per unit / hour / participant (SSC transaction fee, SF 53.50 kr per employee-month, 860 kr/h, 1,000 kr per participant) | ``PerUnit`` | quantity × price |
-| volume tiers, "trappa" (SF companies) | ``VolumeTiers`` | graduated or all-units |
-| packages (recruitment 24,000 / 34,000 kr) | ``Package`` | count × package price |
-| base fee = fixed part + part by size (SSC 2012) | ``BaseFee`` | fixed + rate × employees, per period |
-| connection fee over N months (SSC: 60) | ``ConnectionFee`` | total in N instalments that add up exactly |
-| fixed reimbursement, not keyed (SF procurement for the city, 23 Mkr) | ``FixedReimbursement`` | a set amount from one payer |
-| pass-through / re-invoicing (SSC 2012 system services) | ``PassThrough`` | cost × (1 + mark-up) |
-| discount (SSC 2012, customers with own systems) | ``Discount`` | a share off the other lines of the service |
+- ``CustomerInput``: what one customer brings to one service in one period;
+- ``VolumeTiers``: the bands of a tier table ("trappa"), graduated or all-units;
+- ``ConnectionFee``: a one-off fee in N instalments that add up exactly (SSC: 60 months);
+- ``ChargeKind``: fixed or variable, the what-if's split of revenue.
+
+(Until #13 this module also held a second set of price strategies with their own ``charge``
+methods; they disagreed with rating and were used only by tests, and are gone.)
 """
 
 from __future__ import annotations
@@ -24,25 +19,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol
 
-from servicecenter.core.money import ZERO, round_ore, split_largest_remainder
+from servicecenter.core.money import ZERO, split_largest_remainder
 
 
 class ChargeKind(StrEnum):
     FIXED = "fixed"
     VARIABLE = "variable"
-
-
-@dataclass(frozen=True)
-class ChargeLine:
-    customer: str
-    service: str
-    description: str
-    quantity: Decimal
-    unit_price: Decimal | None
-    amount: Decimal
-    kind: ChargeKind
 
 
 @dataclass(frozen=True)
@@ -56,34 +39,6 @@ class CustomerInput:
     pass_through_cost: Decimal = ZERO           # cost to re-invoice
     connection_month: int | None = None         # 1..N: which instalment of the connection fee falls due
     discount_eligible: bool = False
-
-
-class PriceModel(Protocol):
-    def charge(self, service: str, inputs: Mapping[str, CustomerInput]) -> list[ChargeLine]: ...
-
-
-@dataclass(frozen=True)
-class FixedKeyed:
-    pool: Decimal
-    key_name: str = "key"
-
-    def charge(self, service, inputs):
-        keys = {customer: value.key for customer, value in inputs.items() if value.key > 0}
-        if not keys:
-            return []
-        parts = split_largest_remainder(self.pool, keys)
-        return [ChargeLine(customer, service, f"share by {self.key_name}", keys[customer], None, amount, ChargeKind.FIXED)
-                for customer, amount in parts.items()]
-
-
-@dataclass(frozen=True)
-class PerUnit:
-    price: Decimal
-    unit: str = "unit"
-
-    def charge(self, service, inputs):
-        return [ChargeLine(customer, service, f"per {self.unit}", value.quantity, self.price, round_ore(value.quantity * self.price), ChargeKind.VARIABLE)
-                for customer, value in inputs.items() if value.quantity]
 
 
 @dataclass(frozen=True)
@@ -116,37 +71,6 @@ class VolumeTiers:
     def amount(self, quantity: Decimal) -> Decimal:
         return sum((units * price for units, price in self.bands(quantity)), ZERO)
 
-    def charge(self, service, inputs):
-        return [ChargeLine(customer, service, f"per {self.unit}, tiered", value.quantity, None, round_ore(self.amount(value.quantity)), ChargeKind.VARIABLE)
-                for customer, value in inputs.items() if value.quantity]
-
-
-@dataclass(frozen=True)
-class Package:
-    prices: Mapping[str, Decimal]
-
-    def charge(self, service, inputs):
-        lines = []
-        for customer, value in inputs.items():
-            for code, count in sorted(value.packages.items()):
-                if count:
-                    lines.append(ChargeLine(customer, service, f"package {code}", Decimal(count), self.prices[code],
-                                            round_ore(count * self.prices[code]), ChargeKind.VARIABLE))
-        return lines
-
-
-@dataclass(frozen=True)
-class BaseFee:
-    """``fixed`` per customer and period, plus ``per_employee`` × employees (SSC 2012 grundavgift)."""
-
-    fixed: Decimal
-    per_employee: Decimal
-
-    def charge(self, service, inputs):
-        return [ChargeLine(customer, service, "base fee", Decimal(value.employees), self.per_employee,
-                           round_ore(self.fixed + self.per_employee * value.employees), ChargeKind.FIXED)
-                for customer, value in inputs.items()]
-
 
 @dataclass(frozen=True)
 class ConnectionFee:
@@ -159,52 +83,3 @@ class ConnectionFee:
         parts = split_largest_remainder(self.total, {month: 1 for month in range(1, self.months + 1)})
         return [parts[month] for month in range(1, self.months + 1)]
 
-    def charge(self, service, inputs):
-        schedule = self.instalments()
-        return [ChargeLine(customer, service, f"connection fee, instalment {value.connection_month} of {self.months}", Decimal(1),
-                           schedule[value.connection_month - 1], schedule[value.connection_month - 1], ChargeKind.FIXED)
-                for customer, value in inputs.items() if value.connection_month and 1 <= value.connection_month <= self.months]
-
-
-@dataclass(frozen=True)
-class FixedReimbursement:
-    payer: str
-    amount: Decimal
-
-    def charge(self, service, inputs):
-        return [ChargeLine(self.payer, service, "fixed reimbursement", Decimal(1), self.amount, round_ore(self.amount), ChargeKind.FIXED)]
-
-
-@dataclass(frozen=True)
-class PassThrough:
-    markup: Decimal = ZERO
-
-    def charge(self, service, inputs):
-        return [ChargeLine(customer, service, "re-invoiced cost", Decimal(1), None, round_ore(value.pass_through_cost * (1 + self.markup)), ChargeKind.VARIABLE)
-                for customer, value in inputs.items() if value.pass_through_cost]
-
-
-@dataclass(frozen=True)
-class Discount:
-    """``share`` off the lines the ``base`` model gives an eligible customer."""
-
-    base: PriceModel
-    share: Decimal
-
-    def charge(self, service, inputs):
-        lines = self.base.charge(service, inputs)
-        result = list(lines)
-        for customer, value in inputs.items():
-            if value.discount_eligible:
-                subtotal = sum((line.amount for line in lines if line.customer == customer), ZERO)
-                if subtotal:
-                    result.append(ChargeLine(customer, service, f"discount {self.share * 100:.0f} %", Decimal(1), None, -round_ore(subtotal * self.share), ChargeKind.VARIABLE))
-        return result
-
-
-def charge_all(models: Mapping[str, PriceModel], inputs: Mapping[str, Mapping[str, CustomerInput]]) -> list[ChargeLine]:
-    """Charge lines of every service: ``models`` by service, ``inputs`` by service then customer."""
-    lines: list[ChargeLine] = []
-    for service, model in models.items():
-        lines.extend(model.charge(service, inputs.get(service, {})))
-    return lines
