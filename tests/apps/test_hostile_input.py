@@ -168,6 +168,8 @@ def test_a_document_changed_behind_the_products_back_is_flagged_and_not_download
         response = client.get(f"/billing/invoices/{invoice.pk}/{kind}/")
         assert response.status_code == 409 and response["Content-Type"].startswith("text/html")
     assert client.get(f"/api/invoices/{invoice.pk}").json()["integrity"]
+    listing = client.get(f"/billing/invoices/?q={invoice.number_text}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "does not match what was issued" in listing
     with translation.override("en"):  # a request above switched this thread's language
         findings = integrity.verify_series(ssc)[1]
     assert [(f.number, "content hash" in f.message) for f in findings] == [(invoice.number_text, True)]

@@ -125,6 +125,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "Confirm that the year is to be replaced and import again. Nothing was stored."),
     "ledger.replaces": ("Huvudboken för {year} ({kind}) ersätts: {going} rader tas bort, {coming} rader kommer in.",
                         "The ledger of {year} ({kind}) is replaced: {going} rows go, {coming} rows come."),
+    "value.nul": ("Cellen innehåller ett NUL-tecken (0x00), som ingen text får innehålla.", "The cell contains a NUL character (0x00), which no text may contain."),
     "value.year": ("Orimligt år; ange ett år mellan {low} och {high}.", "Implausible year; give a year between {low} and {high}."),
     "value.choice": ("Okänt värde; tillåtna är {choices}.", "Unknown value; allowed are {choices}."),
     "value.boolean": ("Ange ja/nej (eller 1/0).", "Give yes/no (or 1/0)."),

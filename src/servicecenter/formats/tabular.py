@@ -63,7 +63,12 @@ class Table:
             if len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 self.problems.append(Problem("row.width", {"found": len(cells), "expected": width}, source=self.source, row=number))
                 continue
-            yield number, {name: (cells[index].strip() if index < len(cells) else "") for name, index in self.mapping.items()}
+            row = {name: (cells[index].strip() if index < len(cells) else "") for name, index in self.mapping.items()}
+            nul = next((name for name, text in row.items() if "\x00" in text), None)
+            if nul is not None:  # no database text column can hold a NUL (PostgreSQL refuses it)
+                self.problems.append(Problem("value.nul", source=self.source, row=number, column=self.heading(nul)))
+                continue
+            yield number, row
 
     def heading(self, name: str) -> str:
         """The heading as written in the file for a canonical column name."""

@@ -131,6 +131,8 @@ def parse_text(text: str, *, required: bool = True, limit: int = 200) -> tuple[s
         return None, (Problem("value.required") if required else None)
     if len(raw) > limit:
         return None, Problem("value.too_long", {"limit": limit}, value=raw)
+    if "\x00" in raw:
+        return None, Problem("value.nul")
     return raw, None
 
 

@@ -28,8 +28,8 @@ class RequestLimits:
             return _refuse(request, 413, f"Request too large (more than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB).")
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             return _refuse(request, 400, "A parameter contains a NUL character.")
-        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-            if any("\x00" in value for values in request.POST.lists() for value in values[1]):
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            if any("\x00" in value for values in request.POST.lists() for value in values[1] if isinstance(value, str)):
                 return _refuse(request, 400, "A form field contains a NUL character.")
         return self.get_response(request)
 

@@ -96,6 +96,19 @@ def check(invoice: Invoice) -> list[str]:
     return problems
 
 
+def mismatched(invoices: list[Invoice]) -> set[int]:
+    """The ids of those ``invoices`` whose stored content (or XML) differs from their seal, or
+    that have none; in bulk, for a list of documents (the chain is :func:`verify_series`' work)."""
+    ids = [invoice.pk for invoice in invoices]
+    seals = dict(InvoiceSeal.objects.filter(invoice_id__in=ids).values_list("invoice_id", "content_sha256"))
+    lines: dict[int, list[InvoiceLine]] = {}
+    for line in InvoiceLine.objects.filter(invoice_id__in=ids):
+        lines.setdefault(line.invoice_id, []).append(line)
+    return {invoice.pk for invoice in invoices
+            if invoice.pk not in seals or content_digest(invoice, lines.get(invoice.pk, [])) != seals[invoice.pk]
+            or hashlib.sha256(invoice.xml.encode()).hexdigest() != invoice.xml_sha256}
+
+
 def verify_series(provider=None) -> tuple[int, list[Finding]]:
     """Walk every number series (of ``provider``, or all): the number of documents checked and
     every finding: a changed document, a gap (removed), a document without a seal (inserted),

@@ -123,6 +123,7 @@ def run_detail(request, pk: int):
 def invoice_list(request):
     scope = scope_of(request)
     months = sorted({d.strftime("%Y-%m") for d in scope.invoices().values_list("period_start", flat=True).distinct()}, reverse=True)
+    broken: set[int] = set()  # documents on the page that differ from their seal
     page = ListPage(
         title=gettext_lazy("Invoices"),
         intro=gettext_lazy("Issued invoices and credit notes. An issued document never changes; a correction is a credit note and a new invoice."),
@@ -133,7 +134,9 @@ def invoice_list(request):
             ListColumn("period", gettext_lazy("Period"), lambda i: i.period_start.strftime("%Y-%m"), "period_start"),
             ListColumn("issued", gettext_lazy("Issue date"), lambda i: i.issue_date.isoformat(), "issue_date"),
             ListColumn("payable", gettext_lazy("To pay, kr"), lambda i: i.signed_payable, "payable", numeric=True),
+            ListColumn("sealed", gettext_lazy("As issued"), lambda i: _("does not match what was issued") if i.pk in broken else "✓"),
         ],
+        prepare=lambda invoices: broken.update(integrity.mismatched(invoices)),
         filters=[
             *provider_filter(scope, "provider__code"),
             ListFilter("period", gettext_lazy("Period"), [(m, m) for m in months], lambda qs, v: qs.filter(period_start=f"{v}-01")),
