@@ -274,3 +274,17 @@ def test_command_line_import_reports_in_swedish_and_exits_nonzero(tmp_path: Path
     assert "volymer.csv, rad 2, kolumn org_number: Organisationsnumrets kontrollsiffra stämmer inte." in result.stdout
     assert "volymer.csv, rad 2, kolumn month: Inte en giltig månad (ÅÅÅÅ-MM)." in result.stdout
     assert "Avvisad, inget skrevs" in result.stdout
+
+
+def test_whoever_may_import_a_kind_sees_its_runs(client_for):
+    """#13: a network planner may import offices, so the import page lists its office imports
+    (it saw none: the runs followed another permission check than the import)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    planner = client_for("planerare")
+    upload = SimpleUploadedFile("kontor.csv", b"code;name\nx;y\n", content_type="text/csv")
+    assert planner.post("/import/", {"kind": "offices", "provider": "ssc", "file": upload, "dry_run": "on"}).status_code == 200
+    assert ImportRun.objects.filter(kind="offices", filename="kontor.csv").exists()
+    listed = planner.get("/import/").content.decode()
+    assert "kontor.csv" in listed
+    assert "kontor.csv" not in client_for("tjansteagare").get("/import/").content.decode()  # a service owner may not import offices

@@ -86,8 +86,10 @@ def test_vat_is_rounded_on_the_category_sum_not_per_line():
 
 
 def test_usage_without_a_price_is_an_error_not_free():
-    with pytest.raises(RatingError, match="no price for service"):
+    with pytest.raises(RatingError, match="no price for service") as caught:
         rate_month({}, {"lon": {"a": CustomerInput(quantity=D(3))}}, MARCH)
+    # a problem with a Swedish text for the pages, not an English f-string (#13)
+    assert caught.value.problem.code == "rating.unpriced" and "inget pris" in caught.value.problem.message("sv")
 
 
 def test_a_billing_period_is_a_calendar_month():

@@ -195,10 +195,14 @@ class Scope:
             queryset = queryset.filter(customer_id=self.customer_id)
         return queryset
 
-    def import_runs(self) -> QuerySet:
+    def import_runs(self, kinds=None) -> QuerySet:
+        """Import runs of the person's providers; with ``kinds``, only runs of those kinds (the
+        kinds the person may import, so whoever may import a kind sees its runs)."""
         from servicecenter.apps.imports.models import ImportRun
 
-        if not (self.can(Capability.IMPORT_REGISTRY) or self.can(Capability.IMPORT_VOLUMES)):
+        if kinds is not None:
+            return self._by_provider(ImportRun.objects.filter(kind__in=list(kinds)), "provider_id") if kinds else ImportRun.objects.none()
+        if not (self.can(Capability.IMPORT_REGISTRY) or self.can(Capability.IMPORT_VOLUMES) or self.can(Capability.PLAN_NETWORK)):
             return ImportRun.objects.none()
         return self._by_provider(ImportRun.objects.all(), "provider_id")
 

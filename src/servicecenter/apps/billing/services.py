@@ -175,7 +175,7 @@ def rate(provider: Provider, period: Period, price_list: PriceList | None = None
     try:
         lines = rate_month(terms, usage, period, internal_customers=internal_customers(provider))
     except RatingError as error:
-        raise BillingError(str(error)) from error
+        raise BillingError(error.problem.message(translation.get_language() or "sv")) from error
     drafts = group_by_customer(lines)
     check_amounts(drafts, {c.org_number: c.name for c in Customer.objects.filter(provider=provider)})
     return drafts, summary
@@ -192,7 +192,7 @@ def year_lines(price_list: PriceList) -> list[RatedLine]:
     try:
         return rate_year(terms, usage, year, internal_customers=internal_customers(provider))
     except RatingError as error:
-        raise RevenueError(str(error)) from error
+        raise RevenueError(error.problem.message(translation.get_language() or "sv")) from error
 
 
 def check_amounts(drafts, names: dict[str, str]) -> None:

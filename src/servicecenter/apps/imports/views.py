@@ -57,5 +57,5 @@ def import_page(request):
         "report": report,
         "lines": [(p.severity.value, p.describe(language)) for p in report.problems] if report else [],
         "importers": [(kind, IMPORTERS[kind]) for kind in kinds],
-        "runs": [(run, IMPORTERS[run.kind].label if run.kind in IMPORTERS else run.kind) for run in scope.import_runs()[:10]],
+        "runs": [(run, IMPORTERS[run.kind].label if run.kind in IMPORTERS else run.kind) for run in scope.import_runs(kinds)[:10]],
     })

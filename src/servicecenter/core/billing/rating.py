@@ -34,6 +34,7 @@ from servicecenter.core.pricing.strategies import (
     CustomerInput,
     VolumeTiers,
 )
+from servicecenter.core.problems import Problem
 
 
 class ChargeCategory(StrEnum):
@@ -52,7 +53,11 @@ class ChargeCategory(StrEnum):
 
 
 class RatingError(ValueError):
-    pass
+    """Usage that cannot be rated; ``problem`` says why in Swedish or English."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(problem.message("en"))
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ class RatedLine:
 def twelfth(annual: Decimal, month: int) -> Decimal:
     """The month's part of an annual amount; the twelve parts add up exactly to the amount."""
     if not 1 <= month <= 12:
-        raise RatingError(f"month must be 1..12, got {month}")
+        raise ValueError(f"month must be 1..12, got {month}")
     return split_largest_remainder(annual, {m: 1 for m in range(1, 13)})[month]
 
 
@@ -121,10 +126,10 @@ def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, Cust
     ``internal_customers`` are the buyers inside the seller's legal person (no VAT).
     Usage of a service with no terms is an error, never silently unbilled."""
     if period != Period.month(period.start.year, period.start.month):
-        raise RatingError(f"a billing period is one calendar month, got {period.start} – {period.last_day}")
+        raise RatingError(Problem("rating.period", {"start": period.start.isoformat(), "end": period.last_day.isoformat()}))
     unpriced = sorted(code for code, inputs in usage.items() if code not in terms and any(_has_usage(i) for i in inputs.values()))
     if unpriced:
-        raise RatingError(f"no price for service(s) {', '.join(unpriced)} in the price list of {period.start.year}")
+        raise RatingError(Problem("rating.unpriced", {"services": ", ".join(unpriced), "year": period.start.year}))
     month = period.start.month
     last_day = period.last_day
     lines: list[RatedLine] = []
@@ -145,7 +150,7 @@ def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, Cust
             for package, count in sorted(value.packages.items()):
                 if count:
                     if package not in term.packages:
-                        raise RatingError(f"service {code}: package {package!r} has no price")
+                        raise RatingError(Problem("rating.package", {"service": code, "package": package}))
                     price = term.packages[package]
                     raw.append((customer, f"{term.name}, paket {package}", Decimal(count), price, round_ore(count * price), ChargeCategory.USAGE))
             if term.base_fixed is not None or term.per_employee is not None:
@@ -181,7 +186,7 @@ def rate_month(terms: Mapping[str, Terms], usage: Mapping[str, Mapping[str, Cust
         for customer, text, quantity, price, amount, category in raw:
             vat = vat_for(term.vat, customer in internal_customers)
             if price < 0:
-                raise RatingError(f"service {code}: a negative price ({price}) cannot be invoiced; use a discount")
+                raise RatingError(Problem("rating.negative_price", {"service": code, "price": price}))
             lines.append(RatedLine(customer, code, text, quantity, term.unit_code, price, amount, category,
                                    vat.category, vat.rate, period.start, last_day))
     return lines
