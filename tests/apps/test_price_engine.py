@@ -78,3 +78,16 @@ def test_recovery_and_the_result_per_area_are_the_issued_year(ssc):
     for code, amount in by_service.items():
         by_area[areas.get(code, code)] += amount
     assert {area: revenue for area, revenue, _cost in costing.result_per_area(run, price_list, rows) if revenue} == {a: v for a, v in by_area.items() if v}
+
+
+def test_an_entrys_price_types_are_the_components_it_bills(client_for):
+    stockholm = Provider.objects.get(code="stockholm")
+    price_list = PriceList.objects.get(provider=stockholm, year=2020, status="published")
+    entry = PriceListEntry.objects.get(price_list=price_list, service__code="kundfakturor")
+    assert [t.value for t in entry.price_types] == ["per_unit", "connection"]
+    assert [t.value for t in PriceListEntry.objects.get(price_list=price_list, service__code="upphandling").price_types] == ["per_unit", "reimbursement"]
+    page = client_for("sthlm-controller").get(f"/costing/price-lists/{price_list.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "per unit, connection fee" in page and "volume tiers" in page
+    api = client_for("sthlm-controller").get("/api/price-lists?year=2020").json()[0]
+    assert {"service_code": "kundfakturor", "price_type": "per_unit,connection"}.items() <= next(
+        e for e in api["entries"] if e["service_code"] == "kundfakturor").items()

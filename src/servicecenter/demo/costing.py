@@ -189,7 +189,7 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     what_if = PriceList.objects.create(provider=ssc, year=2025, name="Mer fasta, fördelade priser (what-if)", run=run)
     for entry in current.entries.select_related("service"):
         revenue = entry.unit_price * sum(volumes.get(entry.service.code, {}).values(), Decimal(0))
-        PriceListEntry.objects.create(price_list=what_if, service=entry.service, price_type=PriceListEntry.PriceType.FIXED_KEYED,
+        PriceListEntry.objects.create(price_list=what_if, service=entry.service,
                                       fixed_pool=round_ore(revenue * Decimal("0.6")), unit_price=round_ore(entry.unit_price * Decimal("0.4")),
                                       planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
 

@@ -29,6 +29,12 @@ class PriceEntryOut(Schema):
     def resolve_service_code(obj):
         return obj.service.code
 
+    @staticmethod
+    def resolve_price_type(obj) -> str:
+        """The entry's price types, comma-separated (per_unit, tiered, package, base_fee,
+        fixed_keyed, reimbursement, connection, pass_through, discount)."""
+        return ",".join(price_type.value for price_type in obj.price_types)
+
 
 class PriceListOut(Schema):
     id: int

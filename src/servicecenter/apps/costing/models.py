@@ -260,19 +260,25 @@ class PriceList(models.Model):
 
 
 class PriceListEntry(models.Model):
+    """One service's price in a price list. Its price types are the components it has (a unit
+    price, tiers, packages, a base fee, a keyed pool or a reimbursement, a connection fee,
+    pass-through, a discount): each becomes its own invoice line, rated by
+    ``core.billing.rate_month`` through the one adapter ``billing.services.terms_of``. (Until
+    #13 a separate ``price_type`` field named one type and was never consulted.)"""
+
     class PriceType(models.TextChoices):
         PER_UNIT = "per_unit", _("per unit")
-        FIXED_KEYED = "fixed_keyed", _("fixed, keyed out")
-        BASE_FEE = "base_fee", _("base fee (fixed + by size)")
         TIERED = "tiered", _("volume tiers")
         PACKAGE = "package", _("package")
-        CONNECTION = "connection", _("connection fee")
+        BASE_FEE = "base_fee", _("base fee (fixed + by size)")
+        FIXED_KEYED = "fixed_keyed", _("fixed, keyed out")
         REIMBURSEMENT = "reimbursement", _("fixed reimbursement")
+        CONNECTION = "connection", _("connection fee")
         PASS_THROUGH = "pass_through", _("pass-through")
+        DISCOUNT = "discount", _("discount")
 
     price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="entries")
     service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
-    price_type = models.CharField(_("price type"), max_length=14, choices=PriceType.choices, default=PriceType.PER_UNIT)
     unit_price = models.DecimalField(_("price"), max_digits=14, decimal_places=2, null=True, blank=True)
     fixed_pool = models.DecimalField(_("fixed pool"), max_digits=18, decimal_places=2, null=True, blank=True)
     planned_cost = models.DecimalField(_("planned self-cost"), max_digits=18, decimal_places=2, null=True, blank=True)
@@ -302,3 +308,19 @@ class PriceListEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.code}: {self.unit_price}"
+
+    @property
+    def price_types(self) -> list[PriceType]:
+        """The price types this entry bills, in the order of its invoice lines."""
+        found = [
+            (self.unit_price is not None, self.PriceType.PER_UNIT), (bool(self.tiers), self.PriceType.TIERED),
+            (bool(self.packages), self.PriceType.PACKAGE), (self.base_fixed is not None or self.per_employee is not None, self.PriceType.BASE_FEE),
+            (self.fixed_pool is not None and self.payer_id is None, self.PriceType.FIXED_KEYED),
+            (self.fixed_pool is not None and self.payer_id is not None, self.PriceType.REIMBURSEMENT),
+            (self.connection_fee is not None, self.PriceType.CONNECTION), (self.markup is not None, self.PriceType.PASS_THROUGH),
+            (bool(self.discount_share), self.PriceType.DISCOUNT),
+        ]
+        return [price_type for present, price_type in found if present]
+
+    def price_types_display(self) -> str:
+        return ", ".join(str(price_type.label) for price_type in self.price_types) or "–"
