@@ -183,3 +183,42 @@ def test_a_decimal_limit_never_lets_more_than_15_digits_through():
         assert limit.check(limit.high) is None and limit.check(limit.low) is None
         assert limit.check(limit.high + 1) is not None
         assert limit.check(Decimal("123456789012.3456")) is not None  # 16 digits, or beyond the range, or too many places
+
+
+# (role, url, valid data, the fields to make hostile): the remaining forms of the product
+FORMS = [
+    ("sthlm-controller", "/billing/", {"provider": "{stockholm}", "month": "1999-01"}, ["provider", "month"]),
+    ("controller", "/billing/invoices/{invoice}/", {"line": "1", "reason": "prov", "full": "0"}, ["line", "reason", "full"]),
+    ("controller", "/billing/runs/{run}/", {"action": "refresh"}, ["action"]),
+    ("controller", "/costing/models/{model}/copy/", {"name": "Kopia"}, ["name"]),
+    ("controller", "/followup/it-report/2025/?provider=fk", {"text": "Analys"}, ["text"]),
+    ("controller", "/followup/entry/", {"kind": "outage", "provider": "fk", "service": "{service}", "start": "2025-03-04T10:00",
+                                        "end": "2025-03-04T11:00", "description": "x", "reference": "y"}, ["kind", "service", "start", "end", "description", "reference"]),
+    ("planerare", "/network/scenarios/", {"name": "Prov"}, ["name"]),
+    ("controller", "/import/", {"kind": "customers", "provider": "ssc", "dry_run": "on"}, ["kind", "provider", "dry_run", "replace"]),
+    (None, "/login/", {"username": "lasare", "password": "fel"}, ["username", "password", "next"]),
+    ("lasare", "/i18n/setlang/", {"language": "en", "next": "/"}, ["language", "next"]),
+]
+
+
+def test_every_remaining_form_field_takes_hostile_values(client_for, ssc):
+    from servicecenter.apps.billing.models import BillingRun
+    from servicecenter.apps.costing.models import CostModel
+    from servicecenter.apps.registry.models import Provider, Service
+
+    names = {
+        "stockholm": str(Provider.objects.get(code="stockholm").pk),
+        "invoice": str(Invoice.objects.filter(provider=ssc, document_type="380", credit_notes__isnull=True).order_by("number").first().pk),
+        "run": str(BillingRun.objects.filter(provider=ssc).order_by("pk").first().pk),
+        "model": str(CostModel.objects.filter(provider=ssc).order_by("pk").first().pk),
+        "service": str(Service.objects.filter(provider__code="fk").order_by("pk").first().pk),
+    }
+    for role, url, valid, fields in FORMS:
+        client = client_for(role)
+        target = url.format(**names)
+        for field in fields:
+            for value in SWEEP:
+                data = {key: text.format(**names) for key, text in valid.items()} | {field: value}
+                response = client.post(target, data)
+                assert response.status_code < 500, (target, field, value)
+    _no_inexact_decimals()
