@@ -28,3 +28,15 @@ def test_no_app_imports_another_apps_private_names():
             if match and match.group(1) != app and any(name.strip().startswith("_") for name in match.group(2).split(",")):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_pages_and_the_api_check_permissions_in_one_way():
+    """#13: ``Scope.require`` is the one permission check; no view or router checks a role on its
+    own (``if not scope.can(...): raise``) or answers 403 itself."""
+    own_check = re.compile(r"if not [\w.()]*\.can\(|HttpError\(403")
+    offenders = []
+    for path in sorted(ROOT.glob("apps/*/views.py")) + sorted(ROOT.glob("apps/*/api.py")) + sorted((ROOT / "web").glob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if own_check.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

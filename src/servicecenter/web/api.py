@@ -7,6 +7,7 @@ Scope, so the API shows exactly what the web shows; an object outside the scope 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -31,3 +32,9 @@ api = NinjaAPI(
 
 for router in (registry, metering, costing, billing, followup, network, imports):
     api.add_router("/", router)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, error):
+    """The one permission check (``Scope.require``) answers the API with a JSON 403."""
+    return api.create_response(request, {"detail": str(error) or "not permitted"}, status=403)

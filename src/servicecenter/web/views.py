@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -24,9 +23,7 @@ from servicecenter.ui.params import year_param
 
 @login_required
 def home(request):
-    scope = scope_of(request)
-    if scope.role is None:
-        raise PermissionDenied
+    scope = scope_of(request).require(Capability.VIEW)
     if scope.is_customer_contact:
         return _customer_home(request, scope)
     providers = list(scope.providers().order_by("name"))
@@ -75,8 +72,7 @@ def _customer_home(request, scope):
 @login_required
 def audit_log(request):
     scope = scope_of(request)
-    if not scope.can(Capability.VIEW_AUDIT):
-        raise PermissionDenied
+    scope.require(Capability.VIEW_AUDIT)
     actions = sorted(set(scope.audit_entries().values_list("action", flat=True).distinct()[:200]))
     page = ListPage(
         title=gettext_lazy("Audit log"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -73,6 +74,13 @@ class Scope:
     # --- what may be done --------------------------------------------------------------------
     def can(self, capability: Capability) -> bool:
         return self.role is not None and capability in CAPABILITIES.get(self.role, frozenset())
+
+    def require(self, capability: Capability) -> Scope:
+        """The one permission check of pages and the API: the scope when the person's role has
+        ``capability``, else PermissionDenied (a 403 page, or a 403 JSON answer in the API)."""
+        if not self.can(capability):
+            raise PermissionDenied(f"your role may not {capability.value.replace('_', ' ')}")
+        return self
 
     @property
     def is_customer_contact(self) -> bool:

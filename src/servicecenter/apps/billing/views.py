@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,11 +31,6 @@ from servicecenter.formats.values import parse_decimal
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
-def _require(scope, capability):
-    if not scope.can(capability):
-        raise PermissionDenied
-
-
 def _month(text: str) -> Period:
     try:
         return Period.parse_month(text or "")
@@ -47,10 +41,10 @@ def _month(text: str) -> Period:
 @login_required
 def billing_home(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     providers = list(scope.providers().filter(price_lists__status="published").distinct())
     if request.method == "POST":
-        _require(scope, Capability.RUN_BILLING)
+        scope.require(Capability.RUN_BILLING)
         provider = get_visible(scope.providers(), pk=request.POST.get("provider"))
         try:
             period = Period.parse_month(request.POST.get("month", ""))
@@ -85,10 +79,10 @@ def billing_home(request):
 @login_required
 def run_detail(request, pk: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     run = get_visible(scope.billing_runs().select_related("provider", "price_list", "created_by", "approved_by", "issued_by"), pk=pk)
     if request.method == "POST":
-        _require(scope, Capability.RUN_BILLING)
+        scope.require(Capability.RUN_BILLING)
         action = request.POST.get("action")
         steps = {"approve": (billing.approve, _("Approved. Issuing will produce exactly this preview.")),
                  "issue": (billing.issue, _("Issued. The invoices are frozen and numbered.")),
@@ -154,7 +148,7 @@ def invoice_detail(request, pk: int):
     scope = scope_of(request)
     invoice = get_visible(scope.invoices().select_related("provider", "customer", "preceding", "corrects"), pk=pk)
     if request.method == "POST":
-        _require(scope, Capability.RUN_BILLING)
+        scope.require(Capability.RUN_BILLING)
         chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
         corrected = {}
         for number in chosen:
@@ -218,7 +212,7 @@ def invoice_download(request, pk: int, kind: str):
 @login_required
 def reconciliation(request, month: str):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     period = _month(month)
     runs = list(scope.billing_runs().filter(period=period.start).exclude(state=BillingRun.State.DISCARDED).select_related("provider"))
     tables = [reports.reconcile(run) for run in runs]
@@ -247,7 +241,7 @@ def focus_export(request):
 @login_required
 def late_events(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     names = registry.service_names(scope)
     page = ListPage(
         title=gettext_lazy("Late usage events"),

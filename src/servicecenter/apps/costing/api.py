@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.api import (
@@ -108,9 +107,7 @@ def get_run(request, run_id: int = ID):
 def get_trace(request, customer_id: int = ID):
     from servicecenter.apps.costing.services import customer_trace
 
-    caller = scope(request)
-    if not caller.can(Capability.VIEW_COSTS):
-        raise HttpError(403, "your role may not see costs")
+    caller = scope(request).require(Capability.VIEW_COSTS)
     customer = get_object_or_404(caller.customers(), pk=customer_id)
     run = caller.runs().filter(model__provider=customer.provider).first()
     if run is None:

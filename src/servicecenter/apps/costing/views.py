@@ -28,11 +28,6 @@ from servicecenter.formats.values import parse_decimal
 from servicecenter.ui.params import id_param
 
 
-def _require(scope, capability):
-    if not scope.can(capability):
-        raise PermissionDenied
-
-
 def _names(provider) -> dict[str, str]:
     labels = {pool.object_name: pool.name for pool in CostPool.objects.filter(provider=provider)}
     labels[costing.UNMAPPED] = _("Unmapped ledger rows")
@@ -80,7 +75,7 @@ def cost_flow(run, labels: dict[str, str], customer_names: dict[str, str], servi
 @login_required
 def costing_home(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     models = list(scope.cost_models().select_related("provider").order_by("-year", "kind"))
     model = next((m for m in models if str(m.pk) == request.GET.get("model")), models[0] if models else None)
     context = {"models": models, "model": model}
@@ -118,7 +113,7 @@ def costing_home(request):
 @login_required
 def run_detail(request, pk: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     run = get_visible(scope.runs().select_related("model__provider"), pk=pk)
     labels = _names(run.model.provider)
     steps = []
@@ -131,10 +126,10 @@ def run_detail(request, pk: int):
 @login_required
 def model_detail(request, pk: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     model = get_visible(scope.cost_models().select_related("provider"), pk=pk)
     if request.method == "POST":
-        _require(scope, Capability.RUN_COSTING)
+        scope.require(Capability.RUN_COSTING)
         try:
             run = costing.run_cost_model(model, request.user)
         except AllocationError as error:
@@ -153,7 +148,7 @@ def model_detail(request, pk: int):
 @login_required
 def customer_trace(request, customer_pk: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     customer = get_visible(scope.customers().select_related("provider"), pk=customer_pk)
     run = scope.runs().filter(model__provider=customer.provider).first()
     labels = _names(customer.provider)
@@ -180,7 +175,7 @@ def price_list_detail(request, pk: int):
 @login_required
 def what_if(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     lists = scope.price_lists()
     current = get_visible(lists, pk=request.GET.get("current"))
     alternative = get_visible(lists.filter(provider=current.provider, year=current.year), pk=request.GET.get("alternative"))
@@ -214,7 +209,7 @@ def what_if(request):
 @login_required
 def compare_versions(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     models = scope.cost_models()
     first = get_visible(models, pk=request.GET.get("a"))
     second = get_visible(models.filter(provider=first.provider), pk=request.GET.get("b"))
@@ -231,7 +226,7 @@ def compare_versions(request):
 @login_required
 def copy_version(request, pk: int):
     scope = scope_of(request)
-    _require(scope, Capability.RUN_COSTING)
+    scope.require(Capability.RUN_COSTING)
     model = get_visible(scope.cost_models(), pk=pk)
     if request.method != "POST":
         raise PermissionDenied
@@ -243,7 +238,7 @@ def copy_version(request, pk: int):
 @login_required
 def behaviour(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     from servicecenter.apps.costing.models import AllocationKey
 
     run = get_visible(scope.runs().select_related("model__provider"), pk=request.GET.get("run"))

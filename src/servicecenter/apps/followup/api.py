@@ -49,9 +49,7 @@ class IndicatorValueOut(Schema):
 
 
 def _followup_provider(request, provider: str):
-    current = scope(request)
-    if not current.can(Capability.VIEW_ALL_CUSTOMERS):
-        raise HttpError(403, "not permitted")
+    current = scope(request).require(Capability.VIEW_ALL_CUSTOMERS)
     return get_object_or_404(current.providers(), code=provider)
 
 

@@ -10,7 +10,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max
 from django.http import Http404
@@ -47,10 +46,6 @@ LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Sup
 BAND_NAMES = {"good": gettext_lazy("good"), "watch": gettext_lazy("watch"), "poor": gettext_lazy("poor")}
 TREND_SYMBOL = {Trend.IMPROVED: "▲", Trend.WORSENED: "▼", Trend.UNCHANGED: "■", Trend.FOLLOWED: "·", Trend.NOT_COMPUTABLE: "–"}
 
-
-def _require(scope, capability):
-    if not scope.can(capability):
-        raise PermissionDenied
 
 
 def _providers(scope):
@@ -135,7 +130,7 @@ def data_stamp(provider: Provider) -> str:
 @login_required
 def dashboard(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     if not _providers(scope):
         return render(request, "followup/dashboard.html", {"provider": None})
     provider = _provider(request, scope)
@@ -173,7 +168,7 @@ def dashboard(request):
 @login_required
 def definition_list(request):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     provider = _provider(request, scope)
     definitions = IndicatorDefinition.objects.filter(provider=provider).select_related("goal").order_by("family", "goal__position", "position", "code", "version")
     return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions})
@@ -182,7 +177,7 @@ def definition_list(request):
 @login_required
 def drill(request, pk: int, level: str, subject: str, year: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     definition = get_visible(IndicatorDefinition.objects.filter(provider__in=scope.providers()), pk=pk)
     if level not in LEVEL_NAMES:
         raise Http404("unknown level")
@@ -239,13 +234,13 @@ def _it_report(provider: Provider, year: int, annex: bool, language: str):
 @login_required
 def it_report(request, year: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_ALL_CUSTOMERS)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
     provider = _provider(request, scope)
     annex = request.GET.get("annex") == "1"
     if annex:
-        _require(scope, Capability.RUN_COSTING)
+        scope.require(Capability.RUN_COSTING)
     if request.method == "POST":
-        _require(scope, Capability.RUN_COSTING)
+        scope.require(Capability.RUN_COSTING)
         section = "annex_analysis" if annex else "analysis"
         followup.save_report_text(provider, "it_operations", year, section, request.POST.get("text", ""), request.user)
         messages.success(request, _("The analysis was saved."))
@@ -301,7 +296,7 @@ def provider_activities(provider):
 @login_required
 def fee_report(request, year: int):
     scope = scope_of(request)
-    _require(scope, Capability.VIEW_COSTS)
+    scope.require(Capability.VIEW_COSTS)
     candidates = [p for p in scope.providers().order_by("name") if provider_activities(p)]
     if not candidates:
         raise Http404("no fee-financed activities")
@@ -339,7 +334,7 @@ def _fee_sheets(context):
 @login_required
 def entry(request):
     scope = scope_of(request)
-    _require(scope, Capability.IMPORT_VOLUMES)
+    scope.require(Capability.IMPORT_VOLUMES)
     provider = _provider(request, scope)
     services = list(Service.objects.filter(provider__in=scope.providers()).select_related("provider").order_by("provider__code", "code"))
     errors: dict[str, str] = {}

@@ -41,8 +41,7 @@ def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str
         raise HttpError(413, f"the file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB")
     if kind not in IMPORTERS:
         raise HttpError(404, f"unknown import kind {kind!r}; known: {', '.join(sorted(IMPORTERS))}")
-    if not caller.can(IMPORTERS[kind].capability):
-        raise HttpError(403, "your role may not import this kind of file")
+    caller.require(IMPORTERS[kind].capability)
     providers = caller.providers()
     chosen = providers.filter(code=provider).first() if provider else (providers.first() if providers.count() == 1 else None)
     if chosen is None:

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.api import (
@@ -51,9 +50,7 @@ class ScenarioOut(Schema):
 
 
 def _network_provider(request, provider: str):
-    current = scope(request)
-    if not current.can(Capability.VIEW_COSTS):
-        raise HttpError(403, "not permitted")
+    current = scope(request).require(Capability.VIEW_COSTS)
     return get_object_or_404(current.providers(), code=provider)
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,10 +44,7 @@ AREA_TEXT = {"metropolitan": gettext_lazy("Metropolitan"), "urban": gettext_lazy
 
 
 def _scope(request, capability=Capability.VIEW_COSTS):
-    scope = scope_of(request)
-    if not scope.can(capability):
-        raise PermissionDenied
-    return scope
+    return scope_of(request).require(capability)
 
 
 def _provider(scope):
