@@ -398,3 +398,12 @@ def test_no_template_has_an_inline_script():
 def test_health_tells_an_anonymous_caller_only_ok(client_for):
     assert json.loads(Client().get("/health/").content) == {"status": "ok"}
     assert client_for("admin").get("/health/").json()["database"] == connection.vendor
+
+
+def test_a_huge_user_name_never_reaches_authentication(db):
+    """Login throttling stores the user name of a failed attempt; a 10,000-character one is
+    refused by the form first (PostgreSQL refused to store it: found by the form fuzz test)."""
+    from axes.models import AccessAttempt
+
+    response = Client().post("/login/", {"username": "x" * 10_000, "password": "fel"})
+    assert response.status_code == 200 and not AccessAttempt.objects.filter(username__startswith="xxxx").exists()

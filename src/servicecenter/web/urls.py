@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 from django.views.i18n import set_language
 
+from servicecenter.apps.accounts.forms import LoginForm
 from servicecenter.apps.billing import views as billing
 from servicecenter.apps.costing import views as costing
 from servicecenter.apps.followup import views as followup
@@ -59,7 +60,8 @@ urlpatterns = [
     path("network/compare/", network.compare, name="network-compare"),
     path("network/optimise/", network.optimise, name="network-optimise"),
     path("audit/", views.audit_log, name="audit"),
-    path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True, authentication_form=LoginForm),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", views.health, name="health"),
