@@ -274,6 +274,14 @@ def test_command_line_import_reports_in_swedish_and_exits_nonzero(tmp_path: Path
     assert "volymer.csv, rad 2, kolumn org_number: Organisationsnumrets kontrollsiffra stämmer inte." in result.stdout
     assert "volymer.csv, rad 2, kolumn month: Inte en giltig månad (ÅÅÅÅ-MM)." in result.stdout
     assert "Avvisad, inget skrevs" in result.stdout
+    # replacing a stored ledger year is refused until --replace confirms it, saying what goes and comes
+    ledger = tmp_path / "huvudbok.csv"
+    ledger.write_text("account;cost_centre;month;amount\n5010;10;2025-01;100\n", encoding="utf-8")
+    command = [sys.executable, "-m", "servicecenter.cli", "--db", str(database), "import", "ledger", str(ledger), "--provider", "ssc"]
+    refused = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert refused.returncode == 1 and "Bekräfta att året ska ersättas" in refused.stdout and "med 1 rader" in refused.stdout
+    replaced = subprocess.run([*command, "--replace"], env=env, capture_output=True, text=True)
+    assert replaced.returncode == 0 and "ersätts" in replaced.stdout and "Importerad" in replaced.stdout, replaced.stdout
 
 
 def test_whoever_may_import_a_kind_sees_its_runs(client_for):
@@ -288,3 +296,22 @@ def test_whoever_may_import_a_kind_sees_its_runs(client_for):
     listed = planner.get("/import/").content.decode()
     assert "kontor.csv" in listed
     assert "kontor.csv" not in client_for("tjansteagare").get("/import/").content.decode()  # a service owner may not import offices
+
+
+def test_the_api_replaces_a_ledger_year_only_when_told(client_for, ssc):
+    from servicecenter.apps.costing.models import LedgerCell
+
+    client = client_for("controller")
+    before = LedgerCell.objects.filter(provider=ssc, year=2025, kind="actual").count()
+
+    def post(**fields):
+        upload = io.BytesIO(b"account;cost_centre;month;amount\n5010;10;2025-01;100\n")
+        upload.name = "huvudbok.csv"
+        return client.post("/api/imports/ledger", {"file": upload, "provider": "ssc", "dry_run": "false", **fields}).json()
+
+    refused = post()
+    assert refused["status"] == "rejected" and [p["code"] for p in refused["problems"]] == ["ledger.replace_unconfirmed"]
+    assert LedgerCell.objects.filter(provider=ssc, year=2025, kind="actual").count() == before
+    applied = post(replace="true")
+    assert applied["status"] == "applied" and [p["code"] for p in applied["problems"]] == ["ledger.replaces"]
+    assert LedgerCell.objects.filter(provider=ssc, year=2025, kind="actual").count() == 1
