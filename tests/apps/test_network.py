@@ -149,10 +149,11 @@ def test_scenario_builder_and_reports(client_for, ssc):
 
 def test_optimiser_keeps_full_service_and_fa_regions(client_for, ssc):
     client = client_for("planerare")
-    response = client.post("/network/optimise/", {"close": "35", "objective": "median", "keep_full": "on", "fa_rule": "hard"},
+    # the demo's plan starts from the network of 1 January 2025 (148 offices); the page's default is today
+    response = client.post("/network/optimise/", {"day": "2025-01-01", "close": "35", "objective": "median", "keep_full": "on", "fa_rule": "hard"},
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and b"proven optimal" in response.content
-    saved = client.post("/network/optimise/", {"close": "10", "objective": "median", "keep_full": "on", "fa_rule": "hard", "save": "1"})
+    saved = client.post("/network/optimise/", {"day": "2025-01-01", "close": "10", "objective": "median", "keep_full": "on", "fa_rule": "hard", "save": "1"})
     assert saved.status_code == 302
     scenario = Scenario.objects.get(provider=ssc, name__contains="10")
     assert scenario.changes.count() == 10

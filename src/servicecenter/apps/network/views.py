@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
@@ -79,7 +80,7 @@ def overview(request):
 
 
 def _day(request) -> dt.date:
-    return day_param(request.GET, "day", dt.date(2025, 12, 31))
+    return day_param(request.GET, "day", clock.today())
 
 
 @login_required
@@ -153,7 +154,7 @@ def scenario_list(request):
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
         name = (request.POST.get("name") or "").strip() or _("New scenario")
-        scenario = services.create_scenario(provider, name, dt.date(2025, 1, 1), request.user)
+        scenario = services.create_scenario(provider, name, clock.today(), request.user)
         return redirect("network-scenario", scenario.pk)
     return render(request, "network/scenarios.html", {"provider": provider, "scenarios": Scenario.objects.filter(provider=provider),
                                                       "can_plan": scope.can(Capability.PLAN_NETWORK)})
@@ -263,12 +264,15 @@ def compare(request):
 def optimise(request):
     scope = _scope(request)
     provider = _provider(scope)
-    ctx = services.context(provider, dt.date(2025, 1, 1))
+    # the network open on the chosen day (today unless the planner picks another); closures are
+    # proposed from the following 1 January
+    start = day_param(request.POST if request.method == "POST" else request.GET, "day", clock.today())
+    ctx = services.context(provider, start)
     offices = ctx.network.offices
     m = len(offices)
     params = {"close": request.POST.get("close", "35"), "objective": request.POST.get("objective", "median"),
               "radius": request.POST.get("radius", "20"), "keep_full": request.POST.get("keep_full", "on" if request.method != "POST" else ""),
-              "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", "")}
+              "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", ""), "day": start.isoformat()}
     result = error = None
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
@@ -308,7 +312,7 @@ def optimise(request):
             closed = [offices[j] for j in range(m) if j not in set(result["open"])]
             result["closed"] = closed
             if request.POST.get("save"):
-                scenario = services.save_optimised(provider, ctx, closed, result["text"], dt.date(2025, 1, 1), dt.date(2026, 1, 1), request.user)
+                scenario = services.save_optimised(provider, ctx, closed, result["text"], start, dt.date(start.year + 1, 1, 1), request.user)
                 return redirect(reverse("network-scenario", args=[scenario.pk]))
     return render(request, "network/optimise.html", {"provider": provider, "params": params, "result": result, "error": error, "m": m,
                                                      "can_plan": scope.can(Capability.PLAN_NETWORK), "np": np})
