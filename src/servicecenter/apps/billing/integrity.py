@@ -79,34 +79,45 @@ class Finding:
     message: str
 
 
-def check(invoice: Invoice) -> list[str]:
-    """What is wrong with one stored document (empty when it matches its seal and the chain)."""
+def _document_problems(invoice: Invoice, lines: list[InvoiceLine], seal: tuple[str, str] | None, previous: str | None) -> list[str]:
+    """What is wrong with one document given its lines, its seal ``(content, chain)`` and the
+    previous document's chain (None: do not check the chain). The one per-document check of the
+    page, the list and the series walk."""
     problems = []
     if hashlib.sha256(invoice.xml.encode()).hexdigest() != invoice.xml_sha256:
         problems.append(_("The XML does not match the hash stored when it was issued."))
-    stored = InvoiceSeal.objects.filter(invoice_id=invoice.pk).first()
-    if stored is None:
+    if seal is None:
         problems.append(_("The document has no seal: it was not issued by the product."))
         return problems
-    content = content_digest(invoice)
-    if content != stored.content_sha256:
+    content, chain = seal
+    if content_digest(invoice, lines) != content:
         problems.append(_("The stored document differs from what was issued (its content hash does not match)."))
-    if _chain(_previous_chain(invoice), invoice, stored.content_sha256) != stored.chain_sha256:
+    if previous is not None and _chain(previous, invoice, content) != chain:
         problems.append(_("The number series before this document was changed (the hash chain breaks here)."))
     return problems
+
+
+def check(invoice: Invoice) -> list[str]:
+    """What is wrong with one stored document (empty when it matches its seal and the chain)."""
+    seal = InvoiceSeal.objects.filter(invoice_id=invoice.pk).values_list("content_sha256", "chain_sha256").first()
+    lines = list(InvoiceLine.objects.filter(invoice_id=invoice.pk))
+    return _document_problems(invoice, lines, seal, _previous_chain(invoice))
+
+
+def _seals_and_lines(invoices) -> tuple[dict[int, tuple[str, str]], dict[int, list[InvoiceLine]]]:
+    seals = {pk: (content, chain) for pk, content, chain in InvoiceSeal.objects.filter(invoice__in=invoices)
+             .values_list("invoice_id", "content_sha256", "chain_sha256")}
+    lines: dict[int, list[InvoiceLine]] = {}
+    for line in InvoiceLine.objects.filter(invoice__in=invoices):
+        lines.setdefault(line.invoice_id, []).append(line)
+    return seals, lines
 
 
 def mismatched(invoices: list[Invoice]) -> set[int]:
     """The ids of those ``invoices`` whose stored content (or XML) differs from their seal, or
     that have none; in bulk, for a list of documents (the chain is :func:`verify_series`' work)."""
-    ids = [invoice.pk for invoice in invoices]
-    seals = dict(InvoiceSeal.objects.filter(invoice_id__in=ids).values_list("invoice_id", "content_sha256"))
-    lines: dict[int, list[InvoiceLine]] = {}
-    for line in InvoiceLine.objects.filter(invoice_id__in=ids):
-        lines.setdefault(line.invoice_id, []).append(line)
-    return {invoice.pk for invoice in invoices
-            if invoice.pk not in seals or content_digest(invoice, lines.get(invoice.pk, [])) != seals[invoice.pk]
-            or hashlib.sha256(invoice.xml.encode()).hexdigest() != invoice.xml_sha256}
+    seals, lines = _seals_and_lines([invoice.pk for invoice in invoices])
+    return {invoice.pk for invoice in invoices if _document_problems(invoice, lines.get(invoice.pk, []), seals.get(invoice.pk), None)}
 
 
 def verify_series(provider=None) -> tuple[int, list[Finding]]:
@@ -122,13 +133,7 @@ def verify_series(provider=None) -> tuple[int, list[Finding]]:
     for series in series_rows.order_by("provider__code", "code"):
         known.add((series.provider_id, series.code))
         invoices = Invoice.objects.filter(provider_id=series.provider_id, series=series.code).order_by("number")
-        seals = dict(InvoiceSeal.objects.filter(invoice__provider_id=series.provider_id, invoice__series=series.code)
-                     .values_list("invoice_id", "chain_sha256"))
-        lines: dict[int, list[InvoiceLine]] = {}
-        for line in InvoiceLine.objects.filter(invoice__provider_id=series.provider_id, invoice__series=series.code):
-            lines.setdefault(line.invoice_id, []).append(line)
-        contents = dict(InvoiceSeal.objects.filter(invoice__provider_id=series.provider_id, invoice__series=series.code)
-                        .values_list("invoice_id", "content_sha256"))
+        seals, lines = _seals_and_lines(invoices)
         previous, expected = "", 1
 
         def note(text: str, number: str, series=series) -> None:
@@ -141,18 +146,9 @@ def verify_series(provider=None) -> tuple[int, list[Finding]]:
                      invoice.number_text)
                 previous = "missing"
             expected = invoice.number + 1
-            if hashlib.sha256(invoice.xml.encode()).hexdigest() != invoice.xml_sha256:
-                note(_("The XML does not match the hash stored when it was issued."), invoice.number_text)
-            if invoice.pk not in seals:
-                note(_("The document has no seal: it was not issued by the product."), invoice.number_text)
-                previous = "missing"
-                continue
-            content = content_digest(invoice, lines.get(invoice.pk, []))
-            if content != contents[invoice.pk]:
-                note(_("The stored document differs from what was issued (its content hash does not match)."), invoice.number_text)
-            if _chain(previous, invoice, contents[invoice.pk]) != seals[invoice.pk]:
-                note(_("The number series before this document was changed (the hash chain breaks here)."), invoice.number_text)
-            previous = seals[invoice.pk]
+            for problem in _document_problems(invoice, lines.get(invoice.pk, []), seals.get(invoice.pk), previous):
+                note(problem, invoice.number_text)
+            previous = seals[invoice.pk][1] if invoice.pk in seals else "missing"
         if series.next_number != expected:
             note(_("The series says the next number is %(next)s, but the last document is number %(last)s.")
                  % {"next": series.next_number, "last": expected - 1}, "")
