@@ -138,9 +138,10 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def provider_filter(scope, path: str) -> list[ListFilter]:
-    """A filter by provider for people who see several (``path`` is the provider code lookup)."""
-    providers = list(scope.providers().values_list("code", "name"))
+def provider_filter(providers: QuerySet, path: str) -> list[ListFilter]:
+    """A filter by provider for people who see several: ``providers`` are the ones the person
+    sees, ``path`` the provider code lookup of the listed rows."""
+    providers = list(providers.values_list("code", "name"))
     if len(providers) < 2:
         return []
     return [ListFilter("provider", _("Provider"), providers, lambda qs, v: qs.filter(**{path: v}))]

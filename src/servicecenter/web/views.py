@@ -13,8 +13,12 @@ from django.utils.translation import gettext_lazy
 from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.accounts.models import AuditEntry
+from servicecenter.apps.costing.models import PriceList
+from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry import labels
 from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.models import Agreement, Customer, Provider
 from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, render_list
@@ -26,7 +30,7 @@ def home(request):
     scope = scope_of(request).require(Capability.VIEW)
     if scope.is_customer_contact:
         return _customer_home(request, scope)
-    providers = list(scope.providers().order_by("name"))
+    providers = list(Provider.objects.visible_to(scope).order_by("name"))
     chosen = next((p for p in providers if p.code == request.GET.get("provider")), None)
     if chosen is None:
         own = getattr(getattr(request.user, "profile", None), "provider", None)
@@ -61,19 +65,19 @@ def home(request):
 
 
 def _customer_home(request, scope):
-    customer = scope.customers().select_related("provider").first()
+    customer = Customer.objects.visible_to(scope).select_related("provider").first()
     names = registry.service_names(scope)
-    agreements = [(a, names.get(a.service_id, a.service_id), labels.STATE[rules.AgreementState(a.state)]) for a in scope.agreements().order_by("service__code")]
-    recent = [(v, names.get(v.service_id, v.service_id)) for v in scope.volumes().order_by("-month", "service__code")[:12]]
+    agreements = [(a, names.get(a.service_id, a.service_id), labels.STATE[rules.AgreementState(a.state)]) for a in Agreement.objects.visible_to(scope).order_by("service__code")]
+    recent = [(v, names.get(v.service_id, v.service_id)) for v in Volume.objects.visible_to(scope).order_by("-month", "service__code")[:12]]
     return render(request, "home_customer.html", {"customer": customer, "agreements": agreements, "volumes": recent,
-                                                  "price_lists": scope.price_lists().order_by("-year")})
+                                                  "price_lists": PriceList.objects.visible_to(scope).order_by("-year")})
 
 
 @login_required
 def audit_log(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_AUDIT)
-    actions = sorted(set(scope.audit_entries().values_list("action", flat=True).distinct()[:200]))
+    actions = sorted(set(AuditEntry.objects.visible_to(scope).values_list("action", flat=True).distinct()[:200]))
     page = ListPage(
         title=gettext_lazy("Audit log"),
         intro=gettext_lazy("Who changed what, and when. Entries cannot be edited or removed."),
@@ -89,7 +93,7 @@ def audit_log(request):
         default_sort="-at",
         export_name="granskningslogg",
     )
-    return render_list(request, page, scope.audit_entries())
+    return render_list(request, page, AuditEntry.objects.visible_to(scope))
 
 
 def health(request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from servicecenter.apps.accounts.access import Capability, Scope
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import ApiToken, AuditEntry, Profile
 
@@ -43,16 +44,9 @@ class ScopedAdmin(admin.ModelAdmin):
         return self.scope(request).is_administrator
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        scope = self.scope(request)
-        related = db_field.related_model._meta.label_lower
-        choosers = {
-            "registry.provider": scope.providers,
-            "registry.customer": scope.customers,
-            "registry.service": scope.services,
-            "registry.servicearea": scope.areas,
-        }
-        if related in choosers:
-            kwargs["queryset"] = choosers[related]()
+        objects = db_field.related_model._default_manager.all()
+        if isinstance(objects, ScopedQuerySet):  # a chooser offers only what the person sees
+            kwargs["queryset"] = objects.visible_to(self.scope(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

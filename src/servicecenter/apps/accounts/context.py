@@ -1,19 +1,13 @@
-"""Template context: the person's scope, role and capabilities, and the demo notice."""
-
-from django.conf import settings
+"""Template context: the person's scope, role and capabilities."""
 
 from servicecenter.apps.accounts.access import Capability, Scope
 
 
 def access(request):
     scope = scope_of(request)
-    demo = False
-    if settings.SERVICECENTER_DEMO_NOTICE and scope.role is not None:
-        demo = scope.providers().filter(is_demo=True).exists()
     return {
         "scope": scope,
         "can": {capability.value: scope.can(capability) for capability in Capability},
-        "demo_notice": demo,
     }
 
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.scoping import AuditQuerySet
+
 
 class Role(models.TextChoices):
     """The roles of DOMAIN.md §1."""
@@ -88,6 +90,8 @@ class ApiToken(models.Model):
 
 class AuditEntry(models.Model):
     """Who did what, when, to which object: dotted action names (``registry.agreement.created``)."""
+
+    objects = AuditQuerySet.as_manager()
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

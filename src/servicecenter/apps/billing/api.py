@@ -17,6 +17,7 @@ from servicecenter.apps.accounts.api import (
     month_filter,
     scope,
 )
+from servicecenter.apps.billing.models import Invoice
 
 router = Router()
 
@@ -84,7 +85,7 @@ class InvoiceDetailOut(InvoiceOut):
 @paginate(BoundedPagination)
 def list_invoices(request, period: str | None = None, customer_id: int | None = ID_QUERY):
     """Issued invoices and credit notes (read only: an issued document never changes)."""
-    invoices = scope(request).invoices().select_related("preceding").order_by("-issue_date", "-number")
+    invoices = Invoice.objects.visible_to(scope(request)).select_related("preceding").order_by("-issue_date", "-number")
     if period:
         invoices = invoices.filter(period_start=month_filter(period, "period"))
     if customer_id is not None:
@@ -94,5 +95,5 @@ def list_invoices(request, period: str | None = None, customer_id: int | None = 
 
 @router.get("/invoices/{invoice_id}", response=answers(InvoiceDetailOut), tags=["billing"])
 def get_invoice(request, invoice_id: int = ID):
-    return get_object_or_404(scope(request).invoices().select_related("preceding"), pk=invoice_id)
+    return get_object_or_404(Invoice.objects.visible_to(scope(request)).select_related("preceding"), pk=invoice_id)
 

@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.capabilities import Capability
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
+
 
 class ImmutableError(Exception):
     """An issued invoice (or a line of one) was about to be changed or deleted."""
@@ -47,9 +50,17 @@ class Immutable(models.Model):
         raise ImmutableError(f"{self._meta.verbose_name} {self.pk} is issued and cannot be deleted; issue a credit note")
 
 
+class UsageEventQuerySet(ScopedQuerySet):
+    """Which UsageEvent rows a scope sees (``UsageEvent.objects.visible_to(scope)``)."""
+
+    customer_field = "customer_id"
+
+
 class UsageEvent(models.Model):
     """One raw usage event (a payslip, a supplier invoice, a case, an hour...), unique by source
     and id. ``late``: it arrived for a month already invoiced and waits for a correction."""
+
+    objects = UsageEventQuerySet.as_manager()
 
     provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=60)
@@ -98,7 +109,15 @@ class NumberSeries(models.Model):
         return f"{self.prefix} (next {self.next_number})"
 
 
+class BillingRunQuerySet(ScopedQuerySet):
+    """Which BillingRun rows a scope sees (``BillingRun.objects.visible_to(scope)``)."""
+
+    needs = Capability.VIEW_ALL_CUSTOMERS
+
+
 class BillingRun(models.Model):
+    objects = BillingRunQuerySet.as_manager()
+
     class State(models.TextChoices):
         PREVIEW = "preview", _("preview")
         APPROVED = "approved", _("approved")
@@ -144,8 +163,16 @@ class BillingRun(models.Model):
         return sum((Decimal(line["amount"]) for invoice in self.preview for line in invoice["lines"]), Decimal(0))
 
 
+class InvoiceQuerySet(ImmutableQuerySet, ScopedQuerySet):
+    """Which Invoice rows a scope sees (``Invoice.objects.visible_to(scope)``)."""
+
+    customer_field = "customer_id"
+
+
 class Invoice(Immutable):
     """An issued invoice (380) or credit note (381), frozen with the parties' details of the day."""
+
+    objects = InvoiceQuerySet.as_manager()
 
     class Type(models.TextChoices):
         INVOICE = "380", _("invoice")

@@ -21,8 +21,9 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.billing import documents, integrity, reports
 from servicecenter.apps.billing import services as billing
-from servicecenter.apps.billing.models import BillingRun, Invoice
+from servicecenter.apps.billing.models import BillingRun, Invoice, UsageEvent
 from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.models import Provider
 from servicecenter.core import limits
 from servicecenter.core.billing import totals
 from servicecenter.core.periods import Period
@@ -42,10 +43,10 @@ def _month(text: str) -> Period:
 def billing_home(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
-    providers = list(scope.providers().filter(price_lists__status="published").distinct())
+    providers = list(Provider.objects.visible_to(scope).filter(price_lists__status="published").distinct())
     if request.method == "POST":
         scope.require(Capability.RUN_BILLING)
-        provider = get_visible(scope.providers(), pk=request.POST.get("provider"))
+        provider = get_visible(Provider.objects.visible_to(scope), pk=request.POST.get("provider"))
         try:
             period = Period.parse_month(request.POST.get("month", ""))
         except ValueError:
@@ -58,9 +59,9 @@ def billing_home(request):
             return redirect("billing")
         messages.success(request, _("The preview is ready: check it, then approve it."))
         return redirect("billing-run", pk=run.pk)
-    runs = list(scope.billing_runs().select_related("provider", "created_by", "approved_by", "issued_by"))
+    runs = list(BillingRun.objects.visible_to(scope).select_related("provider", "created_by", "approved_by", "issued_by"))
     issued = [run for run in runs if run.state == BillingRun.State.ISSUED]
-    totals = reports.monthly_totals(scope.invoices())
+    totals = reports.monthly_totals(Invoice.objects.visible_to(scope))
     chart = None
     if totals:
         chart = bar_chart(_("Invoiced per month, kronor"), tuple(month for month, _amount in totals), tuple(float(amount) for _month, amount in totals),
@@ -71,7 +72,7 @@ def billing_home(request):
         next_month = Period.month(last.year, last.month).end.strftime("%Y-%m")
     return render(request, "billing/home.html", {
         "runs": runs, "providers": providers, "chart": chart, "next_month": next_month or clock.today().strftime("%Y-%m"),
-        "late": scope.usage_events().filter(late=True, corrected_by__isnull=True).count(),
+        "late": UsageEvent.objects.visible_to(scope).filter(late=True, corrected_by__isnull=True).count(),
         "can_run": scope.can(Capability.RUN_BILLING),
     })
 
@@ -80,7 +81,7 @@ def billing_home(request):
 def run_detail(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
-    run = get_visible(scope.billing_runs().select_related("provider", "price_list", "created_by", "approved_by", "issued_by"), pk=pk)
+    run = get_visible(BillingRun.objects.visible_to(scope).select_related("provider", "price_list", "created_by", "approved_by", "issued_by"), pk=pk)
     if request.method == "POST":
         scope.require(Capability.RUN_BILLING)
         action = request.POST.get("action")
@@ -116,7 +117,7 @@ def run_detail(request, pk: int):
 @login_required
 def invoice_list(request):
     scope = scope_of(request)
-    months = sorted({d.strftime("%Y-%m") for d in scope.invoices().values_list("period_start", flat=True).distinct()}, reverse=True)
+    months = sorted({d.strftime("%Y-%m") for d in Invoice.objects.visible_to(scope).values_list("period_start", flat=True).distinct()}, reverse=True)
     broken: set[int] = set()  # documents on the page that differ from their seal
     page = ListPage(
         title=gettext_lazy("Invoices"),
@@ -132,7 +133,7 @@ def invoice_list(request):
         ],
         prepare=lambda invoices: broken.update(integrity.mismatched(invoices)),
         filters=[
-            *provider_filter(scope, "provider__code"),
+            *provider_filter(Provider.objects.visible_to(scope), "provider__code"),
             ListFilter("period", gettext_lazy("Period"), [(m, m) for m in months], lambda qs, v: qs.filter(period_start=f"{v}-01")),
             ListFilter("type", gettext_lazy("Type"), list(Invoice.Type.choices), lambda qs, v: qs.filter(document_type=v)),
         ],
@@ -140,13 +141,13 @@ def invoice_list(request):
         default_sort="-issued",
         export_name="fakturor",
     )
-    return render_list(request, page, scope.invoices(), notice=registry.export_notice(scope.providers()))
+    return render_list(request, page, Invoice.objects.visible_to(scope), notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 
 @login_required
 def invoice_detail(request, pk: int):
     scope = scope_of(request)
-    invoice = get_visible(scope.invoices().select_related("provider", "customer", "preceding", "corrects"), pk=pk)
+    invoice = get_visible(Invoice.objects.visible_to(scope).select_related("provider", "customer", "preceding", "corrects"), pk=pk)
     if request.method == "POST":
         scope.require(Capability.RUN_BILLING)
         chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
@@ -181,14 +182,14 @@ def invoice_detail(request, pk: int):
         "vat": totals(lines),
         "credit_notes": invoice.credit_notes.all(), "corrections": invoice.corrections.all(),
         "can_credit": scope.can(Capability.RUN_BILLING) and not invoice.is_credit,
-        "late": scope.usage_events().filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True).count(),
+        "late": UsageEvent.objects.visible_to(scope).filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True).count(),
     })
 
 
 @login_required
 def invoice_download(request, pk: int, kind: str):
     scope = scope_of(request)
-    invoice = get_visible(scope.invoices().select_related("provider", "customer"), pk=pk)
+    invoice = get_visible(Invoice.objects.visible_to(scope).select_related("provider", "customer"), pk=pk)
     if kind not in ("xml", "pdf", "xlsx"):
         raise Http404("unknown format")
     broken = integrity.check(invoice)
@@ -214,10 +215,10 @@ def reconciliation(request, month: str):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
     period = _month(month)
-    runs = list(scope.billing_runs().filter(period=period.start).exclude(state=BillingRun.State.DISCARDED).select_related("provider"))
+    runs = list(BillingRun.objects.visible_to(scope).filter(period=period.start).exclude(state=BillingRun.State.DISCARDED).select_related("provider"))
     tables = [reports.reconcile(run) for run in runs]
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(reports.reconciliation_workbook(tables, registry.export_notice(scope.providers())),
+        response = HttpResponse(reports.reconciliation_workbook(tables, registry.export_notice(Provider.objects.visible_to(scope))),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="avstamning-{period.label()}.xlsx"'
         return response
@@ -228,12 +229,12 @@ def reconciliation(request, month: str):
 def focus_export(request):
     """Invoice lines as a FOCUS-like cost-and-usage file (CSV), for the customer's own analysis."""
     scope = scope_of(request)
-    invoices = scope.invoices()
+    invoices = Invoice.objects.visible_to(scope)
     if request.GET.get("period"):
         period = _month(request.GET["period"])
         invoices = invoices.filter(period_start=period.start)
     record("billing.focus.exported", user=request.user, data={"period": request.GET.get("period", ""), "invoices": invoices.count()})
-    response = HttpResponse(reports.focus_csv(invoices, registry.export_notice(scope.providers())), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(reports.focus_csv(invoices, registry.export_notice(Provider.objects.visible_to(scope))), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="focus-{request.GET.get("period", "alla")}.csv"'
     return response
 
@@ -256,12 +257,12 @@ def late_events(request):
             ListColumn("quantity", gettext_lazy("Quantity"), lambda e: e.quantity.normalize(), "quantity", numeric=True),
             ListColumn("corrected", gettext_lazy("Corrected by"), lambda e: e.corrected_by.number_text if e.corrected_by_id else "–"),
         ],
-        filters=[*provider_filter(scope, "provider__code")],
+        filters=[*provider_filter(Provider.objects.visible_to(scope), "provider__code")],
         search=["customer__name", "event_id", "source"],
         default_sort="-month",
         export_name="sena-handelser",
     )
-    return render_list(request, page, scope.usage_events().filter(late=True).select_related("customer", "service", "corrected_by"),
-                       notice=registry.export_notice(scope.providers()))
+    return render_list(request, page, UsageEvent.objects.visible_to(scope).filter(late=True).select_related("customer", "service", "corrected_by"),
+                       notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 

@@ -14,6 +14,8 @@ from servicecenter.apps.accounts.api import (
     answers,
     scope,
 )
+from servicecenter.apps.costing.models import AllocationRun, PriceList
+from servicecenter.apps.registry.models import Customer
 
 router = Router()
 
@@ -94,13 +96,13 @@ class TraceOut(Schema):
 
 @router.get("/price-lists", response=answers(list[PriceListOut]), tags=["costing"])
 def list_price_lists(request, year: int | None = YEAR_QUERY):
-    lists = scope(request).price_lists().select_related("provider").order_by("-year", "name")
+    lists = PriceList.objects.visible_to(scope(request)).select_related("provider").order_by("-year", "name")
     return list(lists.filter(year=year) if year is not None else lists)
 
 
 @router.get("/costing/runs/{run_id}", response=answers(RunOut), tags=["costing"])
 def get_run(request, run_id: int = ID):
-    return get_object_or_404(scope(request).runs().select_related("model"), pk=run_id)
+    return get_object_or_404(AllocationRun.objects.visible_to(scope(request)).select_related("model"), pk=run_id)
 
 
 @router.get("/costing/trace/{customer_id}", response=answers(list[TraceOut]), tags=["costing"])
@@ -108,8 +110,8 @@ def get_trace(request, customer_id: int = ID):
     from servicecenter.apps.costing.services import customer_trace
 
     caller = scope(request).require(Capability.VIEW_COSTS)
-    customer = get_object_or_404(caller.customers(), pk=customer_id)
-    run = caller.runs().filter(model__provider=customer.provider).first()
+    customer = get_object_or_404(Customer.objects.visible_to(caller), pk=customer_id)
+    run = AllocationRun.objects.visible_to(caller).filter(model__provider=customer.provider).first()
     if run is None:
         return []
     return [{"service_code": row["service"], "amount": row["amount"], "origins": [{"pool": origin, "amount": amount} for origin, amount, _ in row["origins"]]}

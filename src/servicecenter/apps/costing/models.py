@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.capabilities import Capability
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
+
 
 class LedgerKind(models.TextChoices):
     ACTUAL = "actual", _("actual")
@@ -153,8 +156,16 @@ class KeyValue(models.Model):
         return f"{self.receiver}: {self.weight}"
 
 
+class CostModelQuerySet(ScopedQuerySet):
+    """Which CostModel rows a scope sees (``CostModel.objects.visible_to(scope)``)."""
+
+    needs = Capability.VIEW_COSTS
+
+
 class CostModel(models.Model):
     """A year's cost model in one version: plan, actual or a what-if."""
+
+    objects = CostModelQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         PLAN = "plan", _("plan (budget)")
@@ -215,9 +226,18 @@ class StepSource(models.Model):
         return f"{self.source} by {self.key}"
 
 
+class AllocationRunQuerySet(ScopedQuerySet):
+    """Which AllocationRun rows a scope sees (``AllocationRun.objects.visible_to(scope)``)."""
+
+    provider_field = "model__provider_id"
+    needs = Capability.VIEW_COSTS
+
+
 class AllocationRun(models.Model):
     """One run of a cost model: the inputs as run (so the trace can always be reproduced), the
     balances after the last step and the balancing report of every step."""
+
+    objects = AllocationRunQuerySet.as_manager()
 
     model = models.ForeignKey(CostModel, on_delete=models.CASCADE, related_name="runs")
     at = models.DateTimeField(_("time"), default=timezone.now)
@@ -237,7 +257,17 @@ class AllocationRun(models.Model):
         return f"{self.model} {self.at:%Y-%m-%d %H:%M}"
 
 
+class PriceListQuerySet(ScopedQuerySet):
+    """Which PriceList rows a scope sees (``PriceList.objects.visible_to(scope)``)."""
+
+    def narrowed_for(self, scope):
+        """Staff see every price list of their provider; a customer contact the published ones."""
+        return self if scope.can(Capability.VIEW_COSTS) else self.filter(status="published")
+
+
 class PriceList(models.Model):
+    objects = PriceListQuerySet.as_manager()
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.costing import services as costing
-from servicecenter.apps.costing.models import CostPool, PriceList
+from servicecenter.apps.costing.models import AllocationRun, CostModel, CostPool, PriceList
 from servicecenter.apps.costing.revenue import RevenueError
 from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.models import Customer, Provider, ServiceVersion
 from servicecenter.core import limits
 from servicecenter.core.costing import AllocationError
 from servicecenter.core.money import ZERO, round_places
@@ -76,7 +77,7 @@ def cost_flow(run, labels: dict[str, str], customer_names: dict[str, str], servi
 def costing_home(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    models = list(scope.cost_models().select_related("provider").order_by("-year", "kind"))
+    models = list(CostModel.objects.visible_to(scope).select_related("provider").order_by("-year", "kind"))
     model = next((m for m in models if str(m.pk) == request.GET.get("model")), models[0] if models else None)
     context = {"models": models, "model": model}
     if model is not None:
@@ -92,7 +93,7 @@ def costing_home(request):
             context["activities"] = [(name, Decimal(run.balances.get(code, "0"))) for code, name in activities.items()]
             context["charged"] = sum((Decimal(v) for k, v in run.balances.items() if k.startswith("charge:")), ZERO)
             context["unmapped"] = Decimal(run.balances.get(costing.UNMAPPED, "0"))
-            price_lists = list(scope.price_lists().filter(provider=provider, year=model.year))
+            price_lists = list(PriceList.objects.visible_to(scope).filter(provider=provider, year=model.year))
             current = next((p for p in price_lists if p.status == PriceList.Status.PUBLISHED), None)
             context["price_lists"] = price_lists
             context["current"] = current
@@ -114,7 +115,7 @@ def costing_home(request):
 def run_detail(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    run = get_visible(scope.runs().select_related("model__provider"), pk=pk)
+    run = get_visible(AllocationRun.objects.visible_to(scope).select_related("model__provider"), pk=pk)
     labels = _names(run.model.provider)
     steps = []
     for report in run.reports:
@@ -127,7 +128,7 @@ def run_detail(request, pk: int):
 def model_detail(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    model = get_visible(scope.cost_models().select_related("provider"), pk=pk)
+    model = get_visible(CostModel.objects.visible_to(scope).select_related("provider"), pk=pk)
     if request.method == "POST":
         scope.require(Capability.RUN_COSTING)
         try:
@@ -149,8 +150,8 @@ def model_detail(request, pk: int):
 def customer_trace(request, customer_pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    customer = get_visible(scope.customers().select_related("provider"), pk=customer_pk)
-    run = scope.runs().filter(model__provider=customer.provider).first()
+    customer = get_visible(Customer.objects.visible_to(scope).select_related("provider"), pk=customer_pk)
+    run = AllocationRun.objects.visible_to(scope).filter(model__provider=customer.provider).first()
     labels = _names(customer.provider)
     rows = []
     if run is not None:
@@ -165,9 +166,9 @@ def customer_trace(request, customer_pk: int):
 @login_required
 def price_list_detail(request, pk: int):
     scope = scope_of(request)
-    price_list = get_visible(scope.price_lists().select_related("provider"), pk=pk)
+    price_list = get_visible(PriceList.objects.visible_to(scope).select_related("provider"), pk=pk)
     names = registry.service_names(scope, price_list.year)
-    versions = {v.service_id: v for v in scope.service_versions().filter(year__lte=price_list.year).order_by("year")}
+    versions = {v.service_id: v for v in ServiceVersion.objects.visible_to(scope).filter(year__lte=price_list.year).order_by("year")}
     entries = [(entry, names.get(entry.service_id, entry.service.code), versions.get(entry.service_id)) for entry in price_list.entries.select_related("service")]
     return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS)})
 
@@ -176,7 +177,7 @@ def price_list_detail(request, pk: int):
 def what_if(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    lists = scope.price_lists()
+    lists = PriceList.objects.visible_to(scope)
     current = get_visible(lists, pk=request.GET.get("current"))
     alternative = get_visible(lists.filter(provider=current.provider, year=current.year), pk=request.GET.get("alternative"))
     try:
@@ -190,7 +191,7 @@ def what_if(request):
         data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],
                                 [(names.get(r.customer, r.customer), r.customer, r.current, r.alternative, r.difference,
                                   round_places(r.difference_share * 100, 1) if r.difference_share is not None else None, r.current_lines, r.alternative_lines) for r in rows])],
-                              notice=registry.export_notice(scope.providers().filter(pk=current.provider_id)))
+                              notice=registry.export_notice(Provider.objects.visible_to(scope).filter(pk=current.provider_id)))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="what-if.xlsx"'
         return response
@@ -210,7 +211,7 @@ def what_if(request):
 def compare_versions(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    models = scope.cost_models()
+    models = CostModel.objects.visible_to(scope)
     first = get_visible(models, pk=request.GET.get("a"))
     second = get_visible(models.filter(provider=first.provider), pk=request.GET.get("b"))
     runs = (first.runs.first(), second.runs.first())
@@ -227,7 +228,7 @@ def compare_versions(request):
 def copy_version(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.RUN_COSTING)
-    model = get_visible(scope.cost_models(), pk=pk)
+    model = get_visible(CostModel.objects.visible_to(scope), pk=pk)
     if request.method != "POST":
         raise PermissionDenied
     copy = costing.copy_model(model, _("%(name)s (what-if)") % {"name": model.name}, user=request.user)
@@ -241,7 +242,7 @@ def behaviour(request):
     scope.require(Capability.VIEW_COSTS)
     from servicecenter.apps.costing.models import AllocationKey
 
-    run = get_visible(scope.runs().select_related("model__provider"), pk=request.GET.get("run"))
+    run = get_visible(AllocationRun.objects.visible_to(scope).select_related("model__provider"), pk=request.GET.get("run"))
     provider = run.model.provider
     keys = AllocationKey.objects.filter(provider=provider, basis=AllocationKey.Basis.DRIVER)
     key = keys.filter(pk=id_param(request.GET, "key") or 0).first() or keys.first()

@@ -13,6 +13,7 @@ from servicecenter.apps.accounts.api import (
     answers,
     scope,
 )
+from servicecenter.apps.registry.models import Provider
 
 router = Router()
 
@@ -50,7 +51,7 @@ class IndicatorValueOut(Schema):
 
 def _followup_provider(request, provider: str):
     current = scope(request).require(Capability.VIEW_ALL_CUSTOMERS)
-    return get_object_or_404(current.providers(), code=provider)
+    return get_object_or_404(Provider.objects.visible_to(current), code=provider)
 
 
 @router.get("/indicators", response=answers(list[IndicatorOut]), tags=["follow-up"])

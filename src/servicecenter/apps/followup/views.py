@@ -50,7 +50,7 @@ TREND_SYMBOL = {Trend.IMPROVED: "▲", Trend.WORSENED: "▼", Trend.UNCHANGED: "
 
 def _providers(scope):
     ids = set(IndicatorDefinition.objects.values_list("provider_id", flat=True))
-    return [p for p in scope.providers().order_by("name") if p.pk in ids]
+    return [p for p in Provider.objects.visible_to(scope).order_by("name") if p.pk in ids]
 
 
 def _provider(request, scope) -> Provider:
@@ -59,7 +59,7 @@ def _provider(request, scope) -> Provider:
         raise Http404("no follow-up for these providers")
     chosen = request.GET.get("provider") or request.POST.get("provider")
     if chosen:
-        return get_visible(scope.providers(), code=chosen) if not chosen.isdigit() else get_visible(scope.providers(), pk=chosen)
+        return get_visible(Provider.objects.visible_to(scope), code=chosen) if not chosen.isdigit() else get_visible(Provider.objects.visible_to(scope), pk=chosen)
     return providers[0]
 
 
@@ -178,7 +178,7 @@ def definition_list(request):
 def drill(request, pk: int, level: str, subject: str, year: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
-    definition = get_visible(IndicatorDefinition.objects.filter(provider__in=scope.providers()), pk=pk)
+    definition = get_visible(IndicatorDefinition.objects.filter(provider__in=Provider.objects.visible_to(scope)), pk=pk)
     if level not in LEVEL_NAMES:
         raise Http404("unknown level")
     restricted = definition.sensitive or any(r.covers(definition.code, subject) for r in Restriction.objects.filter(provider=definition.provider))
@@ -297,11 +297,11 @@ def provider_activities(provider):
 def fee_report(request, year: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
-    candidates = [p for p in scope.providers().order_by("name") if provider_activities(p)]
+    candidates = [p for p in Provider.objects.visible_to(scope).order_by("name") if provider_activities(p)]
     if not candidates:
         raise Http404("no fee-financed activities")
     chosen = request.GET.get("provider")
-    provider = get_visible(scope.providers(), code=chosen) if chosen else candidates[0]
+    provider = get_visible(Provider.objects.visible_to(scope), code=chosen) if chosen else candidates[0]
     context = _fee_report(provider, year, translation.get_language() or "sv")
     kind = request.GET.get("format")
     if kind in ("pdf", "xlsx"):
@@ -336,7 +336,7 @@ def entry(request):
     scope = scope_of(request)
     scope.require(Capability.IMPORT_VOLUMES)
     provider = _provider(request, scope)
-    services = list(Service.objects.filter(provider__in=scope.providers()).select_related("provider").order_by("provider__code", "code"))
+    services = list(Service.objects.filter(provider__in=Provider.objects.visible_to(scope)).select_related("provider").order_by("provider__code", "code"))
     errors: dict[str, str] = {}
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
@@ -374,7 +374,7 @@ def entry(request):
         if errors:
             messages.error(request, _("Nothing was saved: correct the fields marked below."))
     recent = DataPoint.objects.filter(provider=provider).exclude(origin=DataPoint.Origin.COMPUTED).select_related("user").order_by("-at")[:15]
-    outages = Outage.objects.filter(provider__in=scope.providers()).select_related("service", "provider").order_by("-start")[:15]
+    outages = Outage.objects.filter(provider__in=Provider.objects.visible_to(scope)).select_related("service", "provider").order_by("-start")[:15]
     return render(request, "followup/entry.html", {"provider": provider, "providers": _providers(scope), "services": services, "errors": errors,
                                                     "values": values, "levels": [(lv, str(n)) for lv, n in LEVEL_NAMES.items()], "recent": recent,
                                                     "outages": outages, "kind": values.get("kind", ""), "today": clock.today()})

@@ -12,6 +12,7 @@ from servicecenter.apps.accounts.api import (
     scope,
 )
 from servicecenter.apps.imports.base import IMPORTERS, run_import
+from servicecenter.apps.registry.models import Provider
 
 router = Router()
 
@@ -42,7 +43,7 @@ def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str
     if kind not in IMPORTERS:
         raise HttpError(404, f"unknown import kind {kind!r}; known: {', '.join(sorted(IMPORTERS))}")
     caller.require(IMPORTERS[kind].capability)
-    providers = caller.providers()
+    providers = Provider.objects.visible_to(caller)
     chosen = providers.filter(code=provider).first() if provider else (providers.first() if providers.count() == 1 else None)
     if chosen is None:
         raise HttpError(422, "name the provider (form field 'provider')")

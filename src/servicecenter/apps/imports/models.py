@@ -5,8 +5,26 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.capabilities import Capability
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
+
+
+class ImportRunQuerySet(ScopedQuerySet):
+    """Which ImportRun rows a scope sees (``ImportRun.objects.visible_to(scope)``)."""
+
+    def visible_to(self, scope, kinds=None):
+        """Runs of the person's providers; with ``kinds``, only runs of those kinds (the kinds
+        the person may import, so whoever may import a kind sees its runs)."""
+        if kinds is not None:
+            return super().visible_to(scope).filter(kind__in=list(kinds)) if kinds else self.none()
+        if not any(scope.can(c) for c in (Capability.IMPORT_REGISTRY, Capability.IMPORT_VOLUMES, Capability.PLAN_NETWORK)):
+            return self.none()
+        return super().visible_to(scope)
+
 
 class ImportRun(models.Model):
+    objects = ImportRunQuerySet.as_manager()
+
     class Status(models.TextChoices):
         APPLIED = "applied", _("applied")
         REJECTED = "rejected", _("rejected, nothing written")

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.imports.base import IMPORTERS, run_import
+from servicecenter.apps.imports.models import ImportRun
+from servicecenter.apps.registry.models import Provider
 
 
 class ImportForm(forms.Form):
@@ -37,7 +39,7 @@ def import_page(request):
     kinds = [kind for kind, importer in IMPORTERS.items() if scope.can(importer.capability)]
     if not kinds:
         raise PermissionDenied
-    providers = list(scope.providers().values_list("code", "name"))
+    providers = list(Provider.objects.visible_to(scope).values_list("code", "name"))
     report = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES, kinds=kinds, providers=providers)
@@ -46,7 +48,7 @@ def import_page(request):
             if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
                 form.add_error("file", _("The file is larger than %(limit)s MB.") % {"limit": settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)})
             else:
-                provider = scope.providers().get(code=form.cleaned_data["provider"])
+                provider = Provider.objects.visible_to(scope).get(code=form.cleaned_data["provider"])
                 report = run_import(form.cleaned_data["kind"], upload.read(), upload.name, provider=provider,
                                     user=request.user, dry_run=form.cleaned_data["dry_run"], replace=form.cleaned_data["replace"])
     else:
@@ -57,5 +59,5 @@ def import_page(request):
         "report": report,
         "lines": [(p.severity.value, p.describe(language)) for p in report.problems] if report else [],
         "importers": [(kind, IMPORTERS[kind]) for kind in kinds],
-        "runs": [(run, IMPORTERS[run.kind].label if run.kind in IMPORTERS else run.kind) for run in scope.import_runs(kinds)[:10]],
+        "runs": [(run, IMPORTERS[run.kind].label if run.kind in IMPORTERS else run.kind) for run in ImportRun.objects.visible_to(scope, kinds)[:10]],
     })

@@ -14,6 +14,7 @@ from servicecenter.apps.accounts.api import (
     month_filter,
     scope,
 )
+from servicecenter.apps.metering.models import Volume
 
 router = Router()
 
@@ -40,7 +41,7 @@ class VolumeOut(Schema):
 @router.get("/volumes", response=answers(list[VolumeOut]), tags=["metering"])
 @paginate(BoundedPagination)
 def list_volumes(request, month: str | None = None, customer_id: int | None = ID_QUERY, service_code: str | None = None):
-    volumes = scope(request).volumes().select_related("customer", "service").order_by("-month", "customer__name")
+    volumes = Volume.objects.visible_to(scope(request)).select_related("customer", "service").order_by("-month", "customer__name")
     if month:
         volumes = volumes.filter(month=month_filter(month, "month"))
     if customer_id is not None:

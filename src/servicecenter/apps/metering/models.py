@@ -4,9 +4,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
+
+
+class VolumeQuerySet(ScopedQuerySet):
+    """Which Volume rows a scope sees (``Volume.objects.visible_to(scope)``)."""
+
+    customer_field = "customer_id"
+
 
 class Volume(models.Model):
     """What a customer used of a service in one month (``month`` is the month's first day)."""
+
+    objects = VolumeQuerySet.as_manager()
 
     # The customer's provider, stored so that scoping the largest table needs no join.
     provider = models.ForeignKey("registry.Provider", verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+")

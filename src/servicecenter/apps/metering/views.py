@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.models import Provider
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
@@ -29,7 +31,7 @@ def _recent_months(volumes, limit: int = 60) -> list[str]:
 def volume_list(request):
     scope = scope_of(request)
     names = registry.service_names(scope)
-    months = _recent_months(scope.volumes())
+    months = _recent_months(Volume.objects.visible_to(scope))
     page = ListPage(
         title=_("Volumes"),
         intro=_("Monthly volumes per customer and service, as imported."),
@@ -41,7 +43,7 @@ def volume_list(request):
             ListColumn("source", _("Source"), lambda v: v.source),
         ],
         filters=[
-            *provider_filter(scope, "customer__provider__code"),
+            *provider_filter(Provider.objects.visible_to(scope), "customer__provider__code"),
             ListFilter("month", _("Month"), [(m, m) for m in months], lambda qs, v: qs.filter(month=f"{v}-01")),
             ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
         ],
@@ -49,4 +51,4 @@ def volume_list(request):
         default_sort="-month",
         export_name="volymer",
     )
-    return render_list(request, page, scope.volumes().select_related("customer", "service"), notice=registry.export_notice(scope.providers()))
+    return render_list(request, page, Volume.objects.visible_to(scope).select_related("customer", "service"), notice=registry.export_notice(Provider.objects.visible_to(scope)))

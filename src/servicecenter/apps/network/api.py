@@ -14,6 +14,7 @@ from servicecenter.apps.accounts.api import (
     answers,
     scope,
 )
+from servicecenter.apps.registry.models import Provider
 
 router = Router()
 
@@ -51,7 +52,7 @@ class ScenarioOut(Schema):
 
 def _network_provider(request, provider: str):
     current = scope(request).require(Capability.VIEW_COSTS)
-    return get_object_or_404(current.providers(), code=provider)
+    return get_object_or_404(Provider.objects.visible_to(current), code=provider)
 
 
 @router.get("/network/offices", response=answers(list[OfficeOut]), tags=["office network"])

@@ -23,6 +23,7 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import Office, OfficeVisits, Scenario
+from servicecenter.apps.registry.models import Provider
 from servicecenter.core import limits
 from servicecenter.core.network import (
     CostMatrixError,
@@ -50,7 +51,7 @@ def _scope(request, capability=Capability.VIEW_COSTS):
 
 def _provider(scope):
     ids = set(Office.objects.values_list("provider_id", flat=True))
-    for provider in scope.providers().order_by("name"):
+    for provider in Provider.objects.visible_to(scope).order_by("name"):
         if provider.pk in ids:
             return provider
     raise Http404("no office network")

@@ -18,6 +18,7 @@ from servicecenter.apps.accounts.api import (
     answers,
     scope,
 )
+from servicecenter.apps.registry.models import Agreement, Customer, Provider, ServiceVersion
 
 router = Router()
 
@@ -135,13 +136,13 @@ class AgreementOut(Schema):
 
 @router.get("/providers", response=answers(list[ProviderOut]), tags=["registry"])
 def list_providers(request):
-    return list(scope(request).providers())
+    return list(Provider.objects.visible_to(scope(request)))
 
 
 @router.get("/customers", response=answers(list[CustomerOut]), tags=["registry"])
 @paginate(BoundedPagination)
 def list_customers(request, q: str = ""):
-    customers = scope(request).customers().select_related("provider", "host").order_by("name")
+    customers = Customer.objects.visible_to(scope(request)).select_related("provider", "host").order_by("name")
     if q:
         customers = customers.filter(name__icontains=q) | customers.filter(org_number__icontains=q)
     return customers
@@ -149,13 +150,13 @@ def list_customers(request, q: str = ""):
 
 @router.get("/customers/{customer_id}", response=answers(CustomerDetailOut), tags=["registry"])
 def get_customer(request, customer_id: int = ID):
-    return get_object_or_404(scope(request).customers().select_related("provider", "host"), pk=customer_id)
+    return get_object_or_404(Customer.objects.visible_to(scope(request)).select_related("provider", "host"), pk=customer_id)
 
 
 @router.get("/services", response=answers(list[ServiceVersionOut]), tags=["registry"])
 @paginate(BoundedPagination)
 def list_services(request, year: int | None = YEAR_QUERY):
-    versions = scope(request).service_versions().select_related("service__provider", "process__area").order_by("service__code", "-year")
+    versions = ServiceVersion.objects.visible_to(scope(request)).select_related("service__provider", "process__area").order_by("service__code", "-year")
     if year is not None:
         versions = versions.filter(year=year)
     return versions
@@ -163,7 +164,7 @@ def list_services(request, year: int | None = YEAR_QUERY):
 
 @router.get("/services/{service_id}", response=answers(ServiceVersionDetailOut), tags=["registry"])
 def get_service(request, service_id: int = ID, year: int | None = YEAR_QUERY):
-    versions = scope(request).service_versions().filter(service_id=service_id).select_related("service__provider", "process__area").order_by("-year")
+    versions = ServiceVersion.objects.visible_to(scope(request)).filter(service_id=service_id).select_related("service__provider", "process__area").order_by("-year")
     if year is not None:
         versions = versions.filter(year__lte=year)
     version = versions.first()
@@ -175,7 +176,7 @@ def get_service(request, service_id: int = ID, year: int | None = YEAR_QUERY):
 @router.get("/agreements", response=answers(list[AgreementOut]), tags=["registry"])
 @paginate(BoundedPagination)
 def list_agreements(request, state: str | None = None, customer_id: int | None = ID_QUERY):
-    agreements = scope(request).agreements().select_related("customer", "service").order_by("customer__name", "service__code")
+    agreements = Agreement.objects.visible_to(scope(request)).select_related("customer", "service").order_by("customer__name", "service__code")
     if state:
         agreements = agreements.filter(state=state)
     if customer_id is not None:
@@ -185,5 +186,5 @@ def list_agreements(request, state: str | None = None, customer_id: int | None =
 
 @router.get("/agreements/{agreement_id}", response=answers(AgreementOut), tags=["registry"])
 def get_agreement(request, agreement_id: int = ID):
-    return get_object_or_404(scope(request).agreements().select_related("customer", "service"), pk=agreement_id)
+    return get_object_or_404(Agreement.objects.visible_to(scope(request)).select_related("customer", "service"), pk=agreement_id)
 

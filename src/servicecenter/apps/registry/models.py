@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
 from servicecenter.apps.registry import labels
 from servicecenter.core import registry as rules
 
@@ -32,9 +33,17 @@ class Bilingual(models.Model):
         return self.name
 
 
+class ProviderQuerySet(ScopedQuerySet):
+    """Which Provider rows a scope sees (``Provider.objects.visible_to(scope)``)."""
+
+    provider_field = "id"
+
+
 class Provider(models.Model):
     """An organisation that sells services (a state agency, a city's service administration,
     an IT-operations supplier). One installation can hold several."""
+
+    objects = ProviderQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         STATE_SERVICE_CENTRE = "state_service_centre", _("State shared-service centre")
@@ -93,8 +102,17 @@ class ReferenceFigure(models.Model):
         return f"{self.get_key_display()} {self.year}: {self.value}"
 
 
+class PartnerAgencyQuerySet(ScopedQuerySet):
+    """Which PartnerAgency rows a scope sees (``PartnerAgency.objects.visible_to(scope)``)."""
+
+    def narrowed_for(self, scope):
+        return self.none() if scope.is_customer_contact else self
+
+
 class PartnerAgency(models.Model):
     """An agency on whose behalf the service offices serve citizens."""
+
+    objects = PartnerAgencyQuerySet.as_manager()
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="partner_agencies")
     name = models.CharField(_("name"), max_length=200)
@@ -110,8 +128,16 @@ class PartnerAgency(models.Model):
         return self.name
 
 
+class CustomerQuerySet(ScopedQuerySet):
+    """Which Customer rows a scope sees (``Customer.objects.visible_to(scope)``)."""
+
+    customer_field = "pk"
+
+
 class Customer(models.Model):
     """A body that buys services from a provider."""
+
+    objects = CustomerQuerySet.as_manager()
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="customers")
     org_number = models.CharField(_("organisation number"), max_length=11)
@@ -175,7 +201,13 @@ class CustomerYear(models.Model):
         return f"{self.customer} {self.year}"
 
 
+class ServiceAreaQuerySet(ScopedQuerySet):
+    """Which ServiceArea rows a scope sees (``ServiceArea.objects.visible_to(scope)``)."""
+
+
 class ServiceArea(Bilingual):
+    objects = ServiceAreaQuerySet.as_manager()
+
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="areas")
     code = models.SlugField(_("code"), max_length=40)
 
@@ -197,8 +229,14 @@ class Process(Bilingual):
         verbose_name_plural = _("processes")
 
 
+class ServiceQuerySet(ScopedQuerySet):
+    """Which Service rows a scope sees (``Service.objects.visible_to(scope)``)."""
+
+
 class Service(models.Model):
     """A service's identity across catalogue years; what it is in a year is a ServiceVersion."""
+
+    objects = ServiceQuerySet.as_manager()
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="services")
     code = models.SlugField(_("code"), max_length=60)
@@ -222,9 +260,17 @@ class Service(models.Model):
         return max(candidates, key=lambda version: version.year) if candidates else None
 
 
+class ServiceVersionQuerySet(ScopedQuerySet):
+    """Which ServiceVersion rows a scope sees (``ServiceVersion.objects.visible_to(scope)``)."""
+
+    provider_field = "service__provider_id"
+
+
 class ServiceVersion(Bilingual):
     """The catalogue entry of a service for one year: its place, tier, unit and description.
     Prices are not here: they belong to the year's price list."""
+
+    objects = ServiceVersionQuerySet.as_manager()
 
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="versions")
     year = models.PositiveIntegerField(_("catalogue year"))
@@ -280,8 +326,17 @@ class ServiceLevel(models.Model):
         return f"{self.metric} {self.get_comparison_display()} {self.threshold} {self.unit}"
 
 
+class AgreementQuerySet(ScopedQuerySet):
+    """Which Agreement rows a scope sees (``Agreement.objects.visible_to(scope)``)."""
+
+    provider_field = "customer__provider_id"
+    customer_field = "customer_id"
+
+
 class Agreement(models.Model):
     """A customer's agreement to buy a service, with its pipeline dates. No end date unless ended."""
+
+    objects = AgreementQuerySet.as_manager()
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="agreements")
     service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="agreements")

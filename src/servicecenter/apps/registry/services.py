@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 
 from servicecenter.apps.accounts.access import Scope
 from servicecenter.apps.registry.models import (
+    Agreement,
+    Customer,
     CustomerYear,
     ReferenceFigure,
     ServiceVersion,
@@ -30,7 +32,7 @@ def service_names(scope: Scope, year: int | None = None) -> dict[int, str]:
     """Service id → name in the catalogue of ``year`` (or its latest version)."""
     english = (get_language() or "sv").startswith("en")
     best: dict[int, tuple[int, str]] = {}
-    for service_id, version_year, name_sv, name_en in scope.service_versions().values_list("service_id", "year", "name_sv", "name_en"):
+    for service_id, version_year, name_sv, name_en in ServiceVersion.objects.visible_to(scope).values_list("service_id", "year", "name_sv", "name_en"):
         current = best.get(service_id)
         if current is None or _better(version_year, current[0], year):
             best[service_id] = (version_year, (name_en or name_sv) if english else name_sv)
@@ -58,12 +60,12 @@ def _better(candidate: int, current: int, year: int | None) -> bool:
 
 def service_areas(scope: Scope, year: int) -> dict[int, tuple[str, str]]:
     """Service id → (area code, area name) in the catalogue of ``year`` or before."""
-    chosen = _versions_for(scope.service_versions().select_related("process__area"), year)
+    chosen = _versions_for(ServiceVersion.objects.visible_to(scope).select_related("process__area"), year)
     return {service_id: (version.process.area.code, version.process.area.name) for service_id, version in chosen.items()}
 
 
 def latest_year(scope: Scope) -> int | None:
-    return CustomerYear.objects.filter(customer__in=scope.customers()).aggregate(year=Max("year"))["year"]
+    return CustomerYear.objects.filter(customer__in=Customer.objects.visible_to(scope)).aggregate(year=Max("year"))["year"]
 
 
 def with_employees(queryset, year: int):
@@ -136,22 +138,22 @@ def overview(scope: Scope, year: int, provider_ids: set[int] | None = None) -> O
 
 
 def _data_stamp(scope: Scope, provider_ids: set[int] | None) -> tuple:
-    agreements = scope.agreements()
-    customers = scope.customers()
+    agreements = Agreement.objects.visible_to(scope)
+    customers = Customer.objects.visible_to(scope)
     if provider_ids is not None:
         agreements = agreements.filter(customer__provider_id__in=provider_ids)
         customers = customers.filter(provider_id__in=provider_ids)
     return (
         tuple(agreements.aggregate(n=Count("id"), changed=Max("updated_at"), last=Max("id")).values()),
         tuple(CustomerYear.objects.filter(customer__in=customers).aggregate(n=Count("id"), total=Sum("employees"), last=Max("id")).values()),
-        tuple(scope.service_versions().aggregate(n=Count("id"), last=Max("id")).values()),
+        tuple(ServiceVersion.objects.visible_to(scope).aggregate(n=Count("id"), last=Max("id")).values()),
         tuple(ReferenceFigure.objects.aggregate(n=Count("id"), total=Sum("value")).values()),
     )
 
 
 def _overview(scope: Scope, year: int, provider_ids: set[int] | None) -> Overview:
     day = date(year, 12, 31)
-    agreements = scope.agreements()
+    agreements = Agreement.objects.visible_to(scope)
     if provider_ids is not None:
         agreements = agreements.filter(customer__provider_id__in=provider_ids)
     rows = list(agreements.values_list("customer_id", "service_id", "state", "production_date", "ended_date"))
@@ -219,4 +221,4 @@ def _history(rows, areas, last_year: int) -> dict[str, list[tuple[int, int]]]:
 
 
 def catalogue_years(scope: Scope) -> list[int]:
-    return sorted(set(scope.service_versions().values_list("year", flat=True)), reverse=True)
+    return sorted(set(ServiceVersion.objects.visible_to(scope).values_list("year", flat=True)), reverse=True)

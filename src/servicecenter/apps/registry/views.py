@@ -14,9 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.accounts.models import AuditEntry
+from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry import labels
 from servicecenter.apps.registry import services as registry
-from servicecenter.apps.registry.models import Agreement
+from servicecenter.apps.registry.models import (
+    Agreement,
+    Customer,
+    Provider,
+    Service,
+    ServiceVersion,
+)
 from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
@@ -28,7 +36,7 @@ def customer_list(request):
     year = registry.latest_year(scope) or clock.today().year
     names = registry.service_names(scope, year)
     day = date(year, 12, 31)
-    queryset = registry.with_employees(scope.customers(), year)
+    queryset = registry.with_employees(Customer.objects.visible_to(scope), year)
 
     def attach_services(customers: list) -> None:
         active: dict[int, list[str]] = {customer.pk: [] for customer in customers}
@@ -50,7 +58,7 @@ def customer_list(request):
             ListColumn("preparedness", _("Preparedness agency"), lambda c: _("yes") if c.is_preparedness_agency(day) else _("no")),
         ],
         filters=[
-            *provider_filter(scope, "provider__code"),
+            *provider_filter(Provider.objects.visible_to(scope), "provider__code"),
             ListFilter("size", _("Size class"), labels.choices(labels.SIZE), registry.size_filter),
             ListFilter("service", _("Service"), service_choices,
                        lambda qs, v: qs.filter(Q(agreements__service_id=int(v)) & registry.active_on(day, prefix="agreements__")).distinct()),
@@ -64,17 +72,17 @@ def customer_list(request):
         export_name="kunder",
         prepare=attach_services,
     )
-    return render_list(request, page, queryset, notice=registry.export_notice(scope.providers()))
+    return render_list(request, page, queryset, notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 
 @login_required
 def customer_detail(request, pk: int):
     scope = scope_of(request)
-    customer = get_visible(scope.customers().select_related("provider", "host"), pk=pk)
+    customer = get_visible(Customer.objects.visible_to(scope).select_related("provider", "host"), pk=pk)
     year = registry.latest_year(scope) or clock.today().year
     names = registry.service_names(scope)
     agreements = list(customer.agreements.order_by("service__code"))
-    volumes = list(scope.volumes().filter(customer=customer).order_by("month").values_list("service_id", "month", "quantity"))
+    volumes = list(Volume.objects.visible_to(scope).filter(customer=customer).order_by("month").values_list("service_id", "month", "quantity"))
     series: dict[int, list[tuple[int, float]]] = {}
     months = sorted({month for _s, month, _q in volumes})[-24:]
     index = {month: position for position, month in enumerate(months)}
@@ -88,8 +96,8 @@ def customer_detail(request, pk: int):
             tuple((str(names.get(s, s)), tuple(points)) for s, points in sorted(series.items())),
             str(_("Volumes per service and month for %(name)s") % {"name": customer.name}),
         )
-    recent = scope.volumes().filter(customer=customer).order_by("-month", "service__code")[:36]
-    audit = scope.audit_entries().filter(customer=customer)[:20] if scope.can(Capability.VIEW_AUDIT) else []
+    recent = Volume.objects.visible_to(scope).filter(customer=customer).order_by("-month", "service__code")[:36]
+    audit = AuditEntry.objects.visible_to(scope).filter(customer=customer)[:20] if scope.can(Capability.VIEW_AUDIT) else []
     return render(request, "registry/customer_detail.html", {
         "customer": customer,
         "years": customer.years.order_by("-year"),
@@ -113,10 +121,10 @@ def service_list(request):
     if scope.is_customer_contact:
         in_production &= Q(service__agreements__customer_id=scope.customer_id)
     queryset = (
-        scope.service_versions().filter(year=year).select_related("process__area", "service__provider")
+        ServiceVersion.objects.visible_to(scope).filter(year=year).select_related("process__area", "service__provider")
         .annotate(customers=Count("service__agreements", filter=in_production, distinct=True))
     )
-    areas = sorted({(v.process.area.code, v.process.area.name) for v in scope.service_versions().filter(year=year).select_related("process__area")}, key=lambda a: str(a[1]))
+    areas = sorted({(v.process.area.code, v.process.area.name) for v in ServiceVersion.objects.visible_to(scope).filter(year=year).select_related("process__area")}, key=lambda a: str(a[1]))
     page = ListPage(
         title=_("Service catalogue %(year)s") % {"year": year},
         intro=_("The catalogue for the year: service area, process and service, with tier and unit. Prices are kept in the year's price list."),
@@ -133,7 +141,7 @@ def service_list(request):
         ],
         filters=[
             ListFilter("year", _("Catalogue year"), [(str(y), str(y)) for y in years], lambda qs, v: qs),
-            *provider_filter(scope, "service__provider__code"),
+            *provider_filter(Provider.objects.visible_to(scope), "service__provider__code"),
             ListFilter("area", _("Service area"), areas, lambda qs, v: qs.filter(process__area__code=v)),
             ListFilter("tier", _("Tier"), labels.choices(labels.TIER), lambda qs, v: qs.filter(tier=v)),
         ],
@@ -141,15 +149,15 @@ def service_list(request):
         default_sort="area",
         export_name=f"tjanstekatalog-{year}",
     )
-    return render_list(request, page, queryset, notice=registry.export_notice(scope.providers()))
+    return render_list(request, page, queryset, notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 
 @login_required
 def service_detail(request, pk: int):
     scope = scope_of(request)
-    service = get_visible(scope.services().select_related("provider"), pk=pk)
+    service = get_visible(Service.objects.visible_to(scope).select_related("provider"), pk=pk)
     versions = list(service.versions.select_related("process__area").prefetch_related("service_levels").order_by("-year"))
-    agreements = scope.agreements().filter(service=service).select_related("customer").order_by("customer__name")
+    agreements = Agreement.objects.visible_to(scope).filter(service=service).select_related("customer").order_by("customer__name")
     return render(request, "registry/service_detail.html", {
         "service": service,
         "version": versions[0] if versions else None,
@@ -177,7 +185,7 @@ def agreement_list(request):
             ListColumn("ended", _("Ended"), lambda a: a.ended_date, "ended_date"),
         ],
         filters=[
-            *provider_filter(scope, "customer__provider__code"),
+            *provider_filter(Provider.objects.visible_to(scope), "customer__provider__code"),
             ListFilter("state", _("State"), labels.choices(labels.STATE), lambda qs, v: qs.filter(state=v)),
             ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
         ],
@@ -185,20 +193,20 @@ def agreement_list(request):
         default_sort="customer",
         export_name="avtal",
     )
-    return render_list(request, page, scope.agreements().select_related("customer", "service"), notice=registry.export_notice(scope.providers()))
+    return render_list(request, page, Agreement.objects.visible_to(scope).select_related("customer", "service"), notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 
 @login_required
 def agreement_detail(request, pk: int):
     scope = scope_of(request)
-    agreement = get_visible(scope.agreements().select_related("customer", "service__provider"), pk=pk)
+    agreement = get_visible(Agreement.objects.visible_to(scope).select_related("customer", "service__provider"), pk=pk)
     names = registry.service_names(scope)
     current = rules.AgreementState(agreement.state)
     steps = []
     for state in rules.PIPELINE:
         when = agreement.dates.get(state)
         steps.append({"label": labels.STATE[state], "date": when, "current": state is current, "done": when is not None})
-    volumes = scope.volumes().filter(customer=agreement.customer, service=agreement.service).order_by("-month")[:24]
+    volumes = Volume.objects.visible_to(scope).filter(customer=agreement.customer, service=agreement.service).order_by("-month")[:24]
     return render(request, "registry/agreement_detail.html", {
         "agreement": agreement,
         "service_name": names.get(agreement.service_id, agreement.service.code),

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "servicecenter.apps.accounts.context.access",
+                "servicecenter.apps.registry.context.demo_notice",
             ],
         },
     },
