@@ -148,6 +148,28 @@ def cmd_token(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    """Create the organisation and its first administrator; everything else is done in the web UI."""
+    _django(args.db)
+    import getpass
+
+    from django.core.management import call_command
+
+    from servicecenter.apps.registry.organisation import SetupError, create_organisation
+
+    call_command("migrate", verbosity=0)
+    password = os.environ.get("SERVICECENTER_ADMIN_PASSWORD") or getpass.getpass(f"Password for {args.admin}: ")
+    try:
+        provider, person = create_organisation(code=args.code, name=args.name, org_number=args.org_number, kind=args.kind,
+                                               admin_username=args.admin, admin_password=password, admin_email=args.email or "")
+    except SetupError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Created {provider.name} ({provider.org_number}) with the administrator {person.username}. "
+          "Log in at /login/.")
+    return 0
+
+
 def cmd_verify(args) -> int:
     _django(args.db)
     from servicecenter.apps.billing.integrity import verify_series
@@ -207,6 +229,13 @@ def main(argv: list[str] | None = None) -> int:
     token = commands.add_parser("token", help="issue an API token and print it once")
     token.add_argument("user")
     token.add_argument("name")
+    init = commands.add_parser("init", help="create your organisation and its first administrator (then continue in the web UI)")
+    init.add_argument("--code", required=True, help="short code, e.g. malmo-service")
+    init.add_argument("--name", required=True, help="the organisation's legal name")
+    init.add_argument("--org-number", required=True, help="organisationsnummer, e.g. 212000-1124")
+    init.add_argument("--kind", required=True, choices=["state_service_centre", "municipal_service", "it_supplier"])
+    init.add_argument("--admin", required=True, help="user name of the first administrator")
+    init.add_argument("--email", help="the administrator's e-mail")
     verify = commands.add_parser("verify", help="check every issued document against its seal and the hash chain of its number series")
     verify.add_argument("--provider", help="provider code (default: all)")
     commands.add_parser("manage", help="run a Django management command", add_help=False)
@@ -217,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_manage(args, rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
-    handler = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "generate": cmd_generate, "token": cmd_token, "verify": cmd_verify}[args.command]
+    handler = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "generate": cmd_generate, "token": cmd_token, "init": cmd_init, "verify": cmd_verify}[args.command]
     return handler(args)
 
 

@@ -94,6 +94,10 @@ AMOUNT = Limit("amount", -TRILLION + Decimal("0.01"), TRILLION - Decimal("0.01")
 COST = Limit("amount", Decimal(0), TRILLION - Decimal("0.01"), places=2)
 #: A price per unit in SEK.
 PRICE = Limit("price", Decimal(0), Decimal(10) ** 8, places=6)
+#: A price or fee as a price list stores it (whole öre): a unit price, a band, a package, a fee.
+FEE = Limit("price", Decimal(0), Decimal(10) ** 10, places=2)
+#: A percentage between 0 and 100 (a discount, a mark-up, a VAT rate, a cap on rises).
+PERCENT = Limit("percent", Decimal(0), Decimal(100), places=2)
 #: Employees of a customer body.
 EMPLOYEES = Limit("employees", Decimal(0), Decimal(10) ** 7, integer=True)
 #: A count of things (visits, errands, capacity, population, sample sizes).

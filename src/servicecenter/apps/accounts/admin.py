@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 
 from servicecenter.apps.accounts.access import Capability, Scope
-from servicecenter.apps.accounts.scoping import ScopedQuerySet
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import ApiToken, AuditEntry, Profile
+from servicecenter.apps.accounts.scoping import ScopedQuerySet
 
 
 class ScopedAdmin(admin.ModelAdmin):

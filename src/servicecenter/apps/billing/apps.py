@@ -10,12 +10,17 @@ class Config(AppConfig):
 
     def ready(self):
         from servicecenter.apps.billing import importers  # noqa: F401  (registers the events importer)
-        from servicecenter.apps.billing.services import invoiced_months, year_lines
-        from servicecenter.apps.costing.revenue import register_year_rater
+        from servicecenter.apps.billing.services import (
+            actual_quantities,
+            invoiced_months,
+            year_lines,
+        )
+        from servicecenter.apps.costing.revenue import register_actuals, register_year_rater
         from servicecenter.apps.metering.closing import register_closed_months
 
         register_closed_months(invoiced_months)
         register_year_rater(year_lines)
+        register_actuals(actual_quantities)
         connection_created.connect(_sqlite_recursive_triggers, dispatch_uid="billing-recursive-triggers")
 
 

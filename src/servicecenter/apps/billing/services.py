@@ -113,6 +113,19 @@ def terms_of(price_list: PriceList) -> dict[str, Terms]:
     return terms
 
 
+def actual_quantities(provider: Provider, year: int) -> dict[str, dict[date, Decimal]]:
+    """Per service code and month of ``year``, the quantity invoices are rated on: the monthly
+    volumes plus the usage events (late ones included: they belong to their month)."""
+    result: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for code, month, quantity in (Volume.objects.filter(provider=provider, month__year=year).values("service__code", "month")
+                                  .annotate(q=Sum("quantity")).values_list("service__code", "month", "q")):
+        result[code][month] += quantity
+    for code, month, quantity in (UsageEvent.objects.filter(provider=provider, month__year=year).values("service__code", "month")
+                                  .annotate(q=Sum("quantity")).values_list("service__code", "month", "q")):
+        result[code][month] += quantity
+    return {code: dict(months) for code, months in result.items()}
+
+
 def _months_between(start: date, period: Period) -> int:
     return (period.start.year - start.year) * 12 + period.start.month - start.month + 1
 

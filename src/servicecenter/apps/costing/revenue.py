@@ -28,3 +28,19 @@ def year_lines(price_list) -> list:
     if not _RATERS:
         raise RuntimeError("no year rater registered: the billing app is not installed")
     return _RATERS[0](price_list)
+
+
+_ACTUALS: list[Callable] = []
+
+
+def register_actuals(actuals: Callable) -> None:
+    """``actuals(provider, year) -> {service code: {month: quantity}}``: what the year's
+    invoices were rated on (monthly volumes and usage events); billing registers it."""
+    if actuals not in _ACTUALS:
+        _ACTUALS.append(actuals)
+
+
+def actual_quantities(provider, year: int) -> dict:
+    if not _ACTUALS:
+        raise RuntimeError("no source of actual quantities registered: the billing app is not installed")
+    return _ACTUALS[0](provider, year)

@@ -13,9 +13,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.costing import pricing
 from servicecenter.apps.costing import services as costing
+from servicecenter.apps.costing.forms import DeriveForm, EntryForm, NewPriceListForm
 from servicecenter.apps.costing.models import AllocationRun, CostModel, CostPool, PriceList
 from servicecenter.apps.costing.revenue import RevenueError
 from servicecenter.apps.registry import services as registry
@@ -164,13 +167,120 @@ def customer_trace(request, customer_pk: int):
 
 
 @login_required
+def price_lists(request):
+    """Every price list the person sees, by year; a controller creates one here (empty, or
+    derived from a cost run)."""
+    scope = scope_of(request)
+    scope.require(Capability.VIEW_COSTS)
+    providers = list(Provider.objects.visible_to(scope).order_by("name"))
+    can_edit = scope.can(Capability.RUN_COSTING)
+    form = None
+    if can_edit:
+        form = NewPriceListForm(request.POST or None, providers=Provider.objects.visible_to(scope).order_by("name"),
+                                initial={"year": clock.today().year + 1})
+        if request.method == "POST" and form.is_valid():
+            try:
+                created = pricing.new_price_list(form.cleaned_data["provider"], form.cleaned_data["year"], form.cleaned_data["name"], user=request.user)
+            except pricing.PricingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("%(name)s is created as a draft: give each service its price, then publish it.") % {"name": created.name})
+                return redirect("costing-price-list", created.pk)
+    elif request.method == "POST":
+        scope.require(Capability.RUN_COSTING)
+    lists = PriceList.objects.visible_to(scope).select_related("provider").order_by("-year", "name")
+    runs = AllocationRun.objects.visible_to(scope).select_related("model__provider").order_by("-model__year", "-at")[:20] if can_edit else []
+    return render(request, "costing/price_lists.html", {"lists": lists, "form": form, "runs": runs, "providers": providers,
+                                                        "status": dict(PriceList.Status.choices)}, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+def price_list_derive(request, run_pk: int):
+    """A price list derived from a cost run: self-cost per service ÷ planned volume, capped."""
+    scope = scope_of(request).require(Capability.RUN_COSTING)
+    run = get_visible(AllocationRun.objects.visible_to(scope).select_related("model__provider"), pk=run_pk)
+    provider, year = run.model.provider, run.model.year
+    names = registry.service_names(scope, year)
+    known = {s.code: names.get(s.pk, s.code) for s in provider.services.all()}
+    services = [(code, known[code]) for code, cost in sorted(costing.service_costs(run).items()) if cost > 0 and code in known]
+    lists = PriceList.objects.visible_to(scope).filter(provider=provider, year__lt=year).order_by("-year", "-id")
+    form = DeriveForm(request.POST or None, services=services, lists=lists, proposals=pricing.proposed_volumes(provider, year),
+                      initial={"name": _("Prices %(year)s") % {"year": year}, "previous": lists.first().pk if lists.exists() else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            created, notes = pricing.derive_price_list(run, form.cleaned_data["name"], form.planned(), cap=form.cleaned_data["cap"],
+                                                       previous=form.cleaned_data["previous"], stated_previous=form.stated_previous(), user=request.user)
+        except pricing.PricingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is derived as a draft: check it, then publish it.") % {"name": created.name})
+            for note in notes:
+                messages.warning(request, note)
+            return redirect("costing-price-list", created.pk)
+    return render(request, "costing/price_list_derive.html", {"run": run, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
 def price_list_detail(request, pk: int):
     scope = scope_of(request)
     price_list = get_visible(PriceList.objects.visible_to(scope).select_related("provider"), pk=pk)
+    if request.method == "POST":
+        scope.require(Capability.RUN_COSTING)
+        action = request.POST.get("action")
+        try:
+            if action == "publish":
+                pricing.publish(price_list, user=request.user)
+                messages.success(request, _("%(name)s is published: invoices of %(year)s are rated by it.") % {"name": price_list.name, "year": price_list.year})
+            elif action == "version":
+                copy = pricing.new_version(price_list, user=request.user)
+                messages.success(request, _("%(name)s is a draft copy: change it, then publish it.") % {"name": copy.name})
+                return redirect("costing-price-list", copy.pk)
+            else:
+                messages.error(request, _("Unknown action."))
+        except pricing.PricingError as error:
+            messages.error(request, str(error))
+        return redirect("costing-price-list", price_list.pk)
     names = registry.service_names(scope, price_list.year)
     versions = {v.service_id: v for v in ServiceVersion.objects.visible_to(scope).filter(year__lte=price_list.year).order_by("year")}
     entries = [(entry, names.get(entry.service_id, entry.service.code), versions.get(entry.service_id)) for entry in price_list.entries.select_related("service")]
-    return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS)})
+    editable = scope.can(Capability.RUN_COSTING) and price_list.status == PriceList.Status.DRAFT
+    missing = []
+    if editable:
+        priced = {entry.service_id for entry, _name, _version in entries}
+        missing = [(s.pk, names.get(s.pk, s.code)) for s in price_list.provider.services.order_by("code") if s.pk not in priced]
+    return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS),
+                                                       "editable": editable, "missing": missing, "can_edit": scope.can(Capability.RUN_COSTING)})
+
+
+@login_required
+def price_list_entry(request, pk: int, service_pk: int | None = None):
+    """Add (``service_pk`` None) or change one entry of a draft price list, or remove it."""
+    scope = scope_of(request).require(Capability.RUN_COSTING)
+    price_list = get_visible(PriceList.objects.visible_to(scope).select_related("provider"), pk=pk)
+    if price_list.status != PriceList.Status.DRAFT:
+        messages.error(request, _("%(name)s is published and frozen: make a new version to change it.") % {"name": price_list.name})
+        return redirect("costing-price-list", price_list.pk)
+    entry = None
+    if service_pk is not None:
+        entry = get_visible(price_list.entries.select_related("service", "payer"), service_id=service_pk)
+    provider = price_list.provider
+    if request.method == "POST" and entry is not None and request.POST.get("action") == "remove":
+        pricing.remove_entry(entry, user=request.user)
+        messages.success(request, _("The entry is removed."))
+        return redirect("costing-price-list", price_list.pk)
+    priced = set(price_list.entries.values_list("service_id", flat=True))
+    services = provider.services.all() if entry is not None else provider.services.exclude(pk__in=priced)
+    form = EntryForm(request.POST or None, services=services.order_by("code"), customers=provider.customers.order_by("name"), entry=entry,
+                     initial=None if entry is not None else {"service": request.GET.get("service") if (request.GET.get("service") or "").isdigit() else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            pricing.save_entry(price_list, entry.service if entry is not None else form.cleaned_data["service"], form.values(), user=request.user)
+        except pricing.PricingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The entry is saved."))
+            return redirect("costing-price-list", price_list.pk)
+    return render(request, "costing/price_list_entry.html", {"price_list": price_list, "entry": entry, "form": form}, status=400 if form.errors else 200)
 
 
 @login_required

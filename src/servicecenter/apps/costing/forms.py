@@ -1,0 +1,238 @@
+"""Forms of the price-list pages. Numbers are read as the imports read them (Swedish or English
+notation, within the domain's limits); percentages are entered as percent and stored as shares.
+Every message names its field."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from servicecenter.core import limits
+from servicecenter.core.limits import Limit
+from servicecenter.formats.values import parse_decimal
+
+VAT_CATEGORIES = [("S", _("standard rate")), ("O", _("outside the scope of VAT")), ("E", _("exempt")), ("Z", _("zero rate"))]
+
+
+def _language() -> str:
+    return (translation.get_language() or "sv")[:2]
+
+
+def _number(text: str, limit: Limit) -> Decimal:
+    value, problem = parse_decimal(text, limit=limit)
+    if problem is not None:
+        raise forms.ValidationError(problem.message(_language()))
+    return value
+
+
+def shown(value: Decimal | None) -> str:
+    """A stored number as a form shows it (decimal comma in Swedish), without trailing zeros."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",") if _language() == "sv" else text
+
+
+class NumberField(forms.CharField):
+    """A number within ``limit``; ``percent`` reads 12,5 as the share 0.125."""
+
+    def __init__(self, *, limit: Limit = limits.FEE, percent: bool = False, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 12, "maxlength": 40}))
+        super().__init__(**kwargs)
+        self.limit, self.percent = (limits.PERCENT if percent else limit), percent
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        number = _number(text, self.limit)
+        return number / 100 if self.percent else number
+
+
+def _pairs(text: str, what: str) -> list[tuple[int, str, str]]:
+    if len(text) > 4000:
+        raise forms.ValidationError(_("At most 4,000 characters."))
+    pairs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = [p for p in re.split(r"\s*[;\t=]\s*", line) if p] if re.search(r"[;\t=]", line) else line.split()
+        if len(parts) != 2:
+            raise forms.ValidationError(_("Line %(line)s: give %(what)s and a price, separated by a semicolon (%(example)s).")
+                                        % {"line": number, "what": what, "example": "0; 53,50" if what != _("a code") else "A; 24 000"})
+        pairs.append((number, parts[0], parts[1]))
+    return pairs
+
+
+class TiersField(forms.CharField):
+    """Bands as lines of ``from quantity; price``, ascending from 0."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 30})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        tiers = []
+        for line, start, price in _pairs(text, _("a quantity")):
+            try:
+                start_value, price_value = _number(start, limits.QUANTITY), _number(price, limits.FEE)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(_("Line %(line)s: %(problem)s") % {"line": line, "problem": " ".join(error.messages)}) from None
+            if tiers and start_value <= Decimal(tiers[-1][0]):
+                raise forms.ValidationError(_("Line %(line)s: each band must start above the one before.") % {"line": line})
+            tiers.append([str(start_value), str(price_value)])
+        if tiers and Decimal(tiers[0][0]) != 0:
+            raise forms.ValidationError(_("The first band must start at 0."))
+        return tiers
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{shown(Decimal(str(a)))}; {shown(Decimal(str(b)))}" for a, b in value)
+        return value
+
+
+class PackagesField(forms.CharField):
+    """Packages as lines of ``code; price``."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 30})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        packages = {}
+        for line, code, price in _pairs(text, _("a code")):
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", code):
+                raise forms.ValidationError(_("Line %(line)s: a package code is 1–20 letters or digits.") % {"line": line})
+            if code in packages:
+                raise forms.ValidationError(_("Line %(line)s: package %(code)s is given twice.") % {"line": line, "code": code})
+            try:
+                packages[code] = str(_number(price, limits.FEE))
+            except forms.ValidationError as error:
+                raise forms.ValidationError(_("Line %(line)s: %(problem)s") % {"line": line, "problem": " ".join(error.messages)}) from None
+        return packages
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return "\n".join(f"{code}; {shown(Decimal(str(price)))}" for code, price in value.items())
+        return value
+
+
+class NewPriceListForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=int(limits.YEAR.low), max_value=int(limits.YEAR.high))
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if providers is None:
+            del self.fields["provider"]
+        else:
+            self.fields["provider"].queryset = providers
+            if len(providers) == 1:
+                self.fields["provider"].initial = providers[0].pk
+
+
+class DeriveForm(NewPriceListForm):
+    """A price list derived from a cost run; one planned volume per service with cost."""
+
+    cap = NumberField(label=_("Largest yearly rise (%)"), percent=True,
+                      help_text=_("Leave empty for no cap. Compared with the previous list, or with the previous prices below."))
+    previous = forms.ModelChoiceField(label=_("Previous price list"), queryset=None, required=False, empty_label=_("none"))
+
+    def __init__(self, *args, services: list[tuple[str, str]], lists, proposals: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["year"]  # the run's year and provider
+        self.fields["previous"].queryset = lists
+        self.services = services
+        for code, name in services:
+            proposal = proposals.get(code)
+            help_text = (_("Proposal: %(year)s actuals, %(months)s months scaled to 12. Check it.") % {"year": proposal.source_year, "months": proposal.months}
+                         if proposal else _("No actuals last year: enter the planned volume, or leave empty for a fixed pool."))
+            self.fields[f"volume_{code}"] = NumberField(label=_("Planned volume: %(service)s") % {"service": name}, limit=limits.QUANTITY,
+                                                        help_text=help_text, initial=shown(proposal.volume) if proposal else "")
+            self.fields[f"before_{code}"] = NumberField(label=_("Previous price: %(service)s") % {"service": name},
+                                                        help_text=_("Only used for the cap when there is no previous list."))
+
+    def planned(self) -> dict[str, Decimal]:
+        return {code: self.cleaned_data[f"volume_{code}"] for code, _name in self.services if self.cleaned_data.get(f"volume_{code}")}
+
+    def stated_previous(self) -> dict[str, Decimal]:
+        return {code: self.cleaned_data[f"before_{code}"] for code, _name in self.services if self.cleaned_data.get(f"before_{code}") is not None}
+
+    def rows(self):
+        return [[self[f"volume_{code}"], self[f"before_{code}"]] for code, _name in self.services]
+
+
+class EntryForm(forms.Form):
+    """Every price type of one entry; each filled component becomes its own invoice line."""
+
+    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    unit_price = NumberField(label=_("Price per unit (kr)"))
+    tiers = TiersField(label=_("Volume tiers"), help_text=_("One band per line: from quantity; price. The first starts at 0."))
+    graduated = forms.BooleanField(label=_("Graduated (each band priced at its own price)"), required=False, initial=True)
+    packages = PackagesField(label=_("Packages"), help_text=_("One package per line: code; price."))
+    base_fixed = NumberField(label=_("Base fee per customer and year (kr)"))
+    per_employee = NumberField(label=_("Fee per employee and year (kr)"))
+    fixed_pool = NumberField(label=_("Fixed pool per year (kr)"), limit=limits.COST,
+                             help_text=_("Keyed out over the customers with an agreement, or paid by one payer."))
+    payer = forms.ModelChoiceField(label=_("Payer of a fixed reimbursement"), queryset=None, required=False, empty_label=_("none (keyed out)"))
+    connection_fee = NumberField(label=_("Connection fee (kr)"))
+    connection_months = forms.IntegerField(label=_("Connection fee paid over (months)"), min_value=1, max_value=600, initial=60)
+    pass_through = forms.BooleanField(label=_("Re-invoice costs (pass-through)"), required=False)
+    markup = NumberField(label=_("Mark-up on re-invoiced costs (%)"), percent=True)
+    discount = NumberField(label=_("Discount (%)"), percent=True)
+    vat_category = forms.ChoiceField(label=_("VAT category"), choices=VAT_CATEGORIES, initial="S")
+    vat_rate = NumberField(label=_("VAT rate (%)"), limit=limits.PERCENT, initial="25")
+
+    def __init__(self, *args, services, customers, entry=None, **kwargs):
+        if entry is not None:
+            kwargs.setdefault("initial", {
+                "service": entry.service_id, "unit_price": shown(entry.unit_price), "tiers": entry.tiers, "graduated": entry.graduated,
+                "packages": entry.packages, "base_fixed": shown(entry.base_fixed), "per_employee": shown(entry.per_employee),
+                "fixed_pool": shown(entry.fixed_pool), "payer": entry.payer_id, "connection_fee": shown(entry.connection_fee),
+                "connection_months": entry.connection_months, "pass_through": entry.markup is not None,
+                "markup": shown(entry.markup * 100) if entry.markup else "", "discount": shown(entry.discount_share * 100) if entry.discount_share else "",
+                "vat_category": entry.vat_category, "vat_rate": shown(entry.vat_rate)})
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["payer"].queryset = customers
+        if entry is not None:
+            self.fields["service"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("payer") is not None and data.get("fixed_pool") is None:
+            self.add_error("fixed_pool", _("A payer pays a fixed pool: give its amount."))
+        if data.get("markup") and not data.get("pass_through"):
+            self.add_error("pass_through", _("A mark-up applies to re-invoiced costs: tick pass-through."))
+        category = data.get("vat_category")
+        rate = data.get("vat_rate")
+        if category == "S" and not rate:
+            self.add_error("vat_rate", _("The standard rate needs a VAT rate above 0."))
+        if category in ("O", "E", "Z") and rate:
+            self.add_error("vat_rate", _("Outside the scope, exempt or zero rate: the VAT rate is 0."))
+        if data.get("discount") is not None and data["discount"] >= 1:
+            self.add_error("discount", _("A discount is below 100 %."))
+        return data
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "unit_price": data["unit_price"], "tiers": data["tiers"], "graduated": data["graduated"], "packages": data["packages"],
+            "base_fixed": data["base_fixed"], "per_employee": data["per_employee"], "fixed_pool": data["fixed_pool"], "payer": data["payer"],
+            "connection_fee": data["connection_fee"], "connection_months": data["connection_months"] or 60,
+            "markup": (data["markup"] or Decimal(0)) if data["pass_through"] else None, "discount_share": data["discount"],
+            "vat_category": data["vat_category"], "vat_rate": data["vat_rate"] or Decimal(0),
+        }

@@ -1,0 +1,224 @@
+"""#14: an organisation that is not the demo sets itself up and prices its year through the
+services and pages a user's actions call, in a year far from the demo's (the clock at 2031).
+
+The organisation is a municipality's service administration created by ``create_organisation``
+(what ``servicecenter init`` calls); its customers, catalogue, agreements and volumes come in
+through the importers, its price list through the price-list pages."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from servicecenter import clock
+from servicecenter.apps.accounts.models import AuditEntry, Role
+from servicecenter.apps.billing import services as billing
+from servicecenter.apps.billing.models import Invoice
+from servicecenter.apps.costing import pricing
+from servicecenter.apps.costing import services as costing
+from servicecenter.apps.costing.models import PriceList, PriceListEntry
+from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.registry import organisation
+from servicecenter.apps.registry.models import Provider, Service
+from servicecenter.core.periods import Period
+
+YEAR = 2031
+PASSWORD = "Ett-rätt-långt-lösenord-31"
+
+CUSTOMERS = """org_number;name;year;employees
+556000-0001;Hamnbolaget AB;{y};120
+556000-0019;Energibolaget AB;{y};340
+556000-0027;Parkeringsbolaget AB;{y};45
+"""
+CATALOGUE = """year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit
+{y};ekonomi;Ekonomi;lev;Leverantörsfakturor;levfakt;Leverantörsfakturor;base;supplier_invoice_coded
+{y};lon;Lön;lon;Lön;lonespec;Lönespecifikation;base;payslip
+{y};it;IT;drift;Drift;it-drift;IT-drift;base;user
+"""
+AGREEMENTS = """org_number;service_code;state;production_date
+556000-0001;levfakt;production;{y}-01-01
+556000-0019;levfakt;production;{y}-01-01
+556000-0027;levfakt;production;{y}-01-01
+556000-0001;lonespec;production;{y}-01-01
+556000-0019;lonespec;production;{y}-01-01
+556000-0019;it-drift;production;{y}-01-01
+556000-0027;it-drift;production;{y}-01-01
+"""
+VOLUMES = """org_number;service_code;month;quantity
+556000-0001;levfakt;{y}-01;1200
+556000-0019;levfakt;{y}-01;15000
+556000-0027;levfakt;{y}-01;300
+556000-0001;lonespec;{y}-01;120
+556000-0019;lonespec;{y}-01;340
+"""
+
+
+@pytest.fixture
+def municipality(db):
+    """A municipal service administration with three customers, created from nothing."""
+    with clock.frozen(datetime(YEAR, 1, 20, 9)), translation.override("en"):
+        provider, admin = organisation.create_organisation(
+            code="vasby-service", name="Väsby kommun, serviceförvaltningen", org_number="212000-0142", kind=Provider.Kind.MUNICIPAL_SERVICE,
+            admin_username="vasby-admin", admin_password=PASSWORD)
+        organisation.update_details(provider, {"street": "Stationsvägen 1", "postal_code": "194 80", "city": "Upplands Väsby",
+                                               "bankgiro": "123-4567", "invoice_email": "faktura@vasby.example", "vat_number": "SE212000014201"}, user=admin)
+        controller = organisation.add_person(provider, username="vasby-controller", password=PASSWORD, role=Role.CONTROLLER, user=admin)
+        for kind, text in (("customers", CUSTOMERS), ("catalogue", CATALOGUE), ("agreements", AGREEMENTS), ("volumes", VOLUMES)):
+            report = run_import(kind, text.format(y=YEAR).encode(), f"{kind}.csv", provider=provider, user=controller)
+            assert report.status == "applied", (kind, [p.describe("en") for p in report.problems])
+    return provider
+
+
+def _client(username: str) -> Client:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_a_new_organisation_prices_and_bills_its_year_through_the_pages(municipality):
+    controller = _client("vasby-controller")
+    with clock.frozen(datetime(YEAR, 1, 25, 9)):
+        page = controller.get("/costing/price-lists/")
+        assert page.status_code == 200 and f'value="{YEAR + 1}"' in page.content.decode()  # next year proposed from the clock
+        response = controller.post("/costing/price-lists/", {"provider": municipality.pk, "name": f"Priser {YEAR}", "year": YEAR})
+        assert response.status_code == 302
+        price_list = PriceList.objects.get(provider=municipality, year=YEAR)
+        assert price_list.status == "draft"
+        services = {s.code: s for s in Service.objects.filter(provider=municipality)}
+        base = f"/costing/price-lists/{price_list.pk}/entries/"
+        # a tier table in Swedish notation, a per-unit price, a keyed pool with a base fee
+        assert controller.post(base + "new/", {"service": services["levfakt"].pk, "tiers": "0; 38,00\n2 000; 31\n10000;26", "graduated": "on",
+                                               "connection_months": "60", "vat_category": "S", "vat_rate": "25"}).status_code == 302
+        assert controller.post(base + "new/", {"service": services["lonespec"].pk, "unit_price": "53,50", "connection_months": "60",
+                                               "vat_category": "S", "vat_rate": "25"}).status_code == 302
+        assert controller.post(base + "new/", {"service": services["it-drift"].pk, "fixed_pool": "240 000", "base_fixed": "1200",
+                                               "connection_months": "60", "vat_category": "S", "vat_rate": "25"}).status_code == 302
+        entries = {e.service.code: e for e in PriceListEntry.objects.filter(price_list=price_list).select_related("service")}
+        assert entries["levfakt"].tiers == [["0", "38.00"], ["2000", "31"], ["10000", "26"]]
+        assert entries["lonespec"].unit_price == Decimal("53.50")
+        assert [t.value for t in entries["it-drift"].price_types] == ["base_fee", "fixed_keyed"]
+        assert controller.post(f"/costing/price-lists/{price_list.pk}/", {"action": "publish"}).status_code == 302
+        price_list.refresh_from_db()
+        assert price_list.status == "published"
+        # frozen: the entry page and the service refuse changes
+        refused = controller.post(f"{base}{services['lonespec'].pk}/", {"unit_price": "99", "vat_category": "O", "vat_rate": "0", "connection_months": "60"})
+        assert refused.status_code == 302 and PriceListEntry.objects.get(price_list=price_list, service=services["lonespec"]).unit_price == Decimal("53.50")
+        with pytest.raises(pricing.PricingError, match="frozen"), translation.override("en"):
+            pricing.save_entry(price_list, services["lonespec"], {"unit_price": Decimal(99)})
+
+        run = billing.start_run(municipality, Period.month(YEAR, 1), issue_date=date(YEAR, 2, 1))
+        assert not run.fatal_findings, run.fatal_findings
+        invoices = billing.issue(billing.approve(run))
+    assert len(invoices) == 3
+    by_buyer = {invoice.buyer_org_number: invoice for invoice in invoices}
+    # Energibolaget: 15,000 invoices through the graduated tiers: 2,000×38 + 8,000×31 + 5,000×26
+    lines = list(by_buyer["556000-0019"].lines.filter(service=services["levfakt"]).order_by("line_no"))
+    assert sum(line.amount for line in lines) == 2000 * Decimal(38) + 8000 * Decimal(31) + 5000 * Decimal(26)
+    assert by_buyer["556000-0001"].lines.get(service=services["lonespec"]).amount == 120 * Decimal("53.50")
+    # the keyed pool: a twelfth of the year over the two IT customers by employees (340 : 45)
+    pool = {org: invoice.lines.filter(service=services["it-drift"], category="fixed", description__icontains="fördel").first() for org, invoice in by_buyer.items()}
+    twelfths = [line.amount for line in pool.values() if line is not None]
+    assert sum(twelfths) == Decimal(20000) and len(twelfths) == 2
+    # recovery's revenue is the year as invoices rate it: usage only in January, the fixed
+    # components in each of twelve months
+    invoiced = {code: sum((line.amount for invoice in invoices for line in invoice.lines.filter(service=services[code])), Decimal(0))
+                for code in services}
+    assert costing.revenue_by_service(price_list) == {"levfakt": invoiced["levfakt"], "lonespec": invoiced["lonespec"], "it-drift": 12 * invoiced["it-drift"]}
+    assert Invoice.objects.filter(provider=municipality).count() == 3
+    actions = set(AuditEntry.objects.filter(provider=municipality).values_list("action", flat=True))
+    assert {"registry.provider.created", "accounts.person.created", "costing.price_list.created",
+            "costing.price_list.entry_saved", "costing.price_list.published", "billing.run.issued"} <= actions
+
+
+def test_a_published_list_is_corrected_by_a_new_version(municipality):
+    with clock.frozen(datetime(YEAR, 3, 1, 9)), translation.override("en"):
+        draft = pricing.new_price_list(municipality, YEAR, "Priser")
+        service = Service.objects.get(provider=municipality, code="lonespec")
+        pricing.save_entry(draft, service, {"unit_price": Decimal("50.00"), "vat_category": "O", "vat_rate": Decimal(0)})
+        published = pricing.publish(draft)
+        copy = pricing.new_version(published)
+        assert copy.status == "draft" and copy.pk != published.pk
+        pricing.save_entry(copy, service, {"unit_price": Decimal("52.00"), "vat_category": "O", "vat_rate": Decimal(0)})
+        pricing.publish(copy)
+        assert billing.price_list_for(municipality, YEAR).pk == copy.pk   # the newest published list rates the year
+        assert published.entries.get().unit_price == Decimal("50.00")
+        with pytest.raises(pricing.PricingError, match="no entries"):
+            pricing.publish(pricing.new_price_list(municipality, YEAR, "Tom"))
+
+
+def test_derived_prices_use_planned_volumes_not_the_months_imported_so_far(municipality):
+    """Three months of actuals must not pass for a year: the proposal scales last year's actuals
+    to twelve months, and the price is self-cost ÷ the planned volume the controller gives."""
+    with clock.frozen(datetime(YEAR + 1, 1, 10, 9)), translation.override("en"):
+        proposals = pricing.proposed_volumes(municipality, YEAR + 1)
+    assert proposals["levfakt"].months == 1 and proposals["levfakt"].volume == Decimal(16500) * 12
+    assert proposals["lonespec"].volume == Decimal(460) * 12 and "it-drift" not in proposals
+
+
+def test_the_entry_form_names_the_field_and_writes_nothing(municipality):
+    controller = _client("vasby-controller")
+    with clock.frozen(datetime(YEAR, 1, 25, 9)), translation.override("en"):
+        price_list = pricing.new_price_list(municipality, YEAR, "Utkast")
+    service = Service.objects.get(provider=municipality, code="levfakt")
+    url = f"/costing/price-lists/{price_list.pk}/entries/new/"
+    cases = [
+        ({"unit_price": "tolv"}, "unit_price"),
+        ({"unit_price": "1e999999999"}, "unit_price"),
+        ({"unit_price": "12,345"}, "unit_price"),
+        ({"tiers": "10; 38"}, "tiers"),
+        ({"tiers": "0; 38\n0; 31"}, "tiers"),
+        ({"tiers": "0 38 31"}, "tiers"),
+        ({"packages": "A; 1\nA; 2"}, "packages"),
+        ({"discount": "100"}, "discount"),
+        ({"markup": "10"}, "pass_through"),
+        ({"unit_price": "5", "vat_category": "S", "vat_rate": "0"}, "vat_rate"),
+        ({"unit_price": "5", "vat_rate": "250"}, "vat_rate"),
+        ({"payer": "999999"}, "payer"),
+        ({}, "__all__"),
+    ]
+    for values, field in cases:
+        data = {"service": service.pk, "vat_category": values.pop("vat_category", "O"), "vat_rate": values.pop("vat_rate", "0"), "connection_months": "60", **values}
+        response = controller.post(url, data, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, (values, field)
+        errors = response.context["form"].errors
+        assert field in errors, (values, errors)
+    assert not PriceListEntry.objects.filter(price_list=price_list).exists()
+
+
+def test_another_providers_controller_cannot_reach_the_price_lists(municipality, client_for):
+    with clock.frozen(datetime(YEAR, 1, 25, 9)), translation.override("en"):
+        price_list = pricing.new_price_list(municipality, YEAR, "Utkast")
+    service = Service.objects.get(provider=municipality, code="levfakt")
+    for username in ("controller", "kundkontakt", "lasare"):
+        client = client_for(username)
+        assert client.get(f"/costing/price-lists/{price_list.pk}/").status_code in (403, 404)
+        assert client.post(f"/costing/price-lists/{price_list.pk}/", {"action": "publish"}).status_code in (403, 404)
+        assert client.post(f"/costing/price-lists/{price_list.pk}/entries/new/", {"service": service.pk, "unit_price": "1"}).status_code in (403, 404)
+        listing = client.get("/costing/price-lists/")
+        assert listing.status_code == 403 or "Utkast" not in listing.content.decode()
+    # the municipality's own controller may not touch the demo's lists either
+    demo_list = PriceList.objects.exclude(provider=municipality).first()
+    own = _client("vasby-controller")
+    assert own.get(f"/costing/price-lists/{demo_list.pk}/").status_code == 404
+    assert own.post(f"/costing/price-lists/{demo_list.pk}/", {"action": "version"}).status_code == 404
+    assert own.post("/costing/price-lists/", {"provider": demo_list.provider_id, "name": "x", "year": YEAR}).status_code == 400
+    price_list.refresh_from_db()
+    assert price_list.status == "draft" and not price_list.entries.exists()
+
+
+def test_setting_up_refuses_bad_details_and_writes_nothing(db):
+    with translation.override("en"):
+        bad = [
+            {"code": "Bad Code"}, {"org_number": "212000-0143"}, {"kind": "bank"}, {"name": " "},
+            {"admin_username": "a b"}, {"admin_password": "kort"},
+        ]
+        for change in bad:
+            values = {"code": "ny-org", "name": "Ny", "org_number": "212000-0142", "kind": "municipal_service",
+                      "admin_username": "ny-admin", "admin_password": PASSWORD, **change}
+            with pytest.raises(organisation.SetupError):
+                organisation.create_organisation(**values)
+        assert not Provider.objects.filter(code="ny-org").exists()
