@@ -222,3 +222,34 @@ def test_setting_up_refuses_bad_details_and_writes_nothing(db):
             with pytest.raises(organisation.SetupError):
                 organisation.create_organisation(**values)
         assert not Provider.objects.filter(code="ny-org").exists()
+
+
+def test_the_organisation_administrator_keeps_its_details_and_people_on_a_page(municipality):
+    admin = _client("vasby-admin")
+    page = admin.get("/organisation/")
+    assert page.status_code == 200 and "Väsby kommun" in page.content.decode()
+    assert "Statens servicecenter" not in page.content.decode()   # an organisation's administrator sees its own only
+    ssc = Provider.objects.get(code="ssc")
+    assert admin.get(f"/organisation/?provider={ssc.pk}").status_code == 404
+    details = {"action": "details", "provider": municipality.pk, "name": municipality.name, "org_number": "212000-0142", "vat_number": "SE212000014201",
+               "street": "Stationsvägen 1", "postal_code": "194 80", "city": "Upplands Väsby", "invoice_email": "faktura@vasby.example", "payment_days": "30"}
+    for field, value in (("bankgiro", "12-34"), ("org_number", "212000-0143"), ("payment_days", "365"), ("invoice_email", "inte en adress")):
+        response = admin.post("/organisation/", {**details, "bankgiro": "123-4567", field: value}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400, field
+        municipality.refresh_from_db()
+        assert municipality.bankgiro == "123-4567" and municipality.payment_days == 30, field
+    assert admin.post("/organisation/", {**details, "bankgiro": "5050-1055"}).status_code == 302
+    municipality.refresh_from_db()
+    assert municipality.bankgiro == "5050-1055"
+    person = {"action": "person", "provider": municipality.pk, "username": "vasby-owner", "role": "service_owner", "password": PASSWORD}
+    assert admin.post("/organisation/", {**person, "password": "123"}).status_code == 400
+    assert admin.post("/organisation/", {**person, "role": "customer_contact"}).status_code == 400   # a contact needs a customer
+    assert admin.post("/organisation/", person).status_code == 302
+    owner = _client("vasby-owner")
+    assert owner.get("/organisation/").status_code == 403
+    assert owner.get("/costing/price-lists/").status_code == 200
+    # the controller of the organisation may not manage it, nor may another organisation's administrator
+    assert _client("vasby-controller").get("/organisation/").status_code == 403
+    assert _client("vasby-controller").post("/organisation/", {**details, "bankgiro": "111-1111"}).status_code == 403
+    municipality.refresh_from_db()
+    assert municipality.bankgiro == "5050-1055"

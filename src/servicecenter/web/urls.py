@@ -63,6 +63,7 @@ urlpatterns = [
     path("network/scenarios/<id:pk>/", network.scenario_detail, name="network-scenario"),
     path("network/compare/", network.compare, name="network-compare"),
     path("network/optimise/", network.optimise, name="network-optimise"),
+    path("organisation/", registry.organisation_page, name="organisation"),
     path("audit/", views.audit_log, name="audit"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True, authentication_form=LoginForm),
          name="login"),

@@ -21,7 +21,7 @@ from servicecenter.apps.accounts.models import Role
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ADMINISTRATOR: frozenset(Capability),
-    Role.CONTROLLER: frozenset(Capability),
+    Role.CONTROLLER: frozenset(Capability) - {Capability.MANAGE_ORGANISATION},
     Role.SERVICE_OWNER: frozenset({Capability.VIEW, Capability.IMPORT_VOLUMES, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
     Role.NETWORK_PLANNER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS, Capability.PLAN_NETWORK}),
     Role.READER: frozenset({Capability.VIEW, Capability.VIEW_ALL_CUSTOMERS, Capability.VIEW_COSTS}),
@@ -47,8 +47,8 @@ class Scope:
             if user.is_superuser:
                 return cls(user.pk, Role.ADMINISTRATOR, None, None)
             return cls(user.pk, None, frozenset(), None)
-        if profile.role == Role.ADMINISTRATOR:
-            return cls(user.pk, profile.role, None, None)
+        if profile.role == Role.ADMINISTRATOR and profile.provider_id is None:
+            return cls(user.pk, profile.role, None, None)  # the installation's administrator
         if profile.role == Role.CUSTOMER_CONTACT:
             customer = profile.customer
             return cls(user.pk, profile.role, frozenset({customer.provider_id}), customer.pk)

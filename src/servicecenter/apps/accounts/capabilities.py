@@ -14,3 +14,4 @@ class Capability(StrEnum):
     RUN_COSTING = "run_costing"
     RUN_BILLING = "run_billing"
     PLAN_NETWORK = "plan_network"
+    MANAGE_ORGANISATION = "manage_organisation"

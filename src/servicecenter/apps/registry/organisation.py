@@ -66,7 +66,7 @@ def add_person(provider: Provider, *, username: str, password: str, role: str, e
         raise SetupError(_("Password: %(problem)s") % {"problem": " ".join(error.messages)}) from None
     with transaction.atomic():
         person = User.objects.create_user(username=username, password=password, email=email)
-        Profile.objects.create(user=person, role=role, provider=None if role in (Role.ADMINISTRATOR, Role.CUSTOMER_CONTACT) else provider,
+        Profile.objects.create(user=person, role=role, provider=None if role == Role.CUSTOMER_CONTACT else provider,
                                customer=customer if role == Role.CUSTOMER_CONTACT else None)
         record("accounts.person.created", user=user, obj=person, provider=provider, data={"username": username, "role": role})
     return person

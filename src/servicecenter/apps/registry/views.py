@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +18,9 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.accounts.models import AuditEntry
 from servicecenter.apps.metering.models import Volume
-from servicecenter.apps.registry import labels
+from servicecenter.apps.registry import labels, organisation
 from servicecenter.apps.registry import services as registry
+from servicecenter.apps.registry.forms import DetailsForm, PersonForm
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
@@ -214,3 +217,38 @@ def agreement_detail(request, pk: int):
         "steps": steps,
         "volumes": volumes,
     })
+
+
+@login_required
+def organisation_page(request):
+    """The organisation's own details (copied onto every invoice) and its people with their roles.
+    For an organisation administrator; the Django admin is not needed for any of it."""
+    scope = scope_of(request).require(Capability.MANAGE_ORGANISATION)
+    providers = list(Provider.objects.visible_to(scope).order_by("name"))
+    if not providers:
+        return render(request, "registry/organisation.html", {"providers": []})
+    chosen = request.POST.get("provider") or request.GET.get("provider")
+    provider = get_visible(Provider.objects.visible_to(scope), pk=chosen) if chosen else providers[0]
+    details = DetailsForm(request.POST if request.POST.get("action") == "details" else None,
+                          initial={name: getattr(provider, name) for name in organisation.DETAIL_FIELDS})
+    person = PersonForm(request.POST if request.POST.get("action") == "person" else None, customers=provider.customers.order_by("name"))
+    if request.method == "POST":
+        form = details if request.POST.get("action") == "details" else person
+        if form.is_valid():
+            try:
+                if form is details:
+                    organisation.update_details(provider, dict(form.cleaned_data), user=request.user)
+                    messages.success(request, _("The details are saved; new invoices carry them."))
+                else:
+                    data = form.cleaned_data
+                    organisation.add_person(provider, username=data["username"], password=data["password"], role=data["role"],
+                                            email=data["email"] or "", customer=data["customer"], user=request.user)
+                    messages.success(request, _("%(name)s can now log in.") % {"name": data["username"]})
+                return redirect(f"{reverse('organisation')}?provider={provider.pk}")
+            except organisation.SetupError as error:
+                form.add_error(None, str(error))
+    people = (get_user_model().objects.filter(Q(profile__provider=provider) | Q(profile__customer__provider=provider))
+              .select_related("profile", "profile__customer").order_by("username"))
+    status = 400 if (details.is_bound and details.errors) or (person.is_bound and person.errors) else 200
+    return render(request, "registry/organisation.html", {"providers": providers, "provider": provider, "details": details,
+                                                          "person": person, "people": people}, status=status)
