@@ -253,3 +253,9 @@ def test_the_organisation_administrator_keeps_its_details_and_people_on_a_page(m
     assert _client("vasby-controller").post("/organisation/", {**details, "bankgiro": "111-1111"}).status_code == 403
     municipality.refresh_from_db()
     assert municipality.bankgiro == "5050-1055"
+
+
+def test_the_network_pages_of_an_organisation_without_offices_say_what_to_do(municipality):
+    page = _client("vasby-controller").get("/network/")
+    assert page.status_code == 200
+    assert 'href="/import/"' in page.content.decode()

@@ -29,7 +29,7 @@ def small_network(seed=0, n_offices=12):
                       tuple("sparse" if i % 4 == 0 else "metropolitan" for i in range(n)))
 
 
-RULES = sc.Rules(lost_share=Decimal("0.25"), required={2025: Decimal(1_000_000), 2026: Decimal(2_000_000)})
+RULES = sc.Rules(lost_share=Decimal("0.25"), required={2025: Decimal(1_000_000), 2026: Decimal(2_000_000)}, years=(2025, 2026, 2027, 2028))
 
 
 def test_closing_nothing_changes_nothing():

@@ -64,7 +64,10 @@ def _flag_text(code):
 @login_required
 def overview(request):
     scope = _scope(request)
-    provider = _provider(scope)
+    try:
+        provider = _provider(scope)
+    except Http404:  # no offices yet: say what to do instead of a 404
+        return render(request, "network/empty.html", {"can_import": scope.can(Capability.PLAN_NETWORK)})
     day = _day(request)
     ctx = services.context(provider, day)
     from servicecenter.core.network import scenario as sc
@@ -96,11 +99,16 @@ def office_list(request):
     category = request.GET.get("category", "")
     if category:
         offices = offices.filter(category=category)
-    visits = {r["office_id"]: r["v"] for r in OfficeVisits.objects.filter(office__provider=provider, month__year=2025)
+    # the visits of a year the user picks; by default the latest year with visits (else this year)
+    visit_years = sorted({d.year for d in OfficeVisits.objects.filter(office__provider=provider).dates("month", "year")}, reverse=True)
+    visit_year = year_param(request.GET, "year", default=visit_years[0] if visit_years else clock.today().year)
+    if visit_year not in visit_years:
+        visit_years = sorted({*visit_years, visit_year}, reverse=True)
+    visits = {r["office_id"]: r["v"] for r in OfficeVisits.objects.filter(office__provider=provider, month__year=visit_year)
               .values("office_id").annotate(v=Sum("visits"))}
     rows = [(o, visits.get(o.pk, 0)) for o in offices]
     return render(request, "network/offices.html", {"provider": provider, "rows": rows, "status": status, "category": category,
-                                                     "categories": Office.Category.choices})
+                                                     "categories": Office.Category.choices, "visit_year": visit_year, "visit_years": visit_years})
 
 
 @login_required
@@ -219,7 +227,8 @@ def scenario_detail(request, pk: int):
     ctx = data["ctx"]
     changed = {c.office_id for c in data["changes"] if c.office_id}
     data.update({"provider": provider, "can_plan": scope.can(Capability.PLAN_NETWORK),
-                 "offices": [o for o in ctx.offices.values() if o.pk not in changed], "categories": Office.Category.choices})
+                 "offices": [o for o in ctx.offices.values() if o.pk not in changed], "categories": Office.Category.choices,
+                 "change_date": scenario.base_date})
     template = "network/_consequences.html" if request.headers.get("HX-Request") else "network/scenario.html"
     return render(request, template, data)
 
@@ -271,7 +280,8 @@ def optimise(request):
     ctx = services.context(provider, start)
     offices = ctx.network.offices
     m = len(offices)
-    params = {"close": request.POST.get("close", "35"), "objective": request.POST.get("objective", "median"),
+    suggestion = str(m // 10) if m > 1 else "0"  # a tenth of the network, to start from
+    params = {"close": request.POST.get("close", suggestion), "objective": request.POST.get("objective", "median"),
               "radius": request.POST.get("radius", "20"), "keep_full": request.POST.get("keep_full", "on" if request.method != "POST" else ""),
               "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", ""), "day": start.isoformat()}
     result = error = None

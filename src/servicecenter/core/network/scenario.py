@@ -79,9 +79,8 @@ class Rules:
     lost_share: Decimal = Decimal("0.25")  # of a closed office's visits that go to phone and digital
     detour: float = 1.3
     thresholds_km: tuple[float, ...] = (10, 20, 30, 50)
-    base_year: int = 2024
     required: Mapping[int, Decimal] = field(default_factory=dict)  # year -> savings required vs base
-    years: tuple[int, ...] = (2025, 2026, 2027, 2028)
+    years: tuple[int, ...] = ()  # the years savings are reported for (the app: the scenario's date onwards)
 
 
 @dataclass(frozen=True)
