@@ -9,7 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.utils import translation
 
 from servicecenter import clock
@@ -259,3 +262,49 @@ def test_the_network_pages_of_an_organisation_without_offices_say_what_to_do(mun
     page = _client("vasby-controller").get("/network/")
     assert page.status_code == 200
     assert 'href="/import/"' in page.content.decode()
+
+
+class _RollBack(Exception):
+    """Undo one hypothesis example (they share the test's transaction)."""
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(quantities=st.lists(st.integers(min_value=0, max_value=40_000), min_size=5, max_size=5),
+       discount=st.sampled_from(["", "7,5", "33"]), which=st.integers(min_value=0, max_value=10))
+def test_a_credit_note_and_its_original_sum_to_zero_and_a_partial_credit_takes_exactly_its_lines(municipality, quantities, discount, which):
+    """Issued invoices, rated from volumes the property chooses, credited through the billing
+    service: the stored credit note repeats the original's lines (not lines the test made), its
+    XML pays the same amount, and the signed payables add up to zero; a partial credit takes the
+    chosen line and no other."""
+    services = {s.code: s for s in Service.objects.filter(provider=municipality)}
+    rows = [("556000-0001", "levfakt"), ("556000-0019", "levfakt"), ("556000-0027", "levfakt"), ("556000-0001", "lonespec"), ("556000-0019", "lonespec")]
+    volumes = "org_number;service_code;month;quantity\n" + "".join(f"{org};{code};{YEAR}-02;{q}\n" for (org, code), q in zip(rows, quantities, strict=True))
+    try:
+        with transaction.atomic(), clock.frozen(datetime(YEAR, 3, 5, 9)), translation.override("en"):
+            assert run_import("volumes", volumes.encode(), "feb.csv", provider=municipality).status == "applied"
+            draft = pricing.new_price_list(municipality, YEAR, "Egenskap")
+            vat = {"vat_category": "S", "vat_rate": Decimal(25)}
+            pricing.save_entry(draft, services["levfakt"], {"tiers": [["0", "38.00"], ["2000", "31.00"], ["10000", "26.00"]], "graduated": True, **vat})
+            pricing.save_entry(draft, services["lonespec"], {"unit_price": Decimal("53.50"), "discount_share": Decimal(discount.replace(",", ".")) / 100 if discount else None, **vat})
+            pricing.save_entry(draft, services["it-drift"], {"fixed_pool": Decimal("240000.00"), "base_fixed": Decimal("1200.00"), **vat})
+            pricing.publish(draft)
+            invoices = billing.issue(billing.approve(billing.start_run(municipality, Period.month(YEAR, 2), issue_date=date(YEAR, 3, 5), validate=False)))
+            assert invoices
+            original = invoices[which % len(invoices)]
+            stored = list(original.lines.order_by("line_no").values_list("line_no", "amount", "vat_rate"))
+            note, corrected = billing.credit(original, reason="property")
+            assert corrected is None
+            assert original.signed_payable + note.signed_payable == 0
+            assert sorted(note.lines.values_list("credited_line__line_no", "amount", "vat_rate")) == stored
+            assert f"{original.payable:.2f}</cbc:PayableAmount>" in note.xml and f"{original.payable:.2f}</cbc:PayableAmount>" in original.xml
+            # a partial credit of one line of another invoice takes that line only
+            others = [i for i in invoices if i.pk != original.pk]
+            if others:
+                other = others[0]
+                line = other.lines.order_by("line_no").last()
+                partial, _corrected = billing.credit(other, lines={line.line_no}, reason="one line")
+                assert list(partial.lines.values_list("credited_line_id", flat=True)) == [line.pk]
+                assert partial.net_total == line.amount
+            raise _RollBack
+    except _RollBack:
+        pass
