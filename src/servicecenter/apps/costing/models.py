@@ -352,5 +352,27 @@ class PriceListEntry(models.Model):
         ]
         return [price_type for present, price_type in found if present]
 
+    @property
+    def components(self) -> list[tuple[str, object, str]]:
+        """What the entry charges, for the price-list page: (what, amount in kr or None, detail)."""
+        shown: list[tuple[str, object, str]] = []
+        if self.unit_price is not None:
+            shown.append((_("per unit"), self.unit_price, ""))
+        for start, price in self.tiers:
+            shown.append((_("from %(quantity)s") % {"quantity": start}, price, ""))
+        for code, price in self.packages.items():
+            shown.append((_("package %(code)s") % {"code": code}, price, ""))
+        if self.base_fixed is not None:
+            shown.append((_("base fee a year"), self.base_fixed, ""))
+        if self.per_employee is not None:
+            shown.append((_("per employee a year"), self.per_employee, ""))
+        if self.connection_fee is not None:
+            shown.append((_("connection fee"), self.connection_fee, _("over %(months)s months") % {"months": self.connection_months}))
+        if self.markup is not None:
+            shown.append((_("re-invoiced costs"), None, _("mark-up %(share)s %%") % {"share": format(self.markup * 100, "f").rstrip("0").rstrip(".") or "0"}))
+        if self.discount_share:
+            shown.append((_("discount"), None, f"{format(self.discount_share * 100, 'f').rstrip('0').rstrip('.')} %"))
+        return shown
+
     def price_types_display(self) -> str:
         return ", ".join(str(price_type.label) for price_type in self.price_types) or "–"
