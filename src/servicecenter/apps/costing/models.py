@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.capabilities import Capability
 from servicecenter.apps.accounts.scoping import ScopedQuerySet
+from servicecenter.core.money import decimal_of
 
 
 class LedgerKind(models.TextChoices):
@@ -359,7 +360,7 @@ class PriceListEntry(models.Model):
         if self.unit_price is not None:
             shown.append((_("per unit"), self.unit_price, ""))
         for start, price in self.tiers:
-            shown.append((_("from %(quantity)s") % {"quantity": start}, price, ""))
+            shown.append((_("from %(quantity)s") % {"quantity": f"{decimal_of(start):,f}".replace(",", "\u202f")}, price, ""))
         for code, price in self.packages.items():
             shown.append((_("package %(code)s") % {"code": code}, price, ""))
         if self.base_fixed is not None:
