@@ -308,3 +308,10 @@ def test_a_credit_note_and_its_original_sum_to_zero_and_a_partial_credit_takes_e
             raise _RollBack
     except _RollBack:
         pass
+
+
+def test_the_import_page_lists_each_kinds_columns(municipality):
+    page = _client("vasby-controller").get("/import/").content.decode()
+    # the box was empty: the template called each importer class instead of reading its columns
+    for heading in ("organisationsnummer*", "tjänst kod*", "månad*", "volym*"):
+        assert heading in page, heading

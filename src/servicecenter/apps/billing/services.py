@@ -284,11 +284,17 @@ def _preview(provider: Provider, drafts: list[DraftInvoice]) -> list[dict]:
         customer = customers[draft.customer]
         buyer = buyer_of(customer, {line.service for line in draft.lines})
         summary = totals(draft.lines)
-        result.append({"customer_id": customer.pk, "org_number": customer.org_number, "name": customer.name,
+        result.append({"customer_id": customer.pk, "org_number": customer.org_number, "name": customer.name, "outside_scope": draft.outside_scope,
                        "buyer_reference": buyer.reference, "endpoint": buyer.endpoint,
                        "net": str(summary.line_total), "tax": str(summary.tax_total), "payable": str(summary.payable),
                        "lines": [_line_json(line) for line in draft.lines]})
     return result
+
+
+def _shown_for(preview: list[dict]):
+    """The preview row of a draft invoice, found by its buyer and VAT scope (never by position)."""
+    rows = {(row["org_number"], row.get("outside_scope", False)): row for row in preview}
+    return lambda draft: rows[(draft.customer, draft.outside_scope)]
 
 
 def content_hash(preview: list[dict], price_list_id: int, issue_date: date, due_date: date) -> str:
@@ -300,7 +306,9 @@ def content_hash(preview: list[dict], price_list_id: int, issue_date: date, due_
 def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], issue_date: date, due_date: date, period: Period) -> list[dict]:
     customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
     found = []
-    for draft, shown in zip(drafts, preview, strict=True):
+    shown_for = _shown_for(preview)
+    for draft in drafts:
+        shown = shown_for(draft)
         buyer = Buyer(customers[shown["customer_id"]], shown["buyer_reference"], shown["endpoint"])
         xml = build_ubl(draft_document(provider, buyer, draft, "UTKAST-1", issue_date, due_date, period))
         for finding in validator().validate(xml):
@@ -435,7 +443,9 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
         services = dict(Service.objects.filter(provider=run.provider).values_list("code", "id"))
         invoices = []
-        for draft, shown, (series, number, text) in zip(drafts, preview, numbers, strict=True):
+        shown_for = _shown_for(preview)
+        for draft, (series, number, text) in zip(drafts, numbers, strict=True):
+            shown = shown_for(draft)
             customer = customers[shown["customer_id"]]
             buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
             document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period)

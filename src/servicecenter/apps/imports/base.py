@@ -81,6 +81,7 @@ class Importer:
     and implement ``check_row``, optionally ``check_all``, and ``apply``."""
 
     kind: ClassVar[str]
+    do_not_call_in_templates: ClassVar[bool] = True  # pages read an importer class's columns; calling it would hide them
     columns: ClassVar[tuple[Column, ...]]
     capability: ClassVar[Capability] = Capability.IMPORT_REGISTRY
     label: ClassVar[Any] = ""
