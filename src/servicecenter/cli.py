@@ -31,6 +31,22 @@ def _django(db: str | None = None, settings: str = "servicecenter.web.settings.d
     django.setup()
 
 
+class _ImportHelp(argparse._HelpAction):
+    """``servicecenter import --help`` lists every kind of the importer registry (Django is set
+    up only for the help, which exits)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        _django(getattr(namespace, "db", None))
+        from django.utils import translation
+
+        from servicecenter.apps.imports.base import IMPORTERS
+
+        with translation.override("en"):
+            lines = [f"  {kind:<20} {importer.label}" for kind, importer in IMPORTERS.items()]
+        parser.epilog = "kinds (columns: docs/imports.md, or the Import page):\n" + "\n".join(lines)
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _database_path() -> Path | None:
     from django.conf import settings
 
@@ -106,7 +122,7 @@ def cmd_import(args) -> int:
     providers = Provider.objects.all()
     provider = providers.filter(code=args.provider).first() if args.provider else (providers.first() if providers.count() == 1 else None)
     if provider is None:
-        names = ", ".join(providers.values_list("code", flat=True)) or "none yet (create one in the admin)"
+        names = ", ".join(providers.values_list("code", flat=True)) or "none yet (create yours with: servicecenter init)"
         print(f"Name the provider with --provider CODE; known: {names}", file=sys.stderr)
         return 2
     path = Path(args.file)
@@ -214,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=WORKERS)
     serve.add_argument("--timeout", type=int, default=120, help="seconds a request may take before its worker is stopped")
     serve.add_argument("--http", action="store_true", help="plain HTTP on this machine only: cookies without Secure")
-    importing = commands.add_parser("import", help="import a CSV or Excel file")
-    importing.add_argument("kind", help="customers, catalogue, agreements or volumes")
+    importing = commands.add_parser("import", help="import a CSV, Excel, SIE or Parquet file", add_help=False,
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    importing.add_argument("-h", "--help", action=_ImportHelp, help="show this help, with every kind of file, and exit")
+    importing.add_argument("kind", help="the kind of file (listed below)")
     importing.add_argument("file")
     importing.add_argument("--provider", help="provider code")
     importing.add_argument("--dry-run", action="store_true", help="check only, write nothing")

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from django.utils import translation
 
 from servicecenter import clock
 from servicecenter.apps.accounts.models import AuditEntry, Role
