@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.core import limits
 from servicecenter.core.limits import Limit
+from servicecenter.core.money import decimal_of
 from servicecenter.formats.values import parse_decimal
 
 VAT_CATEGORIES = [("S", _("standard rate")), ("O", _("outside the scope of VAT")), ("E", _("exempt")), ("Z", _("zero rate"))]
@@ -33,7 +34,7 @@ def shown(value: Decimal | None) -> str:
     """A stored number as a form shows it (decimal comma in Swedish), without trailing zeros."""
     if value is None:
         return ""
-    text = format(Decimal(value).normalize(), "f")
+    text = format(decimal_of(value).normalize(), "f")
     return text.replace(".", ",") if _language() == "sv" else text
 
 
@@ -96,7 +97,7 @@ class TiersField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, list):
-            return "\n".join(f"{shown(Decimal(str(a)))}; {shown(Decimal(str(b)))}" for a, b in value)
+            return "\n".join(f"{shown(decimal_of(a))}; {shown(decimal_of(b))}" for a, b in value)
         return value
 
 
@@ -125,7 +126,7 @@ class PackagesField(forms.CharField):
 
     def prepare_value(self, value):
         if isinstance(value, dict):
-            return "\n".join(f"{code}; {shown(Decimal(str(price)))}" for code, price in value.items())
+            return "\n".join(f"{code}; {shown(decimal_of(price))}" for code, price in value.items())
         return value
 
 
