@@ -315,3 +315,30 @@ def test_the_import_page_lists_each_kinds_columns(municipality):
     # the box was empty: the template called each importer class instead of reading its columns
     for heading in ("organisationsnummer*", "tjänst kod*", "månad*", "volym*"):
         assert heading in page, heading
+
+
+def test_the_price_list_warns_when_standard_rated_prices_meet_an_organisation_without_a_vat_number(municipality):
+    with clock.frozen(datetime(YEAR, 1, 25, 9)), translation.override("en"):
+        draft = pricing.new_price_list(municipality, YEAR, "Moms")
+        pricing.save_entry(draft, Service.objects.get(provider=municipality, code="lonespec"),
+                           {"unit_price": Decimal("53.50"), "vat_category": "S", "vat_rate": Decimal(25)})
+    controller = _client("vasby-controller")
+    assert 'class="warning"' not in controller.get(f"/costing/price-lists/{draft.pk}/").content.decode()
+    organisation.update_details(municipality, {"vat_number": ""})
+    assert 'class="warning"' in controller.get(f"/costing/price-lists/{draft.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/customers/", "/services/", "/agreements/", "/volumes/", "/import/", "/audit/", "/costing/",
+                                 "/costing/price-lists/", "/billing/", "/billing/invoices/", "/billing/late-events/", "/followup/",
+                                 "/followup/definitions/", "/network/"])
+def test_every_main_page_answers_for_a_new_organisation_without_demo_words(municipality, url):
+    with clock.frozen(datetime(YEAR, 1, 25, 9)):
+        response = _client("vasby-controller").get(url)
+    assert response.status_code == 200, url
+    text = response.content.decode()
+    assert "Statens servicecenter" not in text and "Tabell 8" not in text, url
+
+
+def test_an_organisation_without_indicators_sees_its_own_empty_list(municipality):
+    text = _client("vasby-controller").get("/followup/definitions/").content.decode()
+    assert "Väsby kommun" in text and "driftkostnad-per-aa" not in text and "it-6-tillganglighet" not in text

@@ -248,7 +248,9 @@ def price_list_detail(request, pk: int):
     if editable:
         priced = {entry.service_id for entry, _name, _version in entries}
         missing = [(s.pk, names.get(s.pk, s.code)) for s in price_list.provider.services.order_by("code") if s.pk not in priced]
-    return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS),
+    # invoices with VAT at the standard rate must name the seller's VAT number (Peppol BR-S-02)
+    vat_missing = scope.can(Capability.VIEW_COSTS) and not price_list.provider.vat_number and any(e.vat_category == "S" for e, _n, _v in entries)
+    return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS), "vat_missing": vat_missing,
                                                        "editable": editable, "missing": missing, "can_edit": scope.can(Capability.RUN_COSTING)})
 
 

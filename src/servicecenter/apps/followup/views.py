@@ -169,7 +169,12 @@ def dashboard(request):
 def definition_list(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
-    provider = _provider(request, scope)
+    try:
+        provider = _provider(request, scope)
+    except Http404:  # no indicator defined yet: the page says so instead of a 404
+        provider = Provider.objects.visible_to(scope).order_by("name").first()
+        if provider is None:
+            raise
     definitions = IndicatorDefinition.objects.filter(provider=provider).select_related("goal").order_by("family", "goal__position", "position", "code", "version")
     return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions})
 

@@ -51,7 +51,7 @@ def customer_list(request):
     service_choices = sorted(((str(pk), name) for pk, name in names.items()), key=lambda item: str(item[1]))
     page = ListPage(
         title=_("Customers"),
-        intro=_("Customers and their size in %(year)s. Size classes as in the annual report (Tabell 8).") % {"year": year},
+        intro=_("Customers and their size in %(year)s, by employees.") % {"year": year},
         columns=[
             ListColumn("name", _("Name"), lambda c: c.name, "name", lambda c: reverse("customer", args=[c.pk])),
             ListColumn("org_number", _("Organisation number"), lambda c: c.org_number, "org_number"),
