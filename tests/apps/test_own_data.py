@@ -342,3 +342,37 @@ def test_every_main_page_answers_for_a_new_organisation_without_demo_words(munic
 def test_an_organisation_without_indicators_sees_its_own_empty_list(municipality):
     text = _client("vasby-controller").get("/followup/definitions/").content.decode()
     assert "Väsby kommun" in text and "driftkostnad-per-aa" not in text and "it-6-tillganglighet" not in text
+
+
+def test_a_model_that_cannot_run_is_refused_with_every_problem_and_no_run(municipality, ssc):
+    """Receivers that are no pool, service or charge of the organisation, a key without weights
+    and a missing ledger are all named before anything runs; the costing page still answers."""
+    from servicecenter.apps.costing.models import (
+        AllocationKey,
+        AllocationRun,
+        CostModel,
+        CostPool,
+        KeyValue,
+        ModelStep,
+        StepSource,
+    )
+    from servicecenter.core.costing import AllocationError
+
+    CostPool.objects.create(provider=municipality, code="it", name="IT", kind="support")
+    model = CostModel.objects.create(provider=municipality, year=YEAR, kind="actual", name="Utfall")
+    key = AllocationKey.objects.create(provider=municipality, code="fel", name="Fel", basis="fixed")
+    KeyValue.objects.create(key=key, receiver="it", weight=1)                       # not pool:it
+    KeyValue.objects.create(key=key, receiver="charge:556000-0001", weight=1)       # no service
+    empty = AllocationKey.objects.create(provider=municipality, code="tom", name="Tom", basis="fixed")
+    step = ModelStep.objects.create(model=model, position=1, name="Stöd", method="step_down")
+    StepSource.objects.create(step=step, source="pool:it", key=key)
+    StepSource.objects.create(step=step, source="pool:lokaler", key=empty)          # no such pool, no weights
+    with pytest.raises(AllocationError) as refused, translation.override("en"):
+        costing.run_cost_model(model)
+    codes = sorted(p.code for p in refused.value.problems)
+    assert codes == ["costing.empty_key", "costing.no_ledger", "costing.unknown_receiver", "costing.unknown_receiver", "costing.unknown_source"]
+    assert not AllocationRun.objects.filter(model=model).exists()
+    assert _client("vasby-controller").get("/costing/").status_code == 200
+    # the demo's model passes the same check
+    demo = CostModel.objects.get(provider=ssc, kind="actual")
+    assert costing.model_problems(demo, costing.model_steps(demo)) == []

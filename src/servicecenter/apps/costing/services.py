@@ -33,6 +33,7 @@ from servicecenter.core.pricing import (
     derive_price_list,
     recovery_by_process,
 )
+from servicecenter.core.problems import Problem
 
 UNMAPPED = "pool:omappat"
 COST_ACCOUNT_CLASSES = "45678"  # BAS and the state's chart: classes 4–8 are costs; 1–2 balance, 3 revenue
@@ -110,14 +111,44 @@ def steps_from_json(data: list[dict]) -> list[Step]:
                  tuple(item["order"]) or None, item.get("key_name", "")) for item in data]
 
 
-def run_cost_model(model: CostModel, user=None) -> AllocationRun:
-    """Run ``model`` on its year's ledger; raises AllocationError with every problem."""
-    pools = pool_balances(model.provider, model.year, model.ledger_kind)
-    if not pools.balances:
-        from servicecenter.core.problems import Problem
+def model_problems(model: CostModel, steps: list[Step]) -> list[Problem]:
+    """Everything that keeps ``model`` from running, all at once: no steps, a source or receiver
+    that is no pool, service or customer charge of the provider, a key without weights."""
+    pools = {f"pool:{code}" for code in CostPool.objects.filter(provider=model.provider).values_list("code", flat=True)} | {UNMAPPED}
+    services = set(Service.objects.filter(provider=model.provider).values_list("code", flat=True))
+    customers = set(Customer.objects.filter(provider=model.provider).values_list("org_number", flat=True))
 
-        raise AllocationError([Problem("costing.no_ledger", {"year": model.year})])
+    def known(name: str) -> bool:
+        kind, _, rest = name.partition(":")
+        if kind == "pool":
+            return name in pools
+        if kind == "service":
+            return rest in services
+        if kind == "charge":
+            org, bar, service = rest.partition("|")
+            return bool(bar) and org in customers and service in services
+        return False
+
+    problems = [] if steps else [Problem("costing.no_steps")]
+    for step in steps:
+        for source, weights in step.keys.items():
+            if not known(source):
+                problems.append(Problem("costing.unknown_source", {"step": step.name, "source": source}))
+            if not weights:  # weights that sum to zero are the core's to judge: harmless for an empty pool
+                problems.append(Problem("costing.empty_key", {"step": step.name, "source": source, "key": step.key_name}))
+            problems.extend(Problem("costing.unknown_receiver", {"step": step.name, "source": source, "receiver": receiver})
+                            for receiver in sorted(weights) if not known(receiver))
+    return problems
+
+
+def run_cost_model(model: CostModel, user=None) -> AllocationRun:
+    """Run ``model`` on its year's ledger; raises AllocationError with every problem, before
+    anything runs, when the model cannot run (see :func:`model_problems`)."""
+    pools = pool_balances(model.provider, model.year, model.ledger_kind)
     steps = model_steps(model)
+    problems = ([] if pools.balances else [Problem("costing.no_ledger", {"year": model.year})]) + model_problems(model, steps)
+    if problems:
+        raise AllocationError(problems)
     result = run_model(pools.balances, steps)
     with transaction.atomic():
         run = AllocationRun.objects.create(
