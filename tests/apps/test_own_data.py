@@ -330,7 +330,8 @@ def test_the_price_list_warns_when_standard_rated_prices_meet_an_organisation_wi
 
 @pytest.mark.parametrize("url", ["/", "/customers/", "/services/", "/agreements/", "/volumes/", "/import/", "/audit/", "/costing/",
                                  "/costing/price-lists/", "/billing/", "/billing/invoices/", "/billing/late-events/", "/followup/",
-                                 "/followup/definitions/", "/network/"])
+                                 "/followup/definitions/", "/network/", "/network/offices/", "/network/statistics/", "/network/scenarios/",
+                                 "/network/compare/", "/network/optimise/"])
 def test_every_main_page_answers_for_a_new_organisation_without_demo_words(municipality, url):
     with clock.frozen(datetime(YEAR, 1, 25, 9)):
         response = _client("vasby-controller").get(url)
@@ -376,3 +377,24 @@ def test_a_model_that_cannot_run_is_refused_with_every_problem_and_no_run(munici
     # the demo's model passes the same check
     demo = CostModel.objects.get(provider=ssc, kind="actual")
     assert costing.model_problems(demo, costing.model_steps(demo)) == []
+
+
+def test_the_new_list_and_derive_forms_name_the_field_and_write_nothing(municipality, ssc):
+    controller = _client("vasby-controller")
+    before = PriceList.objects.count()
+    for values, field in [({"name": "", "year": YEAR}, "name"), ({"name": "x", "year": "1900"}, "year"), ({"name": "x", "year": "tjugo"}, "year"),
+                          ({"name": "x" * 201, "year": YEAR}, "name"), ({"name": "x", "year": YEAR, "provider": ssc.pk}, "provider")]:
+        response = controller.post("/costing/price-lists/", {"provider": municipality.pk, **values})
+        assert response.status_code == 400 and field in response.context["form"].errors, (values, field)
+    # deriving: a bad cap or a bad planned volume is named; nothing is written
+    from servicecenter.apps.costing.models import AllocationRun
+
+    run = AllocationRun.objects.filter(model__provider=ssc, model__kind="actual").first()
+    client = _client("controller")  # the demo's controller: its run, its services
+    url = f"/costing/price-lists/derive/{run.pk}/"
+    form = client.get(url).context["form"]
+    volume_field = next(name for name in form.fields if name.startswith("volume_"))
+    for values, field in [({"cap": "hundra"}, "cap"), ({"cap": "250"}, "cap"), ({volume_field: "-5"}, volume_field), ({volume_field: "1e999999"}, volume_field)]:
+        response = client.post(url, {"name": "Fel", **values})
+        assert response.status_code == 400 and field in response.context["form"].errors, (values, field)
+    assert PriceList.objects.count() == before

@@ -119,15 +119,15 @@ def page_matrix(o):
         ("followup-it-report", "/followup/it-report/2025/?provider=fk&annex=1", expect({ADMIN, IT}) | {CONTACT: 403}),
         ("followup-fee-report", "/followup/fee-report/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         ("followup-entry", "/followup/entry/", expect({ADMIN, CONTROLLER, OWNER, IT}, denied=403) | {STHLM: 404}),
-        # an organisation without offices gets a page that says what to do, with nothing of another's
+        # an organisation without offices gets, on every network page, what to import (nothing of another's)
         ("network", "/network/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
-        ("network-offices", "/network/offices/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("network-office", "/network/offices/sk001/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("network-statistics", "/network/statistics/?year=2025", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("network-scenarios", "/network/scenarios/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("network-scenario", f"/network/scenarios/{o['scenario']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("network-compare", "/network/compare/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("network-optimise", "/network/optimise/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("network-offices", "/network/offices/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-office", "/network/offices/sk001/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-statistics", "/network/statistics/?year=2025", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-scenarios", "/network/scenarios/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-scenario", f"/network/scenarios/{o['scenario']}/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-compare", "/network/compare/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-optimise", "/network/optimise/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         # copying a model is a POST; a GET is refused for everyone who may see the model
         ("costing-copy", f"/costing/models/{o['cost_model']}/copy/", expect(set(), denied=403) | {STHLM: 404, IT: 404}),
     ]

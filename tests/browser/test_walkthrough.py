@@ -129,3 +129,29 @@ def test_remaining_pages_volumes_agreement_services_and_audit(login, server):
     expect(page.locator("main")).to_contain_text("costing.ledger.imported")  # the provider's own entries only
     screenshot(page, "audit")
     assert_accessible(page, "audit log")
+
+
+def test_the_organisation_page_and_the_pages_of_an_organisation_without_data(login, server):
+    """The administrator keeps the seller details and adds a person (with a mistake first);
+    Stockholm, which has no offices and no indicators, gets pages that say what to do."""
+    page = login("admin")
+    page.get_by_role("link", name="Organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisation")
+    assert_accessible(page, "organisation")
+    page.get_by_label("Användarnamn", exact=True).fill("ny-person")
+    page.get_by_label("Första lösenord").fill("123")
+    page.get_by_role("button", name="Lägg till").click()
+    expect(page.locator(".error").first).to_contain_text("Lösenord")
+    assert_accessible(page, "organisation with an error")
+    page.get_by_label("Första lösenord").fill("Ett-långt-lösenord-2031")
+    page.get_by_role("button", name="Lägg till").click()
+    expect(page.locator(".messages")).to_contain_text("ny-person kan nu logga in.")
+    page.get_by_role("button", name="Logga ut").click()
+
+    page = login("sthlm-controller")
+    page.goto(f"{server}/network/")
+    expect(page.locator("main")).to_contain_text("Inga kontor är registrerade ännu.")
+    assert_accessible(page, "network without offices")
+    page.goto(f"{server}/followup/definitions/")
+    expect(page.locator("main")).to_contain_text("Inga indikatorer är definierade för organisationen ännu.")
+    assert_accessible(page, "indicator definitions without indicators")

@@ -55,7 +55,7 @@ class NumberField(forms.CharField):
         return number / 100 if self.percent else number
 
 
-def _pairs(text: str, what: str) -> list[tuple[int, str, str]]:
+def _pairs(text: str, what: str, example: str) -> list[tuple[int, str, str]]:
     if len(text) > 4000:
         raise forms.ValidationError(_("At most 4,000 characters."))
     pairs = []
@@ -66,32 +66,47 @@ def _pairs(text: str, what: str) -> list[tuple[int, str, str]]:
         parts = [p for p in re.split(r"\s*[;\t=]\s*", line) if p] if re.search(r"[;\t=]", line) else line.split()
         if len(parts) != 2:
             raise forms.ValidationError(_("Line %(line)s: give %(what)s and a price, separated by a semicolon (%(example)s).")
-                                        % {"line": number, "what": what, "example": "0; 53,50" if what != _("a code") else "A; 24 000"})
+                                        % {"line": number, "what": what, "example": example})
         pairs.append((number, parts[0], parts[1]))
     return pairs
 
 
-class TiersField(forms.CharField):
-    """Bands as lines of ``from quantity; price``, ascending from 0."""
+def _number_on_line(text: str, line: int, limit: Limit) -> Decimal:
+    try:
+        return _number(text, limit)
+    except forms.ValidationError as error:
+        raise forms.ValidationError(_("Line %(line)s: %(problem)s") % {"line": line, "problem": " ".join(error.messages)}) from None
 
-    widget = forms.Textarea(attrs={"rows": 4, "cols": 30})
 
-    def __init__(self, **kwargs):
+class LinesField(forms.CharField):
+    """A textarea of ``key; price`` lines; subclasses turn the lines into the stored value."""
+
+    what = ""  # what the first column holds, for the message of a malformed line
+    example = ""
+
+    def __init__(self, *, rows: int = 4, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows, "cols": 30}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        text = super().to_python(value) or ""
+        return self.build(_pairs(super().to_python(value) or "", self.what, self.example))
+
+
+class TiersField(LinesField):
+    """Bands as lines of ``from quantity; price``, ascending from 0."""
+
+    what = _("a quantity")
+    example = "0; 53,50"
+
+    def build(self, pairs):
         tiers = []
-        for line, start, price in _pairs(text, _("a quantity")):
-            try:
-                start_value, price_value = _number(start, limits.QUANTITY), _number(price, limits.FEE)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(_("Line %(line)s: %(problem)s") % {"line": line, "problem": " ".join(error.messages)}) from None
-            if tiers and start_value <= Decimal(tiers[-1][0]):
+        for line, start, price in pairs:
+            start_value, price_value = _number_on_line(start, line, limits.QUANTITY), _number_on_line(price, line, limits.FEE)
+            if tiers and start_value <= decimal_of(tiers[-1][0]):
                 raise forms.ValidationError(_("Line %(line)s: each band must start above the one before.") % {"line": line})
             tiers.append([str(start_value), str(price_value)])
-        if tiers and Decimal(tiers[0][0]) != 0:
+        if tiers and decimal_of(tiers[0][0]) != 0:
             raise forms.ValidationError(_("The first band must start at 0."))
         return tiers
 
@@ -101,27 +116,20 @@ class TiersField(forms.CharField):
         return value
 
 
-class PackagesField(forms.CharField):
+class PackagesField(LinesField):
     """Packages as lines of ``code; price``."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 30})
+    what = _("a code")
+    example = "A; 24 000"
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = super().to_python(value) or ""
+    def build(self, pairs):
         packages = {}
-        for line, code, price in _pairs(text, _("a code")):
+        for line, code, price in pairs:
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,20}", code):
                 raise forms.ValidationError(_("Line %(line)s: a package code is 1–20 letters or digits.") % {"line": line})
             if code in packages:
                 raise forms.ValidationError(_("Line %(line)s: package %(code)s is given twice.") % {"line": line, "code": code})
-            try:
-                packages[code] = str(_number(price, limits.FEE))
-            except forms.ValidationError as error:
-                raise forms.ValidationError(_("Line %(line)s: %(problem)s") % {"line": line, "problem": " ".join(error.messages)}) from None
+            packages[code] = str(_number_on_line(price, line, limits.FEE))
         return packages
 
     def prepare_value(self, value):
@@ -183,7 +191,7 @@ class EntryForm(forms.Form):
     unit_price = NumberField(label=_("Price per unit (kr)"))
     tiers = TiersField(label=_("Volume tiers"), help_text=_("One band per line: from quantity; price. The first starts at 0."))
     graduated = forms.BooleanField(label=_("Graduated (each band priced at its own price)"), required=False, initial=True)
-    packages = PackagesField(label=_("Packages"), help_text=_("One package per line: code; price."))
+    packages = PackagesField(label=_("Packages"), rows=3, help_text=_("One package per line: code; price."))
     base_fixed = NumberField(label=_("Base fee per customer and year (kr)"))
     per_employee = NumberField(label=_("Fee per employee and year (kr)"))
     fixed_pool = NumberField(label=_("Fixed pool per year (kr)"), limit=limits.COST,

@@ -59,14 +59,19 @@ def _draft(price_list: PriceList) -> None:
         raise PricingError(_("%(name)s is published and frozen: make a new version to change it.") % {"name": price_list.name})
 
 
-def new_price_list(provider: Provider, year: int, name: str, user=None) -> PriceList:
-    """An empty draft price list for ``year``."""
-    _check_year(year)
+def _name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise PricingError(_("Name: give the price list a name."))
     if len(name) > 200:
         raise PricingError(_("Name: at most 200 characters."))
+    return name
+
+
+def new_price_list(provider: Provider, year: int, name: str, user=None) -> PriceList:
+    """An empty draft price list for ``year``."""
+    _check_year(year)
+    name = _name(name)
     with transaction.atomic():
         price_list = PriceList.objects.create(provider=provider, year=year, name=name)
         record("costing.price_list.created", user=user, obj=price_list, provider=provider, data={"year": year, "entries": 0})
@@ -95,9 +100,7 @@ def derive_price_list(run: AllocationRun, name: str, planned: dict[str, Decimal]
     out over its customers. Returns the list and what the controller should check."""
     model = run.model
     _check_year(model.year)
-    name = (name or "").strip()
-    if not name:
-        raise PricingError(_("Name: give the price list a name."))
+    name = _name(name)
     if cap is not None and not ZERO <= cap <= 1:
         raise PricingError(_("Largest yearly rise: between 0 and 100 %."))
     costs = {code: cost for code, cost in service_costs(run).items() if cost > 0}

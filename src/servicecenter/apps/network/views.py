@@ -5,6 +5,7 @@ comparison, the consequence report (PDF, Excel) and the optimiser."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import numpy as np
@@ -49,25 +50,37 @@ def _scope(request, capability=Capability.VIEW_COSTS):
     return scope_of(request).require(capability)
 
 
+class NoNetwork(Exception):
+    """None of the person's organisations has an office yet."""
+
+
 def _provider(scope):
     ids = set(Office.objects.values_list("provider_id", flat=True))
     for provider in Provider.objects.visible_to(scope).order_by("name"):
         if provider.pk in ids:
             return provider
-    raise Http404("no office network")
+    raise NoNetwork
+
+
+def network_page(view):
+    """A network page; without offices it says what to import instead of answering 404."""
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NoNetwork:
+            return render(request, "network/empty.html", {"can_import": scope_of(request).can(Capability.PLAN_NETWORK)})
+    return login_required(page)
 
 
 def _flag_text(code):
     return str(FLAG_TEXT.get(code, code))
 
 
-@login_required
+@network_page
 def overview(request):
     scope = _scope(request)
-    try:
-        provider = _provider(scope)
-    except Http404:  # no offices yet: say what to do instead of a 404
-        return render(request, "network/empty.html", {"can_import": scope.can(Capability.PLAN_NETWORK)})
+    provider = _provider(scope)
     day = _day(request)
     ctx = services.context(provider, day)
     from servicecenter.core.network import scenario as sc
@@ -87,7 +100,7 @@ def _day(request) -> dt.date:
     return day_param(request.GET, "day", clock.today())
 
 
-@login_required
+@network_page
 def office_list(request):
     provider = _provider(_scope(request))
     offices = Office.objects.filter(provider=provider).select_related("municipality__fa_region").order_by("name")
@@ -111,7 +124,7 @@ def office_list(request):
                                                      "categories": Office.Category.choices, "visit_year": visit_year, "visit_years": visit_years})
 
 
-@login_required
+@network_page
 def office_detail(request, code: str):
     provider = _provider(_scope(request))
     office = get_object_or_404(Office.objects.select_related("municipality__fa_region"), provider=provider, code=code)
@@ -124,7 +137,7 @@ def office_detail(request, code: str):
     return render(request, "network/office.html", {"provider": provider, "office": office, "monthly": monthly, "by_partner": by_partner, "chart": chart})
 
 
-@login_required
+@network_page
 def statistics(request):
     provider = _provider(_scope(request))
     years = sorted(OfficeVisits.objects.filter(office__provider=provider).dates("month", "year"), reverse=True)
@@ -156,7 +169,7 @@ def _statistics_sheets(stats):
 
 # --- scenarios ---------------------------------------------------------------------------------
 
-@login_required
+@network_page
 def scenario_list(request):
     scope = _scope(request)
     provider = _provider(scope)
@@ -205,7 +218,7 @@ def _consequences(scenario: Scenario, with_maps=True):
     }
 
 
-@login_required
+@network_page
 def scenario_detail(request, pk: int):
     scope = _scope(request)
     provider = _provider(scope)
@@ -258,7 +271,7 @@ def _report_sheets(data):
             ("FA-regioner", ["Kod", "FA-region", "Medel före (km)", "Medel efter (km)", "Inom 20 km före (%)", "Inom 20 km efter (%)"], fa)]
 
 
-@login_required
+@network_page
 def compare(request):
     provider = _provider(_scope(request))
     ids = [int(i) for i in request.GET.getlist("s")[:10] if i.isdigit() and len(i) <= 18]
@@ -270,7 +283,7 @@ def compare(request):
 
 # --- optimiser -----------------------------------------------------------------------------------
 
-@login_required
+@network_page
 def optimise(request):
     scope = _scope(request)
     provider = _provider(scope)
