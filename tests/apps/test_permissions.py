@@ -6,6 +6,7 @@ providers it coordinates). The test fails if a page or endpoint is added without
 """
 
 import io
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,7 +30,13 @@ def expect(allowed: set, denied: int = 404, anonymous: int = 302):
 @pytest.fixture
 def objects(db, contact_customer, other_customer):
     from servicecenter.apps.billing.models import BillingRun, Invoice
-    from servicecenter.apps.costing.models import AllocationRun, CostModel, PriceList
+    from servicecenter.apps.costing.models import (
+        AllocationKey,
+        AllocationRun,
+        CostModel,
+        CostPool,
+        PriceList,
+    )
     from servicecenter.apps.followup.models import IndicatorDefinition
     from servicecenter.apps.network.models import Scenario
 
@@ -59,6 +66,9 @@ def objects(db, contact_customer, other_customer):
         "it_indicator": IndicatorDefinition.objects.get(provider__code="fk", code="it-6-tillganglighet").pk,
         "ssc_indicator": IndicatorDefinition.objects.get(provider__code="ssc", code="driftkostnad-per-aa").pk,
         "scenario": Scenario.objects.get(provider__code="ssc", name__startswith="Avvecklingsplan").pk,
+        "ssc_pool": CostPool.objects.filter(provider__code="ssc").first().pk,
+        "ssc_key": AllocationKey.objects.filter(provider__code="ssc").first().pk,
+        "cases_key": AllocationKey.objects.get(provider__code="ssc", code="arenden").pk,
     }
 
 
@@ -79,6 +89,7 @@ def page_matrix(o):
         ("agreement", f"/agreements/{o['other_agreement']}/", expect({ADMIN, *SSC_STAFF})),
         ("volumes", "/volumes/", expect(EVERYONE)),
         ("import", "/import/", expect({ADMIN, CONTROLLER, OWNER, PLANNER, STHLM, IT}, denied=403)),
+        ("import-template", "/import/templates/volumes.xlsx", expect({ADMIN, CONTROLLER, OWNER, STHLM, IT}, denied=403)),
         ("audit", "/audit/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
         ("login", "/login/", {role: (200 if role is None else 302) for role in ROLES}),
         ("health", "/health/", {role: 200 for role in ROLES}),
@@ -86,6 +97,13 @@ def page_matrix(o):
         ("costing", "/costing/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("costing-run", f"/costing/runs/{o['run']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("costing-model", f"/costing/models/{o['cost_model']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        # the cost model's set-up: everyone who sees costs looks at their own organisation's
+        ("costing-pools", "/costing/pools/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("costing-pool", f"/costing/pools/{o['ssc_pool']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("costing-keys", "/costing/keys/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("costing-key", f"/costing/keys/{o['ssc_key']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("costing-ledger", "/costing/ledger/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("costing-model-new", "/costing/models/new/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
         ("costing-trace", f"/costing/trace/{o['own_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("costing-trace", f"/costing/trace/{o['other_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("costing-price-list", f"/costing/price-lists/{o['published']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
@@ -133,6 +151,9 @@ def page_matrix(o):
     ]
 
 
+WRITE = expect({ADMIN, CONTROLLER}, denied=403, anonymous=401) | {STHLM: 404, IT: 404}
+
+
 def api_matrix(o):
     """(method, OpenAPI path, concrete path, expected status per role)."""
     return [
@@ -156,6 +177,21 @@ def api_matrix(o):
         ("get", "/api/network/offices", "/api/network/offices?provider=ssc", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/network/scenarios/{scenario_id}", f"/api/network/scenarios/{o['scenario']}?provider=ssc", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403, STHLM: 404, IT: 404}),
+        # writes of the cost model and price lists: the demo's controller changes its own; the
+        # controllers of other organisations reach for them by id or code and get 404
+        *[(method, template, url, WRITE, body) for method, template, url, body in [
+            ("post", "/api/costing/pools", "/api/costing/pools", {"provider": "ssc", "name": "API-pool", "kind": "support", "area": "12.5"}),
+            ("post", "/api/costing/pools/{pool_id}/rules", f"/api/costing/pools/{o['ssc_pool']}/rules", {"account_from": "9100", "account_to": "9199"}),
+            ("post", "/api/costing/keys", "/api/costing/keys", {"provider": "ssc", "name": "API-nyckel", "basis": "employees", "computed": True}),
+            ("put", "/api/costing/keys/{key_id}/weights", f"/api/costing/keys/{o['cases_key']}/weights", {"weights": {"pool:lon": "5", "pool:redovisning": "5"}}),
+            ("post", "/api/costing/models", "/api/costing/models", {"provider": "ssc", "name": "API-modell", "year": 2030}),
+            ("post", "/api/costing/models/{model_id}/run", f"/api/costing/models/{o['cost_model']}/run", None),
+            ("post", "/api/costing/models/{model_id}/steps", f"/api/costing/models/{o['cost_model']}/steps",
+             {"name": "Extra", "method": "direct", "sources": [{"source": "pool:kundservice", "key": "arenden"}]}),
+            ("post", "/api/price-lists", "/api/price-lists", {"provider": "ssc", "name": "API-lista", "year": 2030}),
+            ("put", "/api/price-lists/{price_list_id}/entries/{service_code}", f"/api/price-lists/{o['draft']}/entries/lon", {"unit_price": "101.50"}),
+            ("post", "/api/price-lists/{price_list_id}/publish", f"/api/price-lists/{o['draft']}/publish", None),
+        ]],
     ]
 
 
@@ -170,7 +206,12 @@ def test_pages(role, client_for, objects):
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_api(role, client_for, objects):
     client = client_for(role)
-    for method, _template, url, expected in api_matrix(objects):
+    for method, _template, url, expected, *body in api_matrix(objects):
+        if body:
+            send = client.put if method == "put" else client.post
+            response = send(url, json.dumps(body[0] or {}), content_type="application/json")
+            assert response.status_code == expected[role], f"{role} {method.upper()} {url}: {response.status_code} {response.content[:300]!r}, expected {expected[role]}"
+            continue
         if method == "post":
             upload = io.BytesIO(b"org_number,name\n")
             upload.name = "kunder.csv"
@@ -190,7 +231,7 @@ def test_every_page_and_endpoint_is_in_the_matrix(objects):
     assert names - covered == set(), f"pages without a row in the permission matrix: {names - covered}"
     schema = api.get_openapi_schema()
     operations = {(method, path) for path, item in schema["paths"].items() for method in item}
-    covered_api = {(method, template) for method, template, _url, _expected in api_matrix(objects)}
+    covered_api = {(method, template) for method, template, *_rest in api_matrix(objects)}
     assert operations - covered_api == set(), f"API operations without a row: {operations - covered_api}"
 
 

@@ -215,6 +215,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Step {step}: the source {source} is no pool, service or customer charge of the organisation."),
     "costing.unknown_receiver": ("Steget {step}, källan {source}: mottagaren {receiver} är ingen pool, tjänst eller kunddebitering hos organisationen.",
                                  "Step {step}, source {source}: the receiver {receiver} is no pool, service or customer charge of the organisation."),
+    "costing.key_needs_service": ("Steget {step}, källan {source}: nyckeln {key} fördelar på kunder men anger ingen tjänst att debitera; välj en tjänst på nyckeln eller fördela en tjänst i stället för en pool.",
+                                  "Step {step}, source {source}: the key {key} spreads onto customers but names no service to charge; choose a service on the key, or spread a service instead of a pool."),
     "costing.empty_key": ("Steget {step}, källan {source}: nyckeln {key} har inga vikter för året.",
                           "Step {step}, source {source}: the key {key} has no weights for the year."),
     "indicator.expression": ("Uttrycket {expression} går inte att tolka: {detail}.", "The expression {expression} cannot be read: {detail}."),

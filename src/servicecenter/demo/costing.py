@@ -15,16 +15,11 @@ from datetime import date
 from decimal import Decimal
 
 from servicecenter.apps.costing import services as costing
+from servicecenter.apps.costing import setup
 from servicecenter.apps.costing.models import (
-    AllocationKey,
     CostModel,
-    CostPool,
-    KeyValue,
-    ModelStep,
-    PoolRule,
     PriceList,
     PriceListEntry,
-    StepSource,
 )
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
@@ -66,7 +61,7 @@ CENTRES = {
 }
 CENTRES_BY_POOL = {spec[1]: spec[0] for spec in CENTRES.values()}
 PROCESS_OF_POOL = {"lon": ("lon", "loneadministration"), "redovisning": ("redovisning", "leverantorsreskontra"), "ehandel": ("ehandel", "inkop")}
-SERVICES_OF_PROCESS = {"lon": {"lon": 9, "lon-tillagg": 1}, "redovisning": {"redovisning": 9, "kundfaktura": 1}, "ehandel": {"ehandel": 1}}
+SERVICES_OF_PROCESS = {"lon": {"lon": 90, "lon-tillagg": 10}, "redovisning": {"redovisning": 90, "kundfaktura": 10}, "ehandel": {"ehandel": 100}}  # percent
 CURRENT_PRICE_FACTORS = {"lon": Decimal("1.07"), "lon-tillagg": Decimal("0.92"), "redovisning": Decimal("1.04"), "kundfaktura": Decimal("0.80"), "ehandel": Decimal("0.96")}
 FEE_REVENUE = Decimal(617_380) * TKR   # Tabell 4, Intäkter, avgifter (617.4)
 
@@ -112,13 +107,14 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
         process = None
         if pool in PROCESS_OF_POOL:
             process = Process.objects.get(area__provider=ssc, area__code=PROCESS_OF_POOL[pool][0], code=PROCESS_OF_POOL[pool][1])
-        pools[pool] = CostPool.objects.create(provider=ssc, code=pool, name=name, kind=kind, process=process)
-        PoolRule.objects.create(provider=ssc, pool=pools[pool], account_from="4000", account_to="8999", cost_centre=code)
+        pools[pool] = setup.save_pool(ssc, code=pool, name=name, kind=kind, process=process)
+        setup.add_rule(pools[pool], account_from="4000", account_to="8999", cost_centre=code)
     services = {s.code: s for s in Service.objects.filter(provider=ssc)}
 
-    def key(code, name, basis, weights=None, service=None):
-        created = AllocationKey.objects.create(provider=ssc, code=code, name=name, basis=basis, service=service)
-        KeyValue.objects.bulk_create([KeyValue(key=created, receiver=r, weight=Decimal(w)) for r, w in (weights or {}).items()])
+    def key(code, name, basis, weights=None, service=None, receivers="pools"):
+        created = setup.save_key(ssc, code=code, name=name, basis=basis, service=service, receivers=receivers)
+        if weights:
+            setup.set_key_values(created, {r: Decimal(w) for r, w in weights.items()})
         return created
 
     everyone_but = lambda *excluded: [p for p in pools if p not in excluded]  # noqa: E731
@@ -129,12 +125,12 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     hr_key = key("anstallda-hr", "Anställda (HR)", "employees", {**staff, "pool:it": 80, "pool:ledning": 60})
     mgmt_key = key("anstallda-ledning", "Anställda (ledning)", "employees", {**staff, "pool:it": 80, "pool:hr": 40})
     cases = key("arenden", "Ärenden i kundservice", "cases", {"pool:lon": 52000, "pool:redovisning": 31000, "pool:ehandel": 17000})
-    process_keys = {pool: key(f"tjanster-{pool}", f"Processens tjänster ({CENTRES_BY_POOL[pool]})", "fixed", {f"service:{s}": w for s, w in split.items()})
+    process_keys = {pool: key(f"tjanster-{pool}", f"Processens tjänster ({CENTRES_BY_POOL[pool]})", "fixed", {f"service:{s}": w for s, w in split.items()}, receivers="services")
                     for pool, split in SERVICES_OF_PROCESS.items()}
     volume_keys = {code: key(f"volym-{code}", f"Volym {code}", "volumes", service=services[code])
                    for split in SERVICES_OF_PROCESS.values() for code in split}
 
-    model = CostModel.objects.create(provider=ssc, year=2025, kind=CostModel.Kind.ACTUAL, name="Utfall 2025")
+    model = setup.save_model(ssc, year=2025, kind=CostModel.Kind.ACTUAL, name="Utfall 2025")
     steps = [
         ("Lokaler efter yta", "direct", {"pool:lokaler": area}),
         ("IT, HR och ledning betjänar varandra", "reciprocal", {"pool:it": it_key, "pool:hr": hr_key, "pool:ledning": mgmt_key}),
@@ -142,9 +138,10 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
         ("Process till tjänst", "direct", {f"pool:{pool}": process_keys[pool] for pool in SERVICES_OF_PROCESS}),
         ("Tjänst till kund efter volym", "direct", {f"service:{code}": volume_keys[code] for code in volume_keys}),
     ]
-    for position, (name, method, sources) in enumerate(steps, start=1):
-        step = ModelStep.objects.create(model=model, position=position, name=name, method=method)
-        StepSource.objects.bulk_create([StepSource(step=step, source=source, key=k) for source, k in sources.items()])
+    for name, method, sources in steps:
+        step = setup.add_step(model, name=name, method=method)
+        for source, spread_by in sources.items():
+            setup.set_source(step, source=source, key=spread_by)
 
     # Calibrate: run once, then move salary cost between payroll production and the offices
     # so that the office network ends at Tabell 5's 1,002.3 mnkr (supports are keyed, so the
@@ -169,12 +166,12 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     alternative = costing.copy_model(model, "Tänk om 2025: lokaler efter anställda")
     premises_by_staff = key("yta-som-anstallda", "Anställda (i stället för yta)", "employees", {f"pool:{p}": w for p, w in
                             {**{k.removeprefix("pool:"): v for k, v in staff.items()}, "it": 80, "hr": 40, "ledning": 60}.items()})
-    StepSource.objects.filter(step__model=alternative, source="pool:lokaler").update(key=premises_by_staff)
+    setup.set_source(alternative.steps.get(sources__source="pool:lokaler"), source="pool:lokaler", key=premises_by_staff)
     costing.run_cost_model(alternative)
     extra = set(Volume.objects.filter(provider=ssc, service__code="lon-tillagg").values_list("customer__org_number", flat=True))
     payroll = set(Volume.objects.filter(provider=ssc, service__code="lon").values_list("customer__org_number", flat=True))
     key("avvikelse-lon", "Andel manuella löneunderlag (illustrativ)", "driver",
-        {org: Decimal(rng.randint(50, 400)) / 1000 if org in extra else Decimal(rng.randint(0, 50)) / 1000 for org in sorted(payroll)})
+        {org: Decimal(rng.randint(50, 400)) / 1000 if org in extra else Decimal(rng.randint(0, 50)) / 1000 for org in sorted(payroll)}, receivers="customers")
 
     progress("price lists: self-cost 2025, the current list, and a what-if with more fixed, keyed prices")
     self_cost = costing.create_price_list(run, "Självkostnadspriser 2025")

@@ -14,11 +14,14 @@ from ninja.security import django_auth
 from servicecenter.apps.accounts.api import TokenAuth
 from servicecenter.apps.billing.api import router as billing
 from servicecenter.apps.costing.api import router as costing
+from servicecenter.apps.costing.pricing import PricingError
+from servicecenter.apps.costing.setup import SetupError
 from servicecenter.apps.followup.api import router as followup
 from servicecenter.apps.imports.api import router as imports
 from servicecenter.apps.metering.api import router as metering
 from servicecenter.apps.network.api import router as network
 from servicecenter.apps.registry.api import router as registry
+from servicecenter.core.costing import AllocationError
 
 # One router per app, mounted here; the OpenAPI document is at /api/openapi.json, the docs at /api/docs.
 api = NinjaAPI(
@@ -38,3 +41,17 @@ for router in (registry, metering, costing, billing, followup, network, imports)
 def forbidden(request, error):
     """The one permission check (``Scope.require``) answers the API with a JSON 403."""
     return api.create_response(request, {"detail": str(error) or "not permitted"}, status=403)
+
+
+
+def refused(request, error):
+    """A service's refusal (a set-up or price-list change, a model that cannot run): a 400 whose
+    detail names the field or lists every problem; nothing is written."""
+    problems = getattr(error, "problems", None)
+    language = (getattr(request, "LANGUAGE_CODE", None) or "sv")[:2]
+    detail = [p.message(language) for p in problems] if problems else str(error)
+    return api.create_response(request, {"detail": detail, "field": getattr(error, "field", None)}, status=400)
+
+
+for refusal in (SetupError, PricingError, AllocationError):
+    api.add_exception_handler(refusal, refused)

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from servicecenter.apps.accounts.forms import LoginForm
 from servicecenter.apps.billing import views as billing
+from servicecenter.apps.costing import setup_views as costing_setup
 from servicecenter.apps.costing import views as costing
 from servicecenter.apps.followup import views as followup
 from servicecenter.apps.imports import views as imports
@@ -28,9 +29,16 @@ urlpatterns = [
     path("agreements/<id:pk>/", registry.agreement_detail, name="agreement"),
     path("volumes/", metering.volume_list, name="volumes"),
     path("import/", imports.import_page, name="import"),
+    path("import/templates/<slug:kind>.<str:extension>", imports.import_template, name="import-template"),
     path("costing/", costing.costing_home, name="costing"),
     path("costing/runs/<id:pk>/", costing.run_detail, name="costing-run"),
     path("costing/models/<id:pk>/", costing.model_detail, name="costing-model"),
+    path("costing/models/new/", costing_setup.model_new, name="costing-model-new"),
+    path("costing/pools/", costing_setup.pools, name="costing-pools"),
+    path("costing/pools/<id:pk>/", costing_setup.pool_detail, name="costing-pool"),
+    path("costing/keys/", costing_setup.keys, name="costing-keys"),
+    path("costing/keys/<id:pk>/", costing_setup.key_detail, name="costing-key"),
+    path("costing/ledger/", costing_setup.ledger, name="costing-ledger"),
     path("costing/trace/<id:customer_pk>/", costing.customer_trace, name="costing-trace"),
     path("costing/price-lists/", costing.price_lists, name="costing-price-lists"),
     path("costing/price-lists/derive/<id:run_pk>/", costing.price_list_derive, name="costing-price-list-derive"),

@@ -31,6 +31,7 @@ class ErrorOut(Schema):
     """Why a request was not answered: a text, or (422) the list of parameters that failed."""
 
     detail: Any
+    field: str | None = None  # the field a refused write names, when it names one
 
 
 # Every status code an operation can answer is in the OpenAPI document (schemathesis checks it).

@@ -37,7 +37,8 @@ from servicecenter.apps.billing.models import (
     NumberSeries,
     UsageEvent,
 )
-from servicecenter.apps.costing.models import PriceList
+from servicecenter.apps.costing.keys import customer_weights
+from servicecenter.apps.costing.models import AllocationKey, PriceList
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
 from servicecenter.core import limits
@@ -130,9 +131,16 @@ def _months_between(start: date, period: Period) -> int:
     return (period.start.year - start.year) * 12 + period.start.month - start.month + 1
 
 
-def usage_of(provider: Provider, period: Period, terms: dict[str, Terms]) -> tuple[dict[str, dict[str, CustomerInput]], dict]:
+def pool_keys(price_list: PriceList) -> dict[str, AllocationKey]:
+    """Service code → the key its fixed pool is spread by, for entries that name one (the
+    others are spread by the customers' employees)."""
+    return {entry.service.code: entry.key for entry in price_list.entries.filter(key__isnull=False).select_related("service", "key__service", "key__provider")}
+
+
+def usage_of(provider: Provider, period: Period, terms: dict[str, Terms], keys: dict[str, AllocationKey] | None = None) -> tuple[dict[str, dict[str, CustomerInput]], dict]:
     """What each customer brought to each service in the month: volumes plus (not late) events;
-    for fixed components, every customer with an agreement in production during the month."""
+    for fixed components, every customer with an agreement in production during the month, with
+    its weight in the fixed pool: its employees, or its weight under the entry's key (``keys``)."""
     quantities: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     packages: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     costs: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -160,13 +168,14 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms]) -> tup
         if agreement.ended_date is None or agreement.ended_date > period.start:
             agreements[(agreement.service.code, agreement.customer.org_number)] = agreement
     employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=period.start.year).values_list("customer__org_number", "employees"))
-    keys = set(quantities) | set(packages) | set(costs) | set(agreements)
+    weights = {code: customer_weights(key, period.start.year, code) for code, key in (keys or {}).items()}
     usage: dict[str, dict[str, CustomerInput]] = defaultdict(dict)
-    for code, org in sorted(keys):
+    for code, org in sorted(set(quantities) | set(packages) | set(costs) | set(agreements)):
         agreement = agreements.get((code, org))
         term = terms.get(code)
+        weight = weights[code].get(org, Decimal(0)) if code in weights else Decimal(employees.get(org, 0))
         usage[code][org] = CustomerInput(
-            quantity=quantities.get((code, org), Decimal(0)), key=Decimal(employees.get(org, 0)) if agreement else Decimal(0),
+            quantity=quantities.get((code, org), Decimal(0)), key=weight if agreement else Decimal(0),
             employees=employees.get(org, 0) if agreement else 0, packages=packages.get((code, org), {}), pass_through_cost=costs.get((code, org), Decimal(0)),
             connection_month=_months_between(agreement.production_date, period) if agreement and term and term.connection_fee else None,
             discount_eligible=bool(agreement and agreement.discount_eligible))
@@ -184,7 +193,7 @@ def internal_customers(provider: Provider) -> set[str]:
 def rate(provider: Provider, period: Period, price_list: PriceList | None = None) -> tuple[list[DraftInvoice], dict]:
     price_list = price_list or price_list_for(provider, period.start.year)
     terms = terms_of(price_list)
-    usage, summary = usage_of(provider, period, terms)
+    usage, summary = usage_of(provider, period, terms, pool_keys(price_list))
     try:
         lines = rate_month(terms, usage, period, internal_customers=internal_customers(provider))
     except RatingError as error:
@@ -201,7 +210,8 @@ def year_lines(price_list: PriceList) -> list[RatedLine]:
 
     provider, year = price_list.provider, price_list.year
     terms = terms_of(price_list)
-    usage = {month: usage_of(provider, Period.month(year, month), terms)[0] for month in range(1, 13)}
+    keys = pool_keys(price_list)
+    usage = {month: usage_of(provider, Period.month(year, month), terms, keys)[0] for month in range(1, 13)}
     try:
         return rate_year(terms, usage, year, internal_customers=internal_customers(provider))
     except RatingError as error:

@@ -138,10 +138,10 @@ class PackagesField(LinesField):
         return value
 
 
-class NewPriceListForm(forms.Form):
+class ProviderForm(forms.Form):
+    """A form that names its organisation only when the person sees several (``providers``)."""
+
     provider = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    year = forms.IntegerField(label=_("Year"), min_value=int(limits.YEAR.low), max_value=int(limits.YEAR.high))
 
     def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,6 +151,12 @@ class NewPriceListForm(forms.Form):
             self.fields["provider"].queryset = providers
             if len(providers) == 1:
                 self.fields["provider"].initial = providers[0].pk
+        self.order_fields(["provider"])
+
+
+class NewPriceListForm(ProviderForm):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    year = forms.IntegerField(label=_("Year"), min_value=int(limits.YEAR.low), max_value=int(limits.YEAR.high))
 
 
 class DeriveForm(NewPriceListForm):
@@ -196,6 +202,8 @@ class EntryForm(forms.Form):
     per_employee = NumberField(label=_("Fee per employee and year (kr)"))
     fixed_pool = NumberField(label=_("Fixed pool per year (kr)"), limit=limits.COST,
                              help_text=_("Keyed out over the customers with an agreement, or paid by one payer."))
+    pool_key = forms.ModelChoiceField(label=_("Key of the fixed pool"), queryset=None, required=False, empty_label=_("the customers' employees"),
+                                      help_text=_("How the fixed pool is shared among the customers with an agreement."))
     payer = forms.ModelChoiceField(label=_("Payer of a fixed reimbursement"), queryset=None, required=False, empty_label=_("none (keyed out)"))
     connection_fee = NumberField(label=_("Connection fee (kr)"))
     connection_months = forms.IntegerField(label=_("Connection fee paid over (months)"), min_value=1, max_value=600, initial=60)
@@ -205,18 +213,19 @@ class EntryForm(forms.Form):
     vat_category = forms.ChoiceField(label=_("VAT category"), choices=VAT_CATEGORIES, initial="S")
     vat_rate = NumberField(label=_("VAT rate (%)"), limit=limits.PERCENT, initial="25")
 
-    def __init__(self, *args, services, customers, entry=None, **kwargs):
+    def __init__(self, *args, services, customers, keys, entry=None, **kwargs):
         if entry is not None:
             kwargs.setdefault("initial", {
                 "service": entry.service_id, "unit_price": shown(entry.unit_price), "tiers": entry.tiers, "graduated": entry.graduated,
                 "packages": entry.packages, "base_fixed": shown(entry.base_fixed), "per_employee": shown(entry.per_employee),
-                "fixed_pool": shown(entry.fixed_pool), "payer": entry.payer_id, "connection_fee": shown(entry.connection_fee),
+                "fixed_pool": shown(entry.fixed_pool), "pool_key": entry.key_id, "payer": entry.payer_id, "connection_fee": shown(entry.connection_fee),
                 "connection_months": entry.connection_months, "pass_through": entry.markup is not None,
                 "markup": shown(entry.markup * 100) if entry.markup else "", "discount": shown(entry.discount_share * 100) if entry.discount_share else "",
                 "vat_category": entry.vat_category, "vat_rate": shown(entry.vat_rate)})
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
         self.fields["payer"].queryset = customers
+        self.fields["pool_key"].queryset = keys
         if entry is not None:
             self.fields["service"].disabled = True
 
@@ -224,6 +233,8 @@ class EntryForm(forms.Form):
         data = super().clean()
         if data.get("payer") is not None and data.get("fixed_pool") is None:
             self.add_error("fixed_pool", _("A payer pays a fixed pool: give its amount."))
+        if data.get("pool_key") is not None and (data.get("fixed_pool") is None or data.get("payer") is not None):
+            self.add_error("pool_key", _("A key shares a fixed pool among customers: give the pool, and no single payer."))
         if data.get("markup") and not data.get("pass_through"):
             self.add_error("pass_through", _("A mark-up applies to re-invoiced costs: tick pass-through."))
         category = data.get("vat_category")
@@ -240,7 +251,7 @@ class EntryForm(forms.Form):
         data = self.cleaned_data
         return {
             "unit_price": data["unit_price"], "tiers": data["tiers"], "graduated": data["graduated"], "packages": data["packages"],
-            "base_fixed": data["base_fixed"], "per_employee": data["per_employee"], "fixed_pool": data["fixed_pool"], "payer": data["payer"],
+            "base_fixed": data["base_fixed"], "per_employee": data["per_employee"], "fixed_pool": data["fixed_pool"], "key": data["pool_key"], "payer": data["payer"],
             "connection_fee": data["connection_fee"], "connection_months": data["connection_months"] or 60,
             "markup": (data["markup"] or Decimal(0)) if data["pass_through"] else None, "discount_share": data["discount"],
             "vat_category": data["vat_category"], "vat_rate": data["vat_rate"] or Decimal(0),

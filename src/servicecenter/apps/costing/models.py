@@ -75,6 +75,8 @@ class CostPool(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     process = models.ForeignKey("registry.Process", verbose_name=_("process"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    area = models.DecimalField(_("area of premises (m²)"), max_digits=12, decimal_places=1, null=True, blank=True)
+    staff = models.DecimalField(_("staff (FTE)"), max_digits=9, decimal_places=1, null=True, blank=True)
 
     class Meta:
         ordering = ["provider", "kind", "code"]
@@ -113,11 +115,17 @@ class PoolRule(models.Model):
 
 class AllocationKey(models.Model):
     """A named key: receivers with weights (employees, area, hours, turnover, fixed shares...).
-    ``volumes`` keys take their weights from the year's volumes of one service at run time."""
+
+    A key ``computed`` from the register takes its weights at run time from the year's data:
+    customers' employees or turnover, the volumes of a service (always computed), the area or
+    staff of each pool. Otherwise its weights are typed or imported (``KeyValue``); a weight
+    whose receiver is an organisation number goes to that customer's charge of the service being
+    spread (``service`` when the key names one, else the step's source service)."""
 
     class Basis(models.TextChoices):
         EMPLOYEES = "employees", _("employees")
         AREA = "area", _("area")
+        STAFF = "staff", _("staff (FTE) of each pool")
         HOURS = "hours", _("hours from time reports")
         TURNOVER = "turnover", _("turnover")
         FIXED = "fixed", _("fixed shares")
@@ -125,11 +133,22 @@ class AllocationKey(models.Model):
         VOLUMES = "volumes", _("volumes of a service")
         DRIVER = "driver", _("imported driver")
 
+    class Receivers(models.TextChoices):
+        POOLS = "pools", _("cost pools")
+        SERVICES = "services", _("services")
+        CUSTOMERS = "customers", _("customers")
+
+    #: bases whose weights the register can give: per customer, and per pool
+    CUSTOMER_BASES = (Basis.EMPLOYEES, Basis.TURNOVER, Basis.VOLUMES)
+    POOL_BASES = (Basis.AREA, Basis.STAFF)
+
     provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     basis = models.CharField(_("basis"), max_length=12, choices=Basis.choices)
     service = models.ForeignKey("registry.Service", verbose_name=_("service (volume keys)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    computed = models.BooleanField(_("weights from the register"), default=False)
+    receivers = models.CharField(_("receivers"), max_length=10, choices=Receivers.choices, default=Receivers.POOLS)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["provider", "code"], name="key_unique_code")]
@@ -138,6 +157,17 @@ class AllocationKey(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def from_register(self) -> bool:
+        return self.basis == self.Basis.VOLUMES or (self.computed and self.basis in (*self.CUSTOMER_BASES, *self.POOL_BASES))
+
+    @property
+    def to_customers(self) -> bool:
+        """Whether the weights go to customers (and so need a service to charge)."""
+        if self.from_register:
+            return self.basis in self.CUSTOMER_BASES
+        return self.receivers == self.Receivers.CUSTOMERS
 
 
 class KeyValue(models.Model):
@@ -325,6 +355,7 @@ class PriceListEntry(models.Model):
     packages = models.JSONField(_("package prices"), default=dict, blank=True, help_text=_("{package code: price}"))
     connection_fee = models.DecimalField(_("connection fee"), max_digits=14, decimal_places=2, null=True, blank=True)
     connection_months = models.PositiveSmallIntegerField(_("connection fee instalments (months)"), default=60)
+    key = models.ForeignKey(AllocationKey, verbose_name=_("key of the fixed pool (blank: employees)"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     payer = models.ForeignKey("registry.Customer", verbose_name=_("payer of a fixed reimbursement"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     markup = models.DecimalField(_("mark-up on re-invoiced cost"), max_digits=6, decimal_places=4, null=True, blank=True)
     discount_share = models.DecimalField(_("discount share"), max_digits=6, decimal_places=4, null=True, blank=True)

@@ -25,7 +25,7 @@ from servicecenter.core.money import ZERO, round_ore, round_places
 from servicecenter.core.pricing.analysis import derive_price_list as derive_prices
 
 #: The fields of an entry a controller edits (everything that decides an invoice line).
-ENTRY_FIELDS = ("unit_price", "tiers", "graduated", "packages", "base_fixed", "per_employee", "fixed_pool", "payer",
+ENTRY_FIELDS = ("unit_price", "tiers", "graduated", "packages", "base_fixed", "per_employee", "fixed_pool", "key", "payer",
                 "connection_fee", "connection_months", "markup", "discount_share", "vat_category", "vat_rate")
 
 
@@ -146,6 +146,9 @@ def save_entry(price_list: PriceList, service: Service, values: dict, user=None)
     payer = values.get("payer")
     if payer is not None and payer.provider_id != price_list.provider_id:
         raise PricingError(_("Payer: not a customer of %(provider)s.") % {"provider": price_list.provider.name})
+    key = values.get("key")
+    if key is not None and (key.provider_id != price_list.provider_id or not key.to_customers):
+        raise PricingError(_("Key of the fixed pool: not a key of %(provider)s that shares among customers.") % {"provider": price_list.provider.name})
     fields = {name: values[name] for name in ENTRY_FIELDS if name in values}
     with transaction.atomic():
         locked = PriceList.objects.select_for_update().get(pk=price_list.pk)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.costing.keys import key_weights, service_spread
 from servicecenter.apps.costing.models import (
     AllocationKey,
     AllocationRun,
@@ -37,10 +38,6 @@ from servicecenter.core.problems import Problem
 
 UNMAPPED = "pool:omappat"
 COST_ACCOUNT_CLASSES = "45678"  # BAS and the state's chart: classes 4–8 are costs; 1–2 balance, 3 revenue
-
-
-def charge_name(org_number: str, service_code: str) -> str:
-    return f"charge:{org_number}|{service_code}"
 
 
 def split_charge(name: str) -> tuple[str, str]:
@@ -85,17 +82,10 @@ def pool_balances(provider, year: int, kind: str) -> PoolInput:
     return PoolInput(dict(balances), dict(sources), balances.get(UNMAPPED, ZERO))
 
 
-def key_weights(key: AllocationKey, year: int) -> dict[str, Decimal]:
-    if key.basis == AllocationKey.Basis.VOLUMES:
-        rows = (Volume.objects.filter(service=key.service, month__year=year).values("customer__org_number").annotate(total=Sum("quantity")))
-        return {charge_name(row["customer__org_number"], key.service.code): row["total"] for row in rows if row["total"]}
-    return {value.receiver: value.weight for value in key.values.all()}
-
-
 def model_steps(model: CostModel) -> list[Step]:
     steps = []
     for step in model.steps.prefetch_related("sources__key__values", "sources__key__service"):
-        keys = {source.source: key_weights(source.key, model.year) for source in step.sources.all()}
+        keys = {source.source: key_weights(source.key, model.year, source.source) for source in step.sources.all()}
         order = tuple(part.strip() for part in step.order.split(",") if part.strip()) or None
         steps.append(Step(step.name, StepMethod(step.method), keys, order, ", ".join(sorted({s.key.name for s in step.sources.all()}))))
     return steps
@@ -111,12 +101,33 @@ def steps_from_json(data: list[dict]) -> list[Step]:
                  tuple(item["order"]) or None, item.get("key_name", "")) for item in data]
 
 
+def object_labels(provider) -> dict[str, str]:
+    """What a person reads for the model's internal names: pools, services and customers by name."""
+    labels = {pool.object_name: pool.name for pool in CostPool.objects.filter(provider=provider)}
+    labels.update({f"service:{s.code}": s.code for s in Service.objects.filter(provider=provider)})
+    for service in ServiceVersion.objects.filter(service__provider=provider).select_related("service").order_by("year"):
+        labels[f"service:{service.service.code}"] = service.name_sv
+    return labels
+
+
+def label_of(name: str, labels: dict[str, str], customers: dict[str, str]) -> str:
+    if name.startswith("charge:") and "|" in name:
+        org, service = split_charge(name)
+        return f"{customers.get(org, org)} / {labels.get(f'service:{service}', service)}"
+    return labels.get(name, name)
+
+
 def model_problems(model: CostModel, steps: list[Step]) -> list[Problem]:
     """Everything that keeps ``model`` from running, all at once: no steps, a source or receiver
-    that is no pool, service or customer charge of the provider, a key without weights."""
+    that is no pool, service or customer charge of the provider, a key without weights, a key
+    for customers spreading a pool without naming the service to charge. Names in the messages
+    are the pools', services' and customers' own."""
     pools = {f"pool:{code}" for code in CostPool.objects.filter(provider=model.provider).values_list("code", flat=True)} | {UNMAPPED}
     services = set(Service.objects.filter(provider=model.provider).values_list("code", flat=True))
-    customers = set(Customer.objects.filter(provider=model.provider).values_list("org_number", flat=True))
+    names = dict(Customer.objects.filter(provider=model.provider).values_list("org_number", "name"))
+    customers = set(names)
+    labels = object_labels(model.provider)
+    shown = lambda name: label_of(name, labels, names)  # noqa: E731
 
     def known(name: str) -> bool:
         kind, _, rest = name.partition(":")
@@ -130,13 +141,19 @@ def model_problems(model: CostModel, steps: list[Step]) -> list[Problem]:
         return False
 
     problems = [] if steps else [Problem("costing.no_steps")]
+    spread_to_customers = {(step.name, source.source): source.key for step in model.steps.all() for source in step.sources.select_related("key__service")
+                           if source.key.to_customers and service_spread(source.key, source.source) is None}
     for step in steps:
         for source, weights in step.keys.items():
             if not known(source):
-                problems.append(Problem("costing.unknown_source", {"step": step.name, "source": source}))
+                problems.append(Problem("costing.unknown_source", {"step": step.name, "source": shown(source)}))
+            needs_service = spread_to_customers.get((step.name, source))
+            if needs_service is not None:
+                problems.append(Problem("costing.key_needs_service", {"step": step.name, "source": shown(source), "key": needs_service.name}))
+                continue
             if not weights:  # weights that sum to zero are the core's to judge: harmless for an empty pool
-                problems.append(Problem("costing.empty_key", {"step": step.name, "source": source, "key": step.key_name}))
-            problems.extend(Problem("costing.unknown_receiver", {"step": step.name, "source": source, "receiver": receiver})
+                problems.append(Problem("costing.empty_key", {"step": step.name, "source": shown(source), "key": step.key_name}))
+            problems.extend(Problem("costing.unknown_receiver", {"step": step.name, "source": shown(source), "receiver": shown(receiver)})
                             for receiver in sorted(weights) if not known(receiver))
     return problems
 

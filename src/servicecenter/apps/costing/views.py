@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.context import scope_of
-from servicecenter.apps.costing import pricing
+from servicecenter.apps.costing import pricing, setup, setup_views
 from servicecenter.apps.costing import services as costing
 from servicecenter.apps.costing.forms import DeriveForm, EntryForm, NewPriceListForm
+from servicecenter.apps.costing.keys import key_weights
 from servicecenter.apps.costing.models import AllocationRun, CostModel, CostPool, PriceList
 from servicecenter.apps.costing.revenue import RevenueError
 from servicecenter.apps.registry import services as registry
@@ -132,21 +133,43 @@ def model_detail(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
     model = get_visible(CostModel.objects.visible_to(scope).select_related("provider"), pk=pk)
+    shown = None
     if request.method == "POST":
         scope.require(Capability.RUN_COSTING)
-        try:
-            run = costing.run_cost_model(model, request.user)
-        except AllocationError as error:
-            language = (request.LANGUAGE_CODE or "sv")[:2]
-            for problem in error.problems:
-                messages.error(request, problem.message(language))
-            return redirect("costing-model", pk=model.pk)
-        messages.success(request, _("The model was run. Every step balances to the öre."))
-        return redirect("costing-run", pk=run.pk)
-    steps = [(step, [(source, source.key, list(source.key.values.all()[:12]), source.key.values.count()) for source in step.sources.select_related("key__service")])
-             for step in model.steps.all()]
-    pools = CostPool.objects.filter(provider=model.provider).prefetch_related("rules")
-    return render(request, "costing/model.html", {"model": model, "steps": steps, "pools": pools, "labels": _names(model.provider)})
+        if request.POST.get("action", "run") != "run":
+            shown = setup_views.model_edit_post(request, model)
+            if shown is None:
+                return redirect("costing-model", pk=model.pk)
+        else:
+            try:
+                run = costing.run_cost_model(model, request.user)
+            except AllocationError as error:
+                language = (request.LANGUAGE_CODE or "sv")[:2]
+                for problem in error.problems:
+                    messages.error(request, problem.message(language))
+                return redirect("costing-model", pk=model.pk)
+            messages.success(request, _("The model was run. Every step balances to the öre."))
+            return redirect("costing-run", pk=run.pk)
+    provider = model.provider
+    labels = costing.object_labels(provider)
+    names = dict(provider.customers.values_list("org_number", "name"))
+    steps = []
+    for step in model.steps.prefetch_related("sources__key__service"):
+        rows = []
+        for source in step.sources.all():
+            weights = key_weights(source.key, model.year, source.source)
+            top = sorted(weights.items(), key=lambda item: -item[1])[:12]
+            rows.append((source, costing.label_of(source.source, labels, names), source.key,
+                         [(costing.label_of(receiver, labels, names), weight) for receiver, weight in top], len(weights)))
+        steps.append((step, rows))
+    pools = CostPool.objects.filter(provider=provider).prefetch_related("rules")
+    context = {"model": model, "pools": pools, "labels": _names(provider)}
+    per_step = {}
+    if scope.can(Capability.RUN_COSTING):
+        context.update(setup_views.model_forms(model, shown))
+        per_step = context["per_step"]
+    context["steps"] = [(step, rows, per_step.get(step.pk)) for step, rows in steps]
+    return render(request, "costing/model.html", context, status=400 if shown else 200)
 
 
 @login_required
@@ -273,6 +296,7 @@ def price_list_entry(request, pk: int, service_pk: int | None = None):
     priced = set(price_list.entries.values_list("service_id", flat=True))
     services = provider.services.all() if entry is not None else provider.services.exclude(pk__in=priced)
     form = EntryForm(request.POST or None, services=services.order_by("code"), customers=provider.customers.order_by("name"), entry=entry,
+                     keys=setup.customer_keys(provider),
                      initial=None if entry is not None else {"service": request.GET.get("service") if (request.GET.get("service") or "").isdigit() else None})
     if request.method == "POST" and form.is_valid():
         try:
@@ -344,7 +368,7 @@ def copy_version(request, pk: int):
     if request.method != "POST":
         raise PermissionDenied
     copy = costing.copy_model(model, _("%(name)s (what-if)") % {"name": model.name}, user=request.user)
-    messages.success(request, _("A what-if version was created. Change its keys or steps in the administration, run it and compare."))
+    messages.success(request, _("A what-if version was created. Change its keys or steps here, run it and compare."))
     return redirect("costing-model", pk=copy.pk)
 
 

@@ -61,3 +61,21 @@ def import_page(request):
         "importers": [(kind, IMPORTERS[kind]) for kind in kinds],
         "runs": [(run, IMPORTERS[run.kind].label if run.kind in IMPORTERS else run.kind) for run in ImportRun.objects.visible_to(scope, kinds)[:10]],
     })
+
+
+@login_required
+def import_template(request, kind: str, extension: str):
+    """A template of ``kind`` (Swedish headings and one example row) as .xlsx or .csv."""
+    from django.http import Http404, HttpResponse
+
+    from servicecenter.apps.imports.templates import template_csv, template_xlsx
+
+    if kind not in IMPORTERS or extension not in ("xlsx", "csv"):
+        raise Http404
+    scope_of(request).require(IMPORTERS[kind].capability)
+    if extension == "xlsx":
+        response = HttpResponse(template_xlsx(kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mall-{kind}.{extension}"'
+    return response
