@@ -345,3 +345,40 @@ def test_the_api_scripts_the_same_model_and_refuses_bad_input_by_field(ledger):
     status, broken = send("post", "/api/costing/models", {"name": "Tom", "year": YEAR + 5})
     status, answer = send("post", f"/api/costing/models/{broken['id']}/run")
     assert status == 400 and len(answer["detail"]) == 2  # no ledger for the year, no steps
+
+
+def test_the_api_prices_and_bills_a_month(ledger):
+    """A price list through the API (create, an entry, publish) and January billed through the
+    API: preview, approve, issue."""
+    import json
+
+    client = _client("vasby-controller")
+
+    def send(url, body=None, method="post"):
+        response = getattr(client, method)(url, json.dumps(body or {}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+        return response.status_code, response.json()
+
+    with clock.frozen(datetime(YEAR, 2, 1, 9)):
+        status, price_list = send("/api/price-lists", {"name": "API-priser", "year": YEAR})
+        assert status == 200
+        for code, body in (("levfakt", {"tiers": [["0", "38"], ["2000", "31"]]}), ("lonespec", {"unit_price": "53.50"})):
+            status, answer = send(f"/api/price-lists/{price_list['id']}/entries/{code}", body, method="put")
+            assert status == 200, answer
+        status, answer = send(f"/api/price-lists/{price_list['id']}/entries/lonespec", {"unit_price": "-1"}, method="put")
+        assert status == 422
+        # the page's rules hold in the API too: tiers from 0, a VAT rate that fits the category
+        for body, field in (({"tiers": [["5", "38"]]}, "tiers"), ({"unit_price": "10", "vat_category": "O", "vat_rate": "25"}, "vat_rate"),
+                            ({"unit_price": "10", "discount_share": "1"}, "discount")):
+            status, answer = send(f"/api/price-lists/{price_list['id']}/entries/lonespec", body, method="put")
+            assert status == 400 and answer["field"] == field, answer
+        assert send(f"/api/price-lists/{price_list['id']}/publish")[0] == 200
+        status, run = send("/api/billing/runs", {"provider": "vasby-service", "month": f"{YEAR}-01"})
+        assert status == 200 and run["state"] == "preview" and run["invoices"] == 3, run
+        assert send(f"/api/billing/runs/{run['id']}/issue")[0] == 400  # not approved yet
+        assert send(f"/api/billing/runs/{run['id']}/approve")[1]["state"] == "approved"
+        status, issued = send(f"/api/billing/runs/{run['id']}/issue")
+    assert status == 200 and issued["state"] == "issued"
+    from servicecenter.apps.billing.models import Invoice
+
+    assert Invoice.objects.filter(provider=ledger).count() == 3
+    assert send("/api/billing/runs", {"provider": "vasby-service", "month": f"{YEAR}-01"})[0] == 400  # the month is issued

@@ -331,13 +331,15 @@ def test_the_price_list_warns_when_standard_rated_prices_meet_an_organisation_wi
 @pytest.mark.parametrize("url", ["/", "/customers/", "/services/", "/agreements/", "/volumes/", "/import/", "/audit/", "/costing/",
                                  "/costing/price-lists/", "/billing/", "/billing/invoices/", "/billing/late-events/", "/followup/",
                                  "/followup/definitions/", "/network/", "/network/offices/", "/network/statistics/", "/network/scenarios/",
-                                 "/network/compare/", "/network/optimise/"])
+                                 "/network/compare/", "/network/optimise/", "/costing/pools/", "/costing/keys/", "/costing/ledger/",
+                                 "/costing/models/new/", "/followup/entry/"])
 def test_every_main_page_answers_for_a_new_organisation_without_demo_words(municipality, url):
     with clock.frozen(datetime(YEAR, 1, 25, 9)):
         response = _client("vasby-controller").get(url)
     assert response.status_code == 200, url
     text = response.content.decode()
-    assert "Statens servicecenter" not in text and "Tabell 8" not in text, url
+    # nor the state's words: a municipality's administration has no share of state employees
+    assert "Statens servicecenter" not in text and "Tabell 8" not in text and "statens anställda" not in text, url
 
 
 def test_an_organisation_without_indicators_sees_its_own_empty_list(municipality):
@@ -398,3 +400,72 @@ def test_the_new_list_and_derive_forms_name_the_field_and_write_nothing(municipa
         response = client.post(url, {"name": "Fel", **values})
         assert response.status_code == 400 and field in response.context["form"].errors, (values, field)
     assert PriceList.objects.count() == before
+
+
+def test_an_own_indicator_without_a_goal_is_defined_entered_and_shown(municipality):
+    """The controller defines an indicator with a target on the definitions page, enters its two
+    data elements on the entry page, and the dashboard shows its value (no goal needed)."""
+    from servicecenter.apps.followup.models import IndicatorDefinition
+
+    controller = _client("vasby-controller")
+    assert controller.get("/followup/entry/").status_code == 200  # no indicator yet: still a page, not a 404
+    response = controller.post("/followup/definitions/", {
+        "provider": municipality.code, "name_sv": "Andel fakturor utan fel", "numerator": "fakturor - felaktiga", "denominator": "fakturor",
+        "factor": "100", "unit": "%", "decimals": "1", "direction": "up", "target": "98", "levels": ["organisation"], "valid_from": YEAR})
+    assert response.status_code == 302, response.context["form"].errors
+    definition = IndicatorDefinition.objects.get(provider=municipality)
+    assert (definition.code, definition.version, definition.family, definition.goal) == ("andel-fakturor-utan-fel", 1, "own", None)
+    for element, value in (("fakturor", "16500"), ("felaktiga", "330")):
+        answer = controller.post("/followup/entry/", {"kind": "datapoint", "provider": municipality.code, "element": element, "level": "organisation",
+                                                      "subject": municipality.code, "year": YEAR, "value": value})
+        assert answer.status_code == 302, answer.content.decode()[:2000]
+    page = controller.get(f"/followup/?provider={municipality.code}")
+    text = page.content.decode()
+    assert page.status_code == 200 and "Andel fakturor utan fel" in text and "98,0" in text  # (16 500 − 330) ÷ 16 500 = 98,0 %
+    # a bad expression, a built-in's code and a version that does not start later are named; nothing written
+    for values, field in [({"numerator": "fakturor +"}, "numerator"), ({"numerator": "__import__('os')"}, "numerator"),
+                          ({"code": "andel-fakturor-utan-fel", "valid_from": YEAR}, "valid_from"), ({"levels": []}, "levels"),
+                          ({"valid_from": "1200"}, "valid_from"), ({"name_sv": ""}, "name_sv")]:
+        data = {"provider": municipality.code, "name_sv": "X", "numerator": "fakturor", "factor": "1", "decimals": "1", "direction": "none",
+                "levels": ["organisation"], "valid_from": YEAR + 1, **values}
+        response = controller.post("/followup/definitions/", data)
+        assert response.status_code == 400 and field in response.context["form"].errors, (values, response.context["form"].errors)
+    assert IndicatorDefinition.objects.filter(provider=municipality).count() == 1
+    # the same code from a later year is version 2; the reader cannot define
+    assert controller.post("/followup/definitions/", {"provider": municipality.code, "name_sv": "Andel fakturor utan fel", "code": "andel-fakturor-utan-fel",
+                                                      "numerator": "fakturor - felaktiga", "denominator": "fakturor", "factor": "100", "decimals": "1",
+                                                      "direction": "up", "levels": ["organisation"], "valid_from": YEAR + 1}).status_code == 302
+    assert IndicatorDefinition.objects.filter(provider=municipality, code="andel-fakturor-utan-fel").count() == 2
+
+
+OFFICES = """kod;namn;lon;lat;kommun;kategori
+v01;Medborgarkontoret Centrum;17,9119;59,5184;0114;fullservicekontor
+v02;Medborgarkontoret Norr;17,9000;59,5400;0114;flexibelt med personal
+"""
+GRID = """x;y;befolkning
+17,91;59,52;4000
+17,90;59,54;2500
+17,93;59,50;1800
+"""
+
+
+def test_a_scenario_is_measured_against_the_population_grid_the_planner_chose(municipality):
+    """The municipality's own offices and population grid: a scenario from a date of the
+    planner's choosing, against the grid it imported, not the shipped localities."""
+    from servicecenter.apps.network.models import DemandSet, Scenario
+
+    with translation.override("en"):
+        for kind, text in (("offices", OFFICES), ("population_grid", GRID)):
+            report = run_import(kind, text.encode(), f"{kind}.csv", provider=municipality)
+            assert report.status == "applied", (kind, [p.describe("en") for p in report.problems])
+    grid = DemandSet.objects.get(name__icontains="population_grid")
+    controller = _client("vasby-controller")
+    page = controller.get("/network/scenarios/")
+    assert page.status_code == 200 and f'value="{grid.pk}"' in page.content.decode()
+    response = controller.post("/network/scenarios/", {"name": "Stäng Norr", "base_date": f"{YEAR}-07-01", "demand": grid.pk})
+    assert response.status_code == 302
+    scenario = Scenario.objects.get(provider=municipality, name="Stäng Norr")
+    assert scenario.base_date == date(YEAR, 7, 1) and scenario.demand_set == grid
+    assert controller.get(f"/network/scenarios/{scenario.pk}/").status_code == 200
+    assert controller.get(f"/network/optimise/?demand={grid.pk}").status_code == 200
+    assert controller.post("/network/scenarios/", {"name": "X", "demand": 10**9}).status_code == 404

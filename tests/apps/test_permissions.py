@@ -69,6 +69,8 @@ def objects(db, contact_customer, other_customer):
         "ssc_pool": CostPool.objects.filter(provider__code="ssc").first().pk,
         "ssc_key": AllocationKey.objects.filter(provider__code="ssc").first().pk,
         "cases_key": AllocationKey.objects.get(provider__code="ssc", code="arenden").pk,
+        "issued_run": BillingRun.objects.filter(provider__code="ssc", state="issued").first().pk,
+        "issued_month": BillingRun.objects.filter(provider__code="ssc", state="issued").first().period.strftime("%Y-%m"),
     }
 
 
@@ -136,7 +138,7 @@ def page_matrix(o):
         ("followup-it-report", "/followup/it-report/2025/?provider=fk", expect({ADMIN, IT}) | {CONTACT: 403}),
         ("followup-it-report", "/followup/it-report/2025/?provider=fk&annex=1", expect({ADMIN, IT}) | {CONTACT: 403}),
         ("followup-fee-report", "/followup/fee-report/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
-        ("followup-entry", "/followup/entry/", expect({ADMIN, CONTROLLER, OWNER, IT}, denied=403) | {STHLM: 404}),
+        ("followup-entry", "/followup/entry/", expect({ADMIN, CONTROLLER, OWNER, IT, STHLM}, denied=403)),  # no indicators yet: a page to enter data
         # an organisation without offices gets, on every network page, what to import (nothing of another's)
         ("network", "/network/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         ("network-offices", "/network/offices/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
@@ -191,6 +193,15 @@ def api_matrix(o):
             ("post", "/api/price-lists", "/api/price-lists", {"provider": "ssc", "name": "API-lista", "year": 2030}),
             ("put", "/api/price-lists/{price_list_id}/entries/{service_code}", f"/api/price-lists/{o['draft']}/entries/lon", {"unit_price": "101.50"}),
             ("post", "/api/price-lists/{price_list_id}/publish", f"/api/price-lists/{o['draft']}/publish", None),
+            ("post", "/api/indicators", "/api/indicators", {"provider": "ssc", "name_sv": "API-indikator", "numerator": "a / b", "valid_from": 2027}),
+        ]],
+        # billing runs: a month already issued and an issued run are refused (400) to those who may
+        # bill, after the permission check; the others never learn of them
+        *[(method, template, url, expect(set(), denied=403, anonymous=401) | {ADMIN: 400, CONTROLLER: 400, STHLM: 404, IT: 404}, body)
+          for method, template, url, body in [
+            ("post", "/api/billing/runs", "/api/billing/runs", {"provider": "ssc", "month": o["issued_month"]}),
+            ("post", "/api/billing/runs/{run_id}/approve", f"/api/billing/runs/{o['issued_run']}/approve", None),
+            ("post", "/api/billing/runs/{run_id}/issue", f"/api/billing/runs/{o['issued_run']}/issue", None),
         ]],
     ]
 

@@ -13,10 +13,12 @@ from ninja.security import django_auth
 
 from servicecenter.apps.accounts.api import TokenAuth
 from servicecenter.apps.billing.api import router as billing
+from servicecenter.apps.billing.services import BillingError
 from servicecenter.apps.costing.api import router as costing
 from servicecenter.apps.costing.pricing import PricingError
 from servicecenter.apps.costing.setup import SetupError
 from servicecenter.apps.followup.api import router as followup
+from servicecenter.apps.followup.defining import DefinitionError
 from servicecenter.apps.imports.api import router as imports
 from servicecenter.apps.metering.api import router as metering
 from servicecenter.apps.network.api import router as network
@@ -53,5 +55,5 @@ def refused(request, error):
     return api.create_response(request, {"detail": detail, "field": getattr(error, "field", None)}, status=400)
 
 
-for refusal in (SetupError, PricingError, AllocationError):
+for refusal in (SetupError, PricingError, AllocationError, DefinitionError, BillingError):
     api.add_exception_handler(refusal, refused)

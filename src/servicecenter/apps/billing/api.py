@@ -97,3 +97,82 @@ def list_invoices(request, period: str | None = None, customer_id: int | None = 
 def get_invoice(request, invoice_id: int = ID):
     return get_object_or_404(Invoice.objects.visible_to(scope(request)).select_related("preceding"), pk=invoice_id)
 
+
+
+# --- billing runs: preview a month, approve it, issue it (the run page's steps) --------------------
+
+class RunIn(Schema):
+    provider: str
+    month: str = Field(..., description="YYYY-MM", max_length=7)
+    issue_date: date | None = None
+
+
+class RunStateOut(Schema):
+    id: int
+    provider: str
+    month: str
+    state: str
+    invoices: int
+    net: Decimal
+    findings: list[str]
+
+    @staticmethod
+    def resolve_provider(obj):
+        return obj.provider.code
+
+    @staticmethod
+    def resolve_month(obj):
+        return obj.period.strftime("%Y-%m")
+
+    @staticmethod
+    def resolve_invoices(obj):
+        return len(obj.preview)
+
+    @staticmethod
+    def resolve_net(obj):
+        return obj.net_total
+
+    @staticmethod
+    def resolve_findings(obj):
+        return [str(finding.get("message", finding)) if isinstance(finding, dict) else str(finding) for finding in obj.findings]
+
+
+def _billing_run(request, run_id: int):
+    from servicecenter.apps.accounts.access import Capability
+    from servicecenter.apps.billing.models import BillingRun
+
+    caller = scope(request).require(Capability.RUN_BILLING)
+    return get_object_or_404(BillingRun.objects.visible_to(caller).select_related("provider"), pk=run_id)
+
+
+@router.post("/billing/runs", response=answers(RunStateOut), tags=["billing"])
+def start_billing_run(request, body: RunIn):
+    """A preview of the month under the year's published price list (refused, 400, when the
+    month is issued or another run of it is open)."""
+    from servicecenter.apps.accounts.access import Capability
+    from servicecenter.apps.billing import services as billing
+    from servicecenter.apps.registry.models import Provider
+    from servicecenter.core.periods import Period
+
+    caller = scope(request).require(Capability.RUN_BILLING)
+    provider = get_object_or_404(Provider.objects.visible_to(caller), code=body.provider)
+    period = Period.month(month_filter(body.month, "month").year, month_filter(body.month, "month").month)
+    return billing.start_run(provider, period, request.user, issue_date=body.issue_date)
+
+
+@router.post("/billing/runs/{run_id}/approve", response=answers(RunStateOut), tags=["billing"])
+def approve_billing_run(request, run_id: int = ID):
+    from servicecenter.apps.billing import services as billing
+
+    return billing.approve(_billing_run(request, run_id), request.user)
+
+
+@router.post("/billing/runs/{run_id}/issue", response=answers(RunStateOut), tags=["billing"])
+def issue_billing_run(request, run_id: int = ID):
+    """Issue an approved run: all its invoices, numbered and frozen, or none."""
+    from servicecenter.apps.billing import services as billing
+
+    run = _billing_run(request, run_id)
+    billing.issue(run, request.user)
+    run.refresh_from_db()
+    return run

@@ -231,20 +231,15 @@ class EntryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("payer") is not None and data.get("fixed_pool") is None:
-            self.add_error("fixed_pool", _("A payer pays a fixed pool: give its amount."))
-        if data.get("pool_key") is not None and (data.get("fixed_pool") is None or data.get("payer") is not None):
-            self.add_error("pool_key", _("A key shares a fixed pool among customers: give the pool, and no single payer."))
         if data.get("markup") and not data.get("pass_through"):
             self.add_error("pass_through", _("A mark-up applies to re-invoiced costs: tick pass-through."))
-        category = data.get("vat_category")
-        rate = data.get("vat_rate")
-        if category == "S" and not rate:
-            self.add_error("vat_rate", _("The standard rate needs a VAT rate above 0."))
-        if category in ("O", "E", "Z") and rate:
-            self.add_error("vat_rate", _("Outside the scope, exempt or zero rate: the VAT rate is 0."))
-        if data.get("discount") is not None and data["discount"] >= 1:
-            self.add_error("discount", _("A discount is below 100 %."))
+        if not self.errors:
+            from servicecenter.apps.costing.pricing import PricingError, check_entry
+
+            try:
+                check_entry(self.values())
+            except PricingError as error:
+                self.add_error(error.field if error.field in self.fields else None, str(error))
         return data
 
     def values(self) -> dict:

@@ -21,7 +21,7 @@ from servicecenter.apps.costing.revenue import actual_quantities
 from servicecenter.apps.costing.services import service_costs
 from servicecenter.apps.registry.models import Provider, Service
 from servicecenter.core import limits
-from servicecenter.core.money import ZERO, round_ore, round_places
+from servicecenter.core.money import ZERO, decimal_of, round_ore, round_places
 from servicecenter.core.pricing.analysis import derive_price_list as derive_prices
 
 #: The fields of an entry a controller edits (everything that decides an invoice line).
@@ -30,7 +30,36 @@ ENTRY_FIELDS = ("unit_price", "tiers", "graduated", "packages", "base_fixed", "p
 
 
 class PricingError(ValueError):
-    """A price list cannot be changed this way; the message says why and what to do instead."""
+    """A price list cannot be changed this way; the message says why and what to do instead
+    (``field``: the entry field it is about, when one)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_entry(values: dict) -> None:
+    """The rules an entry's fields obey together, whoever writes it (the page's form, the API):
+    tiers ascend from 0, a payer or a key needs the fixed pool, the VAT rate fits the category,
+    a mark-up needs pass-through, a discount is below 100 %."""
+    tiers = values.get("tiers") or []
+    starts = [decimal_of(start) for start, _price in tiers]
+    if starts and starts[0] != 0:
+        raise PricingError(_("The first band must start at 0."), "tiers")
+    if any(later <= earlier for earlier, later in zip(starts, starts[1:], strict=False)):
+        raise PricingError(_("Volume tiers: each band must start above the one before."), "tiers")
+    if values.get("payer") is not None and values.get("fixed_pool") is None:
+        raise PricingError(_("A payer pays a fixed pool: give its amount."), "fixed_pool")
+    if values.get("key") is not None and (values.get("fixed_pool") is None or values.get("payer") is not None):
+        raise PricingError(_("A key shares a fixed pool among customers: give the pool, and no single payer."), "pool_key")
+    category, rate = values.get("vat_category", "S"), values.get("vat_rate", Decimal(25))  # absent: the entry's defaults
+    if category == "S" and not rate:
+        raise PricingError(_("The standard rate needs a VAT rate above 0."), "vat_rate")
+    if category in ("O", "E", "Z") and rate:
+        raise PricingError(_("Outside the scope, exempt or zero rate: the VAT rate is 0."), "vat_rate")
+    discount = values.get("discount_share")
+    if discount is not None and discount >= 1:
+        raise PricingError(_("A discount is below 100 %."), "discount")
 
 
 @dataclass(frozen=True)
@@ -146,6 +175,7 @@ def save_entry(price_list: PriceList, service: Service, values: dict, user=None)
     payer = values.get("payer")
     if payer is not None and payer.provider_id != price_list.provider_id:
         raise PricingError(_("Payer: not a customer of %(provider)s.") % {"provider": price_list.provider.name})
+    check_entry(values)
     key = values.get("key")
     if key is not None and (key.provider_id != price_list.provider_id or not key.to_customers):
         raise PricingError(_("Key of the fixed pool: not a key of %(provider)s that shares among customers.") % {"provider": price_list.provider.name})

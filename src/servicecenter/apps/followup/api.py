@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from servicecenter.apps.accounts.access import Capability
@@ -14,6 +15,7 @@ from servicecenter.apps.accounts.api import (
     scope,
 )
 from servicecenter.apps.registry.models import Provider
+from servicecenter.core import limits
 
 router = Router()
 
@@ -78,3 +80,37 @@ def list_indicator_values(request, provider: str, family: str, level: str = "org
     return [IndicatorValueOut(indicator=c.definition.code, level=level, subject=c.subject, year=v.period, value=v.value, numerator=v.numerator,
                               denominator=v.denominator, status=v.status.value) for c in cells for v in c.values]
 
+
+
+class IndicatorIn(Schema):
+    provider: str
+    name_sv: str
+    numerator: str
+    valid_from: int = Field(..., ge=int(limits.YEAR.low), le=int(limits.YEAR.high))
+    levels: list[Literal["service", "supplier", "office", "customer", "organisation"]] = ["organisation"]
+    name_en: str = ""
+    code: str = ""
+    denominator: str = ""
+    factor: Annotated[Decimal, Field(gt=0, le=10**6, decimal_places=4)] = Decimal(1)
+    unit: str = ""
+    decimals: int = Field(1, ge=0, le=6)
+    direction: Literal["up", "down", "none"] = "none"
+    target: Annotated[Decimal, Field(ge=-(10**12), le=10**12, decimal_places=4)] | None = None
+    goal: str = ""
+
+
+@router.post("/indicators", response=answers(IndicatorOut), tags=["follow-up"])
+def define_indicator(request, body: IndicatorIn):
+    """Define an own indicator (version 1, or the next version of ``code`` from a later year),
+    as the definitions page does; a refused definition is a 400 naming the field."""
+    from servicecenter.apps.followup.defining import DefinitionError
+    from servicecenter.apps.followup.defining import define_indicator as define
+    from servicecenter.apps.followup.models import Goal
+
+    caller = scope(request).require(Capability.RUN_COSTING)
+    provider = get_object_or_404(Provider.objects.visible_to(caller), code=body.provider)
+    goal = Goal.objects.filter(provider=provider, code=body.goal).first() if body.goal else None
+    if body.goal and goal is None:
+        raise DefinitionError(f"goal: no goal with the code {body.goal!r}", "goal")
+    values = body.dict(exclude={"provider", "goal", "levels"})
+    return define(provider, goal=goal, levels=list(body.levels), user=request.user, **values)

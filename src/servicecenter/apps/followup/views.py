@@ -25,11 +25,14 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.followup import services as followup
+from servicecenter.apps.followup.defining import DefinitionError, define_indicator
+from servicecenter.apps.followup.forms import IndicatorForm
 from servicecenter.apps.followup.importers import IndicatorDataImporter, OutageImporter
 from servicecenter.apps.followup.models import (
     DataPoint,
     Family,
     FeeActivity,
+    Goal,
     IndicatorDefinition,
     Outage,
     ReportText,
@@ -54,9 +57,11 @@ def _providers(scope):
 
 
 def _provider(request, scope) -> Provider:
-    providers = _providers(scope)
+    """The organisation asked for, else the first with indicators, else the first the person sees
+    (an organisation without indicators yet can still define them and enter data)."""
+    providers = _providers(scope) or list(Provider.objects.visible_to(scope).order_by("name"))
     if not providers:
-        raise Http404("no follow-up for these providers")
+        raise Http404("no organisation")
     chosen = request.GET.get("provider") or request.POST.get("provider")
     if chosen:
         return get_visible(Provider.objects.visible_to(scope), code=chosen) if not chosen.isdigit() else get_visible(Provider.objects.visible_to(scope), pk=chosen)
@@ -149,8 +154,10 @@ def dashboard(request):
     years = _years(provider)
     body = cache.get(key)
     if body is None:
-        cells = followup.evaluate_family(provider, family, level, years) if family != Family.OWN else []
+        cells = followup.evaluate_family(provider, family, level, years)
         goals = followup.goal_assessments(provider, max(years)) if family == Family.OWN and years else []
+        if goals:  # the organisation's own indicators under their goals; those without a goal after them
+            cells = [cell for cell in cells if cell.definition.goal_id is None]
         body = render_to_string("followup/_dashboard_body.html", {
             "provider": provider, "family": family, "level": level, "years": years, "rows": _rows(cells, language, level),
             "goals": [(goal, _rows(goal_cells, language, "organisation"), assessment) for goal, goal_cells, assessment in goals],
@@ -167,16 +174,32 @@ def dashboard(request):
 
 @login_required
 def definition_list(request):
+    """The organisation's indicators; a controller defines its own here (a new code, or a new
+    version of one from a later year)."""
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
-    try:
-        provider = _provider(request, scope)
-    except Http404:  # no indicator defined yet: the page says so instead of a 404
-        provider = Provider.objects.visible_to(scope).order_by("name").first()
-        if provider is None:
-            raise
+    provider = _provider(request, scope)
+    form = None
+    if scope.can(Capability.RUN_COSTING):
+        form = IndicatorForm(request.POST or None, goals=Goal.objects.filter(provider=provider).order_by("position"),
+                             initial={"valid_from": clock.today().year, "levels": ["organisation"]})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                definition = define_indicator(provider, user=request.user, **{name: data[name] for name in (
+                    "name_sv", "name_en", "code", "numerator", "denominator", "factor", "unit", "decimals", "direction", "target", "goal", "valid_from")},
+                    levels=list(data["levels"]))
+            except DefinitionError as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                messages.success(request, _("%(name)s is defined (version %(version)s from %(year)s). Enter or import its data elements under “Enter data”.")
+                                 % {"name": definition.name_sv, "version": definition.version, "year": definition.valid_from})
+                return redirect(f"{reverse('followup-definitions')}?provider={provider.code}#def-{definition.code}")
+    elif request.method == "POST":
+        scope.require(Capability.RUN_COSTING)
     definitions = IndicatorDefinition.objects.filter(provider=provider).select_related("goal").order_by("family", "goal__position", "position", "code", "version")
-    return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions})
+    return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions, "form": form},
+                  status=400 if form is not None and form.errors else 200)
 
 
 @login_required
@@ -396,3 +419,4 @@ def _enter(importer, row: dict[str, str], language: str, fields: dict[str, str] 
     with transaction.atomic():
         importer.apply([(1, value)])
     return {}
+

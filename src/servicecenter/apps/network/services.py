@@ -395,9 +395,11 @@ def _point(fields):
     return lon, lat, None
 
 
-def create_scenario(provider, name: str, base_date: dt.date, user=None) -> Scenario:
+def create_scenario(provider, name: str, base_date: dt.date, user=None, demand_set: DemandSet | None = None) -> Scenario:
+    """A scenario of the network on ``base_date``, measured against ``demand_set`` (the imported
+    population grid or localities; None: the localities shipped with the product)."""
     with transaction.atomic():
-        scenario = Scenario.objects.create(provider=provider, name=name[:200], base_date=base_date, created_by=_person(user))
+        scenario = Scenario.objects.create(provider=provider, name=name[:200], base_date=base_date, created_by=_person(user), demand_set=demand_set)
         record("network.scenario.created", user=user, provider=provider, obj=scenario)
     return scenario
 
@@ -406,7 +408,7 @@ def save_optimised(provider, ctx: Context, closed: list, text: str, base_date: d
     """The optimiser's proposal as a scenario that closes ``closed`` (core offices) on ``closing``."""
     with transaction.atomic():
         scenario = Scenario.objects.create(provider=provider, name=_("Optimised: close %(n)s") % {"n": len(closed)}, base_date=base_date,
-                                           created_by=_person(user), description=_("Proposed by the optimiser (%(text)s).") % {"text": text})
+                                           created_by=_person(user), demand_set=ctx.demand_set, description=_("Proposed by the optimiser (%(text)s).") % {"text": text})
         ScenarioChange.objects.bulk_create([ScenarioChange(scenario=scenario, kind="close", office=ctx.offices[o.code], date=closing) for o in closed])
         record("network.scenario.optimised", user=user, provider=provider, obj=scenario)
     return scenario

@@ -23,7 +23,7 @@ from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.network import services
-from servicecenter.apps.network.models import Office, OfficeVisits, Scenario
+from servicecenter.apps.network.models import DemandSet, Office, OfficeVisits, Scenario
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core import limits
 from servicecenter.core.network import (
@@ -34,7 +34,7 @@ from servicecenter.core.network import (
 )
 from servicecenter.formats.charts import bar_chart, line_chart
 from servicecenter.ui.downloads import report_download
-from servicecenter.ui.params import day_param, year_param
+from servicecenter.ui.params import day_param, id_param, year_param
 
 FLAG_TEXT = {
     "only_office": gettext_lazy("Only office in the municipality: consequence analysis (SFS 2019:202)"),
@@ -176,10 +176,26 @@ def scenario_list(request):
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
         name = (request.POST.get("name") or "").strip() or _("New scenario")
-        scenario = services.create_scenario(provider, name, clock.today(), request.user)
+        scenario = services.create_scenario(provider, name, day_param(request.POST, "base_date", clock.today()), request.user,
+                                            demand_set=_demand_set(request.POST))
         return redirect("network-scenario", scenario.pk)
     return render(request, "network/scenarios.html", {"provider": provider, "scenarios": Scenario.objects.filter(provider=provider),
-                                                      "can_plan": scope.can(Capability.PLAN_NETWORK)})
+                                                      "can_plan": scope.can(Capability.PLAN_NETWORK), "demand_sets": _demand_sets(),
+                                                      "today": clock.today().isoformat()})
+
+
+def _demand_sets() -> list[DemandSet]:
+    """Where people live, to measure against: the localities shipped with the product first,
+    then every population grid imported."""
+    services.ensure_default_demand()
+    return list(DemandSet.objects.order_by("-default", "name"))
+
+
+def _demand_set(data) -> DemandSet | None:
+    """The demand points chosen in a form (``demand``), or None for the default localities; an
+    unknown id is a 404."""
+    chosen = id_param(data, "demand")
+    return get_object_or_404(DemandSet, pk=chosen) if chosen else None
 
 
 def _consequences(scenario: Scenario, with_maps=True):
@@ -289,14 +305,17 @@ def optimise(request):
     provider = _provider(scope)
     # the network open on the chosen day (today unless the planner picks another); closures are
     # proposed from the following 1 January
-    start = day_param(request.POST if request.method == "POST" else request.GET, "day", clock.today())
-    ctx = services.context(provider, start)
+    data = request.POST if request.method == "POST" else request.GET
+    start = day_param(data, "day", clock.today())
+    demand_set = _demand_set(data)
+    ctx = services.context(provider, start, demand_set)
     offices = ctx.network.offices
     m = len(offices)
     suggestion = str(m // 10) if m > 1 else "0"  # a tenth of the network, to start from
     params = {"close": request.POST.get("close", suggestion), "objective": request.POST.get("objective", "median"),
               "radius": request.POST.get("radius", "20"), "keep_full": request.POST.get("keep_full", "on" if request.method != "POST" else ""),
-              "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", ""), "day": start.isoformat()}
+              "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", ""), "day": start.isoformat(),
+              "demand": ctx.demand_set.pk}
     result = error = None
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
@@ -339,4 +358,4 @@ def optimise(request):
                 scenario = services.save_optimised(provider, ctx, closed, result["text"], start, dt.date(start.year + 1, 1, 1), request.user)
                 return redirect(reverse("network-scenario", args=[scenario.pk]))
     return render(request, "network/optimise.html", {"provider": provider, "params": params, "result": result, "error": error, "m": m,
-                                                     "can_plan": scope.can(Capability.PLAN_NETWORK), "np": np})
+                                                     "can_plan": scope.can(Capability.PLAN_NETWORK), "np": np, "demand_sets": _demand_sets()})
