@@ -4,7 +4,10 @@ serve`: no server error, and every status code an operation answers is in the sc
 Bounded: a fixed seed and 25 examples per operation and phase. Running a cost model
 (``POST …/models/{id}/run``) is left out: each call runs the national model for seconds, and the
 fuzzer would call it a hundred times; its answers are tested by the permission matrix and the
-own-data tests (a run, a refused model with every problem as a 400)."""
+own-data tests (a run, a refused model with every problem as a 400). The stateful phase is left
+out too: with the write endpoints it chains creations (pools, keys, steps, price lists) for
+more than ten minutes; every operation is still generated and checked on its own (measured:
+31 operations, 2,159 cases, 54 s on a demo copy)."""
 
 import os
 import shutil
@@ -41,7 +44,7 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(api_server, 
     token = _token(database, username)
     result = subprocess.run(
         [str(SCHEMATHESIS), "run", f"{url}/api/openapi.json", "-H", f"Authorization: Bearer {token}", "--max-examples", "25", "--seed", "12",
-         "--checks", "not_a_server_error,status_code_conformance", "--exclude-path-regex", "/run$", "--report-dir", str(tmp_path)],
+         "--checks", "not_a_server_error,status_code_conformance", "--exclude-path-regex", "/run$", "--phases", "examples,coverage,fuzzing", "--report-dir", str(tmp_path)],
         capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_TELEMETRY": "false"}, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
