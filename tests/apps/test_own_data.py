@@ -25,6 +25,7 @@ from servicecenter.apps.costing.models import PriceList, PriceListEntry
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry import organisation
 from servicecenter.apps.registry.models import Provider, Service
+from servicecenter.core.money import decimal_of
 from servicecenter.core.periods import Period
 
 YEAR = 2031
@@ -469,3 +470,48 @@ def test_a_scenario_is_measured_against_the_population_grid_the_planner_chose(mu
     assert controller.get(f"/network/scenarios/{scenario.pk}/").status_code == 200
     assert controller.get(f"/network/optimise/?demand={grid.pk}").status_code == 200
     assert controller.post("/network/scenarios/", {"name": "X", "demand": 10**9}).status_code == 404
+
+
+def test_a_price_list_goes_out_to_excel_and_back_in_as_a_draft(municipality):
+    """Download a list as Excel, rename it in the file, import it: a draft with the same entries.
+    A published list of the file's name is refused, and a bad cell is named by row and column."""
+    import io
+
+    from openpyxl import load_workbook
+
+    services = {s.code: s for s in Service.objects.filter(provider=municipality)}
+    with translation.override("en"):
+        original = pricing.new_price_list(municipality, YEAR, "Priser")
+        pricing.save_entry(original, services["levfakt"], {"tiers": [["0", "38"], ["2000", "31.5"]], "graduated": False})
+        pricing.save_entry(original, services["lonespec"], {"unit_price": Decimal("53.50"), "discount_share": Decimal("0.075"), "base_fixed": Decimal(1200)})
+        pricing.save_entry(original, services["it-drift"], {"fixed_pool": Decimal(240000), "vat_category": "O", "vat_rate": Decimal(0)})
+    response = _client("vasby-controller").get(f"/costing/price-lists/{original.pk}/?format=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    for row in sheet.iter_rows(min_row=2):
+        row[1].value = "Kopia"
+    out = io.BytesIO()
+    book.save(out)
+    with translation.override("en"):
+        report = run_import("prices", out.getvalue(), "prislista.xlsx", provider=municipality)
+    assert report.status == "applied", report.lines("en")
+    copy = PriceList.objects.get(provider=municipality, name="Kopia")
+    fields = ("unit_price", "tiers", "graduated", "packages", "base_fixed", "per_employee", "fixed_pool", "connection_fee", "connection_months",
+              "markup", "discount_share", "vat_category", "vat_rate")
+
+    def entries(price_list):
+        return {e.service.code: tuple(decimal_of(getattr(e, f)) if isinstance(getattr(e, f), Decimal) else getattr(e, f) for f in fields)
+                for e in price_list.entries.select_related("service")}
+
+    def same(entry):  # tiers as numbers: "31.5" and "31.50" are one price
+        return tuple([[decimal_of(a), decimal_of(b)] for a, b in v] if i == 1 else v for i, v in enumerate(entry))
+
+    assert {k: same(v) for k, v in entries(copy).items()} == {k: same(v) for k, v in entries(original).items()}
+    with translation.override("en"):
+        pricing.publish(copy)
+        again = run_import("prices", out.getvalue(), "prislista.xlsx", provider=municipality)
+        assert not again.ok and "published" in " ".join(again.lines("en"))
+        bad = run_import("prices", f"år;prislista;tjänst kod;volymtrappa\n{YEAR};Ny;levfakt;0: 38 | tvåtusen: 31\n".encode(), "p.csv", provider=municipality)
+    assert not bad.ok and bad.problems[0].row == 2 and bad.problems[0].column == "volymtrappa", bad.lines("en")
+    assert not PriceList.objects.filter(provider=municipality, name="Ny").exists()

@@ -12,13 +12,21 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.accounts.capabilities import Capability
 from servicecenter.apps.costing.models import LedgerCell, LedgerImport, LedgerKind
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.core import limits
 from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.sie import read_sie
 from servicecenter.formats.tabular import Column, Table
-from servicecenter.formats.values import parse_choice, parse_decimal, parse_month, parse_text
+from servicecenter.formats.values import (
+    parse_bool,
+    parse_choice,
+    parse_decimal,
+    parse_int,
+    parse_month,
+    parse_text,
+)
 
 KIND_ALIASES = {"utfall": "actual", "budget": "plan", "plan": "plan", "actual": "actual"}
 SIE_SUFFIXES = (".se", ".si", ".sie")
@@ -194,4 +202,127 @@ class KeyImporter(Importer):
             counts["keys"] += 1
             counts["values"] += len(rows)
             record("costing.key.imported", user=self.user, obj=key, provider=self.provider, data={"values": len(rows), "source": self.source})
+        return counts
+
+
+PRICE_FIELDS = ("unit_price", "base_fixed", "per_employee", "fixed_pool", "connection_fee")
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    year: int
+    list_name: str
+    service_code: str
+    values: dict
+
+
+def _pairs(text: str, limit_first, what: str) -> tuple[list | None, Problem | None]:
+    """``0: 38 | 2000: 31`` (tiers) or ``A: 24000 | B: 31000`` (packages) as pairs."""
+    pairs = []
+    for part in (p.strip() for p in (text or "").split("|")):
+        if not part:
+            continue
+        first, colon, second = part.partition(":")
+        price, problem = parse_decimal(second.strip(), limit=limits.FEE)
+        if not colon or problem is not None:
+            return None, Problem("price.pairs", {"what": what, "part": part[:40]})
+        if limit_first is None:
+            key, key_problem = (first.strip(), None) if first.strip() else (None, Problem("price.pairs", {"what": what, "part": part[:40]}))
+        else:
+            key, key_problem = parse_decimal(first.strip(), limit=limit_first)
+        if key_problem is not None:
+            return None, Problem("price.pairs", {"what": what, "part": part[:40]})
+        pairs.append((key, price))
+    return pairs, None
+
+
+@register
+class PriceListImporter(Importer):
+    """A year's price list in a file, one row per service: into a draft list of that name
+    (created when missing); a published list is frozen and refused. Every row obeys the rules
+    of the entry page. The price list page exports the same columns."""
+
+    kind = "prices"
+    capability = Capability.RUN_COSTING
+    label = _("Price list (one row per service)")
+    help_text = _("One row per service: year, price list name, service code and its prices. Tiers as 0: 38 | 2000: 31; packages as A: 24000 | B: 31000; percentages in percent.")
+    columns = (
+        Column("year", True, ("år",)),
+        Column("price_list", True, ("prislista",)),
+        Column("service_code", True, ("tjänst kod", "tjänstekod")),
+        Column("unit_price", False, ("styckpris", "pris")),
+        Column("tiers", False, ("volymtrappa",)),
+        Column("graduated", False, ("graderad",)),
+        Column("packages", False, ("paket",)),
+        Column("base_fixed", False, ("grundavgift per år",)),
+        Column("per_employee", False, ("avgift per anställd och år",)),
+        Column("fixed_pool", False, ("fast pott per år",)),
+        Column("connection_fee", False, ("anslutningsavgift",)),
+        Column("connection_months", False, ("anslutningsavgift månader",)),
+        Column("markup", False, ("påslag vidarefakturering (%)",)),
+        Column("discount", False, ("rabatt (%)",)),
+        Column("vat_category", False, ("momskategori",)),
+        Column("vat_rate", False, ("momssats (%)",)),
+    )
+
+    def prepare(self):
+        from servicecenter.apps.registry.models import Service
+
+        self.services = {s.code: s for s in Service.objects.filter(provider=self.provider)}
+
+    def check_row(self, number, row, heading):
+        from servicecenter.apps.costing.pricing import PricingError, check_entry
+
+        check = self.row_check(number, heading)
+        year = check.take("year", parse_int(row.get("year", ""), limit=limits.YEAR))
+        name = check.take("price_list", parse_text(row.get("price_list", ""), limit=200))
+        code = check.take("service_code", parse_text(row.get("service_code", ""), limit=60))
+        if code is not None and code not in self.services:
+            check.add("service_code", Problem("service.unknown", {"code": code}))
+        values: dict = {}
+        for field in PRICE_FIELDS:
+            values[field] = check.take(field, parse_decimal(row.get(field, ""), required=False, limit=limits.COST if field == "fixed_pool" else limits.FEE))
+        values["tiers"] = [[str(a), str(b)] for a, b in (check.take("tiers", _pairs(row.get("tiers", ""), limits.QUANTITY, "tiers")) or [])]
+        values["packages"] = {str(a): str(b) for a, b in (check.take("packages", _pairs(row.get("packages", ""), None, "packages")) or [])}
+        values["graduated"] = check.take("graduated", parse_bool(row.get("graduated") or "ja"))
+        values["connection_months"] = check.take("connection_months", parse_int(row.get("connection_months", "") or "60", limit=limits.Limit("months", Decimal(1), Decimal(600), integer=True)))
+        markup = check.take("markup", parse_decimal(row.get("markup", ""), required=False, limit=limits.PERCENT))
+        values["markup"] = markup / 100 if markup is not None else None
+        discount = check.take("discount", parse_decimal(row.get("discount", ""), required=False, limit=limits.PERCENT))
+        values["discount_share"] = discount / 100 if discount is not None else None
+        values["vat_category"] = check.take("vat_category", parse_choice((row.get("vat_category") or "S").upper(), ["S", "O", "E", "Z"]))
+        values["vat_rate"] = check.take("vat_rate", parse_decimal(row.get("vat_rate", "") or ("25" if values["vat_category"] == "S" else "0"), limit=limits.PERCENT))
+        if check.problems:
+            return None, check.problems
+        try:
+            check_entry(values)
+        except PricingError as error:
+            column = {"pool_key": "fixed_pool", "discount": "discount"}.get(error.field or "", error.field)
+            check.add(column if column in {c.name for c in self.columns} else None, Problem("price.entry", {"detail": str(error)}))
+            return None, check.problems
+        return PriceRow(year, name, code, values), []
+
+    def check_all(self, checked, heading):
+        from servicecenter.apps.costing.models import PriceList
+
+        problems = self.duplicates(checked, lambda r: (r.year, r.list_name, r.service_code), self.source)
+        for year, name in sorted({(r.year, r.list_name) for _n, r in checked}):
+            if PriceList.objects.filter(provider=self.provider, year=year, name=name, status=PriceList.Status.PUBLISHED).exists():
+                problems.append(Problem("price.list_published", {"name": name, "year": year}, source=self.source))
+        return problems
+
+    def apply(self, checked):
+        from servicecenter.apps.costing import pricing
+        from servicecenter.apps.costing.models import PriceList
+
+        counts = {"lists": 0, "entries": 0}
+        lists: dict[tuple[int, str], PriceList] = {}
+        for _number, row in checked:
+            key = (row.year, row.list_name)
+            if key not in lists:
+                found = PriceList.objects.filter(provider=self.provider, year=row.year, name=row.list_name, status=PriceList.Status.DRAFT).first()
+                lists[key] = found or pricing.new_price_list(self.provider, row.year, row.list_name, user=self.user)
+                counts["lists"] += 1
+            pricing.save_entry(lists[key], self.services[row.service_code], row.values, user=self.user)
+            counts["entries"] += 1
         return counts

@@ -263,6 +263,8 @@ def price_list_detail(request, pk: int):
         except pricing.PricingError as error:
             messages.error(request, str(error))
         return redirect("costing-price-list", price_list.pk)
+    if request.GET.get("format") == "xlsx" and scope.can(Capability.VIEW_COSTS):
+        return _price_list_workbook(price_list)
     names = registry.service_names(scope, price_list.year)
     versions = {v.service_id: v for v in ServiceVersion.objects.visible_to(scope).filter(year__lte=price_list.year).order_by("year")}
     entries = [(entry, names.get(entry.service_id, entry.service.code), versions.get(entry.service_id)) for entry in price_list.entries.select_related("service")]
@@ -275,6 +277,26 @@ def price_list_detail(request, pk: int):
     vat_missing = scope.can(Capability.VIEW_COSTS) and not price_list.provider.vat_number and any(e.vat_category == "S" for e, _n, _v in entries)
     return render(request, "costing/price_list.html", {"price_list": price_list, "entries": entries, "staff": scope.can(Capability.VIEW_COSTS), "vat_missing": vat_missing,
                                                        "editable": editable, "missing": missing, "can_edit": scope.can(Capability.RUN_COSTING)})
+
+
+def _price_list_workbook(price_list) -> HttpResponse:
+    """The list as the price-list import reads it (same headings): edit in Excel, import into a draft."""
+    from servicecenter.apps.costing.importers import PriceListImporter
+    from servicecenter.apps.imports.templates import heading
+
+    def pairs(items) -> str:
+        return " | ".join(f"{a}: {b}" for a, b in items)
+
+    def percent(share):
+        return round_places(share * 100, 2) if share is not None else None
+
+    rows = [(price_list.year, price_list.name, e.service.code, e.unit_price, pairs(e.tiers), "ja" if e.graduated else "nej", pairs(e.packages.items()),
+             e.base_fixed, e.per_employee, e.fixed_pool, e.connection_fee, e.connection_months, percent(e.markup), percent(e.discount_share),
+             e.vat_category, e.vat_rate) for e in price_list.entries.select_related("service").order_by("service__code")]
+    data = write_workbook([(_("Price list"), [heading(c) for c in PriceListImporter.columns], rows)])
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="prislista-{price_list.year}-{price_list.pk}.xlsx"'
+    return response
 
 
 @login_required
