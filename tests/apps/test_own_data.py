@@ -484,7 +484,10 @@ def test_a_price_list_goes_out_to_excel_and_back_in_as_a_draft(municipality):
         original = pricing.new_price_list(municipality, YEAR, "Priser")
         pricing.save_entry(original, services["levfakt"], {"tiers": [["0", "38"], ["2000", "31.5"]], "graduated": False})
         pricing.save_entry(original, services["lonespec"], {"unit_price": Decimal("53.50"), "discount_share": Decimal("0.075"), "base_fixed": Decimal(1200)})
-        pricing.save_entry(original, services["it-drift"], {"fixed_pool": Decimal(240000), "vat_category": "O", "vat_rate": Decimal(0)})
+        from servicecenter.apps.costing import setup
+
+        volumes = setup.save_key(municipality, name="Volym", basis="volumes", code="volym")
+        pricing.save_entry(original, services["it-drift"], {"fixed_pool": Decimal(240000), "key": volumes, "vat_category": "O", "vat_rate": Decimal(0)})
     response = _client("vasby-controller").get(f"/costing/price-lists/{original.pk}/?format=xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
@@ -497,8 +500,8 @@ def test_a_price_list_goes_out_to_excel_and_back_in_as_a_draft(municipality):
         report = run_import("prices", out.getvalue(), "prislista.xlsx", provider=municipality)
     assert report.status == "applied", report.lines("en")
     copy = PriceList.objects.get(provider=municipality, name="Kopia")
-    fields = ("unit_price", "tiers", "graduated", "packages", "base_fixed", "per_employee", "fixed_pool", "connection_fee", "connection_months",
-              "markup", "discount_share", "vat_category", "vat_rate")
+    fields = ("unit_price", "tiers", "graduated", "packages", "base_fixed", "per_employee", "fixed_pool", "key_id", "payer_id", "connection_fee",
+              "connection_months", "markup", "discount_share", "vat_category", "vat_rate")
 
     def entries(price_list):
         return {e.service.code: tuple(decimal_of(getattr(e, f)) if isinstance(getattr(e, f), Decimal) else getattr(e, f) for f in fields)

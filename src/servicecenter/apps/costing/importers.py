@@ -257,6 +257,8 @@ class PriceListImporter(Importer):
         Column("base_fixed", False, ("grundavgift per år",)),
         Column("per_employee", False, ("avgift per anställd och år",)),
         Column("fixed_pool", False, ("fast pott per år",)),
+        Column("pool_key", False, ("nyckel för potten",)),
+        Column("payer", False, ("betalare av potten",)),
         Column("connection_fee", False, ("anslutningsavgift",)),
         Column("connection_months", False, ("anslutningsavgift månader",)),
         Column("markup", False, ("påslag vidarefakturering (%)",)),
@@ -266,9 +268,12 @@ class PriceListImporter(Importer):
     )
 
     def prepare(self):
-        from servicecenter.apps.registry.models import Service
+        from servicecenter.apps.costing.models import AllocationKey
+        from servicecenter.apps.registry.models import Customer, Service
 
         self.services = {s.code: s for s in Service.objects.filter(provider=self.provider)}
+        self.keys = {k.code: k for k in AllocationKey.objects.filter(provider=self.provider)}
+        self.customers = {c.org_number: c for c in Customer.objects.filter(provider=self.provider)}
 
     def check_row(self, number, row, heading):
         from servicecenter.apps.costing.pricing import PricingError, check_entry
@@ -285,6 +290,13 @@ class PriceListImporter(Importer):
         values["tiers"] = [[str(a), str(b)] for a, b in (check.take("tiers", _pairs(row.get("tiers", ""), limits.QUANTITY, "tiers")) or [])]
         values["packages"] = {str(a): str(b) for a, b in (check.take("packages", _pairs(row.get("packages", ""), None, "packages")) or [])}
         values["graduated"] = check.take("graduated", parse_bool(row.get("graduated") or "ja"))
+        key_code, payer = (row.get("pool_key") or "").strip(), (row.get("payer") or "").strip()
+        values["key"] = self.keys.get(key_code) if key_code else None
+        if key_code and (values["key"] is None or not values["key"].to_customers):
+            check.add("pool_key", Problem("value.choice", {"choices": ", ".join(sorted(c for c, k in self.keys.items() if k.to_customers)) or "–"}, value=key_code))
+        values["payer"] = self.customers.get(payer) if payer else None
+        if payer and values["payer"] is None:
+            check.add("payer", Problem("customer.unknown", {"orgnr": payer}))
         values["connection_months"] = check.take("connection_months", parse_int(row.get("connection_months", "") or "60", limit=limits.Limit("months", Decimal(1), Decimal(600), integer=True)))
         markup = check.take("markup", parse_decimal(row.get("markup", ""), required=False, limit=limits.PERCENT))
         values["markup"] = markup / 100 if markup is not None else None
@@ -297,7 +309,7 @@ class PriceListImporter(Importer):
         try:
             check_entry(values)
         except PricingError as error:
-            column = {"pool_key": "fixed_pool", "discount": "discount"}.get(error.field or "", error.field)
+            column = error.field
             check.add(column if column in {c.name for c in self.columns} else None, Problem("price.entry", {"detail": str(error)}))
             return None, check.problems
         return PriceRow(year, name, code, values), []

@@ -291,8 +291,8 @@ def _price_list_workbook(price_list) -> HttpResponse:
         return round_places(share * 100, 2) if share is not None else None
 
     rows = [(price_list.year, price_list.name, e.service.code, e.unit_price, pairs(e.tiers), "ja" if e.graduated else "nej", pairs(e.packages.items()),
-             e.base_fixed, e.per_employee, e.fixed_pool, e.connection_fee, e.connection_months, percent(e.markup), percent(e.discount_share),
-             e.vat_category, e.vat_rate) for e in price_list.entries.select_related("service").order_by("service__code")]
+             e.base_fixed, e.per_employee, e.fixed_pool, e.key.code if e.key_id else "", e.payer.org_number if e.payer_id else "", e.connection_fee, e.connection_months, percent(e.markup), percent(e.discount_share),
+             e.vat_category, e.vat_rate) for e in price_list.entries.select_related("service", "key", "payer").order_by("service__code")]
     data = write_workbook([(_("Price list"), [heading(c) for c in PriceListImporter.columns], rows)])
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="prislista-{price_list.year}-{price_list.pk}.xlsx"'

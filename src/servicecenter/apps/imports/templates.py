@@ -48,7 +48,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "office_visits": {"office": "k01", "month": "2027-01", "partner": "SKV", "errand_type": "id-kort", "visits": "640", "errands": "700"},
     "municipality_types": {"municipality": "0114", "type": "2"},
     "prices": {"year": "2027", "price_list": "Priser 2027", "service_code": "lonespec", "unit_price": "53,50", "tiers": "", "graduated": "ja",
-               "packages": "", "base_fixed": "1 200", "per_employee": "", "fixed_pool": "", "connection_fee": "", "connection_months": "60",
+               "packages": "", "base_fixed": "1 200", "per_employee": "", "fixed_pool": "", "pool_key": "", "payer": "", "connection_fee": "", "connection_months": "60",
                "markup": "", "discount": "", "vat_category": "S", "vat_rate": "25"},
     "population_grid": {"x": "17,9119", "y": "59,5184", "population": "1 250", "name": "ruta-1"},
 }
