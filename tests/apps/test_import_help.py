@@ -60,3 +60,14 @@ def test_each_template_is_read_back_with_every_column_recognised(ssc, client_for
                 assert report.ok, (kind, extension, report.lines("en"))
     assert client_for("kundkontakt").get("/import/templates/customers.csv").status_code == 403
     assert client.get("/import/templates/okand.csv").status_code == 404
+
+
+def test_the_templates_examples_fall_in_the_year_of_the_clock():
+    from datetime import datetime
+
+    from servicecenter import clock
+    from servicecenter.apps.imports.templates import template_csv
+
+    with clock.frozen(datetime(2031, 3, 1, 9)):
+        text = template_csv("agreements").decode("utf-8-sig") + template_csv("volumes").decode("utf-8-sig")
+    assert "2031-01-01" in text and "2030-09-01" in text and "2031-01" in text and "2027" not in text

@@ -11,43 +11,44 @@ from __future__ import annotations
 import csv
 import io
 
+from servicecenter import clock
 from servicecenter.apps.imports.base import IMPORTERS
 from servicecenter.formats.spreadsheet import write_workbook
 
 EXAMPLES: dict[str, dict[str, str]] = {
-    "customers": {"org_number": "556000-0001", "name": "Hamnbolaget AB", "sector": "bolag", "year": "2027", "employees": "120",
+    "customers": {"org_number": "556000-0001", "name": "Hamnbolaget AB", "sector": "bolag", "year": "{year}", "employees": "120",
                   "turnover": "85 000 000", "host_org_number": "", "preparedness_from": "", "preparedness_until": "", "peppol_id": "0007:5560000001"},
-    "catalogue": {"year": "2027", "area_code": "lon", "area_name": "Lön", "area_name_en": "Payroll", "process_code": "lonehantering",
+    "catalogue": {"year": "{year}", "area_code": "lon", "area_name": "Lön", "area_name_en": "Payroll", "process_code": "lonehantering",
                   "process_name": "Lönehantering", "process_name_en": "Payroll processing", "service_code": "lonespec",
                   "service_name": "Lönespecifikation", "service_name_en": "Payslip", "tier": "bas", "unit": "lönespecifikation",
                   "obligatory": "nej", "agreed_opening_hours": "ja", "opening_hours": "Vardagar 07–18", "description": "Månadslön med underlag och utbetalning",
                   "description_en": "Monthly pay with its basis and payment"},
-    "agreements": {"org_number": "556000-0001", "service_code": "lonespec", "state": "produktion", "interest_date": "2026-09-01",
-                   "intent_date": "2026-10-01", "onboarding_date": "2026-11-15", "production_date": "2027-01-01", "ended_date": "",
+    "agreements": {"org_number": "556000-0001", "service_code": "lonespec", "state": "produktion", "interest_date": "{previous}-09-01",
+                   "intent_date": "{previous}-10-01", "onboarding_date": "{previous}-11-15", "production_date": "{year}-01-01", "ended_date": "",
                    "buyer_reference": "Ekonomienheten 4711"},
-    "volumes": {"org_number": "556000-0001", "service_code": "lonespec", "month": "2027-01", "quantity": "1 200", "source": "Ekonomisystemet"},
+    "volumes": {"org_number": "556000-0001", "service_code": "lonespec", "month": "{year}-01", "quantity": "1 200", "source": "Ekonomisystemet"},
     "ledger": {"account": "5010", "account_name": "Lokalhyra", "cost_centre": "20", "cost_centre_name": "Lokaler", "activity": "",
-               "month": "2027-01", "amount": "120 000,00", "kind": "utfall"},
+               "month": "{year}-01", "amount": "120 000,00", "kind": "utfall"},
     "keys": {"key": "timmar-it", "name": "Timmar i IT-enheten", "basis": "timmar", "receiver": "pool:ekonomi", "weight": "1 450"},
-    "events": {"source": "e-tjanst", "event_id": "e-2027-000001", "org_number": "556000-0001", "service_code": "e-arkiv",
-               "occurred_at": "2027-01-14 09:32", "quantity": "1", "package": "", "cost": ""},
-    "agency_register": {"register": "statskontoret", "valid_on": "2027-01-01", "org_number": "202100-0000", "name": "Exempelmyndigheten",
+    "events": {"source": "e-tjanst", "event_id": "e-{year}-000001", "org_number": "556000-0001", "service_code": "e-arkiv",
+               "occurred_at": "{year}-01-14 09:32", "quantity": "1", "package": "", "cost": ""},
+    "agency_register": {"register": "statskontoret", "valid_on": "{year}-01-01", "org_number": "202100-0000", "name": "Exempelmyndigheten",
                         "fte": "350", "host_org_number": ""},
-    "outages": {"service_code": "lonespec", "start": "2027-03-02 08:15", "end": "2027-03-02 10:45", "main_function": "ja",
+    "outages": {"service_code": "lonespec", "start": "{year}-03-02 08:15", "end": "{year}-03-02 10:45", "main_function": "ja",
                 "description": "Inläsningen stod still", "reference": "INC-1043"},
-    "survey_answers": {"survey": "kundenkat-2027", "year": "2027", "kind": "kund", "service_code": "lonespec", "respondent": "r-001",
+    "survey_answers": {"survey": "kundenkat-{year}", "year": "{year}", "kind": "kund", "service_code": "lonespec", "respondent": "r-001",
                        "overall": "8", "expectations": "7", "ideal": "7"},
-    "price_index": {"index": "plo", "year": "2027", "value": "2,6", "source": "Ekonomistyrningsverket"},
-    "indicator_data": {"element": "driftkostnad", "level": "organisation", "subject": "vasby-service", "year": "2027", "value": "12 500 000",
+    "price_index": {"index": "plo", "year": "{year}", "value": "2,6", "source": "Ekonomistyrningsverket"},
+    "indicator_data": {"element": "driftkostnad", "level": "organisation", "subject": "egen-organisation", "year": "{year}", "value": "12 500 000",
                        "source": "Huvudboken"},
     "offices": {"code": "k01", "name": "Medborgarkontoret Centrum", "address": "Stationsvägen 1", "x": "17,9119", "y": "59,5184",
                 "municipality": "0114", "region": "Norr", "category": "fullservicekontor", "preparedness": "nej", "socially_vulnerable": "nej",
-                "co_location": "Biblioteket", "decision": "", "opened": "2020-01-01", "closed": "", "lease_end": "2029-12-31",
+                "co_location": "Biblioteket", "decision": "", "opened": "{opened}-01-01", "closed": "", "lease_end": "{lease_end}-12-31",
                 "cost_rent": "480 000", "cost_staff": "2 100 000", "cost_it": "120 000", "cost_other": "60 000", "staff": "3,5",
                 "opening_hours": "Vardagar 09–17", "capacity": "30 000"},
-    "office_visits": {"office": "k01", "month": "2027-01", "partner": "SKV", "errand_type": "id-kort", "visits": "640", "errands": "700"},
+    "office_visits": {"office": "k01", "month": "{year}-01", "partner": "SKV", "errand_type": "id-kort", "visits": "640", "errands": "700"},
     "municipality_types": {"municipality": "0114", "type": "2"},
-    "prices": {"year": "2027", "price_list": "Priser 2027", "service_code": "lonespec", "unit_price": "53,50", "tiers": "", "graduated": "ja",
+    "prices": {"year": "{year}", "price_list": "Priser {year}", "service_code": "lonespec", "unit_price": "53,50", "tiers": "", "graduated": "ja",
                "packages": "", "base_fixed": "1 200", "per_employee": "", "fixed_pool": "", "pool_key": "", "payer": "", "connection_fee": "", "connection_months": "60",
                "markup": "", "discount": "", "vat_category": "S", "vat_rate": "25"},
     "population_grid": {"x": "17,9119", "y": "59,5184", "population": "1 250", "name": "ruta-1"},
@@ -60,9 +61,13 @@ def heading(column) -> str:
 
 
 def template_rows(kind: str) -> tuple[list[str], list[str]]:
+    """The headings and the example row; the example's dates fall in this year (by the clock),
+    never in a fixed one."""
     importer = IMPORTERS[kind]
     examples = EXAMPLES.get(kind, {})
-    return [heading(c) for c in importer.columns], [examples.get(c.name, "") for c in importer.columns]
+    year = clock.today().year
+    years = {"year": year, "previous": year - 1, "opened": year - 7, "lease_end": year + 2}
+    return [heading(c) for c in importer.columns], [examples.get(c.name, "").format(**years) for c in importer.columns]
 
 
 def template_csv(kind: str) -> bytes:
