@@ -300,7 +300,7 @@ def test_formulas_in_text_are_written_as_text_in_every_export(client_for, contac
 def test_a_hostile_buyer_reaches_no_invoice_export_as_a_formula(client_for):
     stockholm = Provider.objects.get(code="stockholm")
     customer = Customer.objects.filter(provider=stockholm, agreements__state="production").first()
-    Customer.objects.filter(pk=customer.pk).update(name=EVIL)
+    Customer.objects.filter(pk=customer.pk).update(name=EVIL, legal_name=EVIL)
     Agreement.objects.filter(customer=customer).update(buyer_reference="+1+1")
     run = billing.start_run(stockholm, Period.month(2020, 12), issue_date=date(2021, 1, 5), validate=False)
     invoices = billing.issue(billing.approve(run))

@@ -81,8 +81,11 @@ def test_cross_row_problems_duplicates_and_unknown_host(run):
     before = snapshot()
     text = f"org_number,name,year,employees,host_org_number\n{NEW_A},A,2025,1,\n{NEW_A},A igen,2025,2,\n{NEW_B},B,2025,3,{make_orgnr('202199009')}\n"
     report = run("customers", text)
-    assert ("row.duplicate", 3, None) in located(report)
+    # the same number under another name: two customers that need customer numbers of their own
+    assert ("customer.number_needed", 3, "customer_number") in located(report)
     assert ("customer.host_unknown", 4, "host_org_number") in located(report)
+    same = run("customers", f"org_number,name,year,employees\n{NEW_A},A,2025,1\n{NEW_A},A,2025,2\n")
+    assert ("row.duplicate", 3, None) in located(same)
     assert snapshot() == before
 
 

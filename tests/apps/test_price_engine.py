@@ -19,9 +19,9 @@ def _invoiced(invoices) -> tuple[dict[str, Decimal], dict[str, Decimal], set[str
     """Per service and per buyer, the sum of the lines of ``invoices``; and the line categories."""
     by_service, by_buyer = defaultdict(Decimal), defaultdict(Decimal)
     categories = set()
-    for line in InvoiceLine.objects.filter(invoice__in=invoices).select_related("service", "invoice"):
+    for line in InvoiceLine.objects.filter(invoice__in=invoices).select_related("service", "invoice__customer"):
         by_service[line.service.code] += line.amount
-        by_buyer[line.invoice.buyer_org_number] += line.amount
+        by_buyer[line.invoice.customer.number] += line.amount
         categories.add(line.category)
     return dict(by_service), dict(by_buyer), categories
 

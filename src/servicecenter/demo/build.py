@@ -343,10 +343,15 @@ def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     obligatory = [code for code, *_ in [(row[5],) for row in STOCKHOLM_CATALOGUE if row[10]]]
     optional = [row[5] for row in STOCKHOLM_CATALOGUE if not row[10]]
     customers = []
-    for name in STOCKHOLM_ADMINISTRATIONS + STOCKHOLM_COMPANIES:
+    # The administrations are one legal person, the city, under its organisation number, each
+    # with a customer number of its own; the companies are legal persons of their own.
+    for index, name in enumerate(STOCKHOLM_ADMINISTRATIONS + STOCKHOLM_COMPANIES):
         company = name in STOCKHOLM_COMPANIES
-        customer = Customer.objects.create(provider=provider, org_number=orgnrs.next() if not company else make_orgnr(f"5560{rng.randrange(10**5):05d}"),
-                                           name=name, sector="company" if company else "municipal")
+        if company:
+            customer = Customer.objects.create(provider=provider, org_number=make_orgnr(f"5560{rng.randrange(10**5):05d}"), name=name, sector="company")
+        else:
+            customer = Customer.objects.create(provider=provider, number=str(1001 + index), org_number=provider.org_number, legal_name="Stockholms stad",
+                                               name=name, sector="municipal", buyer_reference=f"SF-{1001 + index}")
         employees = rng.randint(80, 600) if company else rng.randint(150, 4000)
         for year in (2020, 2021):
             CustomerYear.objects.create(customer=customer, year=year, employees=employees if year == 2020 else int(employees * rng.uniform(0.97, 1.03)))

@@ -31,6 +31,7 @@ __all__ = ["DocumentType", "Finding", "InvoiceDocument", "Line", "Party", "Peppo
 
 UBL_INVOICE = "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
 UBL_CREDIT_NOTE = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+DEFAULT_EXEMPTION = "Utanför skattens tillämpningsområde"
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -56,6 +57,7 @@ class Party:
     endpoint: str = ""                # Peppol endpoint; default: the organisation number (scheme 0007)
     endpoint_scheme: str = "0007"
     contact_email: str = ""
+    trading_name: str = ""            # BT-45/BT-28: the name the party is known by, when not its legal name (a city's administration)
 
     @property
     def org_digits(self) -> str:
@@ -95,7 +97,7 @@ class InvoiceDocument:
     payment_reference: str = ""
     preceding_invoice: str = ""       # credit notes: the invoice corrected
     preceding_issue_date: date | None = None
-    exemption_reason: str = "Utanför skattens tillämpningsområde"
+    exemption_reason: str = DEFAULT_EXEMPTION
 
 
 def _money(value: Decimal) -> str:
@@ -153,7 +155,7 @@ def build_ubl(document: InvoiceDocument) -> bytes:
         cbc(element, "EndpointID", party.endpoint or party.org_digits, schemeID=party.endpoint_scheme)
         identification = cac(element, "PartyIdentification")
         cbc(identification, "ID", party.org_digits, schemeID="0007")
-        cbc(cac(element, "PartyName"), "Name", party.name)
+        cbc(cac(element, "PartyName"), "Name", party.trading_name or party.name)
         address = cac(element, "PostalAddress")
         if party.street:
             cbc(address, "StreetName", party.street)

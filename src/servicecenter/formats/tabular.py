@@ -39,6 +39,7 @@ class Column:
     name: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    either: str = ""        # columns sharing a group name: the file must have at least one of them
 
     def matches(self, heading: str) -> bool:
         key = _heading_key(heading)
@@ -146,6 +147,13 @@ def _map_header(table: Table, columns: Sequence[Column]) -> list[Problem]:
     for column in columns:
         if column.required and column.name not in table.mapping:
             problems.append(Problem("header.missing", {"column": column.name}, source=table.source, row=1, column=column.name))
+    groups: dict[str, list[str]] = {}
+    for column in columns:
+        if column.either:
+            groups.setdefault(column.either, []).append(column.name)
+    for names in groups.values():
+        if not any(name in table.mapping for name in names):
+            problems.append(Problem("header.missing", {"column": " / ".join(names)}, source=table.source, row=1, column=names[0]))
     return problems
 
 

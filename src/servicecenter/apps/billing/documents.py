@@ -4,13 +4,34 @@ invoice, so they show what was issued, whenever they are downloaded."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
 from django.utils import translation
+from lxml import etree
 
 from servicecenter.apps.billing.models import Invoice
 from servicecenter.apps.registry.services import DEMO_NOTICE
 from servicecenter.core.billing import totals
+from servicecenter.formats.peppol import CAC, CBC
 from servicecenter.formats.spreadsheet import write_workbook
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    trading_name: str        # the buyer's own name (a city's administration) when it is not the legal person's
+    exemption_reason: str    # the legal text for lines outside the scope of VAT, "" when there are none
+
+
+def document_facts(invoice: Invoice) -> DocumentFacts:
+    """What the issued XML says beyond the stored columns: the buyer's trading name and the VAT
+    exemption text. Read from the document itself, so the PDF repeats the e-invoice exactly."""
+    root = etree.fromstring(invoice.xml.encode())
+    party = root.find(f"{{{CAC}}}AccountingCustomerParty/{{{CAC}}}Party")
+    shown = party.findtext(f"{{{CAC}}}PartyName/{{{CBC}}}Name") if party is not None else None
+    legal = party.findtext(f"{{{CAC}}}PartyLegalEntity/{{{CBC}}}RegistrationName") if party is not None else None
+    reason = root.findtext(f".//{{{CAC}}}TaxSubtotal/{{{CAC}}}TaxCategory/{{{CBC}}}TaxExemptionReason") or ""
+    return DocumentFacts(shown if shown and shown != legal else "", reason)
 
 
 def _lines(invoice: Invoice):
@@ -27,7 +48,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     for line in lines:
         by_service.setdefault(line.service.code, []).append(line)
     with translation.override("sv"):
-        html = render_to_string("billing/invoice_pdf.html", {"invoice": invoice, "lines": lines, "vat": totals(lines),
+        html = render_to_string("billing/invoice_pdf.html", {"invoice": invoice, "lines": lines, "vat": totals(lines), "facts": document_facts(invoice),
                                                              "by_service": by_service, "demo": DEMO_NOTICE if invoice.provider.is_demo else ""})
     return HTML(string=html).write_pdf()
 
@@ -44,7 +65,9 @@ def invoice_workbook(invoice: Invoice) -> bytes:
             entry = per_service.setdefault(line.service.code, [line.service.code, 0, 0])
             entry[1] += sign * line.amount
             entry[2] += 1
+        facts = document_facts(invoice)
         summary = [("Dokument", invoice.number_text), ("Typ", invoice.get_document_type_display()), ("Köpare", invoice.buyer_name),
+                   *([("Kund", facts.trading_name)] if facts.trading_name else []), ("Kundnummer", invoice.customer.number),
                    ("Organisationsnummer", invoice.buyer_org_number), ("Köparens referens", invoice.buyer_reference),
                    ("Period", f"{invoice.period_start} – {invoice.period_end}"), ("Fakturadatum", invoice.issue_date),
                    ("Netto", sign * invoice.net_total), ("Moms", sign * invoice.tax_total), ("Att betala", sign * invoice.payable)]

@@ -19,6 +19,7 @@ from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.billing.models import UsageEvent
 from servicecenter.apps.imports.base import register
 from servicecenter.apps.metering.importers import VolumeImporter
+from servicecenter.apps.registry.lookup import NUMBER_COLUMN, ORG_COLUMN
 from servicecenter.core import limits
 from servicecenter.core.periods import Period
 from servicecenter.core.problems import Problem, Severity
@@ -42,13 +43,14 @@ def payload_hash(values: tuple) -> str:
 class EventImporter(VolumeImporter):
     kind = "events"
     label = _("Usage events")
-    help_text = _("One row per event: source, event id, organisation number, service code, time, quantity (and optionally package, cost). "
+    help_text = _("One row per event: source, event id, customer number or organisation number, service code, time, quantity (and optionally package, cost). "
                   "CSV, Excel or Parquet. The same event twice changes nothing.")
     capability = Capability.IMPORT_VOLUMES
     columns = (
         Column("source", True, ("källa", "system")),
         Column("event_id", True, ("id", "händelse-id", "handelse_id")),
-        Column("org_number", True, ("organisationsnummer", "orgnr", "customer")),
+        NUMBER_COLUMN,
+        ORG_COLUMN,
         Column("service_code", True, ("tjänst kod", "tjänstekod", "tjänst", "service")),
         Column("occurred_at", True, ("tidpunkt", "tid", "timestamp", "time")),
         Column("quantity", True, ("antal", "kvantitet", "volym")),
@@ -78,7 +80,7 @@ class EventImporter(VolumeImporter):
         local = occurred_at.astimezone(STOCKHOLM)
         period = Period.month(local.year, local.month)
         if not self._covered(customer_id, service_id, period):
-            check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("org_number")))
+            check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("customer_number") or row.get("org_number")))
             return None, check.problems
         values = payload(customer_id, service_id, occurred_at, quantity, package, cost)
         return {"source": source, "event_id": event_id, "customer_id": customer_id, "service_id": service_id, "occurred_at": occurred_at,

@@ -30,6 +30,7 @@ from django.utils import translation
 from servicecenter import clock
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.billing import integrity
+from servicecenter.apps.billing.documents import document_facts
 from servicecenter.apps.billing.models import (
     BillingRun,
     Invoice,
@@ -55,10 +56,12 @@ from servicecenter.core.billing import (
     rate_year,
     totals,
 )
+from servicecenter.core.billing.vat import SAME_PERSON_TEXT, STATE_TEXT
 from servicecenter.core.money import decimal_of, round_ore, round_places
 from servicecenter.core.periods import Period
 from servicecenter.core.pricing.strategies import CustomerInput
 from servicecenter.formats.peppol import (
+    DEFAULT_EXEMPTION,
     DocumentType,
     InvoiceDocument,
     Line,
@@ -107,7 +110,7 @@ def terms_of(price_list: PriceList) -> dict[str, Terms]:
             base_fixed=entry.base_fixed, per_employee=entry.per_employee,
             packages={code: decimal_of(price) for code, price in entry.packages.items()},
             connection_fee=entry.connection_fee, connection_months=entry.connection_months,
-            reimbursement=(entry.payer.org_number, entry.fixed_pool) if entry.payer_id and entry.fixed_pool else None,
+            reimbursement=(entry.payer.number, entry.fixed_pool) if entry.payer_id and entry.fixed_pool else None,
             pass_through_markup=entry.markup, discount_share=entry.discount_share,
             vat=Vat(VatCategory(entry.vat_category), entry.vat_rate if entry.vat_category == "S" else Decimal(0)),
         )
@@ -145,14 +148,14 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms], keys: 
     packages: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     costs: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     summary = {"volume_rows": 0, "volume_quantity": Decimal(0), "events": 0, "event_quantity": Decimal(0)}
-    for org, code, quantity in Volume.objects.filter(provider=provider, month=period.start).values_list("customer__org_number", "service__code", "quantity"):
+    for org, code, quantity in Volume.objects.filter(provider=provider, month=period.start).values_list("customer__number", "service__code", "quantity"):
         quantities[(code, org)] += quantity
         summary["volume_rows"] += 1
         summary["volume_quantity"] += quantity
     events = (UsageEvent.objects.filter(provider=provider, month=period.start, late=False)
-              .values("customer__org_number", "service__code", "package").annotate(quantity=Sum("quantity"), cost=Sum("cost")))
+              .values("customer__number", "service__code", "package").annotate(quantity=Sum("quantity"), cost=Sum("cost")))
     for row in events.annotate(n=Count("id")):
-        key = (row["service__code"], row["customer__org_number"])
+        key = (row["service__code"], row["customer__number"])
         summary["events"] += row["n"]
         summary["event_quantity"] += row["quantity"]
         if row["package"]:
@@ -166,8 +169,8 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms], keys: 
     agreements = {}
     for agreement in Agreement.objects.filter(customer__provider=provider, service__code__in=fixed_services, production_date__lt=period.end).select_related("customer", "service"):
         if agreement.ended_date is None or agreement.ended_date > period.start:
-            agreements[(agreement.service.code, agreement.customer.org_number)] = agreement
-    employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=period.start.year).values_list("customer__org_number", "employees"))
+            agreements[(agreement.service.code, agreement.customer.number)] = agreement
+    employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=period.start.year).values_list("customer__number", "employees"))
     weights = {code: customer_weights(key, period.start.year, code) for code, key in (keys or {}).items()}
     usage: dict[str, dict[str, CustomerInput]] = defaultdict(dict)
     for code, org in sorted(set(quantities) | set(packages) | set(costs) | set(agreements)):
@@ -183,11 +186,23 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms], keys: 
     return usage, summary
 
 
+def outside_scope_text(provider: Provider, customer: Customer) -> str | None:
+    """Why a sale to ``customer`` is outside the scope of VAT, as the invoice states it, or None
+    when VAT applies. It follows the legal persons: a customer under the seller's own
+    organisation number (a city's administration buying from the city's service administration)
+    is the same legal person; for a state seller every state agency is, since the state is one
+    legal person. A city-owned company, another municipality or a region is not."""
+    if customer.org_number == provider.org_number:
+        return SAME_PERSON_TEXT.format(legal_person=customer.legal_name or provider.name)
+    if provider.is_state and customer.sector == "state":
+        return STATE_TEXT
+    return None
+
+
 def internal_customers(provider: Provider) -> set[str]:
-    """Buyers inside the seller's legal person: state agencies for a state seller, the city's own
-    administrations for a municipal one (the demo gives them invented numbers of their own)."""
-    sector = "state" if provider.is_state else "municipal" if provider.kind == Provider.Kind.MUNICIPAL_SERVICE else None
-    return set(Customer.objects.filter(provider=provider, sector=sector).values_list("org_number", flat=True)) if sector else set()
+    """The customer numbers of the buyers inside the seller's legal person (no VAT)."""
+    return {c.number for c in Customer.objects.filter(provider=provider).only("number", "org_number", "sector", "legal_name")
+            if outside_scope_text(provider, c) is not None}
 
 
 def rate(provider: Provider, period: Period, price_list: PriceList | None = None) -> tuple[list[DraftInvoice], dict]:
@@ -199,7 +214,7 @@ def rate(provider: Provider, period: Period, price_list: PriceList | None = None
     except RatingError as error:
         raise BillingError(error.problem.message(translation.get_language() or "sv")) from error
     drafts = group_by_customer(lines)
-    check_amounts(drafts, {c.org_number: c.name for c in Customer.objects.filter(provider=provider)})
+    check_amounts(drafts, dict(Customer.objects.filter(provider=provider).values_list("number", "name")))
     return drafts, summary
 
 
@@ -245,8 +260,9 @@ class Buyer:
 def buyer_of(customer: Customer, services: set[str]) -> Buyer:
     references = sorted({a.buyer_reference for a in customer.agreements.all() if a.buyer_reference and a.service.code in services}) or \
         sorted({a.buyer_reference for a in customer.agreements.all() if a.buyer_reference})
+    references = references or [customer.buyer_reference or customer.number]
     endpoint = customer.peppol_id or f"0007:{customer.org_number.replace('-', '')}"
-    return Buyer(customer, references[0] if references else customer.org_number.replace("-", ""), endpoint)
+    return Buyer(customer, references[0], endpoint)
 
 
 def _seller_party(provider: Provider, outside_scope: bool) -> Party:
@@ -262,8 +278,8 @@ def _endpoint(text: str) -> dict:
 
 def _buyer_party(buyer: Buyer) -> Party:
     customer = buyer.customer
-    return Party(customer.name, customer.org_number, street=customer.street, city=customer.city, postal_code=customer.postal_code,
-                 **_endpoint(buyer.endpoint))
+    return Party(customer.legal_person, customer.org_number, street=customer.street, city=customer.city, postal_code=customer.postal_code,
+                 trading_name=customer.name if customer.legal_person != customer.name else "", **_endpoint(buyer.endpoint))
 
 
 def _peppol_lines(lines, item_id=lambda line: line.service) -> list[Line]:
@@ -277,7 +293,8 @@ def draft_document(provider: Provider, buyer: Buyer, draft: DraftInvoice, number
     return InvoiceDocument(number=number, issue_date=issue_date, due_date=due_date, document_type=DocumentType.INVOICE,
                            seller=_seller_party(provider, draft.outside_scope), buyer=_buyer_party(buyer), buyer_reference=buyer.reference,
                            lines=_peppol_lines(draft.lines), period_start=period.start, period_end=period.last_day,
-                           bankgiro=provider.bankgiro, payment_reference=number, note=f"Fakturering {period.label()}")
+                           bankgiro=provider.bankgiro, payment_reference=number, note=f"Fakturering {period.label()}",
+                           exemption_reason=(outside_scope_text(provider, buyer.customer) if draft.outside_scope else None) or DEFAULT_EXEMPTION)
 
 
 def _line_json(line: RatedLine) -> dict:
@@ -288,13 +305,14 @@ def _line_json(line: RatedLine) -> dict:
 
 
 def _preview(provider: Provider, drafts: list[DraftInvoice]) -> list[dict]:
-    customers = {c.org_number: c for c in Customer.objects.filter(provider=provider, org_number__in=[d.customer for d in drafts]).prefetch_related("agreements__service")}
+    customers = {c.number: c for c in Customer.objects.filter(provider=provider, number__in=[d.customer for d in drafts]).prefetch_related("agreements__service")}
     result = []
     for draft in drafts:
         customer = customers[draft.customer]
         buyer = buyer_of(customer, {line.service for line in draft.lines})
         summary = totals(draft.lines)
-        result.append({"customer_id": customer.pk, "org_number": customer.org_number, "name": customer.name, "outside_scope": draft.outside_scope,
+        result.append({"customer_id": customer.pk, "customer_number": customer.number, "org_number": customer.org_number, "name": customer.name,
+                       "outside_scope": draft.outside_scope,
                        "buyer_reference": buyer.reference, "endpoint": buyer.endpoint,
                        "net": str(summary.line_total), "tax": str(summary.tax_total), "payable": str(summary.payable),
                        "lines": [_line_json(line) for line in draft.lines]})
@@ -303,7 +321,7 @@ def _preview(provider: Provider, drafts: list[DraftInvoice]) -> list[dict]:
 
 def _shown_for(preview: list[dict]):
     """The preview row of a draft invoice, found by its buyer and VAT scope (never by position)."""
-    rows = {(row["org_number"], row.get("outside_scope", False)): row for row in preview}
+    rows = {(row.get("customer_number", row["org_number"]), row.get("outside_scope", False)): row for row in preview}
     return lambda draft: rows[(draft.customer, draft.outside_scope)]
 
 
@@ -491,7 +509,7 @@ def _party_from_invoice(invoice: Invoice, seller: bool) -> Party:
         return Party(invoice.seller_name, invoice.seller_org_number, street=invoice.seller_street, city=invoice.seller_city,
                      postal_code=invoice.seller_postal_code, vat_number=invoice.seller_vat_number, contact_email=invoice.seller_email)
     return Party(invoice.buyer_name, invoice.buyer_org_number, street=invoice.buyer_street, city=invoice.buyer_city, postal_code=invoice.buyer_postal_code,
-                 **_endpoint(invoice.buyer_endpoint))
+                 trading_name=document_facts(invoice).trading_name, **_endpoint(invoice.buyer_endpoint))
 
 
 def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected_quantities: dict[int, Decimal] | None = None,
@@ -524,7 +542,8 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
         note = InvoiceDocument(number=text, issue_date=issue_date, due_date=None, document_type=DocumentType.CREDIT_NOTE, seller=seller, buyer=buyer_party,
                                bankgiro=invoice.seller_bankgiro,
                                buyer_reference=invoice.buyer_reference, lines=peppol, period_start=invoice.period_start, period_end=invoice.period_end,
-                               preceding_invoice=invoice.number_text, preceding_issue_date=invoice.issue_date, note=reason or f"Kreditering av {invoice.number_text}")
+                               preceding_invoice=invoice.number_text, preceding_issue_date=invoice.issue_date, note=reason or f"Kreditering av {invoice.number_text}",
+                               exemption_reason=document_facts(invoice).exemption_reason or DEFAULT_EXEMPTION)
         values = [(n, _line_fields(line, line.service_id, credited_line=line)) for n, line in enumerate(chosen, start=1)]
         credit_note = _store(invoice.provider, invoice.customer, buyer, note, series, number, values, preceding=invoice, reason=reason, user=user)
         record("billing.invoice.credited", user=user, obj=credit_note, data={"invoice": invoice.number_text, "lines": [line.line_no for line in chosen],
@@ -549,7 +568,8 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
                 document = InvoiceDocument(number=text, issue_date=issue_date, due_date=issue_date + timedelta(days=invoice.provider.payment_days),
                                            document_type=DocumentType.INVOICE, seller=seller, buyer=buyer_party, buyer_reference=invoice.buyer_reference,
                                            lines=_peppol_lines(new_lines, _item_id), period_start=invoice.period_start, period_end=invoice.period_end,
-                                           bankgiro=invoice.seller_bankgiro, payment_reference=text, note=f"Rättad faktura, ersätter {invoice.number_text}")
+                                           bankgiro=invoice.seller_bankgiro, payment_reference=text, note=f"Rättad faktura, ersätter {invoice.number_text}",
+                                           exemption_reason=document_facts(invoice).exemption_reason or DEFAULT_EXEMPTION)
                 corrected = _store(invoice.provider, invoice.customer, buyer, document, series, number,
                                    [(n, _line_fields(line, line.service_id)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)
                 record("billing.invoice.corrected", user=user, obj=corrected, data={"invoice": invoice.number_text, "credit_note": credit_note.number_text})

@@ -178,7 +178,7 @@ def invoice_detail(request, pk: int):
     behind = reports.usage_behind(invoice, lines)
     return render(request, "billing/invoice.html", {
         "integrity": integrity.check(invoice),
-        "invoice": invoice, "lines": [(line, names.get(line.service_id, line.service.code), behind.get(line.service_id), line.line_no in credited) for line in lines],
+        "invoice": invoice, "facts": documents.document_facts(invoice), "lines": [(line, names.get(line.service_id, line.service.code), behind.get(line.service_id), line.line_no in credited) for line in lines],
         "vat": totals(lines),
         "credit_notes": invoice.credit_notes.all(), "corrections": invoice.corrections.all(),
         "can_credit": scope.can(Capability.RUN_BILLING) and not invoice.is_credit,

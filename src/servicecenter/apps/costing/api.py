@@ -380,9 +380,9 @@ def save_price_entry(request, body: EntryIn, service_code: str, price_list_id: i
     values["key"] = _key_by_code(price_list.provider, body.key) if body.key else None
     values["payer"] = None
     if body.payer:
-        values["payer"] = Customer.objects.filter(provider=price_list.provider, org_number=body.payer).first()
+        values["payer"] = Customer.objects.filter(provider=price_list.provider, number=body.payer).first()
         if values["payer"] is None:
-            raise pricing.PricingError(f"payer: no customer with the organisation number {body.payer!r}")
+            raise pricing.PricingError(f"payer: no customer with the customer number {body.payer!r}")
     pricing.save_entry(price_list, service, values, user=request.user)
     return price_list
 

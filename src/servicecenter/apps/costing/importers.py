@@ -162,7 +162,7 @@ class KeyImporter(Importer):
 
     kind = "keys"
     label = _("Allocation keys and drivers")
-    help_text = _("One row per key and receiver: key code, key name, basis, receiver (a pool like pool:it, or a customer's organisation number), weight.")
+    help_text = _("One row per key and receiver: key code, key name, basis, receiver (a pool like pool:it, or a customer number), weight.")
     columns = (
         Column("key", True, ("nyckel", "nyckelkod")),
         Column("name", False, ("namn", "nyckelnamn")),
@@ -258,7 +258,7 @@ class PriceListImporter(Importer):
         Column("per_employee", False, ("avgift per anställd och år",)),
         Column("fixed_pool", False, ("fast pott per år",)),
         Column("pool_key", False, ("nyckel för potten",)),
-        Column("payer", False, ("betalare av potten",)),
+        Column("payer", False, ("betalare av potten", "betalare kundnummer")),
         Column("connection_fee", False, ("anslutningsavgift",)),
         Column("connection_months", False, ("anslutningsavgift månader",)),
         Column("markup", False, ("påslag vidarefakturering (%)",)),
@@ -269,11 +269,13 @@ class PriceListImporter(Importer):
 
     def prepare(self):
         from servicecenter.apps.costing.models import AllocationKey
+        from servicecenter.apps.registry.lookup import CustomerLookup
         from servicecenter.apps.registry.models import Customer, Service
 
         self.services = {s.code: s for s in Service.objects.filter(provider=self.provider)}
         self.keys = {k.code: k for k in AllocationKey.objects.filter(provider=self.provider)}
-        self.customers = {c.org_number: c for c in Customer.objects.filter(provider=self.provider)}
+        self.customers = {c.pk: c for c in Customer.objects.filter(provider=self.provider)}
+        self.lookup = CustomerLookup(self.provider)
 
     def check_row(self, number, row, heading):
         from servicecenter.apps.costing.pricing import PricingError, check_entry
@@ -294,9 +296,11 @@ class PriceListImporter(Importer):
         values["key"] = self.keys.get(key_code) if key_code else None
         if key_code and (values["key"] is None or not values["key"].to_customers):
             check.add("pool_key", Problem("value.choice", {"choices": ", ".join(sorted(c for c, k in self.keys.items() if k.to_customers)) or "–"}, value=key_code))
-        values["payer"] = self.customers.get(payer) if payer else None
-        if payer and values["payer"] is None:
-            check.add("payer", Problem("customer.unknown", {"orgnr": payer}))
+        values["payer"] = None
+        if payer:  # a customer number, or an organisation number only one customer has
+            payer_id, _column, problem = self.lookup.find({"customer_number": payer} if payer in self.lookup.by_number else {"org_number": payer})
+            values["payer"] = self.customers.get(payer_id)
+            check.add("payer", problem)
         values["connection_months"] = check.take("connection_months", parse_int(row.get("connection_months", "") or "60", limit=limits.Limit("months", Decimal(1), Decimal(600), integer=True)))
         markup = check.take("markup", parse_decimal(row.get("markup", ""), required=False, limit=limits.PERCENT))
         values["markup"] = markup / 100 if markup is not None else None

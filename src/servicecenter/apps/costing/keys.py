@@ -23,8 +23,8 @@ from servicecenter.apps.registry.models import Agreement, CustomerYear
 from servicecenter.core.money import decimal_of
 
 
-def charge_name(org_number: str, service_code: str) -> str:
-    return f"charge:{org_number}|{service_code}"
+def charge_name(customer_number: str, service_code: str) -> str:
+    return f"charge:{customer_number}|{service_code}"
 
 
 def service_spread(key: AllocationKey, source: str | None) -> str | None:
@@ -39,7 +39,7 @@ def service_spread(key: AllocationKey, source: str | None) -> str | None:
 def _customers_of(provider, service_code: str, year: int) -> set[str]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     return set(Agreement.objects.filter(customer__provider=provider, service__code=service_code, production_date__lte=end)
-               .filter(Q(ended_date__isnull=True) | Q(ended_date__gt=start)).values_list("customer__org_number", flat=True))
+               .filter(Q(ended_date__isnull=True) | Q(ended_date__gt=start)).values_list("customer__number", flat=True))
 
 
 def customer_weights(key: AllocationKey, year: int, service_code: str | None) -> dict[str, Decimal]:
@@ -51,11 +51,11 @@ def customer_weights(key: AllocationKey, year: int, service_code: str | None) ->
         if service is None:
             return {}
         rows = (Volume.objects.filter(provider=provider, service__code=service, month__year=year)
-                .values("customer__org_number").annotate(total=Sum("quantity")))
-        return {row["customer__org_number"]: decimal_of(row["total"]) for row in rows if row["total"]}
+                .values("customer__number").annotate(total=Sum("quantity")))
+        return {row["customer__number"]: decimal_of(row["total"]) for row in rows if row["total"]}
     if key.from_register:
         field = "employees" if key.basis == AllocationKey.Basis.EMPLOYEES else "turnover"
-        sizes = CustomerYear.objects.filter(customer__provider=provider, year=year).values_list("customer__org_number", field)
+        sizes = CustomerYear.objects.filter(customer__provider=provider, year=year).values_list("customer__number", field)
         users = _customers_of(provider, service_code, year) if service_code else None
         return {org: decimal_of(value) for org, value in sizes if value and (users is None or org in users)}
     return {value.receiver: value.weight for value in key.values.all() if ":" not in value.receiver}

@@ -41,8 +41,8 @@ COST_ACCOUNT_CLASSES = "45678"  # BAS and the state's chart: classes 4–8 are c
 
 
 def split_charge(name: str) -> tuple[str, str]:
-    org_number, service = name.removeprefix("charge:").split("|", 1)
-    return org_number, service
+    customer_number, service = name.removeprefix("charge:").split("|", 1)
+    return customer_number, service
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def model_problems(model: CostModel, steps: list[Step]) -> list[Problem]:
     are the pools', services' and customers' own."""
     pools = {f"pool:{code}" for code in CostPool.objects.filter(provider=model.provider).values_list("code", flat=True)} | {UNMAPPED}
     services = set(Service.objects.filter(provider=model.provider).values_list("code", flat=True))
-    names = dict(Customer.objects.filter(provider=model.provider).values_list("org_number", "name"))
+    names = dict(Customer.objects.filter(provider=model.provider).values_list("number", "name"))
     customers = set(names)
     labels = object_labels(model.provider)
     shown = lambda name: label_of(name, labels, names)  # noqa: E731
@@ -200,8 +200,8 @@ def service_costs(run: AllocationRun) -> dict[str, Decimal]:
 def yearly_volumes(provider, year: int) -> dict[str, dict[str, Decimal]]:
     """service code → customer org number → quantity in ``year``."""
     result: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for row in Volume.objects.filter(provider=provider, month__year=year).values("service__code", "customer__org_number").annotate(total=Sum("quantity")):
-        result[row["service__code"]][row["customer__org_number"]] = row["total"]
+    for row in Volume.objects.filter(provider=provider, month__year=year).values("service__code", "customer__number").annotate(total=Sum("quantity")):
+        result[row["service__code"]][row["customer__number"]] = row["total"]
     return dict(result)
 
 
@@ -262,7 +262,7 @@ def customer_trace(run: AllocationRun, customer: Customer) -> list[dict]:
     rows) it came from."""
     result = replay(run)
     rows = []
-    for name, amount in sorted(result.with_prefix(f"charge:{customer.org_number}|").items()):
+    for name, amount in sorted(result.with_prefix(f"charge:{customer.number}|").items()):
         parts = sorted(result.trace(name).items(), key=lambda item: -item[1])
         rows.append({"service": split_charge(name)[1], "amount": amount,
                      "origins": [(origin, part, run.pool_sources.get(origin, [])[:8]) for origin, part in parts]})
@@ -306,7 +306,7 @@ def compare_runs(first: AllocationRun, second: AllocationRun, service_names: dic
 
 @dataclass(frozen=True)
 class BehaviourRow:
-    org_number: str
+    customer_number: str
     name: str
     base: Decimal
     deviation: Decimal
@@ -330,6 +330,6 @@ def behaviour_report(run: AllocationRun, service: Service, deviation_key: Alloca
     if not base or pool == 0:
         return []
     result = behaviour_weighted_split(pool, base, {org: deviation.get(org, ZERO) for org in base}, weight)
-    names = dict(Customer.objects.filter(provider=run.model.provider, org_number__in=base).values_list("org_number", "name"))
+    names = dict(Customer.objects.filter(provider=run.model.provider, number__in=base).values_list("number", "name"))
     return sorted((BehaviourRow(org, names.get(org, org), base[org], deviation.get(org, ZERO), result.charges[org], result.neutral[org]) for org in base),
                   key=lambda row: -row.deviation_cost)

@@ -203,7 +203,7 @@ def receiver_choices(key: AllocationKey) -> list[tuple[str, str]]:
     """(stored receiver, what a person reads) for a key with typed weights."""
     provider = key.provider
     if key.receivers == AllocationKey.Receivers.CUSTOMERS:
-        return list(Customer.objects.filter(provider=provider).order_by("name").values_list("org_number", "name"))
+        return list(Customer.objects.filter(provider=provider).order_by("name").values_list("number", "name"))
     if key.receivers == AllocationKey.Receivers.SERVICES:
         names = {v.service_id: v.name_sv for v in ServiceVersion.objects.filter(service__provider=provider).order_by("year")}
         return [(f"service:{s.code}", names.get(s.pk, s.code)) for s in Service.objects.filter(provider=provider).order_by("code")]

@@ -243,7 +243,7 @@ def key_detail(request, pk: int):
                     return redirect("costing-key", key.pk)
     year = id_param(request.GET, "year") or _key_year(provider)
     labels = object_labels(provider)
-    names = dict(provider.customers.values_list("org_number", "name"))
+    names = dict(provider.customers.values_list("number", "name"))
     if key.to_customers and key.from_register:
         raw = {names.get(org, org): weight for org, weight in customer_weights(key, year, key.service.code if key.service_id else None).items()}
     else:

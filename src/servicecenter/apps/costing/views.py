@@ -89,7 +89,7 @@ def costing_home(request):
         context["run"] = run
         if run is not None:
             provider = model.provider
-            customer_names = dict(provider.customers.values_list("org_number", "name"))
+            customer_names = dict(provider.customers.values_list("number", "name"))
             service_names = registry.service_names(scope, model.year)
             service_names = {s.code: service_names.get(s.pk, s.code) for s in provider.services.all()}
             context["flow_svg"], context["flow_table"] = cost_flow(run, _names(provider), customer_names, service_names)
@@ -152,7 +152,7 @@ def model_detail(request, pk: int):
             return redirect("costing-run", pk=run.pk)
     provider = model.provider
     labels = costing.object_labels(provider)
-    names = dict(provider.customers.values_list("org_number", "name"))
+    names = dict(provider.customers.values_list("number", "name"))
     steps = []
     for step in model.steps.prefetch_related("sources__key__service"):
         rows = []
@@ -291,7 +291,7 @@ def _price_list_workbook(price_list) -> HttpResponse:
         return round_places(share * 100, 2) if share is not None else None
 
     rows = [(price_list.year, price_list.name, e.service.code, e.unit_price, pairs(e.tiers), "ja" if e.graduated else "nej", pairs(e.packages.items()),
-             e.base_fixed, e.per_employee, e.fixed_pool, e.key.code if e.key_id else "", e.payer.org_number if e.payer_id else "", e.connection_fee, e.connection_months, percent(e.markup), percent(e.discount_share),
+             e.base_fixed, e.per_employee, e.fixed_pool, e.key.code if e.key_id else "", e.payer.number if e.payer_id else "", e.connection_fee, e.connection_months, percent(e.markup), percent(e.discount_share),
              e.vat_category, e.vat_rate) for e in price_list.entries.select_related("service", "key", "payer").order_by("service__code")]
     data = write_workbook([(_("Price list"), [heading(c) for c in PriceListImporter.columns], rows)])
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -343,7 +343,7 @@ def what_if(request):
     except RevenueError as error:
         messages.error(request, _("The price lists cannot be compared: %(reason)s") % {"reason": error})
         return redirect("costing")
-    names = dict(current.provider.customers.values_list("org_number", "name"))
+    names = dict(current.provider.customers.values_list("number", "name"))
     rows = sorted(comparison.rows, key=lambda row: row.difference)
     if request.GET.get("format") == "xlsx":
         data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],

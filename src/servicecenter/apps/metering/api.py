@@ -20,10 +20,15 @@ router = Router()
 
 
 class VolumeOut(Schema):
+    customer_number: str
     customer_org_number: str
     service_code: str
     month: str
     quantity: Decimal
+
+    @staticmethod
+    def resolve_customer_number(obj):
+        return obj.customer.number
 
     @staticmethod
     def resolve_customer_org_number(obj):

@@ -20,9 +20,9 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.metering.closing import closed_months
 from servicecenter.apps.metering.models import Volume
-from servicecenter.apps.registry.models import Agreement, Customer, Service
+from servicecenter.apps.registry.lookup import NUMBER_COLUMN, ORG_COLUMN, CustomerLookup
+from servicecenter.apps.registry.models import Agreement, Service
 from servicecenter.core import limits
-from servicecenter.core import registry as rules
 from servicecenter.core.periods import Period
 from servicecenter.core.problems import Problem
 from servicecenter.formats.tabular import Column
@@ -35,10 +35,11 @@ BATCH = 5000
 class VolumeImporter(Importer):
     kind = "volumes"
     label = _("Monthly volumes")
-    help_text = _("One row per customer, service and month: organisation number, service code, month (YYYY-MM), quantity.")
+    help_text = _("One row per customer, service and month: customer number or organisation number, service code, month (YYYY-MM), quantity.")
     capability = Capability.IMPORT_VOLUMES
     columns = (
-        Column("org_number", True, ("organisationsnummer", "orgnr")),
+        NUMBER_COLUMN,
+        ORG_COLUMN,
         Column("service_code", True, ("tjänst kod", "tjänstekod", "tjänst")),
         Column("month", True, ("månad", "period")),
         Column("quantity", True, ("volym", "antal", "kvantitet")),
@@ -46,10 +47,7 @@ class VolumeImporter(Importer):
     )
 
     def prepare(self) -> None:
-        self.customers: dict[str, int] = {}
-        for org_number, pk in Customer.objects.filter(provider=self.provider).values_list("org_number", "id"):
-            self.customers[org_number] = pk
-            self.customers[org_number.replace("-", "")] = pk
+        self.customers = CustomerLookup(self.provider)
         self.services = dict(Service.objects.filter(provider=self.provider).values_list("code", "id"))
         self.windows: dict[tuple[int, int], list[tuple[date, date | None]]] = defaultdict(list)
         for customer_id, service_id, start, end in Agreement.objects.filter(
@@ -57,24 +55,12 @@ class VolumeImporter(Importer):
         ).values_list("customer_id", "service_id", "production_date", "ended_date"):
             self.windows[(customer_id, service_id)].append((start, end))
         self.closed = closed_months(self.provider)
-        self.bad_orgnr: dict[str, Problem | None] = {}
         self.month_cache: dict[str, Period | None] = {}
-
-    def _customer(self, text: str) -> tuple[int | None, Problem | None]:
-        key = text.strip()
-        pk = self.customers.get(key)
-        if pk is not None:
-            return pk, None
-        if key not in self.bad_orgnr:
-            problems = rules.check_orgnr(key) if key else [Problem("value.required")]
-            self.bad_orgnr[key] = problems[0] if problems else Problem("customer.unknown", {"orgnr": key}, value=key)
-        return None, self.bad_orgnr[key]
 
     def customer_and_service(self, check, row) -> tuple[int | None, int | None, str]:
         """The row's customer and service ids (None, with the problem added to ``check``, when unknown)."""
-        customer_id, p = self._customer(row.get("org_number", ""))
-        if p is not None:
-            check.add("org_number", p if p.value is not None else Problem(p.code, p.params, value=row.get("org_number")))
+        customer_id, column, problem = self.customers.find(row)
+        check.add(column, problem)
         code = row.get("service_code", "")
         service_id = self.services.get(code)
         if service_id is None:
@@ -97,7 +83,7 @@ class VolumeImporter(Importer):
         if check.problems:
             return None, check.problems
         if not self._covered(customer_id, service_id, period):
-            check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("org_number")))
+            check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("customer_number") or row.get("org_number")))
             return None, check.problems
         return (customer_id, service_id, period.start, quantity, row.get("source", "")[:100]), []
 

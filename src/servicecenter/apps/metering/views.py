@@ -47,7 +47,7 @@ def volume_list(request):
             ListFilter("month", _("Month"), [(m, m) for m in months], lambda qs, v: qs.filter(month=f"{v}-01")),
             ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
         ],
-        search=["customer__name", "customer__org_number", "service__code"],
+        search=["customer__name", "customer__number", "customer__org_number", "service__code"],
         default_sort="-month",
         export_name="volymer",
     )

@@ -39,8 +39,13 @@ class CustomerYearOut(Schema):
 
 class CustomerOut(Schema):
     id: int
+    number: str
     org_number: str
+    legal_name: str
     name: str
+    buyer_reference: str
+    contact_name: str
+    contact_email: str
     sector: str
     provider: str
     host_org_number: str | None
@@ -115,6 +120,7 @@ class ServiceVersionDetailOut(ServiceVersionOut):
 class AgreementOut(Schema):
     id: int
     customer_id: int
+    customer_number: str
     customer_org_number: str
     service_code: str
     state: str
@@ -124,6 +130,10 @@ class AgreementOut(Schema):
     production_date: date | None
     ended_date: date | None
     buyer_reference: str
+
+    @staticmethod
+    def resolve_customer_number(obj):
+        return obj.customer.number
 
     @staticmethod
     def resolve_customer_org_number(obj):
@@ -144,7 +154,7 @@ def list_providers(request):
 def list_customers(request, q: str = ""):
     customers = Customer.objects.visible_to(scope(request)).select_related("provider", "host").order_by("name")
     if q:
-        customers = customers.filter(name__icontains=q) | customers.filter(org_number__icontains=q)
+        customers = customers.filter(name__icontains=q) | customers.filter(org_number__icontains=q) | customers.filter(number__icontains=q)
     return customers
 
 

@@ -16,6 +16,7 @@ from servicecenter.apps.accounts.audit import entry as audit_entry
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import AuditEntry
 from servicecenter.apps.imports.base import Importer, register
+from servicecenter.apps.registry.lookup import NUMBER_COLUMN, ORG_COLUMN, CustomerLookup
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
@@ -67,6 +68,8 @@ def _orgnr(text: str) -> tuple[str | None, Problem | None]:
 
 @dataclass(frozen=True)
 class CustomerRow:
+    number: str
+    numbered: bool                   # the file gave a customer number (else it is the org number)
     org_number: str
     name: str
     sector: str | None
@@ -77,16 +80,23 @@ class CustomerRow:
     preparedness_from: date | None
     preparedness_until: date | None
     peppol_id: str | None
+    details: dict                    # the optional texts the file gave (legal name, reference, contact, address)
+
+
+DETAIL_COLUMNS = {"legal_name": 200, "buyer_reference": 100, "contact_name": 200, "contact_email": 254, "street": 200, "postal_code": 10, "city": 100}
 
 
 @register
 class CustomerImporter(Importer):
     kind = "customers"
     label = _("Customers")
-    help_text = _("One row per customer and year: organisation number, name, sector, year, employees, turnover.")
+    help_text = _("One row per customer and year: customer number (when several customers share an organisation number), "
+                  "organisation number, name, sector, year, employees, turnover.")
     columns = (
+        Column("customer_number", False, NUMBER_COLUMN.aliases),
         Column("org_number", True, ("organisationsnummer", "orgnr", "org_nr")),
-        Column("name", True, ("namn", "kund", "myndighet")),
+        Column("name", True, ("namn", "kund", "myndighet", "förvaltning")),
+        Column("legal_name", False, ("juridisk person", "juridiskt namn")),
         Column("sector", False, ("sektor",)),
         Column("year", False, ("år", "ar")),
         Column("employees", False, ("anställda", "antal anställda")),
@@ -95,14 +105,21 @@ class CustomerImporter(Importer):
         Column("preparedness_from", False, ("beredskapsmyndighet från", "beredskap från")),
         Column("preparedness_until", False, ("beredskapsmyndighet till", "beredskap till")),
         Column("peppol_id", False, ("peppol", "peppol-id")),
+        Column("buyer_reference", False, ("köparens referens", "referens")),
+        Column("contact_name", False, ("kontaktperson", "kontakt")),
+        Column("contact_email", False, ("kontaktens e-post", "e-post")),
+        Column("street", False, ("gatuadress", "adress")),
+        Column("postal_code", False, ("postnummer",)),
+        Column("city", False, ("ort", "postort")),
     )
 
     def prepare(self) -> None:
-        self.existing = {c.org_number: c for c in Customer.objects.filter(provider=self.provider)}
+        self.existing = {c.number: c for c in Customer.objects.filter(provider=self.provider)}
 
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
         org_number = check.take("org_number", _orgnr(row.get("org_number", "")))
+        customer_number = check.take("customer_number", parse_text(row.get("customer_number", ""), required=False, limit=20)) or ""
         name = check.take("name", parse_text(row.get("name", "")))
         sector = check.take("sector", parse_choice(row.get("sector", ""), [s.value for s in rules.Sector], required=False, aliases=SECTOR_ALIASES))
         employees = check.take("employees", parse_int(row.get("employees", ""), required=False, limit=limits.EMPLOYEES))
@@ -110,10 +127,17 @@ class CustomerImporter(Importer):
         if row.get("year", "").strip() or employees is not None:
             year = check.take("year", parse_year(row.get("year", "")))
         turnover = check.take("turnover", parse_decimal(row.get("turnover", ""), required=False, limit=limits.COST))
+        details = {}
+        for field, limit in DETAIL_COLUMNS.items():
+            value = check.take(field, parse_text(row.get(field, ""), required=False, limit=limit))
+            if value:
+                details[field] = value
+        if "contact_email" in details and "@" not in details["contact_email"]:
+            check.add("contact_email", Problem("value.email", value=details["contact_email"]))
         host = None
         if row.get("host_org_number", "").strip():
             host = check.take("host_org_number", _orgnr(row["host_org_number"]))
-            if host is not None and host == org_number:
+            if host is not None and host == org_number and not customer_number:
                 check.add("host_org_number", Problem("customer.host_self", value=row["host_org_number"]))
         prep_from = check.take("preparedness_from", parse_date(row.get("preparedness_from", ""), required=False))
         prep_until = check.take("preparedness_until", parse_date(row.get("preparedness_until", ""), required=False))
@@ -121,13 +145,32 @@ class CustomerImporter(Importer):
             check.add("preparedness_until", Problem("dates.order", {"later": "preparedness_until", "later_date": prep_until.isoformat(), "earlier": "preparedness_from", "earlier_date": prep_from.isoformat() if prep_from else "–"}, value=prep_until.isoformat()))
         if check.problems:
             return None, check.problems
-        return CustomerRow(org_number, name, sector, year, employees, turnover, host, prep_from, prep_until, row.get("peppol_id") or None), []
+        return CustomerRow(customer_number or org_number, bool(customer_number), org_number, name, sector, year, employees, turnover, host,
+                           prep_from, prep_until, row.get("peppol_id") or None, details), []
 
     def check_all(self, checked, heading):
-        problems = self.duplicates(checked, lambda r: (r.org_number, r.year), self.source)
-        in_file = {r.org_number for _, r in checked}
+        problems, names, merged = [], {}, set()
         for number, row in checked:
-            if row.host_org_number and row.host_org_number not in self.existing and row.host_org_number not in in_file:
+            if not row.numbered and names.setdefault(row.org_number, row.name) != row.name:
+                merged.add(number)
+                problems.append(Problem("customer.number_needed", {"orgnr": row.org_number}, source=self.source, row=number, column=heading("customer_number"), value=row.name))
+        problems += self.duplicates([(n, r) for n, r in checked if n not in merged], lambda r: (r.number, r.year), self.source)
+        holders: dict[str, set[str]] = {}
+        for customer in self.existing.values():
+            holders.setdefault(customer.org_number, set()).add(customer.number)
+        for _number, row in checked:
+            holders.setdefault(row.org_number, set()).add(row.number)
+        self.hosts = {}
+        for number, row in checked:
+            if not row.host_org_number:
+                continue
+            found = holders.get(row.host_org_number, set())
+            if len(found) == 1:
+                self.hosts[row.number] = next(iter(found))
+            elif found:
+                problems.append(Problem("customer.ambiguous", {"orgnr": row.host_org_number, "numbers": ", ".join(sorted(found))},
+                                        source=self.source, row=number, column=heading("host_org_number"), value=row.host_org_number))
+            else:
                 problems.append(Problem("customer.host_unknown", {"orgnr": row.host_org_number}, source=self.source, row=number, column=heading("host_org_number"), value=row.host_org_number))
         return problems
 
@@ -136,17 +179,19 @@ class CustomerImporter(Importer):
         customers = dict(self.existing)
         seen: set[str] = set()
         for _number, row in checked:
-            customer = customers.get(row.org_number)
-            first_row = row.org_number not in seen
-            seen.add(row.org_number)
+            customer = customers.get(row.number)
+            first_row = row.number not in seen
+            seen.add(row.number)
             if customer is None:
-                customer = Customer(provider=self.provider, org_number=row.org_number)
-                customers[row.org_number] = customer
+                customer = Customer(provider=self.provider, number=row.number, org_number=row.org_number)
+                customers[row.number] = customer
                 counts["created"] += 1
                 action = "created"
             else:
                 counts["updated"] += first_row
                 action = "updated"
+            moved = {"org_number_before": customer.org_number} if customer.org_number != row.org_number else {}
+            customer.org_number = row.org_number
             customer.name = row.name
             if row.sector:
                 customer.sector = row.sector
@@ -154,15 +199,17 @@ class CustomerImporter(Importer):
                 customer.preparedness_from, customer.preparedness_until = row.preparedness_from, row.preparedness_until
             if row.peppol_id:
                 customer.peppol_id = row.peppol_id
+            for field, value in row.details.items():
+                setattr(customer, field, value)
             customer.save()
-            record(f"registry.customer.{action}", user=self.user, obj=customer, provider=self.provider, data={"source": self.source})
+            record(f"registry.customer.{action}", user=self.user, obj=customer, provider=self.provider, data={"source": self.source, **moved})
             if row.year is not None and row.employees is not None:
                 CustomerYear.objects.update_or_create(customer=customer, year=row.year, defaults={"employees": row.employees, "turnover": row.turnover})
                 counts["years"] += 1
         for _number, row in checked:
-            if row.host_org_number:
-                customer = customers[row.org_number]
-                customer.host = customers[row.host_org_number]
+            if row.number in self.hosts:
+                customer = customers[row.number]
+                customer.host = customers[self.hosts[row.number]]
                 customer.save(update_fields=["host"])
         return counts
 
@@ -287,7 +334,8 @@ class AgreementImporter(Importer):
     label = _("Agreements")
     help_text = _("One row per customer and service: state in the pipeline and the date of each step.")
     columns = (
-        Column("org_number", True, ("organisationsnummer", "orgnr")),
+        NUMBER_COLUMN,
+        ORG_COLUMN,
         Column("service_code", True, ("tjänst kod", "tjänstekod", "tjänst")),
         Column("state", True, ("status", "läge")),
         Column("interest_date", False, ("intresse",)),
@@ -299,17 +347,13 @@ class AgreementImporter(Importer):
     )
 
     def prepare(self) -> None:
-        self.customers = dict(Customer.objects.filter(provider=self.provider).values_list("org_number", "id"))
+        self.customers = CustomerLookup(self.provider)
         self.services = dict(Service.objects.filter(provider=self.provider).values_list("code", "id"))
 
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
-        org_number = check.take("org_number", _orgnr(row.get("org_number", "")))
-        customer_id = None
-        if org_number is not None:
-            customer_id = self.customers.get(org_number)
-            if customer_id is None:
-                check.add("org_number", Problem("customer.unknown", {"orgnr": org_number}, value=row["org_number"]))
+        customer_id, column, problem = self.customers.find(row)
+        check.add(column, problem)
         code = row.get("service_code", "").strip()
         service_id = self.services.get(code)
         if not code:

@@ -135,13 +135,25 @@ class CustomerQuerySet(ScopedQuerySet):
 
 
 class Customer(models.Model):
-    """A body that buys services from a provider."""
+    """An ordering unit that buys services from a provider: an agency, one of a city's
+    administrations, a company. It has its own customer number (kundnummer), unique per provider,
+    and belongs to a legal person with one organisation number; several customers may share one
+    (the administrations of a city, the departments of an agency). Invoices carry the legal
+    person's identity with the customer's own name, reference and address."""
 
     objects = CustomerQuerySet.as_manager()
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="customers")
-    org_number = models.CharField(_("organisation number"), max_length=11)
+    number = models.CharField(_("customer number"), max_length=20,
+                              help_text=_("Unique within the organisation; the organisation number when left empty."))
+    org_number = models.CharField(_("organisation number"), max_length=11, help_text=_("The legal person's; customers may share one."))
+    legal_name = models.CharField(_("legal person"), max_length=200, blank=True,
+                                  help_text=_("The legal person's name on invoices, e.g. the city; empty when it is the customer's own."))
     name = models.CharField(_("name"), max_length=200)
+    buyer_reference = models.CharField(_("buyer reference"), max_length=100, blank=True,
+                                       help_text=_("On every invoice to this customer, unless an agreement names its own."))
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=labels.choices(labels.SECTOR), default=rules.Sector.STATE.value)
     host = models.ForeignKey(
         "self", verbose_name=_("host agency"), null=True, blank=True, on_delete=models.PROTECT, related_name="hosted"
@@ -159,18 +171,28 @@ class Customer(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "org_number"], name="customer_unique_orgnr"),
+            models.UniqueConstraint(fields=["provider", "number"], name="customer_unique_number"),
             models.CheckConstraint(
                 condition=Q(preparedness_until__isnull=True) | Q(preparedness_from__isnull=False, preparedness_until__gt=models.F("preparedness_from")),
                 name="customer_preparedness_dates_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["provider", "name"])]
+        indexes = [models.Index(fields=["provider", "name"]), models.Index(fields=["provider", "org_number"])]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            self.number = self.org_number
+        super().save(*args, **kwargs)
+
+    @property
+    def legal_person(self) -> str:
+        """The name of the legal person the invoice is addressed to."""
+        return self.legal_name or self.name
 
     def is_preparedness_agency(self, day: date) -> bool:
         if self.preparedness_from is None or day < self.preparedness_from:

@@ -54,6 +54,7 @@ def customer_list(request):
         intro=_("Customers and their size in %(year)s, by employees.") % {"year": year},
         columns=[
             ListColumn("name", _("Name"), lambda c: c.name, "name", lambda c: reverse("customer", args=[c.pk])),
+            ListColumn("number", _("Customer number"), lambda c: c.number, "number"),
             ListColumn("org_number", _("Organisation number"), lambda c: c.org_number, "org_number"),
             ListColumn("employees", _("Employees %(year)s") % {"year": year}, lambda c: c.employees, "employees", numeric=True),
             ListColumn("size", _("Size class"), lambda c: labels.SIZE[rules.size_class(c.employees)] if c.employees is not None else "–"),
@@ -70,7 +71,7 @@ def customer_list(request):
                        else qs.exclude(Q(preparedness_from__lte=day) & (Q(preparedness_until__isnull=True) | Q(preparedness_until__gt=day)))),
             ListFilter("sector", _("Sector"), labels.choices(labels.SECTOR), lambda qs, v: qs.filter(sector=v)),
         ],
-        search=["name", "org_number"],
+        search=["name", "number", "org_number", "legal_name"],
         default_sort="name",
         export_name="kunder",
         prepare=attach_services,
@@ -192,7 +193,7 @@ def agreement_list(request):
             ListFilter("state", _("State"), labels.choices(labels.STATE), lambda qs, v: qs.filter(state=v)),
             ListFilter("service", _("Service"), sorted(((str(k), v) for k, v in names.items()), key=lambda i: str(i[1])), lambda qs, v: qs.filter(service_id=int(v))),
         ],
-        search=["customer__name", "customer__org_number", "service__code"],
+        search=["customer__name", "customer__number", "customer__org_number", "service__code"],
         default_sort="customer",
         export_name="avtal",
     )

@@ -43,6 +43,11 @@ OUTSIDE_SCOPE = Vat(VatCategory.OUTSIDE_SCOPE, ZERO)
 STANDARD_25 = Vat(VatCategory.STANDARD, Decimal(25))
 
 
+# The legal text an invoice outside the scope of VAT carries (BT-120, and on the PDF), per reason.
+STATE_TEXT = "Tjänster mellan statliga myndigheter ligger utanför mervärdesskattens tillämpningsområde (staten är en juridisk person)."
+SAME_PERSON_TEXT = "Intern fakturering inom {legal_person}, samma juridiska person: utanför mervärdesskattens tillämpningsområde."
+
+
 def vat_for(service_vat: Vat, same_legal_person: bool) -> Vat:
     """The VAT of a service sold to a buyer. A supply inside one legal person is outside the scope
     of VAT: between two state agencies (the state is one legal person), or between a city's
