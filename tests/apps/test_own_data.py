@@ -472,6 +472,52 @@ def test_a_scenario_is_measured_against_the_population_grid_the_planner_chose(mu
     assert controller.post("/network/scenarios/", {"name": "X", "demand": 10**9}).status_code == 404
 
 
+def test_the_planner_scripts_a_scenario_and_the_optimiser_through_the_api(municipality, client_for):
+    """#14 item 7: scenarios, their changes and the optimiser in the API, with the pages' checks."""
+    import json
+
+    from django.contrib.auth import get_user_model
+
+    from servicecenter.apps.network.models import Scenario, ScenarioChange
+
+    with translation.override("en"):
+        for kind, text in (("offices", OFFICES), ("population_grid", GRID)):
+            assert run_import(kind, text.encode(), f"{kind}.csv", provider=municipality).status == "applied"
+    api = Client(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_login(get_user_model().objects.get(username="vasby-controller"))
+
+    def post(path, body):
+        return api.post(f"/api{path}?provider=vasby-service", json.dumps(body), content_type="application/json")
+
+    created = post("/network/scenarios", {"name": "Stäng Norr", "base_date": f"{YEAR}-07-01"})
+    assert created.status_code == 200, created.content
+    scenario = Scenario.objects.get(pk=created.json()["id"], provider=municipality)
+    assert scenario.base_date == date(YEAR, 7, 1)
+    changed = post(f"/network/scenarios/{scenario.pk}/changes", {"action": "close", "office": "v02"})
+    assert changed.status_code == 200 and [(c["kind"], c["office"], c["from_date"]) for c in changed.json()] == [("close", "v02", f"{YEAR}-07-01")]
+    # refusals name what is wrong and write nothing
+    for body in ({"action": "close", "office": "finns-inte"}, {"action": "blow-up"}, {"action": "add", "lon": "200", "lat": "59"}):
+        refused = post(f"/network/scenarios/{scenario.pk}/changes", body)
+        assert refused.status_code == 400 and refused.json()["detail"], body
+    assert ScenarioChange.objects.filter(scenario=scenario).count() == 1
+    assert post("/network/scenarios", {"name": " ", "base_date": f"{YEAR}-07-01"}).status_code == 400
+    result = api.get(f"/api/network/scenarios/{scenario.pk}?provider=vasby-service").json()
+    assert (result["offices_before"], result["offices_after"]) == (2, 1)
+    # the optimiser keeps the full-service office when one of two closes, and saves the proposal
+    proposed = post("/network/optimise", {"close": 1, "day": f"{YEAR}-01-15", "save": True})
+    assert proposed.status_code == 200, proposed.content
+    assert proposed.json()["open"] == ["v01"] and proposed.json()["closed"] == ["v02"]
+    saved = Scenario.objects.get(pk=proposed.json()["scenario"])
+    assert saved.provider == municipality and list(saved.changes.values_list("office__code", "date")) == [("v02", date(YEAR + 1, 1, 1))]
+    assert post("/network/optimise", {"close": 5}).status_code == 400
+    # another organisation's planner cannot reach the scenario, nor script for this organisation
+    other = client_for("controller")
+    assert other.post(f"/api/network/scenarios/{scenario.pk}/changes?provider=vasby-service", json.dumps({"action": "remove"}),
+                      content_type="application/json").status_code == 404
+    assert other.post("/api/network/scenarios?provider=vasby-service", json.dumps({"name": "X", "base_date": f"{YEAR}-01-01"}),
+                      content_type="application/json").status_code == 404
+
+
 def test_a_price_list_goes_out_to_excel_and_back_in_as_a_draft(municipality):
     """Download a list as Excel, rename it in the file, import it: a draft with the same entries.
     A published list of the file's name is refused, and a bad cell is named by row and column."""

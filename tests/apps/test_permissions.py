@@ -195,6 +195,15 @@ def api_matrix(o):
             ("post", "/api/price-lists/{price_list_id}/publish", f"/api/price-lists/{o['draft']}/publish", None),
             ("post", "/api/indicators", "/api/indicators", {"provider": "ssc", "name_sv": "API-indikator", "numerator": "a / b", "valid_from": 2027}),
         ]],
+        # the planner's writes: the demo's planners and controller script their own network; other
+        # organisations' controllers reach for the demo's scenario and get 404
+        *[(method, template, url, expect({ADMIN, CONTROLLER, PLANNER}, denied=403, anonymous=401) | {STHLM: 404, IT: 404}, body)
+          for method, template, url, body in [
+            ("post", "/api/network/scenarios", "/api/network/scenarios?provider=ssc", {"name": "API-scenario", "base_date": "2027-01-01"}),
+            ("post", "/api/network/scenarios/{scenario_id}/changes", f"/api/network/scenarios/{o['scenario']}/changes?provider=ssc",
+             {"action": "close", "office": "sk001"}),
+            ("post", "/api/network/optimise", "/api/network/optimise?provider=ssc", {"close": 0, "fa_rule": "none", "day": "2025-06-01"}),
+        ]],
         # billing runs: a month already issued and an issued run are refused (400) to those who may
         # bill, after the permission check; the others never learn of them
         *[(method, template, url, expect(set(), denied=403, anonymous=401) | {ADMIN: 400, CONTROLLER: 400, STHLM: 404, IT: 404}, body)

@@ -21,7 +21,7 @@ from tests.browser.conftest import _environment, start_server
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 WRITES = (r"_(create_price_list|create_pool|add_pool_rule|create_key|set_key_weights|create_model|add_model_step|run_model|save_price_entry"
-          r"|publish_price_list|start_billing_run|approve_billing_run|issue_billing_run|define_indicator)$")
+          r"|publish_price_list|start_billing_run|approve_billing_run|issue_billing_run|define_indicator|create_scenario|change_scenario|optimise)$")
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from servicecenter.apps.followup.defining import DefinitionError
 from servicecenter.apps.imports.api import router as imports
 from servicecenter.apps.metering.api import router as metering
 from servicecenter.apps.network.api import router as network
+from servicecenter.apps.network.services import FormError
 from servicecenter.apps.registry.api import router as registry
 from servicecenter.core.costing import AllocationError
 
@@ -55,5 +56,5 @@ def refused(request, error):
     return api.create_response(request, {"detail": detail, "field": getattr(error, "field", None)}, status=400)
 
 
-for refusal in (SetupError, PricingError, AllocationError, DefinitionError, BillingError):
+for refusal in (SetupError, PricingError, AllocationError, DefinitionError, BillingError, FormError):
     api.add_exception_handler(refusal, refused)

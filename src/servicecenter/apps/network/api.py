@@ -82,3 +82,129 @@ def scenario_result(request, provider: str, scenario_id: int = ID):
                        visits_lost=r.visits_lost, savings=dict(r.savings), required=dict(r.required),
                        flags=[{"code": f.code, "office": f.office, "subject": f.subject, "rule": f.rule} for f in r.flags])
 
+
+
+# --- writes: scenarios, their changes and the optimiser (the planner's work, as on the pages) ----
+
+class ScenarioIn(Schema):
+    name: str
+    base_date: date
+    demand_set: int | None = None      # an imported population grid; empty: the localities shipped with the product
+
+
+class ScenarioCreated(Schema):
+    id: int
+    name: str
+    base_date: date
+    demand_set: int | None
+
+    @staticmethod
+    def resolve_demand_set(obj):
+        return obj.demand_set_id
+
+
+class ChangeIn(Schema):
+    action: str                        # close, downgrade, move, add, remove
+    office: str = ""                   # the office's code (close, downgrade, move)
+    from_date: date | None = None      # from when; empty: the scenario's base date
+    category: str = ""                 # downgrade, add
+    saving: str = ""                   # downgrade: saving a year (kr)
+    cost: str = ""                     # add: cost a year (kr)
+    lon: str = ""                      # move, add: WGS 84
+    lat: str = ""
+    name: str = ""                     # add
+    change: int | None = None          # remove: the change's id
+
+
+class ChangeOut(Schema):
+    id: int
+    kind: str
+    office: str | None
+    from_date: date
+
+
+class OptimiseIn(Schema):
+    close: int
+    day: date | None = None            # the network open on this day; empty: today
+    demand_set: int | None = None
+    objective: str = "median"          # median (p-median) or cover (maximal covering)
+    radius: str = "20"                 # cover: km
+    keep_full: bool = True             # full-service offices stay open
+    fa_rule: str = "hard"              # hard, soft or none: an office in every FA-region
+    savings: str = ""                  # median: a savings target, Mkr a year
+    save: bool = False                 # save the proposal as a scenario closing from the next 1 January
+
+
+class OptimiseOut(Schema):
+    open: list[str]
+    closed: list[str]
+    text: str
+    proven: bool
+    seconds: float
+    scenario: int | None
+
+
+def _planner(request, provider: str):
+    current = scope(request).require(Capability.PLAN_NETWORK)
+    return get_object_or_404(Provider.objects.visible_to(current), code=provider)
+
+
+def _demand(demand_set: int | None):
+    from servicecenter.apps.network.models import DemandSet
+
+    return get_object_or_404(DemandSet, pk=demand_set) if demand_set else None
+
+
+@router.post("/network/scenarios", response=answers(ScenarioCreated), tags=["office network"])
+def create_scenario(request, provider: str, body: ScenarioIn):
+    """A new scenario of the network on ``base_date``, measured against the chosen demand."""
+    from servicecenter.apps.network import services as network
+
+    chosen = _planner(request, provider)
+    name = body.name.strip()
+    if not name:
+        raise network.FormError("name: a scenario needs a name")
+    return network.create_scenario(chosen, name, body.base_date, request.user, demand_set=_demand(body.demand_set))
+
+
+@router.post("/network/scenarios/{scenario_id}/changes", response=answers(list[ChangeOut]), tags=["office network"])
+def change_scenario(request, provider: str, body: ChangeIn, scenario_id: int = ID):
+    """One change of the scenario builder (close, downgrade, move or add an office, or remove a
+    change); the scenario's changes after it. A refusal names what is wrong; nothing is written."""
+    from servicecenter.apps.network import services as network
+    from servicecenter.apps.network.models import Scenario
+
+    chosen = _planner(request, provider)
+    scenario = get_object_or_404(Scenario, pk=scenario_id, provider=chosen)
+    fields = {name: ("" if value is None else str(value)) for name, value in body.dict().items()}
+    fields["date"] = fields.pop("from_date")
+    if body.action not in ("close", "downgrade", "move", "add", "remove"):
+        raise network.FormError("action: one of close, downgrade, move, add, remove")
+    refusal = network.change_scenario(scenario, fields, user=request.user)
+    if refusal:
+        raise network.FormError(refusal)
+    return [ChangeOut(id=c.pk, kind=c.kind, office=c.office.code if c.office_id else None, from_date=c.date)
+            for c in scenario.changes.select_related("office").order_by("date", "pk")]
+
+
+@router.post("/network/optimise", response=answers(OptimiseOut), tags=["office network"])
+def optimise(request, provider: str, body: OptimiseIn):
+    """The optimiser as on its page: which offices to keep when ``close`` close; with ``save``
+    the proposal becomes a scenario."""
+    import datetime as dt
+
+    from servicecenter import clock
+    from servicecenter.apps.network import services as network
+
+    chosen = _planner(request, provider)
+    start = body.day or clock.today()
+    ctx = network.context(chosen, start, _demand(body.demand_set))
+    params = {"close": body.close, "objective": body.objective, "radius": body.radius, "keep_full": body.keep_full,
+              "fa_rule": body.fa_rule, "savings": body.savings}
+    result = network.optimise(ctx, params)
+    offices = ctx.network.offices
+    kept = set(result["open"])
+    closed = [offices[j] for j in range(len(offices)) if j not in kept]
+    scenario = network.save_optimised(chosen, ctx, closed, result["text"], start, dt.date(start.year + 1, 1, 1), request.user) if body.save else None
+    return OptimiseOut(open=[offices[j].code for j in sorted(kept)], closed=[o.code for o in closed], text=result["text"],
+                       proven=bool(result["proven"]), seconds=float(result["seconds"]), scenario=scenario.pk if scenario else None)

@@ -404,6 +404,52 @@ def create_scenario(provider, name: str, base_date: dt.date, user=None, demand_s
     return scenario
 
 
+def optimise(ctx: Context, params: dict) -> dict:
+    """The optimiser as the page and the API call it: which of the network's offices stay open
+    when ``params["close"]`` close, by p-median (``objective`` "median", with the FA-region rule
+    "hard", "soft" or "none" and an optional savings target in Mkr) or maximal covering within
+    ``radius`` km ("cover"); full-service offices stay when ``keep_full``. A bad parameter is a
+    FormError naming it."""
+    from servicecenter.core.network import (
+        CostMatrixError,
+        Groups,
+        solve_max_covering,
+        solve_office_model,
+    )
+
+    offices = ctx.network.offices
+    m = len(offices)
+    try:
+        close = int(str(params.get("close", "")).strip())
+        if not 0 <= close < m:
+            raise ValueError
+    except ValueError:
+        raise FormError(_("The number of offices to close must be a whole number between 0 and %(m)s.") % {"m": max(m - 1, 0)}) from None
+    fixed = [j for j, o in enumerate(offices) if o.category.full_service] if params.get("keep_full") else []
+    weights = ctx.network.demand.population
+    try:
+        if params.get("objective") == "cover":
+            radius = float(form_decimal(str(params.get("radius", "")), _("Radius (km)"), limits.Limit("radius", Decimal("0.1"), Decimal(2000))))
+            covering = solve_max_covering(ctx.network.distance, m - close, radius, weights, fixed_open=fixed, time_limit=30)
+            return {"open": covering.open_sites, "proven": covering.proven_optimal, "seconds": covering.seconds,
+                    "text": _("%(share).1f %% of the population within %(km)s km") % {"share": covering.share * 100, "km": params.get("radius")}}
+        groups = None
+        if params.get("fa_rule", "hard") in ("hard", "soft"):
+            members: dict = {}
+            for j, o in enumerate(offices):
+                members.setdefault(o.fa_region, []).append(j)
+            groups = Groups(tuple(tuple(v) for v in members.values()), hard=params.get("fa_rule", "hard") == "hard", penalty=float(weights.sum()) * 50.0)
+        savings = str(params.get("savings") or "")
+        target = form_decimal(savings, _("Savings target"), limits.Limit("savings", Decimal(0), Decimal(10) ** 6)) * 1_000_000 if savings else None
+        solved = solve_office_model(ctx.network.distance, weights, p=m - close, fixed_open=fixed, groups=groups,
+                                    savings=[float(o.yearly_cost) for o in offices] if target else None,
+                                    savings_target=float(target) if target else None, time_limit=60)
+    except CostMatrixError as error:
+        raise FormError(str(error)) from error
+    return {"open": solved.open_sites, "proven": solved.proven_optimal, "seconds": solved.seconds, "gap": solved.gap,
+            "text": _("population-weighted mean distance %(km).2f km") % {"km": solved.objective / float(weights.sum())}}
+
+
 def save_optimised(provider, ctx: Context, closed: list, text: str, base_date: dt.date, closing: dt.date, user=None) -> Scenario:
     """The optimiser's proposal as a scenario that closes ``closed`` (core offices) on ``closing``."""
     with transaction.atomic():

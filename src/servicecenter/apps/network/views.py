@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from decimal import Decimal
 
 import numpy as np
 from django.contrib import messages
@@ -25,13 +24,6 @@ from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import DemandSet, Office, OfficeVisits, Scenario
 from servicecenter.apps.registry.models import Provider
-from servicecenter.core import limits
-from servicecenter.core.network import (
-    CostMatrixError,
-    Groups,
-    solve_max_covering,
-    solve_office_model,
-)
 from servicecenter.formats.charts import bar_chart, line_chart
 from servicecenter.ui.downloads import report_download
 from servicecenter.ui.params import day_param, id_param, year_param
@@ -320,37 +312,9 @@ def optimise(request):
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
         try:
-            close = int(params["close"])
-            if not 0 <= close < m:
-                raise ValueError
-        except ValueError:
-            error = _("The number of offices to close must be a whole number between 0 and %(m)s.") % {"m": m - 1}
-            close = None
-        if close is not None:
-            fixed = [j for j, o in enumerate(offices) if o.category.full_service] if params["keep_full"] else []
-            weights = ctx.network.demand.population
-            try:
-                if params["objective"] == "cover":
-                    radius = float(services.form_decimal(params["radius"], _("Radius (km)"), limits.Limit("radius", Decimal("0.1"), Decimal(2000))))
-                    covering = solve_max_covering(ctx.network.distance, m - close, radius, weights, fixed_open=fixed, time_limit=30)
-                    result = {"open": covering.open_sites, "proven": covering.proven_optimal, "seconds": covering.seconds,
-                              "text": _("%(share).1f %% of the population within %(km)s km") % {"share": covering.share * 100, "km": params["radius"]}}
-                else:
-                    groups = None
-                    if params["fa_rule"] in ("hard", "soft"):
-                        members = {}
-                        for j, o in enumerate(offices):
-                            members.setdefault(o.fa_region, []).append(j)
-                        groups = Groups(tuple(tuple(v) for v in members.values()), hard=params["fa_rule"] == "hard",
-                                        penalty=float(weights.sum()) * 50.0)
-                    target = services.form_decimal(params["savings"], _("Savings target"), limits.Limit("savings", Decimal(0), Decimal(10) ** 6)) * 1_000_000 if params["savings"] else None
-                    solved = solve_office_model(ctx.network.distance, weights, p=m - close, fixed_open=fixed, groups=groups,
-                                                savings=[float(o.yearly_cost) for o in offices] if target else None,
-                                                savings_target=float(target) if target else None, time_limit=60)
-                    result = {"open": solved.open_sites, "proven": solved.proven_optimal, "seconds": solved.seconds, "gap": solved.gap,
-                              "text": _("population-weighted mean distance %(km).2f km") % {"km": solved.objective / float(weights.sum())}}
-            except (CostMatrixError, services.FormError) as exc:
-                error = str(exc)
+            result = services.optimise(ctx, params)
+        except services.FormError as exc:
+            error = str(exc)
         if result is not None:
             closed = [offices[j] for j in range(m) if j not in set(result["open"])]
             result["closed"] = closed
