@@ -9,6 +9,18 @@ from django.test import Client
 from servicecenter.apps.registry.models import Agreement, Customer, Provider
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request of an earlier test activates its own
+    (LocaleMiddleware leaves it active in the thread), which must not decide a later test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from servicecenter.demo.build import build_demo

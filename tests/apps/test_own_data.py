@@ -564,3 +564,64 @@ def test_a_price_list_goes_out_to_excel_and_back_in_as_a_draft(municipality):
         bad = run_import("prices", f"år;prislista;tjänst kod;volymtrappa\n{YEAR};Ny;levfakt;0: 38 | tvåtusen: 31\n".encode(), "p.csv", provider=municipality)
     assert not bad.ok and bad.problems[0].row == 2 and bad.problems[0].column == "volymtrappa", bad.lines("en")
     assert not PriceList.objects.filter(provider=municipality, name="Ny").exists()
+
+
+LEDGER = """konto;månad;belopp
+3010;{y}-01;-2000000
+7010;{y}-01;1000000
+5010;{y}-01;200000
+6110;{y}-01;50000
+"""
+
+
+def test_computed_elements_follow_the_organisations_chart_and_payroll_services(municipality):
+    """#14 item 5: a municipality's BAS ledger counts its salaries (7010) as personnel, not as the
+    state chart's depreciation; payroll elements come from the services it names, none assumed."""
+    from servicecenter.apps.followup import defining
+    from servicecenter.apps.followup import services as followup
+    from servicecenter.apps.followup.models import DataPoint
+
+    with translation.override("en"):
+        assert run_import("ledger", LEDGER.format(y=YEAR).encode(), "ledger.csv", provider=municipality).status == "applied"
+        defining.define_indicator(municipality, name_sv="Driftkostnad per lönespecifikation", numerator="operating_cost", denominator="payslips",
+                                  unit="kr", valid_from=YEAR, levels=["organisation"])
+    followup.refresh(municipality, [YEAR])
+
+    def element(name):
+        return DataPoint.objects.filter(provider=municipality, element=name, year=YEAR).values_list("value", flat=True).first()
+
+    assert element("operating_cost") == Decimal(1_250_000)                 # BAS, the municipal default: 7010 is personnel
+    assert element("payslips") is None and element("employees_payroll") is None   # no payroll service named: nothing assumed
+    controller = _client("vasby-controller")
+    page = controller.get("/followup/definitions/")
+    assert page.status_code == 200 and 'value="bas" selected' in page.content.decode()
+    lonespec = Service.objects.get(provider=municipality, code="lonespec")
+    saved = controller.post("/followup/definitions/", {"action": "sources", "provider": municipality.code, "chart": "bas", "payroll_services": [lonespec.pk]})
+    assert saved.status_code == 302
+    assert element("payslips") == Decimal(460) and element("employees_payroll") == Decimal(460)   # 120 + 340, from lonespec
+    # under the state's chart the same ledger reads 7010 as depreciation
+    assert controller.post("/followup/definitions/", {"action": "sources", "provider": municipality.code, "chart": "state",
+                                                      "payroll_services": [lonespec.pk]}).status_code == 302
+    assert element("operating_cost") == Decimal(250_000)
+    # another organisation's service, or an unknown chart, is refused by field and nothing changes
+    other = Service.objects.filter(provider__code="ssc").first()
+    refused = controller.post("/followup/definitions/", {"action": "sources", "provider": municipality.code, "chart": "bas", "payroll_services": [other.pk]})
+    assert refused.status_code == 400 and "payroll_services" in refused.content.decode()
+    assert controller.post("/followup/definitions/", {"action": "sources", "provider": municipality.code, "chart": "kpl"}).status_code == 400
+    assert followup.chart_of(municipality).code == "state" and followup.payroll_services(municipality) == [lonespec.pk]
+
+
+def test_the_entry_page_shows_the_entry_it_changes(municipality):
+    """Changing an entry starts from what it is (the page once showed an empty form, so saving
+    a change needed every component typed again)."""
+    import re
+
+    with translation.override("en"):
+        price_list = pricing.new_price_list(municipality, YEAR, f"Priser {YEAR}")
+        service = Service.objects.get(provider=municipality, code="lonespec")
+        pricing.save_entry(price_list, service, {"unit_price": Decimal("53.50"), "base_fixed": Decimal(1200)})
+    page = _client("vasby-controller").get(f"/costing/price-lists/{price_list.pk}/entries/{service.pk}/").content.decode()
+    unit = re.search(r'<input[^>]*name="unit_price"[^>]*>', page).group(0)
+    base = re.search(r'<input[^>]*name="base_fixed"[^>]*>', page).group(0)
+    assert re.search(r'value="53[,.]5', unit) and re.search(r'value="1\D?200', base), (unit, base)
+    assert re.search(rf'<option value="{service.pk}" selected', page)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from servicecenter.apps.costing.models import PriceList, PriceListEntry
+from servicecenter.apps.followup import defining
 from servicecenter.apps.followup import services as followup
 from servicecenter.apps.followup.models import (
     ActivityBudget,
@@ -185,6 +186,9 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
             source = "Tabell 11 och 12, årsredovisning 2025" if element in ("visits", "errands") else "Illustrativt underlag till nyckeltalet i årsredovisning 2012 (seed 001)"
             DataPoint.objects.create(provider=ssc, element=element, level="organisation", subject=ssc.code, year=year, value=D(value),
                                      origin=DataPoint.Origin.ENTERED, source=source)
+    # the demo's ledger follows the state's chart; its payroll service is "lon" (as a controller
+    # would choose them on the definitions page)
+    defining.set_sources(ssc, "state", ssc.services.filter(code="lon"))
     followup.refresh(ssc)
 
 

@@ -109,7 +109,7 @@ def run_detail(request, pk: int):
     return render(request, "billing/run.html", {
         "run": run, "net": net, "payable": sum((Decimal(i["payable"]) for i in run.preview), Decimal(0)),
         "by_service": sorted(((names.get(code, code), amount) for code, amount in by_service.items()), key=lambda item: -item[1]),
-        "invoices": run.invoices.order_by("number") if run.state == BillingRun.State.ISSUED else None,
+        "invoices": run.invoices.select_related("customer").order_by("number") if run.state == BillingRun.State.ISSUED else None,
         "can_run": scope.can(Capability.RUN_BILLING), "names": names,
     })
 
@@ -125,7 +125,7 @@ def invoice_list(request):
         columns=[
             ListColumn("number", gettext_lazy("Number"), lambda i: i.number_text, "number_text", lambda i: reverse("billing-invoice", args=[i.pk])),
             ListColumn("type", gettext_lazy("Type"), lambda i: i.get_document_type_display()),
-            ListColumn("customer", gettext_lazy("Customer"), lambda i: i.buyer_name, "buyer_name"),
+            ListColumn("customer", gettext_lazy("Customer"), lambda i: i.customer.name if i.customer.name == i.buyer_name else f"{i.customer.name} ({i.buyer_name})", "customer__name"),
             ListColumn("period", gettext_lazy("Period"), lambda i: i.period_start.strftime("%Y-%m"), "period_start"),
             ListColumn("issued", gettext_lazy("Issue date"), lambda i: i.issue_date.isoformat(), "issue_date"),
             ListColumn("payable", gettext_lazy("To pay, kr"), lambda i: i.signed_payable, "payable", numeric=True),
@@ -137,11 +137,11 @@ def invoice_list(request):
             ListFilter("period", gettext_lazy("Period"), [(m, m) for m in months], lambda qs, v: qs.filter(period_start=f"{v}-01")),
             ListFilter("type", gettext_lazy("Type"), list(Invoice.Type.choices), lambda qs, v: qs.filter(document_type=v)),
         ],
-        search=["number_text", "buyer_name", "buyer_org_number", "buyer_reference"],
+        search=["number_text", "buyer_name", "customer__name", "customer__number", "buyer_org_number", "buyer_reference"],
         default_sort="-issued",
         export_name="fakturor",
     )
-    return render_list(request, page, Invoice.objects.visible_to(scope), notice=registry.export_notice(Provider.objects.visible_to(scope)))
+    return render_list(request, page, Invoice.objects.visible_to(scope).select_related("customer"), notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 
 @login_required

@@ -214,8 +214,8 @@ class EntryForm(forms.Form):
     vat_rate = NumberField(label=_("VAT rate (%)"), limit=limits.PERCENT, initial="25")
 
     def __init__(self, *args, services, customers, keys, entry=None, **kwargs):
-        if entry is not None:
-            kwargs.setdefault("initial", {
+        if entry is not None and not kwargs.get("initial"):  # the view passes initial=None for an entry: show the entry
+            kwargs["initial"] = ({
                 "service": entry.service_id, "unit_price": shown(entry.unit_price), "tiers": entry.tiers, "graduated": entry.graduated,
                 "packages": entry.packages, "base_fixed": shown(entry.base_fixed), "per_employee": shown(entry.per_employee),
                 "fixed_pool": shown(entry.fixed_pool), "pool_key": entry.key_id, "payer": entry.payer_id, "connection_fee": shown(entry.connection_fee),

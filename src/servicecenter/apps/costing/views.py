@@ -125,7 +125,7 @@ def run_detail(request, pk: int):
     for report in run.reports:
         flows = sorted(report["flows"], key=lambda flow: -Decimal(flow[2]))
         steps.append({**report, "count": len(flows), "top": [(labels.get(a, a), labels.get(b, b), Decimal(c)) for a, b, c in flows[:12]]})
-    return render(request, "costing/run.html", {"run": run, "steps": steps})
+    return render(request, "costing/run.html", {"run": run, "steps": steps, "can_price": scope.can(Capability.RUN_COSTING)})
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from servicecenter.apps.accounts.audit import record
-from servicecenter.apps.followup.models import Family, Goal, IndicatorDefinition
+from servicecenter.apps.followup.models import ElementSources, Family, Goal, IndicatorDefinition
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core import limits
 from servicecenter.core.indicators import Direction, Level
@@ -89,3 +89,22 @@ def define_indicator(provider: Provider, *, name_sv: str, numerator: str, valid_
         record("followup.indicator.defined", user=user, obj=definition, provider=provider,
                data={"code": code, "version": definition.version, "valid_from": valid_from})
     return definition
+
+
+def set_sources(provider: Provider, chart: str, payroll_services, user=None) -> ElementSources:
+    """Choose where the organisation's computed data elements come from: its chart of accounts
+    (operating cost by kind) and its payroll services (``employees_payroll``, ``payslips``).
+    One transaction and an audit entry; the elements are computed again at the next refresh."""
+    from servicecenter.apps.registry.models import Service
+
+    if chart not in ElementSources.Chart.values:
+        raise DefinitionError(_("Chart of accounts: choose one of %(choices)s.") % {"choices": ", ".join(ElementSources.Chart.values)}, "chart")
+    services = list(payroll_services)
+    foreign = [s for s in services if not isinstance(s, Service) or s.provider_id != provider.pk]
+    if foreign:
+        raise DefinitionError(_("Payroll services: choose among the organisation's own services."), "payroll_services")
+    with transaction.atomic():
+        sources, _created = ElementSources.objects.update_or_create(provider=provider, defaults={"chart": chart})
+        sources.payroll_services.set(services)
+        record("followup.sources.set", user=user, obj=sources, provider=provider, data={"chart": chart, "payroll": sorted(s.code for s in services)})
+    return sources

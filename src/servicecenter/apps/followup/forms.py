@@ -36,3 +36,16 @@ class IndicatorForm(forms.Form):
     def __init__(self, *args, goals, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals
+
+
+class SourcesForm(forms.Form):
+    """Where the organisation's computed data elements come from (``followup.defining.set_sources``)."""
+
+    chart = forms.ChoiceField(label=_("Chart of accounts"), choices=[("state", _("The state's chart of accounts (Statens baskontoplan)")),
+                                                                      ("bas", _("BAS (municipalities, regions, companies)"))])
+    payroll_services = forms.ModelMultipleChoiceField(label=_("Payroll services"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+                                                      help_text=_("Their customers make employees_payroll; their volumes make payslips."))
+
+    def __init__(self, *args, services, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["payroll_services"].queryset = services

@@ -414,3 +414,21 @@ class StaffYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.year}"
+
+
+class ElementSources(models.Model):
+    """Where the organisation's own computed data elements come from: its chart of accounts (the
+    state's or BAS), which ranges make personnel, premises and other operating cost; and which of
+    its services are payroll, whose customers and volumes make ``employees_payroll`` and
+    ``payslips``. Without a row nothing is assumed: the elements are not computed."""
+
+    class Chart(models.TextChoices):
+        STATE = "state", _("The state's chart of accounts (Statens baskontoplan)")
+        BAS = "bas", _("BAS (municipalities, regions, companies)")
+
+    provider = models.OneToOneField("registry.Provider", verbose_name=_("provider"), on_delete=models.CASCADE, related_name="element_sources")
+    chart = models.CharField(_("chart of accounts"), max_length=10, choices=Chart.choices)
+    payroll_services = models.ManyToManyField("registry.Service", verbose_name=_("payroll services"), blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.get_chart_display()}"

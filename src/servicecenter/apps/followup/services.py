@@ -25,6 +25,7 @@ from servicecenter.apps.followup.models import (
     AgencyRegister,
     Appropriation,
     DataPoint,
+    ElementSources,
     Family,
     FeeActivity,
     Goal,
@@ -314,19 +315,21 @@ def collect_organisation(provider: Provider, years: Iterable[int]) -> int:
     points: dict[tuple[str, str, str, int], Decimal] = {}
     subject = provider.code
     years = list(years)
+    payroll_ids = payroll_services(provider)
     for year in years:
         year_end = date(year, 12, 31)
         active = Agreement.objects.filter(customer__provider=provider, production_date__lte=year_end).filter(Q(ended_date__isnull=True) | Q(ended_date__gt=year_end))
-        payroll = set(active.filter(service__code="lon").values_list("customer_id", flat=True))
+        payroll = set(active.filter(service_id__in=payroll_ids).values_list("customer_id", flat=True))
         connected = set(active.values_list("customer_id", flat=True))
         employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=year).values_list("customer_id", "employees"))
         if employees:
-            points[("employees_payroll", Level.ORGANISATION, subject, year)] = Decimal(sum(employees.get(c, 0) for c in payroll))
+            if payroll_ids:
+                points[("employees_payroll", Level.ORGANISATION, subject, year)] = Decimal(sum(employees.get(c, 0) for c in payroll))
             points[("employees_connected", Level.ORGANISATION, subject, year)] = Decimal(sum(employees.get(c, 0) for c in connected))
         figure = ReferenceFigure.objects.filter(key=ReferenceFigure.Key.STATE_EMPLOYEES, year=year).first()
         if figure:
             points[("state_employees", Level.ORGANISATION, subject, year)] = Decimal(figure.value)
-        payslips = Volume.objects.filter(provider=provider, service__code="lon", month__year=year).aggregate(total=Sum("quantity"))["total"]
+        payslips = Volume.objects.filter(provider=provider, service_id__in=payroll_ids, month__year=year).aggregate(total=Sum("quantity"))["total"]
         if payslips:
             points[("payslips", Level.ORGANISATION, subject, year)] = payslips
         kinds = ledger_kinds(provider, year)
@@ -493,24 +496,38 @@ def _ore(amount) -> Decimal:
     return round_ore(decimal_of(amount))
 
 
+def chart_of(provider: Provider) -> fu.Chart:
+    """The provider's chart of accounts as chosen on the definitions page; until chosen, the
+    state's for a state agency and BAS for everyone else."""
+    chosen = ElementSources.objects.filter(provider=provider).values_list("chart", flat=True).first()
+    return fu.CHARTS[chosen or ("state" if provider.is_state else "bas")]
+
+
+def payroll_services(provider: Provider) -> list[int]:
+    """The services the provider has named as payroll (none until it names them)."""
+    sources = ElementSources.objects.filter(provider=provider).first()
+    return list(sources.payroll_services.values_list("pk", flat=True)) if sources else []
+
+
 def ledger_kinds(provider: Provider, year: int) -> dict[str, Decimal] | None:
     cells = [(account, _ore(total)) for account, total in LedgerCell.objects.filter(provider=provider, year=year, kind=LedgerKind.ACTUAL).values(
         "account").annotate(total=Sum("amount")).values_list("account", "total")]
     if not cells:
         return None
-    return fu.by_kind(cells, fu.COST_KINDS) | {k: -v for k, v in fu.by_kind(cells, fu.REVENUE_KINDS).items()}
+    return chart_of(provider).kinds(cells)
 
 
 def activity_results(provider: Provider) -> dict[str, dict[int, tuple[Decimal, Decimal]]]:
     """activity code → year → (revenue, cost) from the actual ledger, by the activity's objects."""
     objects = {obj: activity.code for activity in FeeActivity.objects.filter(provider=provider) for obj in activity.ledger_objects}
     totals: dict[str, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(lambda: [ZERO, ZERO]))
+    chart = chart_of(provider)
     for year, account, activity, amount in LedgerCell.objects.filter(provider=provider, kind=LedgerKind.ACTUAL, activity__in=list(objects)).values(
             "year", "account", "activity").annotate(total=Sum("amount")).values_list("year", "account", "activity", "total"):
         code, amount = objects[activity], _ore(amount)
-        if fu.kind_of(account, fu.REVENUE_KINDS):
+        if fu.kind_of(account, chart.revenues):
             totals[code][year][0] -= amount        # revenue is a credit
-        elif fu.kind_of(account, fu.COST_KINDS):
+        elif fu.kind_of(account, chart.costs):
             totals[code][year][1] += amount
     return {code: {year: (rev, cost) for year, (rev, cost) in years.items()} for code, years in totals.items()}
 
@@ -556,6 +573,7 @@ def appropriation_years(provider: Provider, year: int) -> list[fu.AppropriationY
 
 def five_year_summary(provider: Provider, last_year: int) -> list[fu.SummaryYear]:
     columns = []
+    chart = chart_of(provider)
     for year in range(last_year - 4, last_year + 1):
         kinds = ledger_kinds(provider, year)
         staff = StaffYear.objects.filter(provider=provider, year=year).first()
@@ -563,8 +581,8 @@ def five_year_summary(provider: Provider, last_year: int) -> list[fu.SummaryYear
         budgets = [b for a in FeeActivity.objects.filter(provider=provider) for b in a.budgets.filter(year=year)]
         result = None
         if kinds is not None:
-            revenue = sum((kinds[name] for name, _l, _h in fu.REVENUE_KINDS), ZERO)
-            cost = sum((kinds[name] for name, _l, _h in fu.COST_KINDS), ZERO)
+            revenue = sum((kinds[name] for name in chart.revenue_names), ZERO)
+            cost = sum((kinds[name] for name in chart.cost_names), ZERO)
             result = revenue - cost
         columns.append(fu.SummaryYear(
             year=year, fee_revenue_estimate=sum((b.revenue for b in budgets), ZERO) if budgets else None,

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,8 +25,8 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.followup import services as followup
-from servicecenter.apps.followup.defining import DefinitionError, define_indicator
-from servicecenter.apps.followup.forms import IndicatorForm
+from servicecenter.apps.followup.defining import DefinitionError, define_indicator, set_sources
+from servicecenter.apps.followup.forms import IndicatorForm, SourcesForm
 from servicecenter.apps.followup.importers import IndicatorDataImporter, OutageImporter
 from servicecenter.apps.followup.models import (
     DataPoint,
@@ -179,11 +179,14 @@ def definition_list(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
     provider = _provider(request, scope)
-    form = None
+    form = sources = None
     if scope.can(Capability.RUN_COSTING):
-        form = IndicatorForm(request.POST or None, goals=Goal.objects.filter(provider=provider).order_by("position"),
+        sources = _sources_form(request, provider)
+        if isinstance(sources, HttpResponse):
+            return sources
+        form = IndicatorForm(request.POST if request.method == "POST" and request.POST.get("action") != "sources" else None, goals=Goal.objects.filter(provider=provider).order_by("position"),
                              initial={"valid_from": clock.today().year, "levels": ["organisation"]})
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and request.POST.get("action") != "sources" and form.is_valid():
             data = form.cleaned_data
             try:
                 definition = define_indicator(provider, user=request.user, **{name: data[name] for name in (
@@ -198,8 +201,29 @@ def definition_list(request):
     elif request.method == "POST":
         scope.require(Capability.RUN_COSTING)
     definitions = IndicatorDefinition.objects.filter(provider=provider).select_related("goal").order_by("family", "goal__position", "position", "code", "version")
-    return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions, "form": form},
-                  status=400 if form is not None and form.errors else 200)
+    return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions, "form": form,
+                                                         "sources": sources},
+                  status=400 if (form is not None and form.errors) or (sources is not None and sources.errors) else 200)
+
+
+def _sources_form(request, provider):
+    """The form of where computed elements come from; a redirect once saved."""
+    from servicecenter.apps.followup.services import chart_of, payroll_services
+
+    services = provider.services.order_by("code").prefetch_related("versions")
+    posted = request.method == "POST" and request.POST.get("action") == "sources"
+    form = SourcesForm(request.POST if posted else None, services=services,
+                       initial={"chart": chart_of(provider).code, "payroll_services": payroll_services(provider)})
+    if posted and form.is_valid():
+        try:
+            set_sources(provider, form.cleaned_data["chart"], form.cleaned_data["payroll_services"], user=request.user)
+        except DefinitionError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            followup.refresh(provider)
+            messages.success(request, _("The sources are saved and the computed data elements computed again."))
+            return redirect(f"{reverse('followup-definitions')}?provider={provider.code}#h-sources")
+    return form
 
 
 @login_required

@@ -138,7 +138,8 @@ class AppropriationYear:
 
 
 # Cost kinds of Tabell 3 and revenue kinds of Tabell 2, by account range (inclusive prefixes).
-# This is the chart the demo uses (illustrative); a provider with another chart passes its own.
+# The state's chart of accounts as the product reads it (the ranges the demo's ledger follows):
+# class 4 personnel, 50 premises, 51–69 other operating costs; BAS below. A provider chooses.
 COST_KINDS: Sequence[tuple[str, str, str]] = (
     ("personnel", "4000", "4999"), ("premises", "5000", "5099"), ("other_operating", "5100", "6999"),
     ("depreciation", "7000", "7999"), ("financial", "8000", "8999"),
@@ -146,6 +147,45 @@ COST_KINDS: Sequence[tuple[str, str, str]] = (
 REVENUE_KINDS: Sequence[tuple[str, str, str]] = (
     ("fees", "3000", "3499"), ("grants", "3500", "3699"), ("appropriation", "3700", "3799"), ("financial_revenue", "3800", "3999"),
 )
+
+
+# BAS (kontoplanen för företag, kommuner och regioner): class 3 revenue, 4 goods and material,
+# 50 premises, 51–69 other external costs, 70–76 personnel, 77–78 write-downs and depreciation,
+# 80–83 financial revenue, 84 interest costs (88–89 appropriations and tax are not operating).
+BAS_COST_KINDS: Sequence[tuple[str, str, str]] = (
+    ("other_operating", "4000", "4999"), ("premises", "5000", "5099"), ("other_operating", "5100", "6999"),
+    ("personnel", "7000", "7699"), ("depreciation", "7700", "7899"), ("financial", "8400", "8499"),
+)
+BAS_REVENUE_KINDS: Sequence[tuple[str, str, str]] = (
+    ("fees", "3000", "3799"), ("grants", "3900", "3999"), ("financial_revenue", "8000", "8399"),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of accounts as ranges of cost kinds (Tabell 3) and revenue kinds (Tabell 2)."""
+
+    code: str
+    costs: Sequence[tuple[str, str, str]]
+    revenues: Sequence[tuple[str, str, str]]
+
+    def kinds(self, cells: Iterable[tuple[str, Decimal]]) -> dict[str, Decimal]:
+        """Costs per kind and revenues (positive) per kind; every kind of either chart is present."""
+        totals = {name: Decimal(0) for name, _l, _h in (*STATE_CHART_KINDS, *self.costs, *self.revenues)}
+        costs, revenues = by_kind(cells, self.costs), by_kind(cells, self.revenues)
+        return totals | costs | {name: -amount for name, amount in revenues.items()}
+
+    @property
+    def cost_names(self) -> list[str]:
+        return list(dict.fromkeys(name for name, _l, _h in self.costs))
+
+    @property
+    def revenue_names(self) -> list[str]:
+        return list(dict.fromkeys(name for name, _l, _h in self.revenues))
+
+
+STATE_CHART_KINDS = (*COST_KINDS, *REVENUE_KINDS)
+CHARTS = {"state": Chart("state", COST_KINDS, REVENUE_KINDS), "bas": Chart("bas", BAS_COST_KINDS, BAS_REVENUE_KINDS)}
 
 
 def kind_of(account: str, kinds: Sequence[tuple[str, str, str]]) -> str | None:
