@@ -625,3 +625,24 @@ def test_the_entry_page_shows_the_entry_it_changes(municipality):
     base = re.search(r'<input[^>]*name="base_fixed"[^>]*>', page).group(0)
     assert re.search(r'value="53[,.]5', unit) and re.search(r'value="1\D?200', base), (unit, base)
     assert re.search(rf'<option value="{service.pk}" selected', page)
+
+
+def test_a_goal_is_defined_on_the_definitions_page_and_its_indicator_attached(municipality):
+    from servicecenter.apps.followup.models import Goal, IndicatorDefinition
+
+    controller = _client("vasby-controller")
+    base = {"action": "goal", "provider": municipality.code}
+    assert controller.post("/followup/definitions/", {**base, "goal-name_sv": " "}).status_code == 400
+    assert controller.post("/followup/definitions/", {**base, "goal-name_sv": "Effektiv lön", "goal-code": "Ogiltig kod!"}).status_code == 400
+    assert not Goal.objects.filter(provider=municipality).exists()
+    response = controller.post("/followup/definitions/", {**base, "goal-name_sv": "Effektiv lön", "goal-statement_sv": "Lönen kostar mindre per lönespecifikation"})
+    assert response.status_code == 302
+    goal = Goal.objects.get(provider=municipality)
+    assert (goal.code, goal.position) == ("effektiv-lon", 1)
+    assert controller.post("/followup/definitions/", {**base, "goal-name_sv": "Effektiv lön"}).status_code == 400   # the same code twice
+    page = controller.get("/followup/definitions/").content.decode()
+    assert "Effektiv lön" in page and f'<option value="{goal.pk}"' in page
+    assert controller.post("/followup/definitions/", {"provider": municipality.code, "name_sv": "Kostnad per lönespecifikation", "numerator": "a",
+                                                      "denominator": "b", "factor": "1", "decimals": "1", "direction": "down", "target": "60",
+                                                      "levels": ["organisation"], "valid_from": YEAR, "goal": goal.pk}).status_code == 302
+    assert IndicatorDefinition.objects.get(provider=municipality).goal == goal

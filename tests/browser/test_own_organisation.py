@@ -272,6 +272,11 @@ def test_a_municipality_sets_up_and_runs_its_year_in_the_browser(browser, empty_
 
     # --- an own indicator with a target and its value ---
     _visit(page, server, "/followup/definitions/", "indicator definitions")
+    page.get_by_text("Definiera ett mål").click()
+    page.get_by_label("Målets namn").fill("Effektiv lönehantering")
+    page.get_by_role("button", name="Definiera målet").click()
+    expect(page.locator(".messages")).to_contain_text("Effektiv lönehantering")
+    page.locator("#id_goal").select_option(label="Effektiv lönehantering")
     page.get_by_label("Namn", exact=True).fill("Självkostnad per lönespecifikation")
     page.get_by_label("Täljare (eller värdet)").fill("lonekostnad")
     page.get_by_label("Nämnare").fill("lonespecar")

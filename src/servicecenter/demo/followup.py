@@ -26,7 +26,6 @@ from servicecenter.apps.followup.models import (
     DataPoint,
     Family,
     FeeActivity,
-    Goal,
     IndicatorDefinition,
     Outage,
     PriceIndex,
@@ -161,8 +160,8 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
 
     progress("follow-up: goals, metrics, visitor survey and the 2012 productivity measures")
     numerator, denominator = nki_expression(prefix="visitor_")
-    for position, (code, name_sv, name_en, statement, metrics) in enumerate(GOALS, start=1):
-        goal = Goal.objects.create(provider=ssc, code=code, position=position, name_sv=name_sv, name_en=name_en, statement_sv=statement)
+    for code, name_sv, name_en, statement, metrics in GOALS:
+        goal = defining.define_goal(ssc, code=code, name_sv=name_sv, name_en=name_en, statement_sv=statement)
         for index, (metric, label, direction, target, unit, decimals, values) in enumerate(metrics, start=1):
             row = {"code": metric, "position": index, "name_sv": label, "name_en": "", "direction": direction, "target": target, "unit": unit, "decimals": decimals,
                    "numerator": metric.replace("-", "_"), "denominator": "", "aggregation": "none"}

@@ -91,6 +91,28 @@ def define_indicator(provider: Provider, *, name_sv: str, numerator: str, valid_
     return definition
 
 
+def define_goal(provider: Provider, *, name_sv: str, name_en: str = "", statement_sv: str = "", statement_en: str = "", code: str = "",
+                user=None) -> Goal:
+    """A strategic goal of the organisation, with its result indicator (a statement), to which
+    its indicators are then attached; placed after its other goals. One transaction, one audit entry."""
+    name_sv = (name_sv or "").strip()
+    if not name_sv or len(name_sv) > 300:
+        raise DefinitionError(_("Goal: give a name of at most 300 characters."), "name_sv")
+    if len(name_en or "") > 300:
+        raise DefinitionError(_("Goal in English: at most 300 characters."), "name_en")
+    code = (code or "").strip() or slugify(name_sv)[:40].strip("-")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,39}", code):
+        raise DefinitionError(_("Code: 1–40 lower-case letters, digits, hyphens or underscores."), "code")
+    if Goal.objects.filter(provider=provider, code=code).exists():
+        raise DefinitionError(_("Code: %(code)s is already a goal of %(provider)s.") % {"code": code, "provider": provider.name}, "code")
+    with transaction.atomic():
+        position = (Goal.objects.filter(provider=provider).aggregate(last=Max("position"))["last"] or 0) + 1
+        goal = Goal.objects.create(provider=provider, code=code, position=position, name_sv=name_sv, name_en=(name_en or "").strip(),
+                                   statement_sv=(statement_sv or "").strip(), statement_en=(statement_en or "").strip())
+        record("followup.goal.defined", user=user, obj=goal, provider=provider, data={"code": code})
+    return goal
+
+
 def set_sources(provider: Provider, chart: str, payroll_services, user=None) -> ElementSources:
     """Choose where the organisation's computed data elements come from: its chart of accounts
     (operating cost by kind) and its payroll services (``employees_payroll``, ``payslips``).

@@ -49,3 +49,12 @@ class SourcesForm(forms.Form):
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["payroll_services"].queryset = services
+
+
+class GoalForm(forms.Form):
+    """A strategic goal (``followup.defining.define_goal``)."""
+
+    name_sv = forms.CharField(label=_("Name of the goal"), max_length=300)
+    name_en = forms.CharField(label=_("Goal in English"), max_length=300, required=False)
+    statement_sv = forms.CharField(label=_("Result indicator (how the goal is judged)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    code = forms.SlugField(label=_("Code (optional)"), max_length=40, required=False, help_text=_("Made from the name when left empty."))

@@ -25,8 +25,13 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.followup import services as followup
-from servicecenter.apps.followup.defining import DefinitionError, define_indicator, set_sources
-from servicecenter.apps.followup.forms import IndicatorForm, SourcesForm
+from servicecenter.apps.followup.defining import (
+    DefinitionError,
+    define_goal,
+    define_indicator,
+    set_sources,
+)
+from servicecenter.apps.followup.forms import GoalForm, IndicatorForm, SourcesForm
 from servicecenter.apps.followup.importers import IndicatorDataImporter, OutageImporter
 from servicecenter.apps.followup.models import (
     DataPoint,
@@ -179,14 +184,17 @@ def definition_list(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
     provider = _provider(request, scope)
-    form = sources = None
+    form = sources = goal_form = None
     if scope.can(Capability.RUN_COSTING):
         sources = _sources_form(request, provider)
         if isinstance(sources, HttpResponse):
             return sources
-        form = IndicatorForm(request.POST if request.method == "POST" and request.POST.get("action") != "sources" else None, goals=Goal.objects.filter(provider=provider).order_by("position"),
+        goal_form = _goal_form(request, provider)
+        if isinstance(goal_form, HttpResponse):
+            return goal_form
+        form = IndicatorForm(request.POST if request.method == "POST" and request.POST.get("action") not in ("sources", "goal") else None, goals=Goal.objects.filter(provider=provider).order_by("position"),
                              initial={"valid_from": clock.today().year, "levels": ["organisation"]})
-        if request.method == "POST" and request.POST.get("action") != "sources" and form.is_valid():
+        if request.method == "POST" and request.POST.get("action") not in ("sources", "goal") and form.is_valid():
             data = form.cleaned_data
             try:
                 definition = define_indicator(provider, user=request.user, **{name: data[name] for name in (
@@ -202,8 +210,24 @@ def definition_list(request):
         scope.require(Capability.RUN_COSTING)
     definitions = IndicatorDefinition.objects.filter(provider=provider).select_related("goal").order_by("family", "goal__position", "position", "code", "version")
     return render(request, "followup/definitions.html", {"provider": provider, "providers": _providers(scope), "definitions": definitions, "form": form,
-                                                         "sources": sources},
-                  status=400 if (form is not None and form.errors) or (sources is not None and sources.errors) else 200)
+                                                         "sources": sources, "goal_form": goal_form,
+                                                         "goals": Goal.objects.filter(provider=provider).order_by("position")},
+                  status=400 if any(f is not None and f.errors for f in (form, sources, goal_form)) else 200)
+
+
+def _goal_form(request, provider):
+    """The form of a new strategic goal; a redirect once defined."""
+    posted = request.method == "POST" and request.POST.get("action") == "goal"
+    form = GoalForm(request.POST if posted else None, prefix="goal")
+    if posted and form.is_valid():
+        try:
+            goal = define_goal(provider, user=request.user, **form.cleaned_data)
+        except DefinitionError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, _("The goal %(name)s is defined: attach indicators to it below.") % {"name": goal.name_sv})
+            return redirect(f"{reverse('followup-definitions')}?provider={provider.code}#h-new")
+    return form
 
 
 def _sources_form(request, provider):
