@@ -123,6 +123,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "Bekräfta att året ska ersättas och importera igen. Inget sparades.",
                                    "The ledger of {year} ({kind}) already holds {going} rows; the file would replace them with {coming} rows. "
                                    "Confirm that the year is to be replaced and import again. Nothing was stored."),
+    "ledger.outside_fiscal_year": ("Månaden {month} ligger utanför filens räkenskapsår {start} till {end} (#RAR 0).",
+                                   "The month {month} lies outside the file's fiscal year {start} to {end} (#RAR 0)."),
     "ledger.replaces": ("Huvudboken för {year} ({kind}) ersätts: {going} rader tas bort, {coming} rader kommer in.",
                         "The ledger of {year} ({kind}) is replaced: {going} rows go, {coming} rows come."),
     "value.nul": ("Cellen innehåller ett NUL-tecken (0x00), som ingen text får innehålla.", "The cell contains a NUL character (0x00), which no text may contain."),

@@ -323,8 +323,9 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger
             elif label == "#VALUTA":
                 ledger.currency = _unquote(tokens[1]) if len(tokens) > 1 else "SEK"
             elif label == "#RAR":
-                _need(tokens, 4, label)
-                if _unquote(tokens[1]) == "0":
+                # an empty "#RAR 0" (some programs write it when no year is chosen) says nothing:
+                # the vouchers keep their dates and the year is taken from them
+                if len(tokens) >= 4 and _unquote(tokens[1]) == "0":
                     ledger.year_start, ledger.year_end = _date(tokens[2]), _date(tokens[3])
         except _LineError as error:
             problems.append(Problem(error.code, error.params, source=source, row=number, value=raw.strip()[:120]))

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.audit import record
@@ -16,6 +17,7 @@ from servicecenter.apps.accounts.capabilities import Capability
 from servicecenter.apps.costing.models import LedgerCell, LedgerImport, LedgerKind
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.core import limits
+from servicecenter.core.money import decimal_of, round_ore
 from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.sie import read_sie
 from servicecenter.formats.tabular import Column, Table
@@ -43,6 +45,13 @@ class CellRow:
     kind: str
     transactions: int
     activity: str = ""
+    year: int = 0                    # the fiscal year the row belongs to (its last calendar year)
+
+
+def fiscal_label(end: date) -> int:
+    """A fiscal year is named by the calendar year it ends in (2009-07-01–2010-06-30 is 2010), as
+    the income year is; a calendar year by itself. Models and follow-up read years by this name."""
+    return end.year
 
 
 @register
@@ -70,6 +79,7 @@ class LedgerImporter(Importer):
         if ledger is None:
             return None, problems
         self.company = ledger.company
+        self.fiscal = (ledger.year_start, ledger.year_end) if ledger.year_start and ledger.year_end else None
         first_line: dict[tuple[str, str, str, str], int] = {}
         counts: dict[tuple[str, str, str, str], int] = {}
         vouchers = ledger.vouchers
@@ -102,36 +112,66 @@ class LedgerImporter(Importer):
         if check.problems:
             return None, check.problems
         transactions = counts.get((account, row.get("cost_centre", ""), activity, period.label()), 1)
+        fiscal = getattr(self, "fiscal", None)
+        if fiscal is not None and not fiscal[0] <= period.start <= fiscal[1]:
+            check.add("month", Problem("ledger.outside_fiscal_year", {"month": period.label(), "start": fiscal[0].isoformat(), "end": fiscal[1].isoformat()},
+                                       value=period.label()))
+            return None, check.problems
+        year = fiscal_label(fiscal[1]) if fiscal is not None else period.start.year
         return CellRow(account, row.get("account_name", "")[:200], row.get("cost_centre", "")[:40], row.get("cost_centre_name", "")[:200],
-                       period.start, amount, kind, transactions, activity), []
+                       period.start, amount, kind, transactions, activity, year), []
 
     def check_all(self, checked, heading):
         problems = self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
         return problems + self._replacements(checked)
 
-    def _replacements(self, checked) -> list[Problem]:
-        """A year already in the ledger is replaced whole: say how many rows go and come, and
-        refuse until the person has confirmed (``replace``)."""
-        coming: dict[tuple[int, str], int] = {}
+    def _going(self, year: int, kind: str, rows: list[CellRow]):
+        """What an import of ``year`` replaces: the rows of that fiscal year, and any row of the
+        months the file covers (a year stored before under other boundaries); nothing else, so
+        importing the next fiscal year never touches the one before."""
+        months = [r.month for r in rows]
+        return LedgerCell.objects.filter(provider=self.provider, kind=kind).filter(
+            Q(year=year) | Q(month__gte=min(months), month__lte=max(months)))
+
+    def _groups(self, checked) -> dict[tuple[int, str], list[CellRow]]:
+        groups: dict[tuple[int, str], list[CellRow]] = {}
         for _number, row in checked:
-            coming[(row.month.year, row.kind)] = coming.get((row.month.year, row.kind), 0) + 1
+            groups.setdefault((row.year, row.kind), []).append(row)
+        return groups
+
+    def _replacements(self, checked) -> list[Problem]:
+        """A fiscal year already in the ledger is replaced whole: say how many rows go and come,
+        and refuse until the person has confirmed (``replace``). The same file again is no change."""
         problems = []
-        for (year, kind), count in sorted(coming.items()):
-            going = LedgerCell.objects.filter(provider=self.provider, year=year, kind=kind).count()
-            if not going:
+        for (year, kind), rows in sorted(self._groups(checked).items()):
+            going = self._going(year, kind, rows)
+            count = going.count()
+            if not count or self._same(going, rows):
                 continue
-            params = {"year": year, "kind": LedgerKind(kind).label, "going": going, "coming": count}
+            params = {"year": year, "kind": LedgerKind(kind).label, "going": count, "coming": len(rows)}
             problems.append(Problem("ledger.replaces", params, source=self.source, severity=Severity.WARNING) if self.replace
                             else Problem("ledger.replace_unconfirmed", params, source=self.source))
         return problems
 
+    @staticmethod
+    def _cell_key(account, cost_centre, activity, month, amount, year):
+        return (account, cost_centre, activity, month, round_ore(decimal_of(amount)), year)
+
+    def _same(self, going, rows: list[CellRow]) -> bool:
+        """Whether the stored rows are exactly the file's (re-importing a file is idempotent)."""
+        stored = sorted(self._cell_key(*values) for values in going.values_list("account", "cost_centre", "activity", "month", "amount", "year"))
+        coming = sorted(self._cell_key(r.account, r.cost_centre, r.activity, r.month, r.amount, r.year) for r in rows)
+        return stored == coming
+
     def apply(self, checked):
-        groups: dict[tuple[int, str], list[CellRow]] = {}
-        for _number, row in checked:
-            groups.setdefault((row.month.year, row.kind), []).append(row)
+        groups = self._groups(checked)
         counts = {"cells": 0, "years": len(groups)}
         for (year, kind), rows in sorted(groups.items()):
-            LedgerCell.objects.filter(provider=self.provider, year=year, kind=kind).delete()
+            going = self._going(year, kind, rows)
+            if going.exists() and self._same(going, rows):
+                counts["unchanged"] = counts.get("unchanged", 0) + len(rows)
+                continue
+            going.delete()
             source = LedgerImport.objects.create(provider=self.provider, year=year, kind=kind, filename=self.source[:255],
                                                  company=getattr(self, "company", "")[:200],
                                                  transactions=sum(r.transactions for r in rows),
@@ -141,7 +181,8 @@ class LedgerImporter(Importer):
                            cost_centre=r.cost_centre, cost_centre_name=r.cost_centre_name, activity=r.activity, month=r.month, amount=r.amount, transactions=r.transactions)
                 for r in rows], batch_size=5000)
             counts["cells"] += len(rows)
-            record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider, data={"year": year, "kind": kind, "cells": len(rows)})
+            record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider,
+                   data={"year": year, "kind": kind, "cells": len(rows), "from": f"{min(r.month for r in rows):%Y-%m}", "to": f"{max(r.month for r in rows):%Y-%m}"})
         return counts
 
 

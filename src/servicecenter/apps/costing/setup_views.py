@@ -4,6 +4,7 @@ right to run costing. Every write goes through ``costing.setup``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
@@ -360,15 +361,25 @@ def ledger(request):
         chosen = chosen.filter(cost_centre=centre)
     else:
         centre = ""
-    by_account: dict[tuple[str, str], dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    months = _fiscal_months(cells.filter(year=year, kind=kind), year) if year else []
+    by_account: dict[tuple[str, str], dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for account, name, month, amount in chosen.values("account", "account_name", "month").annotate(total=Sum("amount")).values_list("account", "account_name", "month", "total"):
-        by_account[(account, name)][month.month] += round_ore(decimal_of(amount))
-    rows = [(account, name, [months.get(m, ZERO) for m in range(1, 13)], sum(months.values(), ZERO)) for (account, name), months in sorted(by_account.items())]
+        by_account[(account, name)][month] += round_ore(decimal_of(amount))
+    rows = [(account, name, [amounts.get(m, ZERO) for m in months], sum(amounts.values(), ZERO)) for (account, name), amounts in sorted(by_account.items())]
     by_centre = [(code, name, round_ore(decimal_of(total))) for code, name, total in
                  chosen.values("cost_centre", "cost_centre_name").annotate(total=Sum("amount")).values_list("cost_centre", "cost_centre_name", "total").order_by("cost_centre")]
-    month_totals = [sum((row[2][m] for row in rows), ZERO) for m in range(12)]
+    month_totals = [sum((row[2][i] for row in rows), ZERO) for i in range(len(months))]
     return render(request, "costing/ledger.html", {
         "provider": provider, "providers": providers, "years": years, "year": year, "kind": kind, "kinds": LedgerKind.choices,
         "centres": centres, "centre": centre, "rows": rows, "by_centre": by_centre, "month_totals": month_totals,
-        "total": sum(month_totals, ZERO), "months": range(1, 13),
+        "total": sum(month_totals, ZERO), "months": months,
     })
+
+
+def _fiscal_months(cells, year: int) -> list[dt.date]:
+    """The twelve months of fiscal year ``year`` in order: January to December of a calendar
+    year, or from the first month stored when the fiscal year runs across two (July–June)."""
+    stored = sorted(set(cells.values_list("month", flat=True)))
+    first = dt.date(year, 1, 1) if all(m.year == year for m in stored) or not stored else stored[0]
+    months = [dt.date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1) for i in range(12)]
+    return months + [m for m in stored if m not in months]

@@ -1,0 +1,95 @@
+"""#15 item 3 (fiscal years): a ledger whose fiscal year is not the calendar year is kept as that
+fiscal year. Importing the next fiscal year keeps every row of the one before; importing the
+same file again changes nothing and needs no confirmation; a voucher outside the file's year is
+refused by line; the cost model and the ledger page read the fiscal year."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+from django.utils import translation
+
+from servicecenter.apps.costing.models import LedgerCell
+from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.registry import organisation
+from servicecenter.apps.registry.models import Provider
+
+
+def _sie(start: int, amounts: dict[str, str], extra: str = "") -> bytes:
+    """A SIE 4 file of the fiscal year July ``start`` – June ``start + 1``, one voucher a month."""
+    lines = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#FNAMN "Brutet AB"', f"#RAR 0 {start}0701 {start + 1}0630", "#RAR -1 20000701 20010630",
+             '#KONTO 1930 "Bank"', '#KONTO 5010 "Lokalhyra"', '#KONTO 7010 "Löner"']
+    for number, (month, amount) in enumerate(amounts.items(), start=1):
+        lines += [f'#VER A {number} {month}15 "Månad {month}"', "{", f"   #TRANS 7010 {{}} {amount}", "   #TRANS 5010 {} 100.00",
+                  f"   #TRANS 1930 {{}} -{Decimal(amount) + 100}", "}"]
+    return ("\r\n".join(lines) + "\r\n" + extra).encode("cp437")
+
+
+def _months(start: int) -> dict[str, str]:
+    return {f"{start + (m > 12 and 1 or 0)}{(m - 1) % 12 + 1:02d}": f"{1000 + m}.00" for m in range(7, 19)}
+
+
+@pytest.fixture
+def company(db):
+    with translation.override("en"):
+        provider, _admin = organisation.create_organisation(code="brutet", name="Brutet AB", org_number="556000-0001", kind=Provider.Kind.IT_SUPPLIER,
+                                                            admin_username="brutet-admin", admin_password="Ett-rätt-långt-lösenord-9")
+    return provider
+
+
+def _import(provider, data, name, replace=False):
+    with translation.override("en"):
+        return run_import("ledger", data, name, provider=provider, replace=replace)
+
+
+def test_two_consecutive_fiscal_years_keep_every_row_of_both(company):
+    first, second = _sie(2009, _months(2009)), _sie(2010, _months(2010))
+    assert _import(company, first, "2009-2010.se").status == "applied"
+    report = _import(company, second, "2010-2011.se")
+    assert report.status == "applied", report.lines("en")        # a new fiscal year replaces nothing: no confirmation
+    cells = LedgerCell.objects.filter(provider=company)
+    assert cells.count() == 3 * 12 * 2                               # three accounts (the bank too), 12 months, both years
+    assert set(cells.values_list("year", flat=True)) == {2010, 2011}  # named by the year they end in
+    assert cells.filter(year=2010).order_by("month").first().month == date(2009, 7, 1)
+    assert cells.filter(year=2010).order_by("month").last().month == date(2010, 6, 1)
+    salaries = cells.filter(year=2010, account="7010").aggregate(t=Sum("amount"))["t"]
+    assert Decimal(salaries) == sum(Decimal(f"{1000 + m}") for m in range(7, 19))
+    # the ledger page shows the fiscal year July to June, in that order
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="brutet-admin"))
+    page = client.get("/costing/ledger/", {"year": 2010}).content.decode()
+    assert page.index("2009-07") < page.index("2010-06") and "2010-07" not in page
+
+
+def test_the_same_file_again_changes_nothing_and_a_changed_one_needs_confirmation(company):
+    data = _sie(2009, _months(2009))
+    assert _import(company, data, "a.se").status == "applied"
+    before = sorted(LedgerCell.objects.filter(provider=company).values_list("pk", flat=True))
+    again = _import(company, data, "a.se")
+    assert again.status == "applied" and again.counts["unchanged"] == 36 and again.counts["cells"] == 0
+    assert sorted(LedgerCell.objects.filter(provider=company).values_list("pk", flat=True)) == before
+    changed = _sie(2009, {**_months(2009), "200907": "9999.00"})
+    refused = _import(company, changed, "b.se")
+    assert [p.code for p in refused.errors] == ["ledger.replace_unconfirmed"]
+    assert _import(company, changed, "b.se", replace=True).status == "applied"
+    assert LedgerCell.objects.get(provider=company, account="7010", month=date(2009, 7, 1)).amount == Decimal("9999.00")
+
+
+def test_a_voucher_outside_the_fiscal_year_is_refused_by_line_and_nothing_is_written(company):
+    stray = '#VER A 99 20110815 "Fel år"\r\n{\r\n   #TRANS 7010 {} 50.00\r\n   #TRANS 1930 {} -50.00\r\n}\r\n'
+    report = _import(company, _sie(2009, _months(2009), stray), "fel.se")
+    assert report.status != "applied"
+    assert {(p.code, p.column) for p in report.errors} == {("ledger.outside_fiscal_year", "month")}
+    assert "2011-08" in report.errors[0].describe("en")
+    assert not LedgerCell.objects.filter(provider=company).exists()
+
+
+def test_an_empty_rar_line_is_no_reason_to_refuse_a_file(company):
+    data = _sie(2009, _months(2009)).replace(b"#RAR 0 20090701 20100630", b"#RAR 0")
+    report = _import(company, data, "utan-rar.se")
+    assert report.status == "applied", report.lines("en")
+    assert set(LedgerCell.objects.filter(provider=company).values_list("year", flat=True)) == {2009, 2010}   # calendar years from the dates
