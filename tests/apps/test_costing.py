@@ -110,7 +110,7 @@ def test_sie_ledger_import_and_reimport_replaces_the_year(ssc):
 
 @pytest.mark.parametrize("broken,code,row", [
     ('#VER A 2 20260131 "Obalans"\r\n{\r\n   #TRANS 4011 {1 "110"} 500.00\r\n}\r\n', "sie.unbalanced", None),
-    ('#VER A 2 20260131 "Okänt konto"\r\n{\r\n   #TRANS 4999 {} 500.00\r\n   #TRANS 1930 {} -500.00\r\n}\r\n', "sie.unknown_account", None),
+    ('#VER A 2 20260131 "Trasig lista"\r\n{\r\n   #TRANS 4011 {1 "110" 500.00\r\n   #TRANS 1930 {} -500.00\r\n}\r\n', "sie.brace", None),
     ('#VER A 2 20260131 "Trasig\r\n', "sie.quote", None),
 ])
 def test_bad_sie_files_write_nothing(ssc, broken, code, row):
@@ -119,6 +119,15 @@ def test_bad_sie_files_write_nothing(ssc, broken, code, row):
     assert report.status == "rejected" and code in [p.code for p in report.errors]
     assert all(p.row is not None and p.source == "trasig.se" for p in report.errors)
     assert snapshot() == before
+
+
+def test_an_undeclared_account_is_imported_with_a_warning(ssc):
+    """A 4I file names accounts the ledger already knows without #KONTO: the row is kept, and the
+    report says so once."""
+    report = run_import("ledger", sie_file('#VER A 2 20260131 "Okänt konto"\r\n{\r\n   #TRANS 4999 {} 500.00\r\n   #TRANS 1930 {} -500.00\r\n}\r\n'),
+                        "4i.se", provider=ssc, replace=True)
+    assert report.status == "applied" and [p.code for p in report.warnings if p.code.startswith("sie.")] == ["sie.unknown_account"]
+    assert LedgerCell.objects.filter(provider=ssc, year=2026, account="4999").get().amount == Decimal("500.00")
 
 
 def test_utf8_sie_file_is_refused(ssc):

@@ -1,6 +1,9 @@
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from servicecenter.formats.sie import read_sie, write_sie
 
 GOOD = """#FLAGGA 0
@@ -79,10 +82,17 @@ def test_broken_lines_are_named_by_line():
     assert ("sie.date", 18) in codes_and_rows(bad_date)
 
 
-def test_unknown_account_and_object():
-    text = GOOD.replace('#TRANS 5010 {1 "200"} 12500.00', '#TRANS 5011 {1 "999"} 12500.00')
-    found = codes_and_rows(text)
-    assert ("sie.unknown_account", 20) in found and ("sie.unknown_object", 20) in found
+def test_undeclared_accounts_and_objects_are_read_with_one_warning_each():
+    """A 4I file of vouchers leaves out the chart the receiving ledger already has: read it,
+    warn once per account or object, and check only the dimensions asked for."""
+    text = GOOD.replace('#TRANS 5010 {1 "200"} 12500.00', '#TRANS 5011 {1 "999" 7 "X1"} 12500.00')
+    text = text.replace('#TRANS 1930 {} -12500.00', '#TRANS 5011 {1 "999" 7 "X1"} 1.00\n   #TRANS 1930 {} -12501.00')
+    ledger, problems = read_sie(text.encode("cp437"), "4i.se", dimensions=("1", "6"))
+    assert ledger is not None
+    assert [(p.code, p.row, p.severity.value) for p in problems] == [("sie.unknown_account", 20, "warning"), ("sie.unknown_object", 20, "warning")]
+    assert ledger.cost_by_account_object_period()[("5011", "999", "2025-01")] == Decimal("12501.00")
+    _ledger, every = read_sie(text.encode("cp437"), "4i.se")
+    assert ("sie.unknown_object", 20) in [(p.code, p.row) for p in every] and len(every) == 3   # all dimensions: dimension 7 too
 
 
 def test_unbalanced_voucher_names_its_first_line():
@@ -103,3 +113,53 @@ def test_structure_errors():
     assert ("sie.no_flag", 1) in codes_and_rows(GOOD.replace("#FLAGGA 0\n", ""))
     assert [p.code for p in read_sie(b"", "empty.se")[1]] == ["file.empty"]
     assert [p.code for p in read_sie(b"\x00\x01junk", "junk.se")[1]] == ["sie.binary"]
+
+
+def test_quotes_escapes_and_braces_as_the_specification_writes_them():
+    """An escaped backslash ending a text ("C:\\\\"), braces inside quoted texts and object codes,
+    escaped quotes inside an object code: each read as written, none refused."""
+    text = GOOD.replace('#VER A 1 20250131 "Hyra januari"', '#VER A 1 20250131 "Sökväg C:\\\\"')
+    text = text.replace('#OBJEKT 1 "200" "Gemensamt IT"', '#OBJEKT 1 "2{0}" "IT {gemensamt}"')
+    text = text.replace('#TRANS 5010 {1 "200"} 12500.00 20250131 "Hyra"', '#TRANS 5010 {1 "2{0}"} 12500.00 20250131 "Hyra {jan}"')
+    text = text.replace('#PSALDO 0 202501 5010 {1 "200"} 12500.00', '#PSALDO 0 202501 5010 {1 "2{0}"} 12500.00')
+    text = text.replace('#TRANS 7010 {1 "200"} 19999.50', '#TRANS 7010 {1 "2{0}"} 19999.50').replace('#BTRANS 7010 {1 "200"} 1.00', '#BTRANS 7010 {1 "2{0}"} 1.00')
+    ledger, problems = parse(text)
+    assert problems == [] and ledger is not None
+    assert ledger.vouchers[0].text == "Sökväg C:\\"
+    assert ledger.objects[("1", "2{0}")] == "IT {gemensamt}"
+    assert ledger.transactions[0].objects == (("1", "2{0}"),) and ledger.transactions[0].text == "Hyra {jan}"
+
+
+def test_a_refused_transaction_is_reported_once_not_again_as_an_unbalanced_voucher():
+    text = GOOD.replace('#TRANS 1930 {} -12500.00', '#TRANS 1930 {} minus')
+    assert codes_and_rows(text) == [("sie.amount", 21)]
+
+
+def test_an_empty_rar_and_a_ktyp_without_fields_do_not_refuse_a_file():
+    text = GOOD.replace("#RAR 0 20250101 20251231", "#RAR 0").replace("#KONTO 1930 \"Bank\"", "#KONTO 1930 \"Bank\"\n#KTYP")
+    ledger, problems = parse(text)
+    assert ledger is not None and problems == [] and ledger.year_start is None
+
+
+texts = st.text(alphabet=st.characters(codec="cp437", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+codes = st.text(alphabet=st.characters(codec="cp437", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs")), min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(company=texts, account_name=texts, centre=codes, centre_name=texts, voucher_text=texts, row_text=texts,
+       cents=st.integers(min_value=-10**12, max_value=10**12).filter(bool))
+def test_write_then_read_gives_back_the_ledger(company, account_name, centre, centre_name, voucher_text, row_text, cents):
+    """read_sie(write_sie(x)) == x for any texts PC8 can hold: quotes, backslashes, braces."""
+    from servicecenter.formats.sie import Ledger, Transaction, Voucher
+
+    amount = Decimal(cents) / 100
+    ledger = Ledger(source="x.se", company=company, year_start=date(2025, 7, 1), year_end=date(2026, 6, 30),
+                    accounts={"5010": account_name, "1930": "Bank"}, dimensions={"1": "Kostnadsställe"}, objects={("1", centre): centre_name},
+                    vouchers=[Voucher("A", "1", date(2025, 9, 30), voucher_text, 0)],
+                    transactions=[Transaction(0, 0, "5010", (("1", centre),), amount, date(2025, 9, 30), row_text),
+                                  Transaction(0, 0, "1930", (), -amount, None, "")])
+    again, problems = read_sie(write_sie(ledger, date(2026, 7, 1)), "again.se")
+    assert [p.code for p in problems] == [] and again is not None
+    assert (again.company, again.accounts, again.objects, again.year_start, again.year_end) == (company, ledger.accounts, ledger.objects, ledger.year_start, ledger.year_end)
+    assert [(v.series, v.number, v.day, v.text) for v in again.vouchers] == [("A", "1", date(2025, 9, 30), voucher_text)]
+    assert [(t.account, t.objects, t.amount, t.day, t.text) for t in again.transactions] == [(t.account, t.objects, t.amount, t.day, t.text) for t in ledger.transactions]

@@ -12,10 +12,11 @@ What is read: #FLAGGA, #FORMAT, #SIETYP, #PROGRAM, #GEN, #FNAMN, #ORGNR, #RAR, #
 with #TRANS (#RTRANS, which a conforming file follows with the same #TRANS, and #BTRANS,
 a removed row, are skipped). Other labels are ignored, as the specification requires.
 
-Checks, each reported with its line: broken lines (unterminated quote or brace, a field that
-is not a number or date), an account not declared with #KONTO, an object not declared with
-#OBJEKT, a voucher whose transactions do not sum to zero, #TRANS outside a voucher, a voucher
-never closed, and a file that is not PC8 (UTF-8 bytes are recognised and refused by line).
+Checks, each reported once with its line: broken lines (unterminated quote or brace, a field
+that is not a number or date), a voucher whose transactions do not sum to zero (unless one of
+its lines was already refused), #TRANS outside a voucher, a voucher never closed, and a file
+that is not PC8 (UTF-8 bytes are recognised and refused by line). An account not declared with
+#KONTO or an object not declared with #OBJEKT is a warning: 4I files leave them out.
 Amounts are Decimal; nothing is rounded.
 """
 
@@ -31,7 +32,10 @@ from decimal import Decimal, InvalidOperation
 
 from servicecenter.core.problems import Problem, Severity
 
-TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\{[^}]*\}|[^\s"{}]+|[{}"]')
+# A field: a quoted text (``\"`` and ``\\`` escaped, braces allowed inside), an object list in
+# braces (whose quoted codes may hold braces and quotes), or a bare word. Anything else left
+# over (a lone quote or brace) is an error of the line.
+TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}|[^\s"{}]+|(["{}])')
 OBJECT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"]+')
 ZERO = Decimal(0)
 
@@ -107,12 +111,27 @@ class _LineError(Exception):
         self.code, self.params = code, params
 
 
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
 def _unquote(token: str) -> str:
+    """A field's text: quotes removed, ``\"`` and ``\\`` unescaped (any other backslash is kept,
+    as in a Windows path a program wrote without escaping it)."""
     if token.startswith('"'):
         if len(token) < 2 or not token.endswith('"'):
             raise _LineError("sie.quote")
-        return token[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        return _ESCAPE.sub(r"\1", token[1:-1])
     return token
+
+
+def _tokens(line: str) -> list[str]:
+    tokens = []
+    for match in TOKEN.finditer(line):
+        stray = match.group(1)
+        if stray is not None:
+            raise _LineError("sie.quote" if stray == '"' else "sie.brace")
+        tokens.append(match.group(0))
+    return tokens
 
 
 def _amount(token: str) -> Decimal:
@@ -211,8 +230,12 @@ def decode(data: bytes, source: str) -> tuple[str | None, list[Problem]]:
     return data.decode("cp437"), []
 
 
-def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger | None, list[Problem]]:
-    """Read a SIE 4 file. Returns the ledger (None when any error was found) and every problem."""
+def read_sie(data: bytes, source: str, max_problems: int = 1000, dimensions: Iterable[str] | None = None) -> tuple[Ledger | None, list[Problem]]:
+    """Read a SIE 4 file. Returns the ledger (None when any error was found) and every problem.
+
+    An account or object used but not declared (#KONTO, #OBJEKT) is a warning, once each: a 4I
+    file of vouchers commonly leaves out what the receiving ledger already has. Only the objects
+    of ``dimensions`` are checked (None: all); the others are kept as they are."""
     text, problems = decode(data, source)
     if text is None:
         return None, problems
@@ -224,6 +247,7 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger
     voucher_open = False
     voucher_sum = ZERO
     voucher_line = 0
+    voucher_bad = False              # a line of the open voucher was refused: its sum says nothing more
     saw_flag = False
     for number, raw in enumerate(text.splitlines(), start=1):
         if len(problems) >= max_problems:
@@ -241,15 +265,11 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger
             if line == "}":
                 if not voucher_open:
                     raise _LineError("sie.brace")
-                if voucher_sum != 0:
+                if voucher_sum != 0 and not voucher_bad:
                     problems.append(Problem("sie.unbalanced", {"series": voucher.series, "number": voucher.number, "sum": str(voucher_sum)}, source=source, row=voucher_line))
-                voucher, voucher_open, voucher_sum = None, False, ZERO
+                voucher, voucher_open, voucher_sum, voucher_bad = None, False, ZERO, False
                 continue
-            if (line.count('"') - line.count('\\"')) % 2:
-                raise _LineError("sie.quote")
-            if line.count("{") != line.count("}"):
-                raise _LineError("sie.brace")
-            tokens = TOKEN.findall(line)
+            tokens = _tokens(line)
             label = tokens[0].upper()
             if not label.startswith("#"):
                 raise _LineError("sie.label", value=tokens[0])
@@ -281,8 +301,8 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger
                 _need(tokens, 3, label)
                 ledger.accounts[_unquote(tokens[1])] = _unquote(tokens[2])
             elif label == "#KTYP":
-                _need(tokens, 3, label)
-                ledger.account_types[_unquote(tokens[1])] = _unquote(tokens[2])
+                if len(tokens) >= 3:  # a #KTYP without its fields (some programs write one) says nothing
+                    ledger.account_types[_unquote(tokens[1])] = _unquote(tokens[2])
             elif label in ("#DIM", "#UNDERDIM"):
                 _need(tokens, 3, label)
                 ledger.dimensions[_unquote(tokens[1])] = _unquote(tokens[2])
@@ -329,21 +349,27 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000) -> tuple[Ledger
                     ledger.year_start, ledger.year_end = _date(tokens[2]), _date(tokens[3])
         except _LineError as error:
             problems.append(Problem(error.code, error.params, source=source, row=number, value=raw.strip()[:120]))
+            voucher_bad = voucher_bad or voucher_open
     if voucher_open or voucher is not None:
         problems.append(Problem("sie.voucher_unclosed", source=source, row=voucher_line))
     if not saw_flag:
         problems.append(Problem("sie.no_flag", source=source, row=1))
+    checked = set(dimensions) if dimensions is not None else None
+    warned: set = set()
     for number, account, objects in pending_checks:
-        if account not in ledger.accounts:
-            problems.append(Problem("sie.unknown_account", {"account": account}, source=source, row=number, value=account))
+        if account not in ledger.accounts and account not in warned:
+            warned.add(account)
+            problems.append(Problem("sie.unknown_account", {"account": account}, source=source, row=number, value=account, severity=Severity.WARNING))
         for dimension, code in objects:
-            if (dimension, code) not in ledger.objects:
-                problems.append(Problem("sie.unknown_object", {"dimension": dimension, "object": code}, source=source, row=number, value=code))
+            if (dimension, code) not in ledger.objects and (checked is None or dimension in checked) and (dimension, code) not in warned:
+                warned.add((dimension, code))
+                problems.append(Problem("sie.unknown_object", {"dimension": dimension, "object": code}, source=source, row=number, value=code,
+                                        severity=Severity.WARNING))
         if len(problems) >= max_problems:
             break
-    if problems:
+    if any(problem.severity is Severity.ERROR for problem in problems):
         return None, problems
-    return ledger, []
+    return ledger, problems
 
 
 def _quote(text: str) -> str:

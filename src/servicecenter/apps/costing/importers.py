@@ -75,7 +75,7 @@ class LedgerImporter(Importer):
         if not source.lower().endswith(SIE_SUFFIXES):
             return super().open(data, source)
         raw = data.read_bytes() if isinstance(data, Path) else data
-        ledger, problems = read_sie(raw, source)
+        ledger, problems = read_sie(raw, source, dimensions=("1", "6"))  # cost centre and activity: the dimensions read
         if ledger is None:
             return None, problems
         self.company = ledger.company
