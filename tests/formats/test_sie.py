@@ -141,8 +141,12 @@ def test_an_empty_rar_and_a_ktyp_without_fields_do_not_refuse_a_file():
     assert ledger is not None and problems == [] and ledger.year_start is None
 
 
-texts = st.text(alphabet=st.characters(codec="cp437", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
-codes = st.text(alphabet=st.characters(codec="cp437", exclude_categories=("Cc", "Cs", "Zl", "Zp", "Zs")), min_size=1, max_size=12)
+# What ledgers write: printable PC8 without its box-drawing block (0xB0–0xDF), whose pairs can
+# look like UTF-8 sequences and are refused as a mixed encoding (a heuristic that protects
+# against the common error of a UTF-8 export, at the price of never reading "├ü" in a text).
+LETTERS = "".join(bytes([b]).decode("cp437") for b in [*range(0x20, 0x7F), *range(0x80, 0xB0), *range(0xE0, 0xFF)])
+texts = st.text(alphabet=LETTERS, max_size=30)
+codes = st.text(alphabet=LETTERS.replace(" ", ""), min_size=1, max_size=12)
 
 
 @settings(max_examples=150, deadline=None)
@@ -163,3 +167,8 @@ def test_write_then_read_gives_back_the_ledger(company, account_name, centre, ce
     assert (again.company, again.accounts, again.objects, again.year_start, again.year_end) == (company, ledger.accounts, ledger.objects, ledger.year_start, ledger.year_end)
     assert [(v.series, v.number, v.day, v.text) for v in again.vouchers] == [("A", "1", date(2025, 9, 30), voucher_text)]
     assert [(t.account, t.objects, t.amount, t.day, t.text) for t in again.transactions] == [(t.account, t.objects, t.amount, t.day, t.text) for t in ledger.transactions]
+
+
+def test_a_checksum_that_is_not_verified_says_so():
+    ledger, problems = parse(GOOD.replace("#FLAGGA 0", "#FLAGGA 0\n#KSUMMA") + "#KSUMMA 1234567890\n")
+    assert ledger is not None and [(p.code, p.severity.value) for p in problems] == [("sie.ksumma_unchecked", "warning")]

@@ -213,6 +213,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sie.unbalanced": ("Verifikation {series} {number} balanserar inte: summan är {sum}.", "Voucher {series} {number} does not balance: the sum is {sum}."),
     "sie.unknown_account": ("Kontot {account} finns inte i kontoplanen (#KONTO).", "Account {account} is not in the chart of accounts (#KONTO)."),
     "sie.unknown_object": ("Objekt {object} i dimension {dimension} är inte deklarerat (#OBJEKT).", "Object {object} of dimension {dimension} is not declared (#OBJEKT)."),
+    "sie.ksumma_unchecked": ("Filen har kontrollsumma (#KSUMMA {value}), men den kontrolleras inte ännu: stäm av beloppen mot bokföringen.",
+                             "The file carries a checksum (#KSUMMA {value}), which is not verified yet: reconcile the amounts with the accounts."),
     "sie.no_flag": ("#FLAGGA saknas; är detta en SIE-fil?", "#FLAGGA is missing; is this a SIE file?"),
     "sie.format": ("Teckenformatet {value} stöds inte; SIE 4 använder PC8.", "Character format {value} is not supported; SIE 4 uses PC8."),
     "sie.type": ("SIE-typ {value}; endast typ 4 (med verifikationer) läses.", "SIE type {value}; only type 4 (with vouchers) is read."),

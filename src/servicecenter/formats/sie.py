@@ -342,6 +342,9 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000, dimensions: Ite
                 ledger.program = " ".join(_unquote(token) for token in tokens[1:])
             elif label == "#VALUTA":
                 ledger.currency = _unquote(tokens[1]) if len(tokens) > 1 else "SEK"
+            elif label == "#KSUMMA":
+                if len(tokens) > 1:  # the closing record carries the checksum
+                    problems.append(Problem("sie.ksumma_unchecked", {"value": _unquote(tokens[1])}, source=source, row=number, severity=Severity.WARNING))
             elif label == "#RAR":
                 # an empty "#RAR 0" (some programs write it when no year is chosen) says nothing:
                 # the vouchers keep their dates and the year is taken from them
