@@ -104,7 +104,8 @@ def test_invoices_carry_the_legal_person_with_the_administrations_name_reference
     # the city's company is a legal person of its own: VAT at 25 %, the seller's VAT number
     company = invoices["556000-0019"]
     assert company.buyer_name == "Tuna Energi AB" and company.tax_total == Decimal("4250.00") and company.seller_vat_number == "SE212000014201"
-    assert documents.document_facts(company) == documents.DocumentFacts("", "")
+    company_facts = documents.document_facts(company)
+    assert (company_facts.trading_name, company_facts.exemption_reason) == ("", "")
     # the credit of a line keeps the legal identity, the name and the text
     note, _ = billing.credit(school, controller, {1}, reason="Fel antal")
     note_facts = documents.document_facts(note)
@@ -151,3 +152,30 @@ def test_the_api_and_the_customer_page_show_the_customer_number(city):
     assert [(c["number"], c["org_number"], c["legal_name"], c["buyer_reference"]) for c in customers] == [("S200", CITY, "Tuna kommun", "SOC-22")]
     page = client.get(f"/customers/{customers[0]['id']}/").content.decode()
     assert "S200" in page and "Tuna kommun" in page and "Vårdvägen 9" in page
+
+
+def test_a_swedish_invoice_carries_ocr_f_skatt_contact_giro_and_unit_names(city):
+    """#17 item 2: the OCR reference (with a length digit, as this organisation asks) is the
+    Peppol PaymentID and printed; F-skatt, the contact person, the plusgiro formatted; units and
+    VAT in words; the period once when every line has the invoice's."""
+    from servicecenter.apps.billing.documents import invoice_html
+    from servicecenter.core.billing.payment import ocr_valid
+
+    provider, controller = city
+    organisation.update_details(provider, {"bankgiro": "", "plusgiro": "12 34 56-7", "ocr_length_digit": True, "f_skatt": True,
+                                           "contact_name": "Kim Ek", "contact_phone": "010-123 45 67"}, user=controller)
+    with clock.frozen(datetime(YEAR, 2, 1, 9)):
+        run = billing.start_run(provider, Period.month(YEAR, 1), issue_date=date(YEAR, 2, 1))
+        assert not run.fatal_findings, run.fatal_findings
+        invoices = {invoice.customer.number: invoice for invoice in billing.issue(billing.approve(run), user=controller)}
+    company = invoices["556000-0019"]
+    facts = documents.document_facts(company)
+    assert ocr_valid(facts.payment_id, with_length=True) and facts.payment_id.startswith(str(company.number))
+    assert (facts.legal_form, facts.contact_name, facts.payee_scheme) == ("Godkänd för F-skatt", "Kim Ek", "SE:PLUSGIRO")
+    html = invoice_html(company)
+    assert "Godkänd för F-skatt" in html and "Kontaktperson: Kim Ek, tel. 010-123 45 67" in html
+    assert "plusgiro 12 34 56-7" in html and f"OCR-nummer {facts.payment_id}" in html
+    assert "340 st" in html and "C62" not in html and "(S)" not in html and "Moms 25 %" in html
+    assert html.count(f"{YEAR}-01-01 – {YEAR}-01-31") == 1           # the period once, in the header
+    school = invoice_html(invoices["U100"])
+    assert "Utanför momsens tillämpningsområde" in school and "(O)" not in school

@@ -58,6 +58,9 @@ class Party:
     endpoint_scheme: str = "0007"
     contact_email: str = ""
     trading_name: str = ""            # BT-45/BT-28: the name the party is known by, when not its legal name (a city's administration)
+    legal_form: str = ""              # BT-33: the seller's additional legal information ("Godkänd för F-skatt")
+    contact_name: str = ""            # BT-41
+    contact_phone: str = ""           # BT-42
 
     @property
     def org_digits(self) -> str:
@@ -94,6 +97,7 @@ class InvoiceDocument:
     period_end: date | None = None
     note: str = ""
     bankgiro: str = ""                # payee account (7–8 digits)
+    payee_scheme: str = "SE:BANKGIRO"  # or SE:PLUSGIRO
     payment_reference: str = ""
     preceding_invoice: str = ""       # credit notes: the invoice corrected
     preceding_issue_date: date | None = None
@@ -171,8 +175,13 @@ def build_ubl(document: InvoiceDocument) -> bytes:
         legal = cac(element, "PartyLegalEntity")
         cbc(legal, "RegistrationName", party.name)
         cbc(legal, "CompanyID", party.org_digits, schemeID="0007")
-        if party.contact_email:
-            cbc(cac(element, "Contact"), "ElectronicMail", party.contact_email)
+        if party.legal_form:
+            cbc(legal, "CompanyLegalForm", party.legal_form)
+        if party.contact_email or party.contact_name or party.contact_phone:
+            contact = cac(element, "Contact")
+            for tag, value in (("Name", party.contact_name), ("Telephone", party.contact_phone), ("ElectronicMail", party.contact_email)):
+                if value:
+                    cbc(contact, tag, value)
     if document.bankgiro and not credit:
         means = cac(root, "PaymentMeans")
         cbc(means, "PaymentMeansCode", "30", name="Credit transfer")
@@ -180,7 +189,7 @@ def build_ubl(document: InvoiceDocument) -> bytes:
             cbc(means, "PaymentID", document.payment_reference)
         account = cac(means, "PayeeFinancialAccount")
         cbc(account, "ID", document.bankgiro.replace("-", ""))
-        cbc(cac(account, "FinancialInstitutionBranch"), "ID", "SE:BANKGIRO")
+        cbc(cac(account, "FinancialInstitutionBranch"), "ID", document.payee_scheme)
     summary = totals(document.lines)
     tax_total = cac(root, "TaxTotal")
     amount(tax_total, "TaxAmount", summary.tax_total)

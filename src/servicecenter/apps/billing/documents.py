@@ -21,6 +21,11 @@ from servicecenter.formats.spreadsheet import write_workbook
 class DocumentFacts:
     trading_name: str        # the buyer's own name (a city's administration) when it is not the legal person's
     exemption_reason: str    # the legal text for lines outside the scope of VAT, "" when there are none
+    legal_form: str = ""     # the seller's "Godkänd för F-skatt", when it has it
+    contact_name: str = ""   # the seller's contact person
+    contact_phone: str = ""
+    payment_id: str = ""     # the OCR reference the payer gives
+    payee_scheme: str = ""   # SE:BANKGIRO or SE:PLUSGIRO
 
 
 def document_facts(invoice: Invoice) -> DocumentFacts:
@@ -31,11 +36,33 @@ def document_facts(invoice: Invoice) -> DocumentFacts:
     shown = party.findtext(f"{{{CAC}}}PartyName/{{{CBC}}}Name") if party is not None else None
     legal = party.findtext(f"{{{CAC}}}PartyLegalEntity/{{{CBC}}}RegistrationName") if party is not None else None
     reason = root.findtext(f".//{{{CAC}}}TaxSubtotal/{{{CAC}}}TaxCategory/{{{CBC}}}TaxExemptionReason") or ""
-    return DocumentFacts(shown if shown and shown != legal else "", reason)
+    seller = root.find(f"{{{CAC}}}AccountingSupplierParty/{{{CAC}}}Party")
+
+    def seller_text(path: str) -> str:
+        return (seller.findtext(path) if seller is not None else None) or ""
+
+    return DocumentFacts(shown if shown and shown != legal else "", reason,
+                         legal_form=seller_text(f"{{{CAC}}}PartyLegalEntity/{{{CBC}}}CompanyLegalForm"),
+                         contact_name=seller_text(f"{{{CAC}}}Contact/{{{CBC}}}Name"), contact_phone=seller_text(f"{{{CAC}}}Contact/{{{CBC}}}Telephone"),
+                         payment_id=root.findtext(f"{{{CAC}}}PaymentMeans/{{{CBC}}}PaymentID") or "",
+                         payee_scheme=root.findtext(f"{{{CAC}}}PaymentMeans/{{{CAC}}}PayeeFinancialAccount/{{{CAC}}}FinancialInstitutionBranch/{{{CBC}}}ID") or "")
 
 
 def _lines(invoice: Invoice):
     return list(invoice.lines.select_related("service").order_by("line_no"))
+
+
+def invoice_html(invoice: Invoice) -> str:
+    """The printed invoice as HTML (Swedish), from the frozen invoice and its XML."""
+    lines = _lines(invoice)
+    by_service: dict[str, list] = {}
+    for line in lines:
+        by_service.setdefault(line.service.code, []).append(line)
+    same_period = all(line.period_start == invoice.period_start and line.period_end == invoice.period_end for line in lines)
+    with translation.override("sv"):
+        return render_to_string("billing/invoice_pdf.html", {"invoice": invoice, "lines": lines, "vat": totals(lines), "facts": document_facts(invoice),
+                                                             "same_period": same_period, "span": 4 if same_period else 5,
+                                                             "by_service": by_service, "demo": DEMO_NOTICE if invoice.provider.is_demo else ""})
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -43,14 +70,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         HTML,  # imported here: loading pango costs time every other page need not pay
     )
 
-    lines = _lines(invoice)
-    by_service: dict[str, list] = {}
-    for line in lines:
-        by_service.setdefault(line.service.code, []).append(line)
-    with translation.override("sv"):
-        html = render_to_string("billing/invoice_pdf.html", {"invoice": invoice, "lines": lines, "vat": totals(lines), "facts": document_facts(invoice),
-                                                             "by_service": by_service, "demo": DEMO_NOTICE if invoice.provider.is_demo else ""})
-    return HTML(string=html).write_pdf()
+    return HTML(string=invoice_html(invoice)).write_pdf()
 
 
 def invoice_workbook(invoice: Invoice) -> bytes:

@@ -56,6 +56,7 @@ from servicecenter.core.billing import (
     rate_year,
     totals,
 )
+from servicecenter.core.billing.payment import ocr_reference
 from servicecenter.core.billing.vat import SAME_PERSON_TEXT, STATE_TEXT
 from servicecenter.core.money import decimal_of, round_ore, round_places
 from servicecenter.core.periods import Period
@@ -265,9 +266,22 @@ def buyer_of(customer: Customer, services: set[str]) -> Buyer:
     return Buyer(customer, references[0], endpoint)
 
 
+F_SKATT = "Godkänd för F-skatt"
+
+
 def _seller_party(provider: Provider, outside_scope: bool) -> Party:
     return Party(provider.name, provider.org_number, street=provider.street, city=provider.city, postal_code=provider.postal_code,
-                 vat_number="" if outside_scope else provider.vat_number, contact_email=provider.invoice_email)
+                 vat_number="" if outside_scope else provider.vat_number, contact_email=provider.invoice_email,
+                 legal_form=F_SKATT if provider.f_skatt else "", contact_name=provider.contact_name, contact_phone=provider.contact_phone)
+
+
+def _payee(provider: Provider) -> tuple[str, str]:
+    """The account the invoice is paid to: the bankgiro, else the plusgiro."""
+    if provider.bankgiro:
+        return provider.bankgiro, "SE:BANKGIRO"
+    if provider.plusgiro:
+        return provider.plusgiro, "SE:PLUSGIRO"
+    return "", "SE:BANKGIRO"
 
 
 def _endpoint(text: str) -> dict:
@@ -289,11 +303,15 @@ def _peppol_lines(lines, item_id=lambda line: line.service) -> list[Line]:
             for number, line in enumerate(lines, start=1)]
 
 
-def draft_document(provider: Provider, buyer: Buyer, draft: DraftInvoice, number: str, issue_date: date, due_date: date, period: Period) -> InvoiceDocument:
+def draft_document(provider: Provider, buyer: Buyer, draft: DraftInvoice, number: str, issue_date: date, due_date: date, period: Period,
+                   sequence: int = 1) -> InvoiceDocument:
+    """The invoice as a document; ``sequence`` is its number in the series, which the OCR reference carries."""
+    account, scheme = _payee(provider)
     return InvoiceDocument(number=number, issue_date=issue_date, due_date=due_date, document_type=DocumentType.INVOICE,
                            seller=_seller_party(provider, draft.outside_scope), buyer=_buyer_party(buyer), buyer_reference=buyer.reference,
                            lines=_peppol_lines(draft.lines), period_start=period.start, period_end=period.last_day,
-                           bankgiro=provider.bankgiro, payment_reference=number, note=f"Fakturering {period.label()}",
+                           bankgiro=account, payee_scheme=scheme, payment_reference=ocr_reference(sequence, provider.ocr_length_digit),
+                           note=f"Fakturering {period.label()}",
                            exemption_reason=(outside_scope_text(provider, buyer.customer) if draft.outside_scope else None) or DEFAULT_EXEMPTION)
 
 
@@ -476,7 +494,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
             shown = shown_for(draft)
             customer = customers[shown["customer_id"]]
             buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
-            document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period)
+            document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period, sequence=number)
             invoices.append(_store(run.provider, customer, buyer, document, series, number,
                                    [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)], run=run, user=user))
         run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), clock.now(), usage
@@ -506,8 +524,10 @@ def _item_id(line: InvoiceLine) -> str:
 
 def _party_from_invoice(invoice: Invoice, seller: bool) -> Party:
     if seller:
+        facts = document_facts(invoice)
         return Party(invoice.seller_name, invoice.seller_org_number, street=invoice.seller_street, city=invoice.seller_city,
-                     postal_code=invoice.seller_postal_code, vat_number=invoice.seller_vat_number, contact_email=invoice.seller_email)
+                     postal_code=invoice.seller_postal_code, vat_number=invoice.seller_vat_number, contact_email=invoice.seller_email,
+                     legal_form=facts.legal_form, contact_name=facts.contact_name, contact_phone=facts.contact_phone)
     return Party(invoice.buyer_name, invoice.buyer_org_number, street=invoice.buyer_street, city=invoice.buyer_city, postal_code=invoice.buyer_postal_code,
                  trading_name=document_facts(invoice).trading_name, **_endpoint(invoice.buyer_endpoint))
 
@@ -540,7 +560,7 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
         series, number, text = _take_numbers(invoice.provider, Invoice.Type.CREDIT_NOTE, 1)[0]
         peppol = _peppol_lines(chosen, _item_id)
         note = InvoiceDocument(number=text, issue_date=issue_date, due_date=None, document_type=DocumentType.CREDIT_NOTE, seller=seller, buyer=buyer_party,
-                               bankgiro=invoice.seller_bankgiro,
+                               bankgiro=invoice.seller_bankgiro, payee_scheme=document_facts(invoice).payee_scheme or "SE:BANKGIRO",
                                buyer_reference=invoice.buyer_reference, lines=peppol, period_start=invoice.period_start, period_end=invoice.period_end,
                                preceding_invoice=invoice.number_text, preceding_issue_date=invoice.issue_date, note=reason or f"Kreditering av {invoice.number_text}",
                                exemption_reason=document_facts(invoice).exemption_reason or DEFAULT_EXEMPTION)
@@ -568,7 +588,9 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
                 document = InvoiceDocument(number=text, issue_date=issue_date, due_date=issue_date + timedelta(days=invoice.provider.payment_days),
                                            document_type=DocumentType.INVOICE, seller=seller, buyer=buyer_party, buyer_reference=invoice.buyer_reference,
                                            lines=_peppol_lines(new_lines, _item_id), period_start=invoice.period_start, period_end=invoice.period_end,
-                                           bankgiro=invoice.seller_bankgiro, payment_reference=text, note=f"Rättad faktura, ersätter {invoice.number_text}",
+                                           bankgiro=invoice.seller_bankgiro, payee_scheme=document_facts(invoice).payee_scheme or "SE:BANKGIRO",
+                                           payment_reference=ocr_reference(number, invoice.provider.ocr_length_digit),
+                                           note=f"Rättad faktura, ersätter {invoice.number_text}",
                                            exemption_reason=document_facts(invoice).exemption_reason or DEFAULT_EXEMPTION)
                 corrected = _store(invoice.provider, invoice.customer, buyer, document, series, number,
                                    [(n, _line_fields(line, line.service_id)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)

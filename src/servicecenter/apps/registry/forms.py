@@ -14,7 +14,14 @@ class DetailsForm(forms.Form):
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
+    f_skatt = forms.BooleanField(label=_("Approved for F-tax (printed as “Godkänd för F-skatt”)"), required=False,
+                                 help_text=_("Companies and some municipal bodies; a state agency leaves it empty."))
     bankgiro = forms.CharField(label=_("Bankgiro"), max_length=12, required=False, help_text=_("As 123-4567 or 1234-5678."))
+    plusgiro = forms.CharField(label=_("Plusgiro"), max_length=12, required=False, help_text=_("As 12 34 56-7; used when there is no bankgiro."))
+    ocr_length_digit = forms.BooleanField(label=_("OCR reference with a length digit"), required=False,
+                                          help_text=_("As agreed with Bankgirot: the reference then ends in a length digit and a check digit."))
+    contact_name = forms.CharField(label=_("Contact person for invoices"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40, required=False)
     invoice_email = forms.EmailField(label=_("Invoicing e-mail"), required=False)
     payment_days = forms.IntegerField(label=_("Days to pay"), min_value=0, max_value=120)
 

@@ -64,6 +64,11 @@ class Provider(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     vat_number = models.CharField(_("VAT registration number"), max_length=20, blank=True)
     bankgiro = models.CharField(_("bankgiro"), max_length=12, blank=True)
+    plusgiro = models.CharField(_("plusgiro"), max_length=12, blank=True)
+    ocr_length_digit = models.BooleanField(_("OCR reference with a length digit"), default=False)
+    f_skatt = models.BooleanField(_("approved for F-tax (F-skatt)"), default=False)
+    contact_name = models.CharField(_("contact person for invoices"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
     invoice_email = models.EmailField(_("invoicing e-mail"), blank=True)
     payment_days = models.PositiveSmallIntegerField(_("days to pay"), default=30)
 

@@ -73,7 +73,8 @@ def add_person(provider: Provider, *, username: str, password: str, role: str, e
 
 
 #: The details an organisation keeps of itself; they are copied onto every invoice it issues.
-DETAIL_FIELDS = ("name", "org_number", "street", "postal_code", "city", "vat_number", "bankgiro", "invoice_email", "payment_days")
+DETAIL_FIELDS = ("name", "org_number", "street", "postal_code", "city", "vat_number", "f_skatt", "bankgiro", "plusgiro", "ocr_length_digit",
+                 "contact_name", "contact_phone", "invoice_email", "payment_days")
 
 
 def update_details(provider: Provider, values: dict, user=None) -> Provider:
@@ -87,6 +88,8 @@ def update_details(provider: Provider, values: dict, user=None) -> Provider:
         raise SetupError(_("Name: give the organisation's legal name (at most 200 characters)."))
     if "bankgiro" in values and values["bankgiro"] and not re.fullmatch(r"\d{3,4}-\d{4}", values["bankgiro"]):
         raise SetupError(_("Bankgiro: seven or eight digits as 123-4567 or 1234-5678."))
+    if "plusgiro" in values and values["plusgiro"] and not re.fullmatch(r"[\d ]{1,10}-\d", values["plusgiro"].strip()):
+        raise SetupError(_("Plusgiro: two to eight digits with the check digit after a hyphen, as 12 34 56-7."))
     if "payment_days" in values and not 0 <= int(values["payment_days"]) <= 120:
         raise SetupError(_("Days to pay: between 0 and 120."))
     with transaction.atomic():

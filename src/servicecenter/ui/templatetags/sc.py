@@ -64,3 +64,21 @@ def svg_image(svg: str):
     title = re.search(r"<title>(.*?)</title>", svg or "")
     data = base64.b64encode((svg or "").encode()).decode()
     return mark_safe(f'<img alt="{escape(title.group(1)) if title else ""}" src="data:image/svg+xml;base64,{data}">')  # noqa: S308
+
+
+#: UN/ECE Recommendation 20 codes as a Swedish invoice prints them (the XML keeps the codes).
+UNIT_NAMES = {"C62": ("st", "pcs"), "HUR": ("tim", "h"), "MON": ("mån", "month"), "DAY": ("dag", "day"), "KGM": ("kg", "kg"), "E49": ("arbetsdag", "working day")}
+
+
+@register.filter
+def unit_name(code):
+    names = UNIT_NAMES.get(code or "")
+    return (names[1] if _english() else names[0]) if names else code
+
+
+@register.filter
+def giro(number, kind="bankgiro"):
+    """``1234567`` → ``123-4567``; a plusgiro (``kind`` "plusgiro") as ``12 34 56-7``."""
+    from servicecenter.core.billing.payment import giro as formatted
+
+    return formatted(str(number or ""), kind)
