@@ -220,6 +220,7 @@ def test_a_municipality_sets_up_and_runs_its_year_in_the_browser(browser, empty_
     page.get_by_role("button", name="Kör modellen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Avstämningsrapport")
     expect(page.locator("main")).to_contain_text("1 060 000")            # every cost krona of the ledger is in
+    expect(page.locator("main table").first).to_contain_text("ömsesidig")   # the method by name, not its code
     assert_accessible(page, "cost run")
     screenshot(page, "own-cost-run")
 

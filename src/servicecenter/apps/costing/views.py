@@ -20,7 +20,13 @@ from servicecenter.apps.costing import pricing, setup, setup_views
 from servicecenter.apps.costing import services as costing
 from servicecenter.apps.costing.forms import DeriveForm, EntryForm, NewPriceListForm
 from servicecenter.apps.costing.keys import key_weights
-from servicecenter.apps.costing.models import AllocationRun, CostModel, CostPool, PriceList
+from servicecenter.apps.costing.models import (
+    AllocationRun,
+    CostModel,
+    CostPool,
+    ModelStep,
+    PriceList,
+)
 from servicecenter.apps.costing.revenue import RevenueError
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Customer, Provider, ServiceVersion
@@ -124,7 +130,9 @@ def run_detail(request, pk: int):
     steps = []
     for report in run.reports:
         flows = sorted(report["flows"], key=lambda flow: -Decimal(flow[2]))
-        steps.append({**report, "count": len(flows), "top": [(labels.get(a, a), labels.get(b, b), Decimal(c)) for a, b, c in flows[:12]]})
+        methods = dict(ModelStep.Method.choices)
+        steps.append({**report, "method": methods.get(report.get("method"), report.get("method")), "count": len(flows),
+                      "top": [(labels.get(a, a), labels.get(b, b), Decimal(c)) for a, b, c in flows[:12]]})
     return render(request, "costing/run.html", {"run": run, "steps": steps, "can_price": scope.can(Capability.RUN_COSTING)})
 
 
