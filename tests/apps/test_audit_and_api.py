@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from servicecenter.apps.accounts.models import AuditEntry
@@ -34,7 +36,14 @@ def test_openapi_documents_every_endpoint(client_for):
     client = client_for(None)
     schema = client.get("/api/openapi.json").json()
     assert {"/api/customers", "/api/services", "/api/agreements", "/api/volumes", "/api/imports/{kind}"} <= set(schema["paths"])
-    assert client.get("/api/docs").status_code == 200
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200
+    # the documentation page loads only the product's own files: it works offline, and a
+    # public-sector installation makes no third-party request (#17)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', docs.content.decode())
+    assert sources and all(source.startswith("/static/") for source in sources), sources
+    for source in sources:
+        assert client.get(source).status_code == 200, source
 
 
 def test_api_import_reports_problems_with_rows(client_for):

@@ -155,3 +155,21 @@ def test_the_organisation_page_and_the_pages_of_an_organisation_without_data(log
     page.goto(f"{server}/followup/definitions/")
     expect(page.locator("main")).to_contain_text("Inga indikatorer är definierade för organisationen ännu.")
     assert_accessible(page, "indicator definitions without indicators")
+
+
+def test_the_api_documentation_renders_without_the_internet(page, server):
+    """/api/docs is served from the product's own files: with every request outside this server
+    refused, Swagger UI still draws the operations (#17)."""
+    outside = []
+
+    def only_ours(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_ours)
+    page.goto(f"{server}/api/docs")
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible(timeout=15000)
+    assert outside == []

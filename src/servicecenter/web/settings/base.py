@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # its templates and static files: /api/docs served from our own files (no CDN, allowed by the CSP)
     "servicecenter.ui",
     "servicecenter.apps.accounts",
     "servicecenter.apps.registry",
