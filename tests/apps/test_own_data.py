@@ -237,11 +237,11 @@ def test_the_organisation_administrator_keeps_its_details_and_people_on_a_page(m
     assert admin.get(f"/organisation/?provider={ssc.pk}").status_code == 404
     details = {"action": "details", "provider": municipality.pk, "name": municipality.name, "org_number": "212000-0142", "vat_number": "SE212000014201",
                "street": "Stationsvägen 1", "postal_code": "194 80", "city": "Upplands Väsby", "invoice_email": "faktura@vasby.example", "payment_days": "30"}
-    for field, value in (("bankgiro", "12-34"), ("org_number", "212000-0143"), ("payment_days", "365"), ("invoice_email", "inte en adress")):
+    for field, value in (("bankgiro", "12-34"), ("plusgiro", "12345"), ("org_number", "212000-0143"), ("payment_days", "365"), ("invoice_email", "inte en adress")):
         response = admin.post("/organisation/", {**details, "bankgiro": "123-4567", field: value}, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 400, field
         municipality.refresh_from_db()
-        assert municipality.bankgiro == "123-4567" and municipality.payment_days == 30, field
+        assert municipality.bankgiro == "123-4567" and municipality.plusgiro == "" and municipality.payment_days == 30, field
     assert admin.post("/organisation/", {**details, "bankgiro": "5050-1055"}).status_code == 302
     municipality.refresh_from_db()
     assert municipality.bankgiro == "5050-1055"
