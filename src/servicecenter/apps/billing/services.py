@@ -522,14 +522,14 @@ def _item_id(line: InvoiceLine) -> str:
     return line.service.code
 
 
-def _party_from_invoice(invoice: Invoice, seller: bool) -> Party:
+def _party_from_invoice(invoice: Invoice, seller: bool, facts) -> Party:
+    """A party of an issued invoice, from its columns and what its XML says (``facts``)."""
     if seller:
-        facts = document_facts(invoice)
         return Party(invoice.seller_name, invoice.seller_org_number, street=invoice.seller_street, city=invoice.seller_city,
                      postal_code=invoice.seller_postal_code, vat_number=invoice.seller_vat_number, contact_email=invoice.seller_email,
                      legal_form=facts.legal_form, contact_name=facts.contact_name, contact_phone=facts.contact_phone)
     return Party(invoice.buyer_name, invoice.buyer_org_number, street=invoice.buyer_street, city=invoice.buyer_city, postal_code=invoice.buyer_postal_code,
-                 trading_name=document_facts(invoice).trading_name, **_endpoint(invoice.buyer_endpoint))
+                 trading_name=facts.trading_name, **_endpoint(invoice.buyer_endpoint))
 
 
 def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected_quantities: dict[int, Decimal] | None = None,
@@ -555,15 +555,16 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
         unknown = sorted(set(corrected_quantities) - {line.line_no for line in chosen})
         if unknown:
             raise BillingError(translation.gettext("A corrected quantity is given for line(s) %(lines)s, which are not credited.") % {"lines": unknown})
-        seller, buyer_party = _party_from_invoice(invoice, True), _party_from_invoice(invoice, False)
+        facts = document_facts(invoice)  # read the issued XML once
+        seller, buyer_party = _party_from_invoice(invoice, True, facts), _party_from_invoice(invoice, False, facts)
         buyer = Buyer(invoice.customer, invoice.buyer_reference, invoice.buyer_endpoint)
         series, number, text = _take_numbers(invoice.provider, Invoice.Type.CREDIT_NOTE, 1)[0]
         peppol = _peppol_lines(chosen, _item_id)
         note = InvoiceDocument(number=text, issue_date=issue_date, due_date=None, document_type=DocumentType.CREDIT_NOTE, seller=seller, buyer=buyer_party,
-                               bankgiro=invoice.seller_bankgiro, payee_scheme=document_facts(invoice).payee_scheme or "SE:BANKGIRO",
+                               bankgiro=invoice.seller_bankgiro, payee_scheme=facts.payee_scheme or "SE:BANKGIRO",
                                buyer_reference=invoice.buyer_reference, lines=peppol, period_start=invoice.period_start, period_end=invoice.period_end,
                                preceding_invoice=invoice.number_text, preceding_issue_date=invoice.issue_date, note=reason or f"Kreditering av {invoice.number_text}",
-                               exemption_reason=document_facts(invoice).exemption_reason or DEFAULT_EXEMPTION)
+                               exemption_reason=facts.exemption_reason or DEFAULT_EXEMPTION)
         values = [(n, _line_fields(line, line.service_id, credited_line=line)) for n, line in enumerate(chosen, start=1)]
         credit_note = _store(invoice.provider, invoice.customer, buyer, note, series, number, values, preceding=invoice, reason=reason, user=user)
         record("billing.invoice.credited", user=user, obj=credit_note, data={"invoice": invoice.number_text, "lines": [line.line_no for line in chosen],
@@ -588,10 +589,10 @@ def credit(invoice: Invoice, user=None, lines: set[int] | None = None, corrected
                 document = InvoiceDocument(number=text, issue_date=issue_date, due_date=issue_date + timedelta(days=invoice.provider.payment_days),
                                            document_type=DocumentType.INVOICE, seller=seller, buyer=buyer_party, buyer_reference=invoice.buyer_reference,
                                            lines=_peppol_lines(new_lines, _item_id), period_start=invoice.period_start, period_end=invoice.period_end,
-                                           bankgiro=invoice.seller_bankgiro, payee_scheme=document_facts(invoice).payee_scheme or "SE:BANKGIRO",
+                                           bankgiro=invoice.seller_bankgiro, payee_scheme=facts.payee_scheme or "SE:BANKGIRO",
                                            payment_reference=ocr_reference(number, invoice.provider.ocr_length_digit),
                                            note=f"Rättad faktura, ersätter {invoice.number_text}",
-                                           exemption_reason=document_facts(invoice).exemption_reason or DEFAULT_EXEMPTION)
+                                           exemption_reason=facts.exemption_reason or DEFAULT_EXEMPTION)
                 corrected = _store(invoice.provider, invoice.customer, buyer, document, series, number,
                                    [(n, _line_fields(line, line.service_id)) for n, line in enumerate(new_lines, start=1)], corrects=invoice, reason=reason, user=user)
                 record("billing.invoice.corrected", user=user, obj=corrected, data={"invoice": invoice.number_text, "credit_note": credit_note.number_text})
