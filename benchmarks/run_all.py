@@ -29,6 +29,7 @@ def main() -> int:
         ("SIE 4 import of 1,000,000 transaction rows", [python, str(HERE / "sie_import.py")]),
         ("All indicators, 60 services × 10 years × 300 customers", [python, str(HERE / "indicators.py")]),
         ("Indicator dashboard latency, demo database", [python, str(HERE / "followup_pages.py")]),
+        ("p-median with default arguments on the OR-Library instances", [python, str(HERE / "pmedian.py")]),
         ("Office network: p-median against spopt + CBC, national heuristic, scenario change", [python, str(HERE / "network.py")]),
     ]
     failed = 0
