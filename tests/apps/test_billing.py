@@ -78,6 +78,57 @@ def test_preview_equals_issue_for_varied_customers(stockholm):
     assert reconcile(BillingRun.objects.get(pk=run.pk)).balanced
 
 
+@pytest.fixture
+def validations(monkeypatch):
+    """The documents the validator is asked to validate, in every call of ``validate_all``."""
+    asked: list[bytes] = []
+    check = billing.validator()
+    original = check.validate_all
+
+    def recording(documents, *args, **kwargs):
+        asked.extend(documents)
+        return original(documents, *args, **kwargs)
+
+    monkeypatch.setattr(check, "validate_all", recording)
+    return asked
+
+
+def test_issuing_the_bytes_the_preview_validated_does_not_validate_them_again(stockholm, validations):
+    run = billing.approve(billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5)))
+    assert len(validations) == len(run.preview) == len(run.validated["documents"])
+    validations.clear()
+    invoices = billing.issue(run)
+    assert validations == []
+    # what was issued is byte for byte what was validated, under the rule sets of this validator
+    assert {invoice.xml_sha256 for invoice in invoices} == set(run.validated["documents"])
+    assert run.validated["rules"] == billing.validator().fingerprint
+
+
+def test_documents_that_changed_after_the_preview_are_validated_as_they_are_issued(stockholm, validations):
+    run = billing.approve(billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5)))
+    billing._take_numbers(stockholm, Invoice.Type.INVOICE, 1)   # another document took the next number meanwhile
+    validations.clear()
+    invoices = billing.issue(run)
+    assert len(validations) == len(invoices)
+    assert not {invoice.xml_sha256 for invoice in invoices} & set(run.validated["documents"])
+
+
+def test_a_fatal_finding_at_issue_issues_nothing(stockholm, monkeypatch):
+    run = billing.approve(billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5), validate=False))
+    check = billing.validator()
+    original = check.validate_all
+
+    def one_fails(documents, *args, **kwargs):
+        found = original(documents, *args, **kwargs)
+        found[-1] = [*found[-1], type("F", (), {"flag": "fatal", "rule": "TEST-1", "message": "injected"})()]
+        return found
+
+    monkeypatch.setattr(check, "validate_all", one_fails)
+    with pytest.raises(billing.BillingError, match="TEST-1"):
+        billing.issue(run)
+    assert not Invoice.objects.filter(provider=stockholm, period_start=DECEMBER.start).exists()
+
+
 def test_the_keyed_pool_and_the_reimbursement_are_billed_in_twelfths(stockholm):
     run = billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5), validate=False)
     fixed = {}

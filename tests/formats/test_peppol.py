@@ -89,3 +89,21 @@ def test_swedish_rules_catch_a_bad_organisation_number(validator):
 def test_missing_rules_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="Peppol rules not found"):
         PeppolValidator(tmp_path)
+
+
+def test_validating_in_worker_processes_gives_each_document_its_own_findings_in_order(validator):
+    from lxml import etree as et
+
+    good = build_ubl(invoice(VatCategory.STANDARD, D(25)))
+    tree = et.fromstring(good)
+    ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+          "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"}
+    tree.find("cac:LegalMonetaryTotal/cbc:PayableAmount", ns).text = "1.00"
+    broken = et.tostring(tree)
+    documents = [broken if k % 7 == 3 else good for k in range(30)]
+    serial = validator.validate_all(documents, processes=1)
+    parallel = validator.validate_all(documents, processes=2)
+    assert parallel == serial
+    assert [any(f.rule == "BR-CO-16" for f in found) for found in parallel] == [k % 7 == 3 for k in range(30)]
+    failed = next(f for f in parallel[3] if f.rule == "BR-CO-16")
+    assert failed.flag == "fatal" and failed.location and "Amount due for payment" in failed.message

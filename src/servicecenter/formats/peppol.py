@@ -15,7 +15,14 @@ A document is valid when neither reports a ``failed-assert`` with ``flag="fatal"
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import multiprocessing
+import threading
+import time
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -241,6 +248,11 @@ class Finding:
     rules: str                # which stylesheet
 
 
+_FIELD, _RECORD = "\ue001", "\ue002"   # private-use characters: valid in XPath strings, never in a rule text
+_FAILED_ASSERTS = ("string-join(for $f in //svrl:failed-assert return concat(string($f/@id), '\ue001', string($f/@flag), '\ue001', "
+                   "string($f/@location), '\ue001', string($f/svrl:text)), '\ue002')")
+
+
 @dataclass
 class PeppolValidator:
     """Runs the official rule sets from ``rules_dir`` (configuration, e.g. ../shared/peppol).
@@ -249,12 +261,24 @@ class PeppolValidator:
     rules_dir: Path
     _processor: object = field(default=None, init=False, repr=False)
     _compiled: list = field(default_factory=list, init=False, repr=False)
+    _fingerprint: str = field(default="", init=False, repr=False)
 
     def __post_init__(self):
         self.rules_dir = Path(self.rules_dir)
         missing = [name for name in RULE_FILES if not (self.rules_dir / name).is_file()]
         if missing:
             raise FileNotFoundError(f"Peppol rules not found in {self.rules_dir}: {', '.join(missing)}")
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 over the rule files' contents: the same bytes validated under the same
+        fingerprint give the same findings (the transforms are pure functions of both)."""
+        if not self._fingerprint:
+            digest = hashlib.sha256()
+            for name in RULE_FILES:
+                digest.update(name.encode() + b"\0" + (self.rules_dir / name).read_bytes())
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
 
     def _load(self):
         if not self._compiled:
@@ -266,17 +290,95 @@ class PeppolValidator:
         return self._processor, self._compiled
 
     def validate(self, xml: bytes) -> list[Finding]:
+        """The failed assertions of both rule sets. The SVRL report stays a tree inside Saxon and
+        one XPath reads its failed assertions: serialising the 100–140 KB report of a 60-line
+        invoice and parsing it again with lxml took a third of the time."""
         processor, compiled = self._load()
         document = processor.parse_xml(xml_text=xml.decode("utf-8"))
         findings: list[Finding] = []
         for name, stylesheet in compiled:
-            report = etree.fromstring(stylesheet.transform_to_string(xdm_node=document).encode("utf-8"))
-            for failed in report.iter(f"{{{SVRL}}}failed-assert"):
-                text = failed.find(f"{{{SVRL}}}text")
-                findings.append(Finding(failed.get("id", ""), failed.get("flag", "fatal"), failed.get("location", ""),
-                                        " ".join((text.text or "").split()) if text is not None else "", name))
+            report = stylesheet.transform_to_value(xdm_node=document)
+            xpath = processor.new_xpath_processor()
+            xpath.declare_namespace("svrl", SVRL)
+            xpath.set_context(xdm_item=report.head)
+            found = xpath.evaluate_single(_FAILED_ASSERTS)
+            text = found.string_value if found is not None else ""
+            for record in filter(None, text.split(_RECORD)):
+                rule, flag, location, message = record.split(_FIELD)
+                findings.append(Finding(rule, flag or "fatal", location, " ".join(message.split()), name))
         return findings
+
+    def validate_all(self, documents: Sequence[bytes], progress: Callable[[int, int], None] | None = None,
+                     processes: int | None = None) -> list[list[Finding]]:
+        """``validate`` for each document, in order, spread over a pool of worker processes, one per
+        core (Saxon holds one lock per process: threads do not run transforms side by side).
+
+        Each worker compiles the rule sets once and is kept for the next batch; a batch smaller
+        than ``PARALLEL_FROM`` documents, or a single core, is validated here. ``progress(done,
+        total)`` is called as documents finish."""
+        total = len(documents)
+        processes = processes or _cores()
+        if processes < 2 or total < PARALLEL_FROM:
+            found = []
+            for done, document in enumerate(documents, start=1):
+                found.append(self.validate(document))
+                if progress:
+                    progress(done, total)
+            return found
+        pool = self._pool_of(processes)
+        chunk = max(1, min(16, total // (processes * 8)))
+        found = []
+        for done, findings in enumerate(pool.map(_validate_in_worker, documents, chunksize=chunk), start=1):
+            found.append(findings)
+            if progress and (done == total or done % chunk == 0):
+                progress(done, total)
+        return found
+
+    def _pool_of(self, processes: int) -> ProcessPoolExecutor:
+        pool = _POOLS.get((self.rules_dir, processes))
+        if pool is None:
+            # spawned, not forked: a forked Saxon (a native image with its own threads) is not safe
+            pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_start_worker, initargs=(str(self.rules_dir), os.getpid()))
+            _POOLS[(self.rules_dir, processes)] = pool
+        return pool
 
     @staticmethod
     def fatal(findings: Sequence[Finding]) -> list[Finding]:
         return [finding for finding in findings if finding.flag == "fatal"]
+
+
+#: Below this many documents ``validate_all`` does not start worker processes (each compiles the
+#: rule sets in about a second before its first document).
+PARALLEL_FROM = 24
+
+_POOLS: dict[tuple[Path, int], ProcessPoolExecutor] = {}
+_WORKER: PeppolValidator | None = None
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _start_worker(rules_dir: str, parent: int) -> None:
+    global _WORKER
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    _WORKER = PeppolValidator(Path(rules_dir))
+    _WORKER._load()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker outlives a parent killed with SIGKILL (nothing tells it), holding its output pipes
+    open; it leaves within half a second of losing its parent. (Not PR_SET_PDEATHSIG: that fires
+    when the parent's *thread* that started the worker ends, e.g. a web request's thread.)"""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _validate_in_worker(document: bytes) -> list[Finding]:
+    return _WORKER.validate(document)
+

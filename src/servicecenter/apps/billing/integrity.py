@@ -69,6 +69,26 @@ def seal(invoice: Invoice) -> InvoiceSeal:
     return InvoiceSeal.objects.create(invoice=fresh, content_sha256=content, chain_sha256=_chain(_previous_chain(fresh), fresh, content))
 
 
+def seal_all(invoices: list[Invoice]) -> list[InvoiceSeal]:
+    """``seal`` for documents just stored one after another in one series (a billing run): the
+    same seals, read back as stored in two queries and chained in memory."""
+    if not invoices:
+        return []
+    stored = {invoice.pk: invoice for invoice in Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices])}
+    lines: dict[int, list[InvoiceLine]] = {pk: [] for pk in stored}
+    for line in InvoiceLine.objects.filter(invoice_id__in=list(stored)):
+        lines[line.invoice_id].append(line)
+    seals, previous = [], None
+    for invoice in sorted((stored[invoice.pk] for invoice in invoices), key=lambda invoice: (invoice.series, invoice.number)):
+        follows = previous is not None and (previous[0].series, previous[0].number + 1) == (invoice.series, invoice.number)
+        chain_before = previous[1] if follows else _previous_chain(invoice)
+        content = content_digest(invoice, lines[invoice.pk])
+        seal_ = InvoiceSeal(invoice=invoice, content_sha256=content, chain_sha256=_chain(chain_before, invoice, content))
+        seals.append(seal_)
+        previous = (invoice, seal_.chain_sha256)
+    return InvoiceSeal.objects.bulk_create(seals)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing wrong with the stored documents; ``number`` is the document's number text."""

@@ -134,6 +134,10 @@ class BillingRun(models.Model):
     preview_hash = models.CharField(max_length=64)
     approved_hash = models.CharField(max_length=64, blank=True)
     findings = models.JSONField(_("validation findings"), default=list, blank=True)
+    #: The SHA-256 of every draft document the preview validated without a fatal finding, under
+    #: the numbers the run expects to take, and the fingerprint of the rule sets used: issuing
+    #: validates only the documents whose bytes or rules differ from these.
+    validated = models.JSONField(_("validated documents"), default=dict, blank=True)
     usage = models.JSONField(_("usage summary"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("started"), auto_now_add=True)

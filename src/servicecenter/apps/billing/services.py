@@ -349,18 +349,44 @@ def content_hash(preview: list[dict], price_list_id: int, issue_date: date, due_
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], issue_date: date, due_date: date, period: Period) -> list[dict]:
+def _expected_numbers(provider: Provider, document_type: str, count: int) -> list[tuple[str, int, str]]:
+    """The numbers ``_take_numbers`` would give now, without taking them (no lock, no write)."""
+    code, prefix = SERIES[document_type]
+    series = NumberSeries.objects.filter(provider=provider, code=code).first()
+    first, prefix = (series.next_number, series.prefix) if series else (1, prefix)
+    return [(code, number, f"{prefix}{number:07d}") for number in range(first, first + count)]
+
+
+def _documents(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], numbers, issue_date: date, due_date: date, period: Period):
+    """The documents of a run's drafts under ``numbers``: (draft, preview row, customer, buyer, document, UBL)."""
     customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
-    found = []
     shown_for = _shown_for(preview)
-    for draft in drafts:
+    out = []
+    for draft, (_series, number, text) in zip(drafts, numbers, strict=True):
         shown = shown_for(draft)
-        buyer = Buyer(customers[shown["customer_id"]], shown["buyer_reference"], shown["endpoint"])
-        xml = build_ubl(draft_document(provider, buyer, draft, "UTKAST-1", issue_date, due_date, period))
-        for finding in validator().validate(xml):
+        customer = customers[shown["customer_id"]]
+        buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
+        document = draft_document(provider, buyer, draft, text, issue_date, due_date, period, sequence=number)
+        out.append((draft, shown, customer, buyer, document, build_ubl(document)))
+    return out
+
+
+def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], issue_date: date, due_date: date,
+              period: Period) -> tuple[list[dict], dict]:
+    """Every draft validated as the invoice it will be: under the numbers the run expects to take
+    (the next ones of the series), so that issuing the same bytes need not validate them again.
+    Returns the findings and the record of the documents that passed (``BillingRun.validated``)."""
+    numbers = _expected_numbers(provider, Invoice.Type.INVOICE, len(drafts))
+    documents = _documents(provider, drafts, preview, numbers, issue_date, due_date, period)
+    found, passed = [], []
+    check = validator()
+    for (_draft, shown, *_rest, xml), findings in zip(documents, check.validate_all([d[-1] for d in documents]), strict=True):
+        for finding in findings:
             found.append({"customer": shown["name"], "org_number": shown["org_number"], "rule": finding.rule, "flag": finding.flag,
                           "message": finding.message, "location": finding.location})
-    return found
+        if not check.fatal(findings):
+            passed.append(hashlib.sha256(xml).hexdigest())
+    return found, {"rules": check.fingerprint, "documents": passed}
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -388,8 +414,8 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
                                                                           "when": f"{clock.local(other.created_at):%Y-%m-%d %H:%M}" if other else "",
                                                                           "who": other.created_by if other and other.created_by else "system"}) from error
     if validate:
-        run.findings = _findings(provider, drafts, preview, issue_date, due_date, period)
-        BillingRun.objects.filter(pk=run.pk).update(findings=run.findings)
+        run.findings, run.validated = _findings(provider, drafts, preview, issue_date, due_date, period)
+        BillingRun.objects.filter(pk=run.pk).update(findings=run.findings, validated=run.validated)
     record("billing.run.previewed", user=user, obj=run, provider=provider,
            data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings)})
     return run
@@ -405,7 +431,8 @@ def refresh(run: BillingRun, user=None, validate: bool = True) -> BillingRun:
         drafts, run.usage = rate(run.provider, period, run.price_list)
         run.preview = _preview(run.provider, drafts)
         run.preview_hash = content_hash(run.preview, run.price_list_id, run.issue_date, run.due_date)
-        run.findings = _findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period) if validate else []
+        run.findings, run.validated = (_findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period)
+                                       if validate else ([], {}))
         run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.PREVIEW, "", None, None
         run.save()
     record("billing.run.refreshed", user=user, obj=run, data={"invoices": len(run.preview), "net": str(run.net_total)})
@@ -447,10 +474,14 @@ def _take_numbers(provider: Provider, document_type: str, count: int) -> list[tu
 
 
 def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: str, number: int, lines_of, *, run=None, preceding=None,
-           corrects=None, reason="", user=None) -> Invoice:
-    """Validate ``document`` and write it, frozen. A fatal finding aborts the transaction."""
-    xml = build_ubl(document)
-    fatal = validator().fatal(validator().validate(xml))
+           corrects=None, reason="", user=None, xml: bytes | None = None, findings=None, seal: bool = True) -> Invoice:
+    """Validate ``document`` and write it, frozen. A fatal finding aborts the transaction.
+    ``xml`` and ``findings`` are the document's UBL and its validation when already done (a run
+    validates all its documents at once, in parallel). ``seal=False``: the caller seals the
+    documents it stored together (``integrity.seal_all``) in the same transaction."""
+    if xml is None:
+        xml = build_ubl(document)
+    fatal = validator().fatal(validator().validate(xml) if findings is None else findings)
     if fatal:
         raise BillingError(translation.gettext("%(number)s for %(customer)s fails Peppol validation: %(findings)s")
                            % {"number": document.number, "customer": customer.name, "findings": "; ".join(f"{f.rule}: {f.message}" for f in fatal[:5])})
@@ -468,7 +499,8 @@ def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: 
         xml=xml.decode(), xml_sha256=hashlib.sha256(xml).hexdigest(), created_by=_user(user))
     invoice.save()
     InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, line_no=number, **values) for number, values in lines_of])
-    integrity.seal(invoice)
+    if seal:
+        integrity.seal(invoice)
     return invoice
 
 
@@ -486,22 +518,35 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         if content_hash(preview, run.price_list_id, run.issue_date, run.due_date) != run.approved_hash:
             raise BillingError(translation.gettext("Usage or prices changed after the preview was approved: refresh the preview and approve it again."))
         numbers = _take_numbers(run.provider, Invoice.Type.INVOICE, len(drafts))
-        customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
         services = dict(Service.objects.filter(provider=run.provider).values_list("code", "id"))
+        prepared = _documents(run.provider, drafts, preview, numbers, run.issue_date, run.due_date, period)
+        findings = _validated_at_issue(run, [xml for *_, xml in prepared])
         invoices = []
-        shown_for = _shown_for(preview)
-        for draft, (series, number, text) in zip(drafts, numbers, strict=True):
-            shown = shown_for(draft)
-            customer = customers[shown["customer_id"]]
-            buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
-            document = draft_document(run.provider, buyer, draft, text, run.issue_date, run.due_date, period, sequence=number)
+        for (series, number, _text), (draft, _shown, customer, buyer, document, xml), found in zip(numbers, prepared, findings, strict=True):
             invoices.append(_store(run.provider, customer, buyer, document, series, number,
-                                   [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)], run=run, user=user))
+                                   [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)],
+                                   run=run, user=user, xml=xml, findings=found, seal=False))
+        integrity.seal_all(invoices)
         run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), clock.now(), usage
         run.save()
         record("billing.run.issued", user=user, obj=run, data={"invoices": len(invoices), "first": numbers[0][2] if numbers else "",
                                                                 "last": numbers[-1][2] if numbers else "", "payable": str(sum((i.payable for i in invoices), Decimal(0)))})
     return invoices
+
+
+def _validated_at_issue(run: BillingRun, documents: list[bytes]) -> list[list]:
+    """The findings of each document to issue. A document whose exact bytes the preview validated
+    without a fatal finding, under the same rule sets, has those findings (validation is a pure
+    function of the bytes and the rules; the hash of the preview's content was checked already);
+    every other document (the numbers moved on, the seller's details or the rules changed, or the
+    preview was not validated) is validated now, all of them side by side."""
+    check = validator()
+    known = set(run.validated.get("documents", ())) if run.validated.get("rules") == check.fingerprint else set()
+    todo = [k for k, xml in enumerate(documents) if hashlib.sha256(xml).hexdigest() not in known]
+    findings: list[list] = [[] for _ in documents]
+    for k, found in zip(todo, check.validate_all([documents[k] for k in todo]), strict=True):
+        findings[k] = found
+    return findings
 
 
 def _line_fields(line, service_id: int, **changes) -> dict:
