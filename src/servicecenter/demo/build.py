@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
 
@@ -446,9 +447,13 @@ def _build_people(ssc: Provider, stockholm: Provider, suppliers: dict[str, Provi
         ("it-samordnare", "Ivar", "Samordnare", Role.CONTROLLER, suppliers["fk"], None),
     ]
     logins = []
+    # one hash for the one published demo password (PBKDF2 takes a quarter of a second per user)
+    hashed = make_password(PASSWORD)
     for username, first, last, role, provider, customer in people:
-        user = User.objects.create_user(username=username, password=PASSWORD, first_name=first, last_name=last,
+        user = User.objects.create_user(username=username, password=None, first_name=first, last_name=last,
                                         is_staff=role == Role.ADMINISTRATOR, is_superuser=role == Role.ADMINISTRATOR)
+        user.password = hashed
+        user.save(update_fields=["password"])
         Profile.objects.create(user=user, role=role, provider=provider, customer=customer)
         logins.append((username, str(role.label), provider.name if provider else (customer.name if customer else "alla")))
     return logins
