@@ -1,0 +1,433 @@
+"""Raw usage events at scale: checked, deduplicated and stored with DuckDB, without one Python
+object per event.
+
+Events are kept as Parquet *batches*, one folder per import, partitioned by month
+(``batch/month=2025-03-01/*.parquet``), with one column per field and the payload's hash. The
+database holds a manifest of the batches and the events' totals per customer × service ×
+month × package (what billing reads); see docs/decisions/0011-usage-events.md.
+
+``intake`` takes a Parquet file whose columns have the canonical names (the importer renames
+and converts other formats first) and, in DuckDB:
+
+1. casts each value the fast way (text limits, ``TRY_CAST`` to timestamp and DECIMAL) and marks
+   every row where that is not certainly what the row-wise parser would give (a Swedish
+   decimal comma, more decimals than allowed, a text too long...); only those rows go back to
+   Python, through ``slow_row``, which returns the same values or the same problems as the
+   row-wise import does;
+2. maps the distinct customer keys, service codes and customer × service × month triples through
+   the callbacks (a few thousand calls for ten million events);
+3. finds events repeated in the file (the same content: unchanged; other content: a conflict
+   naming both rows) and, by an anti-join against the stored batches, events already stored;
+4. writes the new events as a batch and returns their totals.
+
+Nothing is written when a problem is found; the caller commits the manifest and the totals in
+one transaction, or deletes the batch folder.
+
+Status (2026-12-02): checked by ``tests/formats/test_eventstore.py`` and measured on the
+national events (``/tmp``-style run in the issue 15 note), but not yet called by
+``apps.billing.importers.EventImporter``, which still writes one ``UsageEvent`` row per event;
+the manifest and totals models and billing's reads are the next step (issue 15).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+#: Fields of an event, as stored: identity, then the payload (what must match for "unchanged").
+PAYLOAD = ("customer_id", "service_id", "occurred_at", "quantity", "package", "cost")
+ROW_OFFSET = 2   # record N (from 0) of a Parquet file is row N + 2, as in the same data saved as CSV
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A problem found in the columnar pass: row, canonical column, code, parameters, value."""
+
+    row: int
+    column: str | None
+    code: str
+    params: dict = field(default_factory=dict)
+    value: str | None = None
+    warning: bool = False
+
+
+@dataclass(frozen=True)
+class Total:
+    customer_id: int
+    service_id: int
+    month: date
+    package: str
+    late: bool
+    quantity: Decimal
+    cost: Decimal | None
+    events: int
+
+
+@dataclass
+class Intake:
+    rows: int = 0
+    problems: list[Trouble] = field(default_factory=list)
+    new: int = 0
+    unchanged: int = 0
+    late: int = 0
+    totals: list[Total] = field(default_factory=list)
+    batch: Path | None = None       # the folder written (None when nothing new or a problem)
+    months: list[date] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Trouble]:
+        return [p for p in self.problems if not p.warning]
+
+
+#: ``slow_row(row_number, texts)`` → (values, troubles): values is a dict with ``source``,
+#: ``event_id``, ``customer_id``, ``service_id``, ``occurred_at`` (aware datetime), ``month``,
+#: ``quantity``, ``package``, ``cost`` — or None with the row's troubles.
+SlowRow = Callable[[int, dict[str, str]], tuple[dict | None, list[Trouble]]]
+#: ``customer(customer_number, org_number)`` → (customer id, None) or (None, trouble without row).
+CustomerOf = Callable[[str, str], tuple[int | None, Trouble | None]]
+#: ``covered(customer_id, service_id, month)`` → whether an agreement covers it.
+Covered = Callable[[int, int, date], bool]
+
+
+def _connect(work: Path, memory_limit: str):
+    import duckdb
+
+    connection = duckdb.connect()   # in memory, spilling to ``work`` beyond the limit
+    connection.execute("SET enable_progress_bar = false")
+    connection.execute(f"SET memory_limit = '{memory_limit}'")
+    connection.execute(f"SET temp_directory = '{work / 'spill'}'")
+    connection.execute("SET TimeZone = 'Europe/Stockholm'")   # a time without offset is Swedish local time
+    connection.execute("SET preserve_insertion_order = false")
+    return connection
+
+
+def _text(name: str, present: set[str]) -> str:
+    return f"trim(CAST({name} AS VARCHAR))" if name in present else "NULL::VARCHAR"
+
+
+def intake(
+    path: Path,
+    *,
+    store: Path,
+    stored_batches: Sequence[Path],
+    services: dict[str, int],
+    customer: CustomerOf,
+    covered: Covered,
+    issued_months: Iterable[date],
+    slow_row: SlowRow,
+    limits: dict[str, int],
+    max_problems: int = 1000,
+    memory_limit: str = "1GB",
+) -> Intake:
+    """Check the events of ``path`` and, when nothing is wrong, write the new ones as a batch
+    under ``store`` (see the module's description). ``limits``: the longest ``source``,
+    ``event_id`` and ``package``; the largest quantity and cost (as ``quantity_max``,
+    ``cost_max``)."""
+    import duckdb
+
+    result = Intake()
+    work = Path(tempfile.mkdtemp(prefix="events-", dir=store))
+    try:
+        connection = _connect(work, memory_limit)
+        try:
+            return _intake(connection, result, path, work, store, stored_batches, services, customer, covered,
+                           set(issued_months), slow_row, limits, max_problems)
+        except duckdb.Error as error:
+            raise EventStoreError(f"{path.name}: {error}") from error
+        finally:
+            connection.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+class EventStoreError(RuntimeError):
+    pass
+
+
+def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batches, services, customer, covered, issued,
+            slow_row, limits, max_problems) -> Intake:
+    present = {row[0] for row in db.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(path)}).fetchall()}
+    kinds = dict(db.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($p))", {"p": str(path)}).fetchall())
+    q_max, c_max = limits["quantity_max"], limits["cost_max"]
+
+    def decimal_fast(name: str, places: int, maximum) -> tuple[str, str]:
+        """(value expression, "is certainly what the parser gives") for a number column."""
+        target = f"DECIMAL(18, {places})"
+        if name not in present:
+            return f"NULL::{target}", "TRUE"
+        kind = kinds[name].upper()
+        value = f"TRY_CAST({name} AS {target})"
+        if kind.startswith(("VARCHAR", "BLOB")):
+            text = f"trim(CAST({name} AS VARCHAR))"
+            ok = (f"regexp_full_match({text}, '[0-9]{{1,12}}(\\.[0-9]{{1,{places}}})?')" if places else
+                  f"regexp_full_match({text}, '[0-9]{{1,12}}')")
+            ok = f"({text} IS NULL OR {text} = '' OR {ok})"
+            value = f"CASE WHEN {text} = '' THEN NULL ELSE {value} END"
+        elif kind.startswith(("DOUBLE", "FLOAT", "REAL")):
+            ok = f"({name} IS NULL OR (isfinite({name}) AND {name} >= 0 AND CAST({value} AS DOUBLE) = {name}))"
+        elif kind.startswith(("DECIMAL", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT")):
+            ok = f"({name} IS NULL OR ({name} >= 0 AND CAST({value} AS DOUBLE) = CAST({name} AS DOUBLE)))"
+        else:
+            ok = "FALSE"
+        return value, f"({ok} AND ({value} IS NULL OR {value} <= {maximum}))"
+
+    quantity, quantity_ok = decimal_fast("quantity", 3, q_max)
+    cost, cost_ok = decimal_fast("cost", 2, c_max)
+    occurred_kind = kinds.get("occurred_at", "").upper()
+    if occurred_kind.startswith("TIMESTAMP") or occurred_kind == "DATE":
+        # a time with a zone is that instant; one without is Swedish local time (the session's zone)
+        occurred = "CAST(occurred_at AS TIMESTAMPTZ)"
+        occurred_ok = "(occurred_at IS NOT NULL AND year(occurred_at) BETWEEN 1900 AND 2199)"
+    else:
+        text = _text("occurred_at", present)
+        occurred = f"TRY_CAST({text} AS TIMESTAMPTZ)"
+        occurred_ok = (f"(regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d{{1,6}})?)?(Z|[+-]\\d{{2}}:?\\d{{2}})?)?')"
+                       f" AND {occurred} IS NOT NULL AND year({occurred}) BETWEEN 1900 AND 2199)")
+
+    def text_ok(name: str, limit: int, required: bool) -> str:
+        t = _text(name, present)
+        base = f"(length({t}) <= {limit} AND strpos({t}, chr(0)) = 0)"
+        return f"({t} IS NOT NULL AND {t} <> '' AND {base})" if required else f"({t} IS NULL OR {base})"
+
+    # --- customers and services: once per distinct key (a few thousand calls for 10 M events) ---
+    keys = db.execute(f"SELECT DISTINCT coalesce({_text('customer_number', present)}, ''), "  # noqa: S608 - constants and column names checked above
+                      f"coalesce({_text('org_number', present)}, '') FROM read_parquet($p)", {"p": str(path)}).fetchall()
+    customer_rows, bad_customers = [], {}
+    for number, org in keys:
+        found, trouble = customer(number, org)
+        if found is not None:
+            customer_rows.append((number, org, found))
+        else:
+            bad_customers[(number, org)] = trouble
+    db.execute("CREATE TABLE customers (customer_number VARCHAR, org_number VARCHAR, customer_id BIGINT)")
+    if customer_rows:
+        db.executemany("INSERT INTO customers VALUES (?, ?, ?)", customer_rows)
+    db.execute("CREATE TABLE services (service_code VARCHAR, service_id BIGINT)")
+    if services:
+        db.executemany("INSERT INTO services VALUES (?, ?)", list(services.items()))
+    quantity_text = _text("quantity", present)
+    db.execute(f"""
+        CREATE TABLE events AS
+        WITH raw AS (SELECT
+            CAST(file_row_number AS BIGINT) + {ROW_OFFSET} AS row,
+            {_text('source', present)} AS source, {_text('event_id', present)} AS event_id,
+            coalesce({_text('customer_number', present)}, '') AS customer_number, coalesce({_text('org_number', present)}, '') AS org_number,
+            {_text('service_code', present)} AS service_code,
+            {occurred} AS occurred_at, {quantity} AS quantity, coalesce({_text('package', present)}, '') AS package, {cost} AS cost,
+            ({text_ok('source', limits['source'], True)} AND {text_ok('event_id', limits['event_id'], True)}
+             AND {text_ok('package', limits['package'], False)} AND {occurred_ok}
+             AND {quantity_ok} AND {quantity_text} IS NOT NULL AND {quantity_text} <> '' AND {cost_ok}) AS fast
+            FROM read_parquet($p, file_row_number = true))
+        SELECT r.*, c.customer_id, s.service_id, CAST(date_trunc('month', r.occurred_at) AS DATE) AS month,
+               md5(concat_ws(chr(31), c.customer_id, s.service_id, epoch_us(r.occurred_at), CAST(r.quantity AS VARCHAR), r.package,
+                             coalesce(CAST(r.cost AS VARCHAR), ''))) AS payload
+        FROM raw r LEFT JOIN customers c USING (customer_number, org_number) LEFT JOIN services s USING (service_code)
+    """, {"p": str(path)})  # noqa: S608 - every name above is a constant of this module
+    result.rows = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    if result.rows == 0:
+        return result
+
+    problems: list[Trouble] = []
+
+    def add(trouble: Trouble) -> bool:
+        problems.append(trouble)
+        return sum(1 for p in problems if not p.warning) < max_problems
+
+    # rows the fast pass could not vouch for: the row-wise parser decides, with its own problems
+    slow = db.execute("SELECT row, source, event_id, customer_number, org_number, service_code, package FROM events WHERE NOT fast ORDER BY row").fetchall()
+    slow_values = []
+    if slow:
+        names = [d[0] for d in db.description][1:]
+        originals = _original_texts(db, path, [row[0] for row in slow])
+        for row in slow:
+            values, troubles = slow_row(row[0], originals.get(row[0], dict(zip(names, row[1:], strict=True))))
+            for trouble in troubles:
+                if not add(trouble):
+                    break
+            if values is not None:
+                slow_values.append(values)
+    # unknown customers and services among the fast rows (a slow row's parser already said so)
+    for (number, org), trouble in bad_customers.items():
+        for (row,) in db.execute("SELECT row FROM events WHERE fast AND customer_number = ? AND org_number = ? ORDER BY row LIMIT ?",
+                                 [number, org, max_problems]).fetchall():
+            add(Trouble(row, trouble.column, trouble.code, trouble.params, trouble.value))
+    for row, code in db.execute("SELECT row, service_code FROM events WHERE fast AND service_id IS NULL ORDER BY row LIMIT ?", [max_problems]).fetchall():
+        add(Trouble(row, "service_code", "service.unknown", {"code": code}, code))
+    if slow:
+        db.execute("DELETE FROM events WHERE NOT fast")
+    if slow_values:
+        db.execute("CREATE TABLE slow (row BIGINT, source VARCHAR, event_id VARCHAR, customer_id BIGINT, service_id BIGINT, "
+                   "occurred_at TIMESTAMPTZ, month DATE, quantity DECIMAL(18, 3), package VARCHAR, cost DECIMAL(18, 2))")
+        db.executemany("INSERT INTO slow VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(v["row"], v["source"], v["event_id"], v["customer_id"], v["service_id"], v["occurred_at"], v["month"],
+                         v["quantity"], v["package"], v["cost"]) for v in slow_values])
+        db.execute("""INSERT INTO events BY NAME SELECT *, TRUE AS fast, md5(concat_ws(chr(31), customer_id, service_id, epoch_us(occurred_at),
+                      CAST(quantity AS VARCHAR), package, coalesce(CAST(cost AS VARCHAR), ''))) AS payload FROM slow""")
+    # agreements: each distinct customer × service × month once
+    triples = db.execute("SELECT DISTINCT customer_id, service_id, month FROM events WHERE customer_id IS NOT NULL AND service_id IS NOT NULL").fetchall()
+    uncovered = [t for t in triples if not covered(*t)]
+    if uncovered:
+        db.execute("CREATE TABLE uncovered (customer_id BIGINT, service_id BIGINT, month DATE)")
+        db.executemany("INSERT INTO uncovered VALUES (?, ?, ?)", uncovered)
+        for row, code, month in db.execute("SELECT e.row, e.service_code, e.month FROM events e JOIN uncovered USING (customer_id, service_id, month) "
+                                           "ORDER BY e.row LIMIT ?", [max_problems]).fetchall():
+            add(Trouble(row, "service_code", "volume.no_agreement", {"service": code, "month": f"{month:%Y-%m}"}))
+    if any(not p.warning for p in problems):
+        result.problems = sorted(problems, key=lambda p: p.row)
+        return result
+
+    # --- duplicates within the file, then against what is stored --------------------------------
+    repeated = db.execute("SELECT source, event_id FROM events GROUP BY source, event_id HAVING count(*) > 1 LIMIT 1").fetchone()
+    repeated_unchanged = 0
+    if repeated is not None:   # rare: only then the window over every event
+        conflicts = db.execute("""
+            WITH ranked AS (SELECT row, source, event_id, payload, first_value(row) OVER w AS first_row, first_value(payload) OVER w AS first_payload
+                            FROM events WINDOW w AS (PARTITION BY source, event_id ORDER BY row))
+            SELECT row, event_id, first_row, payload <> first_payload FROM ranked WHERE row <> first_row ORDER BY row
+        """).fetchall()
+        for row, event_id, first_row, differs in conflicts:
+            if differs:
+                fields = _differing(db, "events", first_row, "events", row)
+                if not add(Trouble(row, "event_id", "event.conflict", {"first": first_row, "fields": fields}, event_id)):
+                    break
+            else:
+                repeated_unchanged += 1
+        db.execute("CREATE TABLE unique_events AS SELECT * FROM events QUALIFY row_number() OVER (PARTITION BY source, event_id ORDER BY row) = 1")
+        db.execute("DROP TABLE events")
+    else:
+        db.execute("ALTER TABLE events RENAME TO unique_events")
+    stored_unchanged = 0
+    files = [str(batch / "**" / "*.parquet") for batch in stored_batches if batch.exists()]
+    if files:
+        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)   # a view cannot take parameters
+        db.execute(f"CREATE VIEW stored AS SELECT * FROM read_parquet([{listed}], hive_partitioning = false, union_by_name = true)")  # noqa: S608
+        clashes = db.execute("""
+            SELECT u.row, u.source, u.event_id, u.payload = s.payload AS same FROM unique_events u JOIN stored s USING (source, event_id) ORDER BY u.row
+        """).fetchall()
+        for row, source, event_id, same in clashes:
+            if same:
+                stored_unchanged += 1
+            else:
+                fields = _differing_stored(db, row, source, event_id)
+                if not add(Trouble(row, "event_id", "event.conflict_stored", {"id": event_id, "source": source, "fields": fields}, event_id)):
+                    break
+        db.execute("CREATE TABLE new_events AS SELECT u.* FROM unique_events u ANTI JOIN stored s USING (source, event_id)")
+    else:
+        db.execute("ALTER TABLE unique_events RENAME TO new_events")
+    result.unchanged = repeated_unchanged + stored_unchanged
+    if any(not p.warning for p in problems):
+        result.problems = sorted(problems, key=lambda p: p.row)
+        return result
+
+    issued_list = sorted(issued)
+    db.execute("CREATE TABLE issued (month DATE)")
+    if issued_list:
+        db.executemany("INSERT INTO issued VALUES (?)", [(m,) for m in issued_list])
+    for row, month in db.execute("SELECT row, month FROM new_events WHERE month IN (SELECT month FROM issued) ORDER BY row LIMIT ?",
+                                 [max_problems]).fetchall():
+        problems.append(Trouble(row, "occurred_at", "event.late", {"month": f"{month:%Y-%m}"}, warning=True))
+    result.problems = sorted(problems, key=lambda p: p.row)
+    result.new, result.late = db.execute(
+        "SELECT count(*), count(*) FILTER (WHERE month IN (SELECT month FROM issued)) FROM new_events").fetchone()
+    if result.new == 0:
+        return result
+    for customer_id, service_id, month, package, late, total_quantity, total_cost, events in db.execute("""
+            SELECT customer_id, service_id, month, package, month IN (SELECT month FROM issued) AS late,
+                   sum(quantity), sum(cost), count(*) FROM new_events GROUP BY ALL ORDER BY ALL""").fetchall():
+        result.totals.append(Total(int(customer_id), int(service_id), month, package, bool(late), Decimal(total_quantity),
+                                   None if total_cost is None else Decimal(total_cost), int(events)))
+    result.months = sorted({t.month for t in result.totals})
+    batch = store / f"batch-{uuid.uuid4().hex}"
+    target = str(batch).replace("'", "''")   # COPY takes no parameter for its target; the name is ours (uuid)
+    db.execute(f"""COPY (SELECT source, event_id, customer_id, service_id, occurred_at, month, quantity, package, cost, payload, row
+                        FROM new_events) TO '{target}' (FORMAT parquet, PARTITION_BY (month), WRITE_PARTITION_COLUMNS true, COMPRESSION zstd)""")  # noqa: S608
+    result.batch = batch
+    return result
+
+
+def _differing(db, left: str, left_row: int, right: str, right_row: int) -> str:
+    a = db.execute(f"SELECT {_COMPARABLE} FROM {left} WHERE row = ?", [left_row]).fetchone()  # noqa: S608
+    b = db.execute(f"SELECT {_COMPARABLE} FROM {right} WHERE row = ?", [right_row]).fetchone()  # noqa: S608
+    return ", ".join(_FIELD_NAMES[name] for name, x, y in zip(PAYLOAD, a, b, strict=True) if x != y)
+
+
+def _differing_stored(db, row: int, source: str, event_id: str) -> str:
+    a = db.execute(f"SELECT {_COMPARABLE} FROM unique_events WHERE row = ?", [row]).fetchone()  # noqa: S608
+    b = db.execute(f"SELECT {_COMPARABLE} FROM stored WHERE source = ? AND event_id = ? LIMIT 1", [source, event_id]).fetchone()  # noqa: S608
+    return ", ".join(_FIELD_NAMES[name] for name, x, y in zip(PAYLOAD, a, b, strict=True) if x != y)
+
+
+#: The payload as comparable values (a TIMESTAMPTZ fetched into Python would need pytz).
+_COMPARABLE = ("customer_id, service_id, epoch_us(occurred_at), CAST(quantity AS VARCHAR), package, CAST(cost AS VARCHAR)")
+
+_FIELD_NAMES = {"customer_id": "customer", "service_id": "service", "occurred_at": "time", "quantity": "quantity", "package": "package", "cost": "cost"}
+
+
+def _original_texts(db, path: Path, rows: list[int]) -> dict[int, dict[str, str]]:
+    """The cells of ``rows`` as the row-wise reader shows them (its text form of every type)."""
+    import pyarrow.parquet as pq
+
+    wanted = set(rows)
+    out: dict[int, dict[str, str]] = {}
+    handle = pq.ParquetFile(path)
+    number = ROW_OFFSET
+    for batch in handle.iter_batches(batch_size=65536):
+        first, last = number, number + batch.num_rows - 1
+        inside = [r for r in rows if first <= r <= last] if wanted else []
+        if inside:
+            columns = {name: batch.column(i).to_pylist() for i, name in enumerate(batch.schema.names)}
+            for r in inside:
+                out[r] = {name: _cell(values[r - first]) for name, values in columns.items()}
+        number += batch.num_rows
+    return out
+
+
+def _cell(value) -> str:
+    from servicecenter.formats.tabular import _cell_text
+
+    return _cell_text(value)
+
+
+def batch_totals(batch: Path) -> Iterable[tuple]:
+    """(customer_id, service_id, month, package, quantity, cost, events) of a stored batch."""
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        return connection.execute(
+            "SELECT customer_id, service_id, month, package, sum(quantity), sum(cost), count(*) FROM "
+            "read_parquet($f, hive_partitioning = false) GROUP BY ALL ORDER BY ALL", {"f": str(batch / "**" / "*.parquet")}).fetchall()
+    finally:
+        connection.close()
+
+
+def read_events(batches: Sequence[Path], *, customer_id: int | None = None, month: date | None = None, limit: int = 1000) -> list[dict]:
+    """Stored events for the detail pages (a month's events of one customer), newest first."""
+    import duckdb
+
+    files = [str(batch / "**" / "*.parquet") for batch in batches if batch.exists()]
+    if not files:
+        return []
+    connection = duckdb.connect()
+    try:
+        conditions, params = [], {"f": files, "limit": limit}
+        if customer_id is not None:
+            conditions.append("customer_id = $c")
+            params["c"] = customer_id
+        if month is not None:
+            conditions.append("month = $m")
+            params["m"] = month
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        cursor = connection.execute(
+            f"SELECT source, event_id, customer_id, service_id, epoch_us(occurred_at) AS occurred_us, month, quantity, package, cost FROM "  # noqa: S608
+            f"read_parquet($f, hive_partitioning = false, union_by_name = true) {where} ORDER BY occurred_at DESC LIMIT $limit", params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        connection.close()
