@@ -9,16 +9,19 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import translation
 from lxml import etree
 
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import (
     BillingRun,
+    EventBatch,
     ImmutableError,
     Invoice,
     InvoiceLine,
     UsageEvent,
+    UsageTotal,
 )
 from servicecenter.apps.billing.reports import focus_csv, reconcile
 from servicecenter.apps.costing.models import PriceList, PriceListEntry
@@ -46,13 +49,10 @@ def stockholm(db):
     PriceListEntry.objects.filter(price_list__provider=provider, service__code="rekrytering").update(unit_price=None, packages={"A": "24000", "B": "34000"})
     buyer = Agreement.objects.filter(customer__provider=provider, service__code="rekrytering").first()
     support = Agreement.objects.filter(customer__provider=provider, service__code="e-tjanstesupport").first()
-    when = datetime(2020, 12, 10, 12, 0)
-    from django.utils.timezone import make_aware
-    events = [UsageEvent(provider=provider, source="rekryt", event_id=f"r{i}", customer=buyer.customer, service=buyer.service, occurred_at=make_aware(when),
-                         month=DECEMBER.start, quantity=Decimal(1), package="AB"[i % 2], payload_hash="x") for i in range(3)]
-    events.append(UsageEvent(provider=provider, source="konsult", event_id="k1", customer=support.customer, service=support.service,
-                             occurred_at=make_aware(when), month=DECEMBER.start, quantity=Decimal(1), cost=Decimal("12500.00"), payload_hash="y"))
-    UsageEvent.objects.bulk_create(events)
+    rows = [("rekryt", f"r{i}", buyer.customer.number, "rekrytering", "2020-12-10T12:00", "1", "AB"[i % 2], "") for i in range(3)]
+    rows.append(("konsult", "k1", support.customer.number, "e-tjanstesupport", "2020-12-10T12:00", "1", "", "12500.00"))
+    report = import_events(provider, rows)
+    assert report.ok, report.lines("en")
     return provider
 
 
@@ -298,6 +298,17 @@ def _events_csv(rows):
     return (head + "".join(",".join(map(str, row)) + "\n" for row in rows)).encode()
 
 
+def import_events(provider, rows):
+    """Events as a user brings them: a file through the import (customer number, package, cost)."""
+    head = "source,event_id,customer_number,service_code,occurred_at,quantity,package,cost\n"
+    data = (head + "".join(",".join(map(str, row)) + "\n" for row in rows)).encode()
+    return run_import("events", data, "handelser.csv", provider=provider)
+
+
+def stored_events(**filters) -> int:
+    return UsageTotal.objects.filter(**filters).aggregate(n=Sum("events"))["n"] or 0
+
+
 @pytest.fixture
 def payroll_customer(ssc):
     return Agreement.objects.filter(customer__provider=ssc, service__code="lon", state="production", production_date__lte=date(2024, 1, 1)).first().customer
@@ -309,7 +320,7 @@ def test_the_same_event_twice_changes_nothing(ssc, payroll_customer):
     assert first.ok and first.counts == {"created": 5, "late": 0, "unchanged": 0}
     again = run_import("events", data + data[data.index(b"\n") + 1:], "handelser.csv", provider=ssc)   # the file again, each row twice
     assert again.ok and again.counts == {"created": 0, "late": 0, "unchanged": 10}
-    assert UsageEvent.objects.filter(provider=ssc, source="lonesystem").count() == 5
+    assert stored_events(provider=ssc, service__code="lon", month=date(2026, 1, 1)) == 5
 
 
 def test_the_same_id_with_another_payload_is_rejected_and_reported(ssc, payroll_customer):
@@ -319,7 +330,7 @@ def test_the_same_id_with_another_payload_is_rejected_and_reported(ssc, payroll_
     assert run_import("events", _events_csv([("s", "x2", org, "lon", "2026-01-15", 1)]), "b.csv", provider=ssc).ok
     stored = run_import("events", _events_csv([("s", "x2", org, "lon", "2026-01-16", 1)]), "c.csv", provider=ssc)
     assert not stored.ok and stored.errors[0].code == "event.conflict_stored" and "time" in stored.lines("en")[0]
-    assert UsageEvent.objects.filter(provider=ssc, source="s").count() == 1
+    assert stored_events(provider=ssc, month=date(2026, 1, 1)) == 1
 
 
 def test_an_event_for_an_invoiced_month_is_kept_and_listed_for_correction(ssc, payroll_customer, client_for):
@@ -346,14 +357,14 @@ def test_an_event_for_an_invoiced_month_is_kept_and_listed_for_correction(ssc, p
 ])
 def test_bad_events_are_refused_with_file_row_and_column_and_nothing_is_written(ssc, payroll_customer, row, column, code):
     row = tuple(str(v).replace("{org}", payroll_customer.org_number) for v in row)
-    before = UsageEvent.objects.count()
+    before = (stored_events(), EventBatch.objects.count())
     report = run_import("events", _events_csv([("s", "ok1", payroll_customer.org_number, "lon", "2026-01-15", 1), row]), "fel.csv", provider=ssc)
     assert not report.ok
     problem = report.errors[0]
     assert (problem.source, problem.row, problem.column) == ("fel.csv", 3, column)
     if code:
         assert problem.code == code
-    assert UsageEvent.objects.count() == before
+    assert (stored_events(), EventBatch.objects.count()) == before
 
 
 def test_events_from_parquet_are_imported_and_rated(ssc, payroll_customer, tmp_path):
@@ -421,3 +432,32 @@ def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
     assert client_for("tjansteagare").post(f"/billing/runs/{run.pk}/", {"action": "discard"}).status_code == 404   # another provider's run
     ssc_run = BillingRun.objects.filter(provider__code="ssc").first()
     assert client_for("tjansteagare").post(f"/billing/runs/{ssc_run.pk}/", {"action": "discard"}).status_code == 403  # may look, not run
+
+
+def test_an_import_that_finishes_while_another_was_checked_is_refused_and_leaves_nothing(ssc, payroll_customer):
+    from servicecenter.apps.imports.base import IMPORTERS
+
+    org = payroll_customer.org_number
+    slow = IMPORTERS["events"](ssc)
+    slow.source = "a.csv"
+    slow.prepare()
+    _rows, problems, checked = slow.check_file(_events_csv([("s", "m1", org, "lon", "2026-01-15", 1)]), "a.csv", dry_run=False)
+    assert not [p for p in problems if p.severity.value == "error"] and checked.batch.exists()
+    assert run_import("events", _events_csv([("s", "m1", org, "lon", "2026-01-15", 1)]), "b.csv", provider=ssc).ok   # the same event, first
+    with pytest.raises(IntegrityError, match="another import"), transaction.atomic():
+        slow.apply(checked)
+    slow.discard(checked)
+    assert not checked.batch.exists()
+    assert stored_events(provider=ssc, month=date(2026, 1, 1)) == 1
+
+
+def test_swedish_decimals_and_blank_rows_in_a_csv_take_the_row_wise_rules(ssc, payroll_customer):
+    org = payroll_customer.org_number
+    data = ("källa;id;organisationsnummer;tjänst;tidpunkt;antal\n"
+            f"s;d1;{org};lon;2026-01-15 10:00;2,5\n;;;;;\n"
+            f"s;d2;{org};lon;2026-01-16;1\n").encode()
+    report = run_import("events", data, "svenska.csv", provider=ssc)
+    assert report.ok, report.lines("en")
+    assert report.rows == 2 and report.counts == {"created": 2, "late": 0, "unchanged": 0}   # the blank row is skipped, as in every import
+    total = UsageTotal.objects.get(provider=ssc, customer=payroll_customer, month=date(2026, 1, 1), service__code="lon")
+    assert (total.quantity, total.events) == (Decimal("3.5"), 2)

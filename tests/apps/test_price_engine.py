@@ -33,18 +33,15 @@ def test_the_year_of_the_what_if_and_recovery_is_the_year_of_invoices_for_every_
     # a discount and pass-through; add a base fee and packages so that every type is billed
     PriceListEntry.objects.filter(price_list=price_list, service__code="lokalplanering").update(base_fixed=Decimal("6000.00"), per_employee=Decimal("2.50"))
     PriceListEntry.objects.filter(price_list=price_list, service__code="rekrytering").update(unit_price=None, packages={"A": "24000", "B": "34000"})
-    from django.utils.timezone import make_aware
+    from servicecenter.apps.imports.base import run_import
 
-    from servicecenter.apps.billing.models import UsageEvent
     buyer = Agreement.objects.filter(customer__provider=stockholm, service__code="rekrytering", state="production").first()
     support = Agreement.objects.filter(customer__provider=stockholm, service__code="e-tjanstesupport", state="production").first()
-    UsageEvent.objects.bulk_create(
-        [UsageEvent(provider=stockholm, source="rekryt", event_id=f"r{m}-{i}", customer=buyer.customer, service=buyer.service,
-                    occurred_at=make_aware(__import__("datetime").datetime(2020, m, 10, 12)), month=date(2020, m, 1), quantity=Decimal(1),
-                    package="AB"[i % 2], payload_hash="x") for m in (2, 7) for i in range(3)]
-        + [UsageEvent(provider=stockholm, source="konsult", event_id=f"k{m}", customer=support.customer, service=support.service,
-                      occurred_at=make_aware(__import__("datetime").datetime(2020, m, 10, 12)), month=date(2020, m, 1), quantity=Decimal(1),
-                      cost=Decimal("12500.00"), payload_hash="y") for m in (3, 11)])
+    rows = ([("rekryt", f"r{m}-{i}", buyer.customer.number, "rekrytering", f"2020-{m:02d}-10T12:00", "1", "AB"[i % 2], "") for m in (2, 7) for i in range(3)]
+            + [("konsult", f"k{m}", support.customer.number, "e-tjanstesupport", f"2020-{m:02d}-10T12:00", "1", "", "12500.00") for m in (3, 11)])
+    head = "source,event_id,customer_number,service_code,occurred_at,quantity,package,cost\n"
+    report = run_import("events", (head + "".join(",".join(row) + "\n" for row in rows)).encode(), "handelser.csv", provider=stockholm)
+    assert report.ok, report.lines("en")
 
     # what the reports say before anything is invoiced
     revenue = costing.revenue_by_service(price_list)

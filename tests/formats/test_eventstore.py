@@ -92,3 +92,17 @@ def test_an_event_for_an_issued_month_is_kept_as_late_with_a_warning(tmp_path):
     result = run(write(tmp_path / "e.parquet", [("a", "1", "202100-0001", "lon", "2025-03-04 10:00", "1")]), tmp_path, issued=[date(2025, 3, 1)])
     assert result.errors == [] and result.late == 1 and result.totals[0].late
     assert [(p.code, p.warning) for p in result.problems] == [("event.late", True)]
+
+
+def test_months_are_swedish_months_for_times_with_and_without_a_zone(tmp_path):
+    """22:30 UTC on 31 March is 00:30 on 1 April in Stockholm (summer time); 23:30 UTC on 31
+    October is 00:30 on 1 November (winter time); a time without a zone is Swedish already."""
+    moments = [datetime(2025, 3, 31, 22, 30, tzinfo=UTC), datetime(2025, 3, 31, 21, 30, tzinfo=UTC),
+               datetime(2025, 10, 31, 23, 30, tzinfo=UTC), datetime(2025, 10, 31, 22, 30, tzinfo=UTC)]
+    table = pa.table({"source": ["a"] * 4, "event_id": ["1", "2", "3", "4"], "org_number": ["202100-0001"] * 4, "service_code": ["lon"] * 4,
+                      "occurred_at": pa.array(moments, pa.timestamp("s", tz="UTC")), "quantity": pa.array([Decimal(1)] * 4, pa.decimal128(18, 3))})
+    pq.write_table(table, tmp_path / "z.parquet")
+    result = run(tmp_path / "z.parquet", tmp_path)
+    assert {t.month: t.events for t in result.totals} == {date(2025, 3, 1): 1, date(2025, 4, 1): 1, date(2025, 10, 1): 1, date(2025, 11, 1): 1}
+    local = write(tmp_path / "l.parquet", [("a", "9", "202100-0001", "lon", "2025-04-01 00:30", "1")])
+    assert run(local, tmp_path).totals[0].month == date(2025, 4, 1)

@@ -1,8 +1,7 @@
 """Raw usage events at scale: checked, deduplicated and stored with DuckDB, without one Python
 object per event.
 
-Events are kept as Parquet *batches*, one folder per import, partitioned by month
-(``batch/month=2025-03-01/*.parquet``), with one column per field and the payload's hash. The
+Events are kept as Parquet *batches*, one folder per import (``batch/events.parquet``), with one column per field, the month and the payload's hash. The
 database holds a manifest of the batches and the events' totals per customer × service ×
 month × package (what billing reads); see docs/decisions/0011-usage-events.md.
 
@@ -22,11 +21,6 @@ and converts other formats first) and, in DuckDB:
 
 Nothing is written when a problem is found; the caller commits the manifest and the totals in
 one transaction, or deletes the batch folder.
-
-Status (2026-12-02): checked by ``tests/formats/test_eventstore.py`` and measured on the
-national events (``/tmp``-style run in the issue 15 note), but not yet called by
-``apps.billing.importers.EventImporter``, which still writes one ``UsageEvent`` row per event;
-the manifest and totals models and billing's reads are the next step (issue 15).
 """
 
 from __future__ import annotations
@@ -43,6 +37,12 @@ from pathlib import Path
 #: Fields of an event, as stored: identity, then the payload (what must match for "unchanged").
 PAYLOAD = ("customer_id", "service_id", "occurred_at", "quantity", "package", "cost")
 ROW_OFFSET = 2   # record N (from 0) of a Parquet file is row N + 2, as in the same data saved as CSV
+#: The payload's hash: what "the same event" means (MD5 is stable across DuckDB versions).
+PAYLOAD_SQL = ("md5(concat_ws(chr(31), {p}customer_id, {p}service_id, epoch_us({p}occurred_at), CAST({p}quantity AS VARCHAR), "
+               "{p}package, coalesce(CAST({p}cost AS VARCHAR), '')))")
+#: A column of the importer's converted files: the row number in the file the person gave.
+ROW_COLUMN = "_row_number_"
+STORED_COLUMNS = "source, event_id, customer_id, service_id, occurred_at, month, quantity, package, cost, payload, row"
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Trouble:
     params: dict = field(default_factory=dict)
     value: str | None = None
     warning: bool = False
+    problem: object = None    # the row-wise parser's own problem, already located (slow rows)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Intake:
     totals: list[Total] = field(default_factory=list)
     batch: Path | None = None       # the folder written (None when nothing new or a problem)
     months: list[date] = field(default_factory=list)
+    late_events: list[dict] = field(default_factory=list)   # each late event (occurred_us: microseconds since 1970, UTC)
 
     @property
     def errors(self) -> list[Trouble]:
@@ -107,6 +109,16 @@ def _connect(work: Path, memory_limit: str):
     return connection
 
 
+def _given_view(db, path: Path, names: dict[str, str] | None) -> None:
+    """``given``: the file's columns under their canonical names, with the record number."""
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if names is None:
+        db.execute(f"CREATE VIEW given AS SELECT * FROM read_parquet({literal}, file_row_number = true)")  # noqa: S608
+        return
+    columns = ", ".join('"' + actual.replace('"', '""') + '" AS ' + canonical for canonical, actual in names.items())
+    db.execute(f"CREATE VIEW given AS SELECT {columns}, file_row_number FROM read_parquet({literal}, file_row_number = true)")  # noqa: S608
+
+
 def _text(name: str, present: set[str]) -> str:
     return f"trim(CAST({name} AS VARCHAR))" if name in present else "NULL::VARCHAR"
 
@@ -124,11 +136,14 @@ def intake(
     limits: dict[str, int],
     max_problems: int = 1000,
     memory_limit: str = "1GB",
+    write: bool = True,
+    names: dict[str, str] | None = None,
 ) -> Intake:
     """Check the events of ``path`` and, when nothing is wrong, write the new ones as a batch
     under ``store`` (see the module's description). ``limits``: the longest ``source``,
     ``event_id`` and ``package``; the largest quantity and cost (as ``quantity_max``,
-    ``cost_max``)."""
+    ``cost_max``). ``names``: the file's column for each canonical name it has (default: the
+    canonical names themselves)."""
     import duckdb
 
     result = Intake()
@@ -136,8 +151,9 @@ def intake(
     try:
         connection = _connect(work, memory_limit)
         try:
+            _given_view(connection, path, names)
             return _intake(connection, result, path, work, store, stored_batches, services, customer, covered,
-                           set(issued_months), slow_row, limits, max_problems)
+                           set(issued_months), slow_row, limits, max_problems, write, names)
         except duckdb.Error as error:
             raise EventStoreError(f"{path.name}: {error}") from error
         finally:
@@ -151,9 +167,9 @@ class EventStoreError(RuntimeError):
 
 
 def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batches, services, customer, covered, issued,
-            slow_row, limits, max_problems) -> Intake:
-    present = {row[0] for row in db.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(path)}).fetchall()}
-    kinds = dict(db.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet($p))", {"p": str(path)}).fetchall())
+            slow_row, limits, max_problems, write, names) -> Intake:
+    kinds = dict(db.execute("SELECT column_name, column_type FROM (DESCRIBE given)").fetchall())
+    present = set(kinds) - {"file_row_number"}
     q_max, c_max = limits["quantity_max"], limits["cost_max"]
 
     def decimal_fast(name: str, places: int, maximum) -> tuple[str, str]:
@@ -190,14 +206,16 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         occurred_ok = (f"(regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d{{1,6}})?)?(Z|[+-]\\d{{2}}:?\\d{{2}})?)?')"
                        f" AND {occurred} IS NOT NULL AND year({occurred}) BETWEEN 1900 AND 2199)")
 
+    texts = ("source", "event_id", "customer_number", "org_number", "service_code", "package")
+
     def text_ok(name: str, limit: int, required: bool) -> str:
-        t = _text(name, present)
+        t = f"t_{name}"
         base = f"(length({t}) <= {limit} AND strpos({t}, chr(0)) = 0)"
         return f"({t} IS NOT NULL AND {t} <> '' AND {base})" if required else f"({t} IS NULL OR {base})"
 
     # --- customers and services: once per distinct key (a few thousand calls for 10 M events) ---
     keys = db.execute(f"SELECT DISTINCT coalesce({_text('customer_number', present)}, ''), "  # noqa: S608 - constants and column names checked above
-                      f"coalesce({_text('org_number', present)}, '') FROM read_parquet($p)", {"p": str(path)}).fetchall()
+                      f"coalesce({_text('org_number', present)}, '') FROM given").fetchall()
     customer_rows, bad_customers = [], {}
     for number, org in keys:
         found, trouble = customer(number, org)
@@ -214,21 +232,21 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
     quantity_text = _text("quantity", present)
     db.execute(f"""
         CREATE TABLE events AS
-        WITH raw AS (SELECT
-            CAST(file_row_number AS BIGINT) + {ROW_OFFSET} AS row,
-            {_text('source', present)} AS source, {_text('event_id', present)} AS event_id,
-            coalesce({_text('customer_number', present)}, '') AS customer_number, coalesce({_text('org_number', present)}, '') AS org_number,
-            {_text('service_code', present)} AS service_code,
-            {occurred} AS occurred_at, {quantity} AS quantity, coalesce({_text('package', present)}, '') AS package, {cost} AS cost,
+        WITH trimmed AS (SELECT *, {', '.join(f"{_text(name, present)} AS t_{name}" for name in texts)} FROM given),
+        raw AS (SELECT
+            {'CAST(_row_number_ AS BIGINT)' if ROW_COLUMN in present else f'CAST(file_row_number AS BIGINT) + {ROW_OFFSET}'} AS row,
+            t_source AS source, t_event_id AS event_id,
+            coalesce(t_customer_number, '') AS customer_number, coalesce(t_org_number, '') AS org_number,
+            t_service_code AS service_code,
+            {occurred} AS occurred_at, {quantity} AS quantity, coalesce(t_package, '') AS package, {cost} AS cost,
             ({text_ok('source', limits['source'], True)} AND {text_ok('event_id', limits['event_id'], True)}
-             AND {text_ok('package', limits['package'], False)} AND {occurred_ok}
+             AND {text_ok('package', limits['package'], False)} AND {occurred_ok} AND {text_ok('service_code', 10_000, True)}
              AND {quantity_ok} AND {quantity_text} IS NOT NULL AND {quantity_text} <> '' AND {cost_ok}) AS fast
-            FROM read_parquet($p, file_row_number = true))
+            FROM trimmed)
         SELECT r.*, c.customer_id, s.service_id, CAST(date_trunc('month', r.occurred_at) AS DATE) AS month,
-               md5(concat_ws(chr(31), c.customer_id, s.service_id, epoch_us(r.occurred_at), CAST(r.quantity AS VARCHAR), r.package,
-                             coalesce(CAST(r.cost AS VARCHAR), ''))) AS payload
+               {PAYLOAD_SQL.format(p="")} AS payload
         FROM raw r LEFT JOIN customers c USING (customer_number, org_number) LEFT JOIN services s USING (service_code)
-    """, {"p": str(path)})  # noqa: S608 - every name above is a constant of this module
+    """)  # noqa: S608 - every name above is a constant of this module
     result.rows = db.execute("SELECT count(*) FROM events").fetchone()[0]
     if result.rows == 0:
         return result
@@ -243,10 +261,10 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
     slow = db.execute("SELECT row, source, event_id, customer_number, org_number, service_code, package FROM events WHERE NOT fast ORDER BY row").fetchall()
     slow_values = []
     if slow:
-        names = [d[0] for d in db.description][1:]
-        originals = _original_texts(db, path, [row[0] for row in slow])
+        slow_names = [d[0] for d in db.description][1:]
+        originals = _original_texts(path, [row[0] for row in slow], names)
         for row in slow:
-            values, troubles = slow_row(row[0], originals.get(row[0], dict(zip(names, row[1:], strict=True))))
+            values, troubles = slow_row(row[0], originals.get(row[0], dict(zip(slow_names, row[1:], strict=True))))
             for trouble in troubles:
                 if not add(trouble):
                     break
@@ -267,8 +285,7 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         db.executemany("INSERT INTO slow VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(v["row"], v["source"], v["event_id"], v["customer_id"], v["service_id"], v["occurred_at"], v["month"],
                          v["quantity"], v["package"], v["cost"]) for v in slow_values])
-        db.execute("""INSERT INTO events BY NAME SELECT *, TRUE AS fast, md5(concat_ws(chr(31), customer_id, service_id, epoch_us(occurred_at),
-                      CAST(quantity AS VARCHAR), package, coalesce(CAST(cost AS VARCHAR), ''))) AS payload FROM slow""")
+        db.execute(f"INSERT INTO events BY NAME SELECT *, TRUE AS fast, {PAYLOAD_SQL.format(p='')} AS payload FROM slow")  # noqa: S608
     # agreements: each distinct customer × service × month once
     triples = db.execute("SELECT DISTINCT customer_id, service_id, month FROM events WHERE customer_id IS NOT NULL AND service_id IS NOT NULL").fetchall()
     uncovered = [t for t in triples if not covered(*t)]
@@ -307,17 +324,21 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
     if files:
         listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)   # a view cannot take parameters
         db.execute(f"CREATE VIEW stored AS SELECT * FROM read_parquet([{listed}], hive_partitioning = false, union_by_name = true)")  # noqa: S608
-        clashes = db.execute("""
-            SELECT u.row, u.source, u.event_id, u.payload = s.payload AS same FROM unique_events u JOIN stored s USING (source, event_id) ORDER BY u.row
-        """).fetchall()
-        for row, source, event_id, same in clashes:
-            if same:
-                stored_unchanged += 1
-            else:
-                fields = _differing_stored(db, row, source, event_id)
-                if not add(Trouble(row, "event_id", "event.conflict_stored", {"id": event_id, "source": source, "fields": fields}, event_id)):
-                    break
-        db.execute("CREATE TABLE new_events AS SELECT u.* FROM unique_events u ANTI JOIN stored s USING (source, event_id)")
+        db.execute("""CREATE TABLE clashes AS SELECT u.row, u.source, u.event_id, u.payload = s.payload AS same
+                      FROM unique_events u JOIN (SELECT source, event_id, payload FROM stored) s USING (source, event_id)""")
+        stored_unchanged = db.execute("SELECT count(*) FILTER (WHERE same) FROM clashes").fetchone()[0]
+        for row, source, event_id in db.execute("SELECT row, source, event_id FROM clashes WHERE NOT same ORDER BY row LIMIT ?",
+                                                [max_problems]).fetchall():
+            fields = _differing_stored(db, row, source, event_id)
+            if not add(Trouble(row, "event_id", "event.conflict_stored", {"id": event_id, "source": source, "fields": fields}, event_id)):
+                break
+        clashing = db.execute("SELECT count(*) FROM clashes").fetchone()[0]
+        if clashing == 0:
+            db.execute("ALTER TABLE unique_events RENAME TO new_events")
+        elif clashing == db.execute("SELECT count(*) FROM unique_events").fetchone()[0]:
+            db.execute("CREATE TABLE new_events AS SELECT * FROM unique_events LIMIT 0")   # the file again: nothing new
+        else:
+            db.execute("CREATE TABLE new_events AS SELECT u.* FROM unique_events u ANTI JOIN clashes c USING (row)")
     else:
         db.execute("ALTER TABLE unique_events RENAME TO new_events")
     result.unchanged = repeated_unchanged + stored_unchanged
@@ -343,10 +364,18 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         result.totals.append(Total(int(customer_id), int(service_id), month, package, bool(late), Decimal(total_quantity),
                                    None if total_cost is None else Decimal(total_cost), int(events)))
     result.months = sorted({t.month for t in result.totals})
+    if result.late:
+        cursor = db.execute("""SELECT source, event_id, customer_id, service_id, epoch_us(occurred_at) AS occurred_us, month, quantity,
+                                      package, cost, payload FROM new_events WHERE month IN (SELECT month FROM issued) ORDER BY row""")
+        late_names = [d[0] for d in cursor.description]
+        result.late_events = [dict(zip(late_names, row, strict=True)) for row in cursor.fetchall()]
+    if not write:
+        return result
     batch = store / f"batch-{uuid.uuid4().hex}"
     target = str(batch).replace("'", "''")   # COPY takes no parameter for its target; the name is ours (uuid)
-    db.execute(f"""COPY (SELECT source, event_id, customer_id, service_id, occurred_at, month, quantity, package, cost, payload, row
-                        FROM new_events) TO '{target}' (FORMAT parquet, PARTITION_BY (month), WRITE_PARTITION_COLUMNS true, COMPRESSION zstd)""")  # noqa: S608
+    batch.mkdir()
+    # one file per batch: DuckDB's PARTITION_BY took 11 s for ten million events, this about 3
+    db.execute(f"COPY (SELECT {STORED_COLUMNS} FROM new_events) TO '{target}/events.parquet' (FORMAT parquet, COMPRESSION snappy)")  # noqa: S608
     result.batch = batch
     return result
 
@@ -369,21 +398,26 @@ _COMPARABLE = ("customer_id, service_id, epoch_us(occurred_at), CAST(quantity AS
 _FIELD_NAMES = {"customer_id": "customer", "service_id": "service", "occurred_at": "time", "quantity": "quantity", "package": "package", "cost": "cost"}
 
 
-def _original_texts(db, path: Path, rows: list[int]) -> dict[int, dict[str, str]]:
-    """The cells of ``rows`` as the row-wise reader shows them (its text form of every type)."""
+def _original_texts(path: Path, rows: list[int], names: dict[str, str] | None) -> dict[int, dict[str, str]]:
+    """The cells of ``rows`` as the row-wise reader shows them (its text form of every type),
+    under the canonical names."""
     import pyarrow.parquet as pq
 
+    canonical = {actual: name for name, actual in (names or {}).items()}
     wanted = set(rows)
     out: dict[int, dict[str, str]] = {}
-    handle = pq.ParquetFile(path)
     number = ROW_OFFSET
-    for batch in handle.iter_batches(batch_size=65536):
-        first, last = number, number + batch.num_rows - 1
-        inside = [r for r in rows if first <= r <= last] if wanted else []
-        if inside:
-            columns = {name: batch.column(i).to_pylist() for i, name in enumerate(batch.schema.names)}
-            for r in inside:
-                out[r] = {name: _cell(values[r - first]) for name, values in columns.items()}
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=65536):
+        columns = batch.schema.names
+        if ROW_COLUMN in columns:
+            numbers = batch.column(columns.index(ROW_COLUMN)).to_pylist()
+        else:
+            numbers = range(number, number + batch.num_rows)
+        hits = [(k, r) for k, r in enumerate(numbers) if r in wanted]
+        if hits:
+            values = {canonical.get(name, name): batch.column(i).to_pylist() for i, name in enumerate(columns) if name != ROW_COLUMN}
+            for k, r in hits:
+                out[r] = {name: _cell(column[k]) for name, column in values.items()}
         number += batch.num_rows
     return out
 
@@ -392,6 +426,26 @@ def _cell(value) -> str:
     from servicecenter.formats.tabular import _cell_text
 
     return _cell_text(value)
+
+
+def write_batch(events, store: Path) -> Path:
+    """Events already checked (an Arrow table with the stored columns but ``payload``, e.g. the
+    rows of an earlier version's table) as a new batch under ``store``; returns its folder."""
+    import duckdb
+
+    store.mkdir(parents=True, exist_ok=True)
+    batch = store / f"batch-{uuid.uuid4().hex}"
+    connection = duckdb.connect()
+    try:
+        connection.execute("SET TimeZone = 'Europe/Stockholm'")
+        connection.register("given", events)
+        target = str(batch).replace("'", "''")
+        batch.mkdir()
+        connection.execute(f"""COPY (SELECT {STORED_COLUMNS} FROM (SELECT *, {PAYLOAD_SQL.format(p='')} AS payload FROM given))
+                               TO '{target}/events.parquet' (FORMAT parquet, COMPRESSION zstd)""")  # noqa: S608
+    finally:
+        connection.close()
+    return batch
 
 
 def batch_totals(batch: Path) -> Iterable[tuple]:

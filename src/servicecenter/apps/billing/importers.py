@@ -4,41 +4,38 @@ Each event has a source and an id, unique together. Importing the same event aga
 nothing (counted as ``unchanged``); the same id with different content is an error naming both
 rows (or the earlier import), so nothing is silently dropped or counted twice. An event for a
 month that is already invoiced is kept with ``late`` set and listed for a correction.
+
+The whole file is checked at once by ``formats.eventstore`` (DuckDB), and the accepted events
+are stored as a Parquet batch with their totals (decision 0011): ten million events in bounded
+memory. Rows the columnar pass cannot vouch for come back to ``check_row``, the row-wise rules.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.db import IntegrityError, connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.access import Capability
-from servicecenter.apps.billing.models import UsageEvent
+from servicecenter.apps.billing.models import EventBatch, UsageEvent, UsageTotal
 from servicecenter.apps.imports.base import register
 from servicecenter.apps.metering.importers import VolumeImporter
 from servicecenter.apps.registry.lookup import NUMBER_COLUMN, ORG_COLUMN
+from servicecenter.apps.registry.models import Provider
 from servicecenter.core import limits
 from servicecenter.core.periods import Period
 from servicecenter.core.problems import Problem, Severity
-from servicecenter.formats.tabular import Column
+from servicecenter.formats.tabular import Column, read_table
 from servicecenter.formats.values import parse_decimal, parse_text, parse_timestamp
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-PAYLOAD_FIELDS = ("customer", "service", "time", "quantity", "package", "cost")
-
-
-def payload(customer_id: int, service_id: int, occurred_at, quantity, package: str, cost) -> tuple:
-    return (customer_id, service_id, occurred_at.astimezone(UTC).isoformat(), format(quantity.normalize(), "f"), package,
-            "" if cost is None else format(cost.normalize(), "f"))
-
-
-def payload_hash(values: tuple) -> str:
-    return hashlib.sha256("\x1f".join(map(str, values)).encode()).hexdigest()
-
-
 @register
 class EventImporter(VolumeImporter):
     kind = "events"
@@ -58,11 +55,14 @@ class EventImporter(VolumeImporter):
         Column("cost", False, ("kostnad",)),
     )
 
+    whole_file = True
+
     def prepare(self) -> None:
         super().prepare()
         self.issued = self.closed
 
     def check_row(self, number, row, heading):
+        """One row the columnar pass could not vouch for, checked as every import checks rows."""
         check = self.row_check(number, heading)
         source = check.take("source", parse_text(row.get("source", ""), limit=60))
         event_id = check.take("event_id", parse_text(row.get("event_id", ""), limit=100))
@@ -79,62 +79,125 @@ class EventImporter(VolumeImporter):
             occurred_at = occurred_at.replace(tzinfo=STOCKHOLM)
         local = occurred_at.astimezone(STOCKHOLM)
         period = Period.month(local.year, local.month)
-        if not self._covered(customer_id, service_id, period):
-            check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("customer_number") or row.get("org_number")))
-            return None, check.problems
-        values = payload(customer_id, service_id, occurred_at, quantity, package, cost)
-        return {"source": source, "event_id": event_id, "customer_id": customer_id, "service_id": service_id, "occurred_at": occurred_at,
-                "month": period.start, "quantity": quantity, "package": package, "cost": cost, "payload": values}, []
+        return {"row": number, "source": source, "event_id": event_id, "customer_id": customer_id, "service_id": service_id,
+                "occurred_at": occurred_at.astimezone(UTC), "month": period.start, "quantity": quantity, "package": package, "cost": cost}, []
 
-    def check_all(self, checked, heading):
-        problems = []
-        first: dict[tuple[str, str], tuple[int, tuple]] = {}
-        self.new: list[tuple[int, dict]] = []
-        self.unchanged = 0
-        for number, event in checked:
-            identity = (event["source"], event["event_id"])
-            if identity in first:
-                row, values = first[identity]
-                if values == event["payload"]:
-                    self.unchanged += 1
-                else:
-                    problems.append(Problem("event.conflict", {"first": row, "fields": _differing(values, event["payload"])},
-                                            source=self.source, row=number, column=heading("event_id"), value=event["event_id"]))
-                continue
-            first[identity] = (number, event["payload"])
-            self.new.append((number, event))
-        stored = {}
-        sources = {source for source, _id in first}
-        for source in sources:
-            ids = [event_id for s, event_id in first if s == source]
-            for start in range(0, len(ids), 2000):
-                for event in UsageEvent.objects.filter(provider=self.provider, source=source, event_id__in=ids[start:start + 2000]):
-                    stored[(source, event.event_id)] = (event.payload_hash, payload(event.customer_id, event.service_id, event.occurred_at, event.quantity, event.package, event.cost))
-        remaining = []
-        for number, event in self.new:
-            known = stored.get((event["source"], event["event_id"]))
-            if known is None:
-                remaining.append((number, event))
-            elif known[0] == payload_hash(event["payload"]):
-                self.unchanged += 1
+    def check_file(self, data, source, *, dry_run):
+        from servicecenter.formats.eventstore import Trouble, intake
+
+        table, problems = read_table(data, source, self.columns)
+        if table is None:
+            return 0, problems, None
+        store = Path(settings.EVENTS_DIR) / str(self.provider.pk)
+        store.mkdir(parents=True, exist_ok=True)
+        heading = table.heading
+
+        def located(trouble: Trouble) -> Problem:
+            if trouble.problem is not None:
+                return trouble.problem
+            return Problem(trouble.code, trouble.params, source=source, row=trouble.row,
+                           column=heading(trouble.column) if trouble.column else None, value=trouble.value,
+                           severity=Severity.WARNING if trouble.warning else Severity.ERROR)
+
+        def customer(number: str, org: str):
+            found, column, problem = self.customers.find({"customer_number": number, "org_number": org})
+            if found is not None:
+                return found, None
+            return None, Trouble(0, column, problem.code, dict(problem.params), problem.value)
+
+        def slow_row(number: int, texts: dict[str, str]):
+            row = {name: (texts.get(name) or "").strip() for name in (column.name for column in self.columns)}
+            if not any(row.values()):
+                return None, []          # a blank row, skipped as the row-wise reader skips it
+            values, found = self.check_row(number, row, heading)
+            return values, [Trouble(number, None, p.code, problem=p) for p in found]
+
+        batches = list(EventBatch.objects.filter(provider=self.provider).order_by("id"))
+        self.last_batch = batches[-1].pk if batches else 0
+        with tempfile.TemporaryDirectory(dir=store, prefix="upload-") as work:
+            path, names = self._columnar(data, source, table, Path(work))
+            result = intake(path, store=store, stored_batches=[b.path for b in batches],
+                            services=self.services, customer=customer,
+                            covered=lambda c, s, m: self._covered(c, s, Period.month(m.year, m.month)),
+                            issued_months=self.issued, slow_row=slow_row, write=not dry_run, names=names,
+                            limits={"source": 60, "event_id": 100, "package": 20, "quantity_max": limits.QUANTITY.high,
+                                    "cost_max": limits.COST.high})
+        problems += [located(t) for t in result.problems]   # ``problems`` is the table's list: it grew while rows were read
+        if result.rows == 0 and not any(p.severity is Severity.ERROR for p in problems):
+            problems.append(Problem("file.no_rows", source=source))
+        return result.rows, problems, result
+
+    def _columnar(self, data, source: str, table, work: Path) -> tuple[Path, dict[str, str] | None]:
+        """A Parquet file DuckDB reads: the given one (its columns named through ``names``), or
+        the rows of a CSV or Excel file, as text, with the row numbers the person sees."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if Path(source).suffix.lower() == ".parquet":
+            if isinstance(data, (bytes, bytearray)):
+                path = work / "upload.parquet"
+                path.write_bytes(data)
             else:
-                problems.append(Problem("event.conflict_stored", {"id": event["event_id"], "source": event["source"], "fields": _differing(known[1], event["payload"])},
-                                        source=self.source, row=number, column=heading("event_id"), value=event["event_id"]))
-        self.new = remaining
-        for number, event in self.new:
-            if event["month"] in self.issued:
-                problems.append(Problem("event.late", {"month": Period.month(event["month"].year, event["month"].month).label()},
-                                        source=self.source, row=number, column=heading("occurred_at"), severity=Severity.WARNING))
-        return problems
+                path = Path(data)
+            return path, {name: table.header[index] for name, index in table.mapping.items()}
+        from servicecenter.formats.eventstore import ROW_COLUMN
 
-    def apply(self, checked):
-        rows = [UsageEvent(provider=self.provider, source=e["source"], event_id=e["event_id"], customer_id=e["customer_id"], service_id=e["service_id"],
-                           occurred_at=e["occurred_at"], month=e["month"], quantity=e["quantity"], package=e["package"], cost=e["cost"],
-                           payload_hash=payload_hash(e["payload"]), late=e["month"] in self.issued) for _n, e in self.new]
-        UsageEvent.objects.bulk_create(rows, batch_size=5000)
-        late = sum(1 for row in rows if row.late)
-        return {"created": len(rows) - late, "late": late, "unchanged": self.unchanged}
+        names = [column.name for column in self.columns if column.name in table.mapping]
+        schema = pa.schema([(ROW_COLUMN, pa.int64())] + [(name, pa.string()) for name in names])
+        path = work / "rows.parquet"
+        with pq.ParquetWriter(path, schema) as writer:
+            batch: list[tuple[int, dict]] = []
+            for number, row in table.rows():
+                batch.append((number, row))
+                if len(batch) >= 65536:
+                    writer.write_table(_as_table(batch, names, schema))
+                    batch = []
+            if batch:
+                writer.write_table(_as_table(batch, names, schema))
+        return path, None
+
+    def apply(self, result):
+        if result is None or result.batch is None:
+            return {"created": 0, "late": 0, "unchanged": result.unchanged if result else 0}
+        store = Path(settings.EVENTS_DIR)
+        # one import of a provider's events at a time: the check above compared the file with the
+        # batches stored then; a batch committed since could hold the same events
+        Provider.objects.select_for_update().get(pk=self.provider.pk)
+        if EventBatch.objects.filter(provider=self.provider, pk__gt=self.last_batch).exists():
+            raise IntegrityError("another import of usage events finished while this file was checked; import the file again")
+        batch = EventBatch.objects.create(provider=self.provider, folder=str(result.batch.relative_to(store)), events=result.new)
+        _insert_totals(self.provider.pk, batch.pk, result.totals)
+        UsageEvent.objects.bulk_create([
+            UsageEvent(provider=self.provider, source=e["source"], event_id=e["event_id"], customer_id=e["customer_id"], service_id=e["service_id"],
+                       occurred_at=datetime.fromtimestamp(e["occurred_us"] / 1_000_000, UTC), month=e["month"], quantity=e["quantity"],
+                       package=e["package"], cost=e["cost"], payload_hash=e["payload"], late=True) for e in result.late_events], batch_size=5000)
+        return {"created": result.new - result.late, "late": result.late, "unchanged": result.unchanged}
+
+    def discard(self, result) -> None:
+        if result is not None and result.batch is not None:
+            shutil.rmtree(result.batch, ignore_errors=True)
 
 
-def _differing(first: tuple, second: tuple) -> str:
-    return ", ".join(name for name, a, b in zip(PAYLOAD_FIELDS, first, second, strict=True) if a != b)
+def _insert_totals(provider_id: int, batch_id: int, totals) -> None:
+    """The batch's totals in bulk: COPY on PostgreSQL, one prepared INSERT on SQLite. A national
+    year has about 216,000 (300 customers × 60 services × 12 months); ``bulk_create`` spent 10 s
+    building model instances for them, this well under one."""
+    table = UsageTotal._meta.db_table
+    names = ["provider_id", "batch_id", "customer_id", "service_id", "month", "package", "late", "quantity", "cost", "events"]
+    rows = ((provider_id, batch_id, t.customer_id, t.service_id, t.month, t.package, t.late, t.quantity, t.cost, t.events) for t in totals)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})",  # noqa: S608 - model names
+                               [(*row[:4], row[4].isoformat(), row[5], int(row[6]), str(row[7]), None if row[8] is None else str(row[8]), row[9])
+                                for row in rows])
+
+
+def _as_table(batch, names, schema):
+    import pyarrow as pa
+
+    return pa.table([pa.array([number for number, _row in batch], pa.int64())]
+                    + [pa.array([row.get(name, "") for _number, row in batch], pa.string()) for name in names], schema=schema)

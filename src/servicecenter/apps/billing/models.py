@@ -57,8 +57,9 @@ class UsageEventQuerySet(ScopedQuerySet):
 
 
 class UsageEvent(models.Model):
-    """One raw usage event (a payslip, a supplier invoice, a case, an hour...), unique by source
-    and id. ``late``: it arrived for a month already invoiced and waits for a correction."""
+    """A usage event that arrived for a month already invoiced (``late``), kept one by one to be
+    listed and settled by a correction. Every event, late or not, is stored in an
+    ``EventBatch``'s Parquet files and counted in its ``UsageTotal`` rows (decision 0011)."""
 
     objects = UsageEventQuerySet.as_manager()
 
@@ -89,6 +90,62 @@ class UsageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.event_id}"
+
+
+class EventBatch(models.Model):
+    """One accepted import of usage events, stored as Parquet in ``folder`` (relative to
+    ``settings.EVENTS_DIR``); a folder counts only while its row exists (decision 0011)."""
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    import_run = models.ForeignKey("imports.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    folder = models.CharField(max_length=200, unique=True)
+    events = models.PositiveBigIntegerField(_("events"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("event batch")
+        verbose_name_plural = _("event batches")
+
+    def __str__(self) -> str:
+        return self.folder
+
+    @property
+    def path(self):
+        from pathlib import Path
+
+        return Path(settings.EVENTS_DIR) / self.folder
+
+
+class UsageTotalQuerySet(ScopedQuerySet):
+    customer_field = "customer_id"
+
+
+class UsageTotal(models.Model):
+    """The events of one batch for one customer, service, month and package: what billing reads.
+    ``late``: they arrived for a month already invoiced (each is also a ``UsageEvent`` row,
+    listed for a correction)."""
+
+    objects = UsageTotalQuerySet.as_manager()
+
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(EventBatch, on_delete=models.PROTECT, related_name="totals")
+    customer = models.ForeignKey("registry.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("registry.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))
+    package = models.CharField(_("package"), max_length=20, blank=True)
+    late = models.BooleanField(_("arrived after the month was invoiced"), default=False)
+    quantity = models.DecimalField(_("quantity"), max_digits=18, decimal_places=3)
+    cost = models.DecimalField(_("cost to re-invoice"), max_digits=18, decimal_places=2, null=True, blank=True)
+    events = models.PositiveBigIntegerField(_("events"))
+
+    class Meta:
+        indexes = [models.Index(fields=["provider", "month"]), models.Index(fields=["customer", "month"])]
+        verbose_name = _("usage total")
+        verbose_name_plural = _("usage totals")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.customer_id}/{self.service_id}: {self.events}"
 
 
 class NumberSeries(models.Model):

@@ -7,10 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, UsageEvent
+from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine, UsageTotal
 from servicecenter.apps.metering.models import Volume
 from servicecenter.core.billing import ChargeCategory
 from servicecenter.formats.spreadsheet import write_csv, write_workbook
@@ -42,10 +42,10 @@ def usage_behind(invoice: Invoice, lines: list[InvoiceLine]) -> dict[int, Behind
     volumes = defaultdict(list)
     for volume in Volume.objects.filter(customer=invoice.customer, month=invoice.period_start, service_id__in=services):
         volumes[volume.service_id].append(volume)
-    events = {row["service_id"]: row for row in UsageEvent.objects.filter(customer=invoice.customer, month=invoice.period_start, service_id__in=services)
-              .values("service_id").annotate(n=Count("id"), quantity=Sum("quantity"))}
-    late = dict(UsageEvent.objects.filter(customer=invoice.customer, month=invoice.period_start, service_id__in=services, late=True)
-                .values_list("service_id").annotate(n=Count("id")))
+    events = {row["service_id"]: row for row in UsageTotal.objects.filter(customer=invoice.customer, month=invoice.period_start, service_id__in=services)
+              .values("service_id").annotate(n=Sum("events"), quantity=Sum("quantity"))}
+    late = dict(UsageTotal.objects.filter(customer=invoice.customer, month=invoice.period_start, service_id__in=services, late=True)
+                .values_list("service_id").annotate(n=Sum("events")))
     return {service: Behind(sum((v.quantity for v in volumes[service]), ZERO), volumes[service],
                             events.get(service, {}).get("n", 0), events.get(service, {}).get("quantity") or ZERO, late.get(service, 0))
             for service in services}
@@ -72,7 +72,7 @@ def reconcile(run: BillingRun) -> Reconciliation:
     usage = defaultdict(Decimal)
     for code, quantity in Volume.objects.filter(provider=run.provider, month=run.period).values_list("service__code").annotate(q=Sum("quantity")):
         usage[code] += quantity
-    for code, quantity in (UsageEvent.objects.filter(provider=run.provider, month=run.period, late=False, package="", cost__isnull=True)
+    for code, quantity in (UsageTotal.objects.filter(provider=run.provider, month=run.period, late=False, package="", cost__isnull=True)
                            .values_list("service__code").annotate(q=Sum("quantity"))):
         usage[code] += quantity
     rated_quantity, rated = defaultdict(Decimal), defaultdict(Decimal)

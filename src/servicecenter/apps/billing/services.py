@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import translation
 
 from servicecenter import clock
@@ -37,6 +37,7 @@ from servicecenter.apps.billing.models import (
     InvoiceLine,
     NumberSeries,
     UsageEvent,
+    UsageTotal,
 )
 from servicecenter.apps.costing.keys import customer_weights
 from servicecenter.apps.costing.models import AllocationKey, PriceList
@@ -125,7 +126,7 @@ def actual_quantities(provider: Provider, year: int) -> dict[str, dict[date, Dec
     for code, month, quantity in (Volume.objects.filter(provider=provider, month__year=year).values("service__code", "month")
                                   .annotate(q=Sum("quantity")).values_list("service__code", "month", "q")):
         result[code][month] += quantity
-    for code, month, quantity in (UsageEvent.objects.filter(provider=provider, month__year=year).values("service__code", "month")
+    for code, month, quantity in (UsageTotal.objects.filter(provider=provider, month__year=year).values("service__code", "month")
                                   .annotate(q=Sum("quantity")).values_list("service__code", "month", "q")):
         result[code][month] += quantity
     return {code: dict(months) for code, months in result.items()}
@@ -153,9 +154,9 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms], keys: 
         quantities[(code, org)] += quantity
         summary["volume_rows"] += 1
         summary["volume_quantity"] += quantity
-    events = (UsageEvent.objects.filter(provider=provider, month=period.start, late=False)
+    events = (UsageTotal.objects.filter(provider=provider, month=period.start, late=False)
               .values("customer__number", "service__code", "package").annotate(quantity=Sum("quantity"), cost=Sum("cost")))
-    for row in events.annotate(n=Count("id")):
+    for row in events.annotate(n=Sum("events")):
         key = (row["service__code"], row["customer__number"])
         summary["events"] += row["n"]
         summary["event_quantity"] += row["quantity"]

@@ -89,6 +89,8 @@ class Importer:
 
     #: Whether this kind replaces stored data wholesale (a ledger year): then the person confirms.
     replaces: ClassVar[bool] = False
+    #: Whether the importer checks the whole file at once (``check_file``) instead of row by row.
+    whole_file: ClassVar[bool] = False
 
     def __init__(self, provider, user=None, replace: bool = False):
         self.provider = provider
@@ -111,6 +113,13 @@ class Importer:
 
     def apply(self, checked: list[tuple[int, Any]]) -> dict[str, int]:
         raise NotImplementedError
+
+    def check_file(self, data: bytes | Path, source: str, *, dry_run: bool) -> tuple[int, list[Problem], Any]:
+        """For ``whole_file`` importers: (rows, problems, what ``apply`` takes)."""
+        raise NotImplementedError
+
+    def discard(self, checked: Any) -> None:
+        """Undo what checking prepared outside the database when nothing is applied."""
 
     # helpers -------------------------------------------------------------------------------
     def row_check(self, number: int, heading: Callable[[str], str]) -> RowCheck:
@@ -144,9 +153,15 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
     importer = IMPORTERS[kind](provider, user, replace=replace)
     importer.source = source
     report = ImportReport(kind=kind, source=source, dry_run=dry_run)
-    table, problems = importer.open(data, source)
-    report.problems = problems
     checked: list[tuple[int, Any]] = []
+    if importer.whole_file:
+        # columnar importers check the whole file at once (events: DuckDB), same report after
+        importer.prepare()
+        report.rows, report.problems, checked = importer.check_file(data, source, dry_run=dry_run)
+        table = None
+    else:
+        table, report.problems = importer.open(data, source)
+    problems = report.problems
     if table is not None:
         importer.prepare()
         error_count = 0
@@ -177,6 +192,11 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
         except IntegrityError as error:
             report.counts = {}
             report.problems.append(Problem("import.database", {"detail": str(error).splitlines()[0]}, source=source))
+        finally:
+            if not logged:
+                importer.discard(checked)
+    elif importer.whole_file:
+        importer.discard(checked)
     if not logged:
         _log(report, provider, user)
     return report

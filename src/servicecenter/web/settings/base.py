@@ -179,6 +179,8 @@ LANGUAGE_COOKIE_NAME = "servicecenter_language"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+#: Where usage events are stored as Parquet batches (decision 0011); shared by every server.
+EVENTS_DIR = Path(os.environ.get("SERVICECENTER_EVENTS", VAR_DIR / "events"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
