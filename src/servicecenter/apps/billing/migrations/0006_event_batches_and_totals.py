@@ -18,7 +18,7 @@ def events_to_batches(apps, schema_editor):
     EventBatch = apps.get_model("billing", "EventBatch")
     UsageTotal = apps.get_model("billing", "UsageTotal")
     store = Path(settings.EVENTS_DIR)
-    for provider_id in UsageEvent.objects.values_list("provider_id", flat=True).distinct():
+    for provider_id in UsageEvent.objects.order_by().values_list("provider_id", flat=True).distinct():
         rows = list(UsageEvent.objects.filter(provider_id=provider_id).order_by("id").values(
             "source", "event_id", "customer_id", "service_id", "occurred_at", "month", "quantity", "package", "cost", "late"))
         table = pa.table({
