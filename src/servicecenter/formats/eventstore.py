@@ -1,7 +1,8 @@
 """Raw usage events at scale: checked, deduplicated and stored with DuckDB, without one Python
 object per event.
 
-Events are kept as Parquet *batches*, one folder per import (``batch/events.parquet``), with one column per field, the month and the payload's hash. The
+Events are kept as Parquet *batches*, one folder per import (``batch/events.parquet``), with
+one column per field and the month. The
 database holds a manifest of the batches and the events' totals per customer × service ×
 month × package (what billing reads); see docs/decisions/0011-usage-events.md.
 
@@ -37,12 +38,16 @@ from pathlib import Path
 #: Fields of an event, as stored: identity, then the payload (what must match for "unchanged").
 PAYLOAD = ("customer_id", "service_id", "occurred_at", "quantity", "package", "cost")
 ROW_OFFSET = 2   # record N (from 0) of a Parquet file is row N + 2, as in the same data saved as CSV
-#: The payload's hash: what "the same event" means (MD5 is stable across DuckDB versions).
+#: The payload's hash, kept with each late event (``UsageEvent.payload_hash``). "The same event"
+#: is decided on the fields themselves; hashing ten million payloads cost 1.3 s of every import.
 PAYLOAD_SQL = ("md5(concat_ws(chr(31), {p}customer_id, {p}service_id, epoch_us({p}occurred_at), CAST({p}quantity AS VARCHAR), "
                "{p}package, coalesce(CAST({p}cost AS VARCHAR), '')))")
 #: A column of the importer's converted files: the row number in the file the person gave.
 ROW_COLUMN = "_row_number_"
-STORED_COLUMNS = "source, event_id, customer_id, service_id, occurred_at, month, quantity, package, cost, payload, row"
+STORED_COLUMNS = "source, event_id, customer_id, service_id, occurred_at, month, quantity, package, cost, row"
+#: Equal payloads (NULL cost equal to NULL cost) of the events ``a`` and ``b``.
+SAME_PAYLOAD = ("(a.customer_id, a.service_id, a.occurred_at, a.quantity, a.package, a.cost) IS NOT DISTINCT FROM "
+                "(b.customer_id, b.service_id, b.occurred_at, b.quantity, b.package, b.cost)")
 
 
 @dataclass(frozen=True)
@@ -243,8 +248,7 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
              AND {text_ok('package', limits['package'], False)} AND {occurred_ok} AND {text_ok('service_code', 10_000, True)}
              AND {quantity_ok} AND {quantity_text} IS NOT NULL AND {quantity_text} <> '' AND {cost_ok}) AS fast
             FROM trimmed)
-        SELECT r.*, c.customer_id, s.service_id, CAST(date_trunc('month', r.occurred_at) AS DATE) AS month,
-               {PAYLOAD_SQL.format(p="")} AS payload
+        SELECT r.*, c.customer_id, s.service_id, CAST(date_trunc('month', r.occurred_at) AS DATE) AS month
         FROM raw r LEFT JOIN customers c USING (customer_number, org_number) LEFT JOIN services s USING (service_code)
     """)  # noqa: S608 - every name above is a constant of this module
     result.rows = db.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -285,7 +289,7 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         db.executemany("INSERT INTO slow VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        [(v["row"], v["source"], v["event_id"], v["customer_id"], v["service_id"], v["occurred_at"], v["month"],
                          v["quantity"], v["package"], v["cost"]) for v in slow_values])
-        db.execute(f"INSERT INTO events BY NAME SELECT *, TRUE AS fast, {PAYLOAD_SQL.format(p='')} AS payload FROM slow")  # noqa: S608
+        db.execute("INSERT INTO events BY NAME SELECT *, TRUE AS fast FROM slow")
     # agreements: each distinct customer × service × month once
     triples = db.execute("SELECT DISTINCT customer_id, service_id, month FROM events WHERE customer_id IS NOT NULL AND service_id IS NOT NULL").fetchall()
     uncovered = [t for t in triples if not covered(*t)]
@@ -300,14 +304,19 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         return result
 
     # --- duplicates within the file, then against what is stored --------------------------------
-    repeated = db.execute("SELECT source, event_id FROM events GROUP BY source, event_id HAVING count(*) > 1 LIMIT 1").fetchone()
+    # distinct 64-bit hashes of the identities prove them distinct, at a fraction of the cost of
+    # grouping ten million pairs of strings; equal hashes (a repeat, or a collision) take the exact way
+    distinct = db.execute("SELECT count(*) = count(DISTINCT hash(source, event_id)) FROM events").fetchone()[0]
+    repeated = None if distinct else db.execute(
+        "SELECT source, event_id FROM events GROUP BY source, event_id HAVING count(*) > 1 LIMIT 1").fetchone()
     repeated_unchanged = 0
     if repeated is not None:   # rare: only then the window over every event
-        conflicts = db.execute("""
-            WITH ranked AS (SELECT row, source, event_id, payload, first_value(row) OVER w AS first_row, first_value(payload) OVER w AS first_payload
-                            FROM events WINDOW w AS (PARTITION BY source, event_id ORDER BY row))
-            SELECT row, event_id, first_row, payload <> first_payload FROM ranked WHERE row <> first_row ORDER BY row
-        """).fetchall()
+        conflicts = db.execute(f"""
+            WITH firsts AS (SELECT source, event_id, min(row) AS first_row FROM events GROUP BY source, event_id HAVING count(*) > 1)
+            SELECT a.row, a.event_id, f.first_row, NOT ({SAME_PAYLOAD})
+            FROM events a JOIN firsts f USING (source, event_id) JOIN events b ON b.row = f.first_row
+            WHERE a.row <> f.first_row ORDER BY a.row
+        """).fetchall()  # noqa: S608
         for row, event_id, first_row, differs in conflicts:
             if differs:
                 fields = _differing(db, "events", first_row, "events", row)
@@ -324,8 +333,8 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
     if files:
         listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)   # a view cannot take parameters
         db.execute(f"CREATE VIEW stored AS SELECT * FROM read_parquet([{listed}], hive_partitioning = false, union_by_name = true)")  # noqa: S608
-        db.execute("""CREATE TABLE clashes AS SELECT u.row, u.source, u.event_id, u.payload = s.payload AS same
-                      FROM unique_events u JOIN (SELECT source, event_id, payload FROM stored) s USING (source, event_id)""")
+        db.execute(f"""CREATE TABLE clashes AS SELECT a.row, a.source, a.event_id, {SAME_PAYLOAD} AS same
+                       FROM unique_events a JOIN stored b USING (source, event_id)""")  # noqa: S608
         stored_unchanged = db.execute("SELECT count(*) FILTER (WHERE same) FROM clashes").fetchone()[0]
         for row, source, event_id in db.execute("SELECT row, source, event_id FROM clashes WHERE NOT same ORDER BY row LIMIT ?",
                                                 [max_problems]).fetchall():
@@ -365,8 +374,9 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
                                    None if total_cost is None else Decimal(total_cost), int(events)))
     result.months = sorted({t.month for t in result.totals})
     if result.late:
-        cursor = db.execute("""SELECT source, event_id, customer_id, service_id, epoch_us(occurred_at) AS occurred_us, month, quantity,
-                                      package, cost, payload FROM new_events WHERE month IN (SELECT month FROM issued) ORDER BY row""")
+        cursor = db.execute(f"""SELECT source, event_id, customer_id, service_id, epoch_us(occurred_at) AS occurred_us, month, quantity,
+                                      package, cost, {PAYLOAD_SQL.format(p='')} AS payload FROM new_events
+                               WHERE month IN (SELECT month FROM issued) ORDER BY row""")  # noqa: S608
         late_names = [d[0] for d in cursor.description]
         result.late_events = [dict(zip(late_names, row, strict=True)) for row in cursor.fetchall()]
     if not write:
@@ -429,7 +439,7 @@ def _cell(value) -> str:
 
 
 def write_batch(events, store: Path) -> Path:
-    """Events already checked (an Arrow table with the stored columns but ``payload``, e.g. the
+    """Events already checked (an Arrow table with the stored columns, e.g. the
     rows of an earlier version's table) as a new batch under ``store``; returns its folder."""
     import duckdb
 
@@ -441,7 +451,7 @@ def write_batch(events, store: Path) -> Path:
         connection.register("given", events)
         target = str(batch).replace("'", "''")
         batch.mkdir()
-        connection.execute(f"""COPY (SELECT {STORED_COLUMNS} FROM (SELECT *, {PAYLOAD_SQL.format(p='')} AS payload FROM given))
+        connection.execute(f"""COPY (SELECT {STORED_COLUMNS} FROM given)
                                TO '{target}/events.parquet' (FORMAT parquet, COMPRESSION zstd)""")  # noqa: S608
     finally:
         connection.close()
