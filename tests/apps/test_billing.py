@@ -354,6 +354,7 @@ def test_an_event_for_an_invoiced_month_is_kept_and_listed_for_correction(ssc, p
     (("s", "e1", "{org}", "lon", "15/1 2026", 1), "occurred_at", "value.timestamp"),
     (("s", "e1", "{org}", "lon", "2026-02-30T10:00", 1), "occurred_at", "value.timestamp"),
     (("s", "", "{org}", "lon", "2026-01-15", 1), "event_id", "value.required"),
+    (("s", "e1", "{org}", "lon", "1950-01-15", 1), "occurred_at", "value.date_range"),
 ])
 def test_bad_events_are_refused_with_file_row_and_column_and_nothing_is_written(ssc, payroll_customer, row, column, code):
     row = tuple(str(v).replace("{org}", payroll_customer.org_number) for v in row)

@@ -9,7 +9,8 @@ import pytest
 
 from servicecenter.formats.eventstore import Trouble, intake
 
-LIMITS = {"source": 60, "event_id": 100, "package": 20, "quantity_max": 10**10, "cost_max": 10**12}
+LIMITS = {"source": 60, "event_id": 100, "package": 20, "quantity_max": 10**10, "cost_max": 10**12,
+          "first_day": date(1990, 1, 1), "last_day": date(2100, 12, 31)}
 CUSTOMERS = {"202100-0001": 1, "202100-0002": 2}
 
 
@@ -29,6 +30,8 @@ def slow_row(row, texts):
     except ArithmeticError:
         return None, [Trouble(row, "quantity", "value.decimal", value=texts["quantity"])]
     moment = datetime.fromisoformat(texts["occurred_at"]).replace(tzinfo=UTC)
+    if not LIMITS["first_day"] <= moment.date() <= LIMITS["last_day"]:
+        return None, [Trouble(row, "occurred_at", "value.date_range", value=texts["occurred_at"])]
     return {"row": row, "source": texts["source"], "event_id": texts["event_id"], "customer_id": CUSTOMERS[texts["org_number"]],
             "service_id": 7, "occurred_at": moment, "month": moment.date().replace(day=1), "quantity": quantity, "package": "", "cost": None}, []
 
@@ -82,6 +85,7 @@ def test_rows_the_fast_pass_cannot_vouch_for_go_through_the_row_wise_parser(tmp_
     (("a", "1", "202100-0009", "lon", "2025-03-04 10:00", "1"), "org_number", "customer.unknown"),
     (("a", "1", "202100-0001", "xyz", "2025-03-04 10:00", "1"), "service_code", "service.unknown"),
     (("a", "1", "202100-0001", "lon", "2024-12-04 10:00", "1"), "service_code", "volume.no_agreement"),
+    (("a", "1", "202100-0001", "lon", "1950-03-04 10:00", "1"), "occurred_at", "value.date_range"),
 ])
 def test_unknown_customers_services_and_uncovered_months_are_named(tmp_path, row, column, code):
     result = run(write(tmp_path / "e.parquet", [row]), tmp_path)

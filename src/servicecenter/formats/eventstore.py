@@ -147,7 +147,7 @@ def intake(
     """Check the events of ``path`` and, when nothing is wrong, write the new ones as a batch
     under ``store`` (see the module's description). ``limits``: the longest ``source``,
     ``event_id`` and ``package``; the largest quantity and cost (as ``quantity_max``,
-    ``cost_max``). ``names``: the file's column for each canonical name it has (default: the
+    ``cost_max``); the first and last day an event may have (``first_day``, ``last_day``). ``names``: the file's column for each canonical name it has (default: the
     canonical names themselves)."""
     import duckdb
 
@@ -198,18 +198,25 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
             ok = "FALSE"
         return value, f"({ok} AND ({value} IS NULL OR {value} <= {maximum}))"
 
+    first_day, last_day = limits["first_day"], limits["last_day"]
+
+    def inside_days(expression: str) -> str:
+        """Strictly inside the allowed days: a time on the first or last day goes to the parser,
+        which decides by the day in its own offset, as the row-wise import does."""
+        return f"CAST({expression} AS DATE) > DATE '{first_day.isoformat()}' AND CAST({expression} AS DATE) < DATE '{last_day.isoformat()}'"
+
     quantity, quantity_ok = decimal_fast("quantity", 3, q_max)
     cost, cost_ok = decimal_fast("cost", 2, c_max)
     occurred_kind = kinds.get("occurred_at", "").upper()
     if occurred_kind.startswith("TIMESTAMP") or occurred_kind == "DATE":
         # a time with a zone is that instant; one without is Swedish local time (the session's zone)
         occurred = "CAST(occurred_at AS TIMESTAMPTZ)"
-        occurred_ok = "(occurred_at IS NOT NULL AND year(occurred_at) BETWEEN 1900 AND 2199)"
+        occurred_ok = f"(occurred_at IS NOT NULL AND {inside_days('occurred_at')})"
     else:
         text = _text("occurred_at", present)
         occurred = f"TRY_CAST({text} AS TIMESTAMPTZ)"
         occurred_ok = (f"(regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d{{1,6}})?)?(Z|[+-]\\d{{2}}:?\\d{{2}})?)?')"
-                       f" AND {occurred} IS NOT NULL AND year({occurred}) BETWEEN 1900 AND 2199)")
+                       f" AND {occurred} IS NOT NULL AND {inside_days(occurred)})")
 
     texts = ("source", "event_id", "customer_number", "org_number", "service_code", "package")
 

@@ -121,7 +121,7 @@ class EventImporter(VolumeImporter):
                             covered=lambda c, s, m: self._covered(c, s, Period.month(m.year, m.month)),
                             issued_months=self.issued, slow_row=slow_row, write=not dry_run, names=names,
                             limits={"source": 60, "event_id": 100, "package": 20, "quantity_max": limits.QUANTITY.high,
-                                    "cost_max": limits.COST.high})
+                                    "cost_max": limits.COST.high, "first_day": limits.FIRST_DAY, "last_day": limits.LAST_DAY})
         problems += [located(t) for t in result.problems]   # ``problems`` is the table's list: it grew while rows were read
         if result.rows == 0 and not any(p.severity is Severity.ERROR for p in problems):
             problems.append(Problem("file.no_rows", source=source))
