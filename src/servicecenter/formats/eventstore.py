@@ -326,7 +326,7 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         """).fetchall()  # noqa: S608
         for row, event_id, first_row, differs in conflicts:
             if differs:
-                fields = _differing(db, "events", first_row, "events", row)
+                fields = _differing(_payload(db, "events", "row = ?", [first_row]), _payload(db, "events", "row = ?", [row]))
                 if not add(Trouble(row, "event_id", "event.conflict", {"first": first_row, "fields": fields}, event_id)):
                     break
             else:
@@ -345,7 +345,8 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
         stored_unchanged = db.execute("SELECT count(*) FILTER (WHERE same) FROM clashes").fetchone()[0]
         for row, source, event_id in db.execute("SELECT row, source, event_id FROM clashes WHERE NOT same ORDER BY row LIMIT ?",
                                                 [max_problems]).fetchall():
-            fields = _differing_stored(db, row, source, event_id)
+            fields = _differing(_payload(db, "unique_events", "row = ?", [row]),
+                                _payload(db, "stored", "source = ? AND event_id = ?", [source, event_id]))
             if not add(Trouble(row, "event_id", "event.conflict_stored", {"id": event_id, "source": source, "fields": fields}, event_id)):
                 break
         clashing = db.execute("SELECT count(*) FROM clashes").fetchone()[0]
@@ -397,16 +398,13 @@ def _intake(db, result: Intake, path: Path, work: Path, store: Path, stored_batc
     return result
 
 
-def _differing(db, left: str, left_row: int, right: str, right_row: int) -> str:
-    a = db.execute(f"SELECT {_COMPARABLE} FROM {left} WHERE row = ?", [left_row]).fetchone()  # noqa: S608
-    b = db.execute(f"SELECT {_COMPARABLE} FROM {right} WHERE row = ?", [right_row]).fetchone()  # noqa: S608
-    return ", ".join(_FIELD_NAMES[name] for name, x, y in zip(PAYLOAD, a, b, strict=True) if x != y)
+def _payload(db, table: str, condition: str, params: list) -> tuple:
+    return db.execute(f"SELECT {_COMPARABLE} FROM {table} WHERE {condition} LIMIT 1", params).fetchone()  # noqa: S608 - our names
 
 
-def _differing_stored(db, row: int, source: str, event_id: str) -> str:
-    a = db.execute(f"SELECT {_COMPARABLE} FROM unique_events WHERE row = ?", [row]).fetchone()  # noqa: S608
-    b = db.execute(f"SELECT {_COMPARABLE} FROM stored WHERE source = ? AND event_id = ? LIMIT 1", [source, event_id]).fetchone()  # noqa: S608
-    return ", ".join(_FIELD_NAMES[name] for name, x, y in zip(PAYLOAD, a, b, strict=True) if x != y)
+def _differing(first: tuple, second: tuple) -> str:
+    """The names of the payload fields in which two events differ."""
+    return ", ".join(_FIELD_NAMES[name] for name, x, y in zip(PAYLOAD, first, second, strict=True) if x != y)
 
 
 #: The payload as comparable values (a TIMESTAMPTZ fetched into Python would need pytz).
@@ -463,42 +461,3 @@ def write_batch(events, store: Path) -> Path:
     finally:
         connection.close()
     return batch
-
-
-def batch_totals(batch: Path) -> Iterable[tuple]:
-    """(customer_id, service_id, month, package, quantity, cost, events) of a stored batch."""
-    import duckdb
-
-    connection = duckdb.connect()
-    try:
-        return connection.execute(
-            "SELECT customer_id, service_id, month, package, sum(quantity), sum(cost), count(*) FROM "
-            "read_parquet($f, hive_partitioning = false) GROUP BY ALL ORDER BY ALL", {"f": str(batch / "**" / "*.parquet")}).fetchall()
-    finally:
-        connection.close()
-
-
-def read_events(batches: Sequence[Path], *, customer_id: int | None = None, month: date | None = None, limit: int = 1000) -> list[dict]:
-    """Stored events for the detail pages (a month's events of one customer), newest first."""
-    import duckdb
-
-    files = [str(batch / "**" / "*.parquet") for batch in batches if batch.exists()]
-    if not files:
-        return []
-    connection = duckdb.connect()
-    try:
-        conditions, params = [], {"f": files, "limit": limit}
-        if customer_id is not None:
-            conditions.append("customer_id = $c")
-            params["c"] = customer_id
-        if month is not None:
-            conditions.append("month = $m")
-            params["m"] = month
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        cursor = connection.execute(
-            f"SELECT source, event_id, customer_id, service_id, epoch_us(occurred_at) AS occurred_us, month, quantity, package, cost FROM "  # noqa: S608
-            f"read_parquet($f, hive_partitioning = false, union_by_name = true) {where} ORDER BY occurred_at DESC LIMIT $limit", params)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    finally:
-        connection.close()
