@@ -17,19 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cli, table  # noqa: E402
-
-SETUP = """
-from decimal import Decimal
-from servicecenter.apps.registry.models import Provider, Service
-from servicecenter.apps.costing.models import PriceList, PriceListEntry
-provider = Provider.objects.get(code='bench')
-provider.street, provider.postal_code, provider.city, provider.bankgiro = 'Box 1', '80101', 'Gävle', '1234566'
-provider.save()
-price_list = PriceList.objects.create(provider=provider, year=2023, name='Prislista', status='published')
-for index, service in enumerate(Service.objects.filter(provider=provider).order_by('code')):
-    PriceListEntry.objects.create(price_list=price_list, service=service, unit_price=Decimal('10.25') + index, vat_category='O', vat_rate=0)
-"""
+from common import national_provider, run_cli, table  # noqa: E402
 
 RUN = """
 import json, time
@@ -77,11 +65,7 @@ def main() -> int:
         data = Path(folder) / "data"
         generate_national(data, months=1, coverage=1.0, events=0)
         database = Path(folder) / "bench.sqlite3"
-        run_cli("manage", "migrate", "-v", "0", database=database)
-        run_cli("manage", "shell", "-c", "from servicecenter.apps.registry.models import Provider; Provider.objects.get_or_create(code='bench', defaults={'name': 'Bench', 'org_number': '202100-6255', 'kind': 'state_service_centre'})", database=database)
-        for kind in ("customers", "catalogue", "agreements", "volumes"):
-            run_cli("import", kind, str(data / f"{kind}.csv"), "--provider", "bench", database=database)
-        run_cli("manage", "shell", "-c", SETUP, database=database)
+        national_provider(data, database, ("customers", "catalogue", "agreements", "volumes"))
         measured = run_cli("manage", "shell", "-c", RUN, database=database)
     result = json.loads(next(line for line in measured.output.splitlines() if line.startswith("RESULT")).split(" ", 1)[1])
     assert result["invoices"] == 300 and result["lines"] > 17_500, result   # 300 × 60, less the rows whose quantity is 0

@@ -50,3 +50,28 @@ def table(rows: list[tuple]) -> str:
 
 def self_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+PRICE_LIST = """
+from decimal import Decimal
+from servicecenter.apps.registry.models import Provider, Service
+from servicecenter.apps.costing.models import PriceList, PriceListEntry
+provider = Provider.objects.get(code='bench')
+provider.street, provider.postal_code, provider.city, provider.bankgiro = 'Box 1', '80101', 'Gävle', '1234566'
+provider.save()
+price_list = PriceList.objects.create(provider=provider, year=2023, name='Prislista', status='published')
+for index, service in enumerate(Service.objects.filter(provider=provider).order_by('code')):
+    PriceListEntry.objects.create(price_list=price_list, service=service, unit_price=Decimal('10.25') + index, vat_category='O', vat_rate=0)
+"""
+
+
+def national_provider(data: Path, database: Path, kinds: tuple[str, ...], env: dict | None = None) -> None:
+    """A provider ``bench`` in a new database, filled through the CLI with the national data set's
+    files ``kinds`` (customers, catalogue, agreements, volumes...), and a published 2023 price list."""
+    run_cli("manage", "migrate", "-v", "0", database=database, env=env)
+    run_cli("manage", "shell", "-c", "from servicecenter.apps.registry.models import Provider; Provider.objects.get_or_create(code='bench', "
+            "defaults={'name': 'Bench', 'org_number': '202100-6255', 'kind': 'state_service_centre'})", database=database, env=env)
+    for kind in kinds:
+        run_cli("import", kind, str(data / f"{kind}.csv"), "--provider", "bench", database=database, env=env)
+    run_cli("manage", "shell", "-c", PRICE_LIST, database=database, env=env)
+

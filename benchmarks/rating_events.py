@@ -25,21 +25,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cli, table  # noqa: E402
+from common import national_provider, run_cli, table  # noqa: E402
 
 EVENTS = 10_000_000
-
-SETUP = """
-from decimal import Decimal
-from servicecenter.apps.registry.models import Provider, Service
-from servicecenter.apps.costing.models import PriceList, PriceListEntry
-provider = Provider.objects.get(code='bench')
-provider.street, provider.postal_code, provider.city, provider.bankgiro = 'Box 1', '80101', 'Gävle', '1234566'
-provider.save()
-price_list = PriceList.objects.create(provider=provider, year=2023, name='Prislista', status='published')
-for index, service in enumerate(Service.objects.filter(provider=provider).order_by('code')):
-    PriceListEntry.objects.create(price_list=price_list, service=service, unit_price=Decimal('10.25') + index, vat_category='O', vat_rate=0)
-"""
 
 PREVIEW = """
 import json, time
@@ -83,12 +71,7 @@ def main() -> int:
         print(f"generated {events:,} events in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB Parquet)")
         database = out / "bench.sqlite3"
         env = {"SERVICECENTER_EVENTS": str(out / "events")}
-        run_cli("manage", "migrate", "-v", "0", database=database, env=env)
-        run_cli("manage", "shell", "-c", "from servicecenter.apps.registry.models import Provider; Provider.objects.get_or_create(code='bench', "
-                "defaults={'name': 'Bench', 'org_number': '202100-6255', 'kind': 'state_service_centre'})", database=database, env=env)
-        for kind in ("customers", "catalogue", "agreements"):
-            run_cli("import", kind, str(data / f"{kind}.csv"), "--provider", "bench", database=database, env=env)
-        run_cli("manage", "shell", "-c", SETUP, database=database, env=env)
+        national_provider(data, database, ("customers", "catalogue", "agreements"), env)
         bare = [bare_group_by(path)]
         first = run_cli("import", "events", str(path), "--provider", "bench", database=database, env=env)
         bare.append(bare_group_by(path))
