@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import translation
 
@@ -259,9 +259,14 @@ class Buyer:
     endpoint: str
 
 
-def buyer_of(customer: Customer, services: set[str]) -> Buyer:
-    references = sorted({a.buyer_reference for a in customer.agreements.all() if a.buyer_reference and a.service.code in services}) or \
-        sorted({a.buyer_reference for a in customer.agreements.all() if a.buyer_reference})
+def buyer_of(customer: Customer, services: set[str], agreements: list[tuple[str, str]] | None = None) -> Buyer:
+    """Who the invoice of ``customer`` for ``services`` is addressed to: the buyer reference of
+    its agreements for those services, else of any of its agreements, else the customer's own.
+    ``agreements``: the customer's (service code, buyer reference) pairs, when already read."""
+    if agreements is None:
+        agreements = [(a.service.code, a.buyer_reference) for a in customer.agreements.select_related("service")]
+    references = sorted({reference for code, reference in agreements if reference and code in services}) or \
+        sorted({reference for _code, reference in agreements if reference})
     references = references or [customer.buyer_reference or customer.number]
     endpoint = customer.peppol_id or f"0007:{customer.org_number.replace('-', '')}"
     return Buyer(customer, references[0], endpoint)
@@ -324,11 +329,14 @@ def _line_json(line: RatedLine) -> dict:
 
 
 def _preview(provider: Provider, drafts: list[DraftInvoice]) -> list[dict]:
-    customers = {c.number: c for c in Customer.objects.filter(provider=provider, number__in=[d.customer for d in drafts]).prefetch_related("agreements__service")}
+    customers = {c.number: c for c in Customer.objects.filter(provider=provider, number__in=[d.customer for d in drafts])}
+    agreements: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for customer_id, code, reference in Agreement.objects.filter(customer__provider=provider).values_list("customer_id", "service__code", "buyer_reference"):
+        agreements[customer_id].append((code, reference))   # one query: a prefetch of 18,000 agreements cost 0.4 s
     result = []
     for draft in drafts:
         customer = customers[draft.customer]
-        buyer = buyer_of(customer, {line.service for line in draft.lines})
+        buyer = buyer_of(customer, {line.service for line in draft.lines}, agreements[customer.pk])
         summary = totals(draft.lines)
         result.append({"customer_id": customer.pk, "customer_number": customer.number, "org_number": customer.org_number, "name": customer.name,
                        "outside_scope": draft.outside_scope,
@@ -474,12 +482,39 @@ def _take_numbers(provider: Provider, document_type: str, count: int) -> list[tu
     return [(code, number, f"{series.prefix}{number:07d}") for number in range(first, first + count)]
 
 
-def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: str, number: int, lines_of, *, run=None, preceding=None,
-           corrects=None, reason="", user=None, xml: bytes | None = None, findings=None, seal: bool = True) -> Invoice:
-    """Validate ``document`` and write it, frozen. A fatal finding aborts the transaction.
+def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: str, number: int, lines_of, *, preceding=None,
+           corrects=None, reason="", user=None) -> Invoice:
+    """Validate ``document`` and write it, frozen and sealed. A fatal finding aborts the transaction."""
+    invoice = _invoice(provider, customer, buyer, document, series, number, preceding=preceding, corrects=corrects, reason=reason, user=user)
+    invoice.save()
+    _insert_lines(invoice, lines_of)
+    integrity.seal(invoice)
+    return invoice
+
+
+def _insert_lines(invoice: Invoice, lines_of) -> None:
+    """The lines ``(line number, fields)`` of a saved ``invoice``, in one prepared INSERT. Each value
+    goes through its field's own conversion for the database (what ``save`` does); ``bulk_create``
+    spent a second of a national run building the statement for 18,000 lines."""
+    fields = [field for field in InvoiceLine._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    rows = []
+    for line_no, values in lines_of:
+        values = {**values}
+        credited = values.pop("credited_line", None)
+        values.update(invoice_id=invoice.pk, line_no=line_no, credited_line_id=credited.pk if credited is not None else None)
+        rows.append([field.get_db_prep_save(values[field.attname], connection) for field in fields])
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(InvoiceLine._meta.db_table)} ({columns}) "  # noqa: S608 - model names
+                               f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
+
+
+def _invoice(provider, customer, buyer: Buyer, document: InvoiceDocument, series: str, number: int, *, run=None, preceding=None,
+             corrects=None, reason="", user=None, xml: bytes | None = None, findings=None) -> Invoice:
+    """The document as an unsaved invoice, after its validation: a fatal finding raises.
     ``xml`` and ``findings`` are the document's UBL and its validation when already done (a run
-    validates all its documents at once, in parallel). ``seal=False``: the caller seals the
-    documents it stored together (``integrity.seal_all``) in the same transaction."""
+    validates all its documents at once, in parallel)."""
     if xml is None:
         xml = build_ubl(document)
     fatal = validator().fatal(validator().validate(xml) if findings is None else findings)
@@ -498,10 +533,6 @@ def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: 
         buyer_city=buyer_party.city, buyer_endpoint=buyer.endpoint, buyer_reference=buyer.reference,
         net_total=summary.line_total, tax_total=summary.tax_total, payable=summary.payable,
         xml=xml.decode(), xml_sha256=hashlib.sha256(xml).hexdigest(), created_by=_user(user))
-    invoice.save()
-    InvoiceLine.objects.bulk_create([InvoiceLine(invoice=invoice, line_no=number, **values) for number, values in lines_of])
-    if seal:
-        integrity.seal(invoice)
     return invoice
 
 
@@ -522,11 +553,15 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         services = dict(Service.objects.filter(provider=run.provider).values_list("code", "id"))
         prepared = _documents(run.provider, drafts, preview, numbers, run.issue_date, run.due_date, period)
         findings = _validated_at_issue(run, [xml for *_, xml in prepared])
-        invoices = []
-        for (series, number, _text), (draft, _shown, customer, buyer, document, xml), found in zip(numbers, prepared, findings, strict=True):
-            invoices.append(_store(run.provider, customer, buyer, document, series, number,
-                                   [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)],
-                                   run=run, user=user, xml=xml, findings=found, seal=False))
+        invoices = [_invoice(run.provider, customer, buyer, document, series, number, run=run, user=user, xml=xml, findings=found)
+                    for (series, number, _text), (_draft, _shown, customer, buyer, document, xml), found in zip(numbers, prepared, findings, strict=True)]
+        if connection.features.can_return_rows_from_bulk_insert:
+            Invoice.objects.bulk_create(invoices)   # one statement; the ids come back
+        else:
+            for invoice in invoices:
+                invoice.save()
+        for invoice, (draft, *_rest) in zip(invoices, prepared, strict=True):
+            _insert_lines(invoice, [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)])
         integrity.seal_all(invoices)
         run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), clock.now(), usage
         run.save()
