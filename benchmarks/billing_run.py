@@ -33,15 +33,17 @@ validator.validate(b'<x/>')                      # compile the rule sets here an
 validator.validate_all([b'<x/>'] * peppol.PARALLEL_FROM)   # workers once, as a running server has
 warm = time.perf_counter() - started
 spent = {'validate': 0.0, 'documents': 0}
-original = validator.validate_all
-def timed(documents, *args, **kwargs):
-    started = time.perf_counter()
-    try:
-        return original(documents, *args, **kwargs)
-    finally:
-        spent['validate'] += time.perf_counter() - started
-        spent['documents'] += len(documents)
-validator.validate_all = timed
+def timed(original):
+    def call(documents, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(documents, *args, **kwargs)
+        finally:
+            spent['validate'] += time.perf_counter() - started
+            spent['documents'] += len(documents)
+    return call
+validator.validate_all = timed(validator.validate_all)
+validator.build_and_validate_all = timed(validator.build_and_validate_all)   # XML built in the workers
 started = time.perf_counter()
 run = billing.start_run(provider, Period.month(2023, 1), issue_date=date(2023, 2, 3))
 previewed = time.perf_counter()
@@ -76,9 +78,9 @@ def main() -> int:
         ("measure (product function)", "seconds", "note"),
         ("validation workers started, rules compiled (once per server process)", f"{result['warm']:.2f}", f"{result['processes']} processes"),
         ("billing.start_run: preview, rating 18,000 lines, validating 300 drafts", f"{result['preview']:.2f}",
-         f"of which validation {result['preview_validation']:.2f}; {result['findings']} findings; target < 10 s"),
+         f"of which XML built and validated in the workers {result['preview_validation']:.2f}; {result['findings']} findings; target < 10 s"),
         ("billing.approve", f"{result['approve']:.2f}", ""),
-        ("billing.issue: rating again, numbers, XML, validating 300 invoices, writes", f"{result['issue']:.2f}",
+        ("billing.issue: rating again, numbers, the preview's validated XML, writes", f"{result['issue']:.2f}",
          f"of which validation {issue_validation:.2f}; target < 10 s"),
         ("whole run (preview + approve + issue)", f"{result['total']:.2f}", f"{result['invoices']} invoices, {result['lines']:,} lines, peak {measured.peak_mb:.0f} MB (main process)"),
         ("baseline in the same run: the run without its validation", f"{result['total'] - result['validate']:.2f}",

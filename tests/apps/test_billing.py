@@ -83,14 +83,35 @@ def validations(monkeypatch):
     """The documents the validator is asked to validate, in every call of ``validate_all``."""
     asked: list[bytes] = []
     check = billing.validator()
-    original = check.validate_all
+    validate_all, build_and_validate_all = check.validate_all, check.build_and_validate_all
 
     def recording(documents, *args, **kwargs):
         asked.extend(documents)
-        return original(documents, *args, **kwargs)
+        return validate_all(documents, *args, **kwargs)
+
+    def building(documents, *args, **kwargs):
+        results = build_and_validate_all(documents, *args, **kwargs)
+        asked.extend(xml for xml, _findings in results)
+        return results
 
     monkeypatch.setattr(check, "validate_all", recording)
+    monkeypatch.setattr(check, "build_and_validate_all", building)
     return asked
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The numbers of the documents built (in the validation workers) in every call."""
+    built: list[str] = []
+    check = billing.validator()
+    original = check.build_and_validate_all
+
+    def recording(documents, *args, **kwargs):
+        built.extend(document.number for document in documents)
+        return original(documents, *args, **kwargs)
+
+    monkeypatch.setattr(check, "build_and_validate_all", recording)
+    return built
 
 
 def test_issuing_the_bytes_the_preview_validated_does_not_validate_them_again(stockholm, validations):
@@ -113,17 +134,39 @@ def test_documents_that_changed_after_the_preview_are_validated_as_they_are_issu
     assert not {invoice.xml_sha256 for invoice in invoices} & set(run.validated["documents"])
 
 
+def test_issuing_takes_the_bytes_the_preview_built_and_builds_what_changed(stockholm, validations, builds):
+    run = billing.approve(billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5)))
+    assert len(billing._unpack(BillingRun.objects.get(pk=run.pk).built)) == len(run.preview) == len(builds)
+    # the seller's bankgiro changed after the preview: every document differs from what was built
+    Provider.objects.filter(pk=stockholm.pk).update(bankgiro="5555-5556")
+    builds.clear()
+    validations.clear()
+    invoices = billing.issue(run)
+    assert len(builds) == len(validations) == len(invoices)
+    assert all("55555556" in invoice.xml for invoice in invoices)
+    assert BillingRun.objects.get(pk=run.pk).built == b""   # the invoices hold their XML now
+
+
+def test_an_unchanged_run_issues_without_building_its_documents_again(stockholm, builds):
+    run = billing.approve(billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5)))
+    builds.clear()
+    invoices = billing.issue(run)
+    assert builds == []
+    assert {invoice.xml_sha256 for invoice in invoices} == set(run.validated["documents"])
+
+
 def test_a_fatal_finding_at_issue_issues_nothing(stockholm, monkeypatch):
     run = billing.approve(billing.start_run(stockholm, DECEMBER, issue_date=date(2021, 1, 5), validate=False))
     check = billing.validator()
-    original = check.validate_all
+    original = check.build_and_validate_all   # a preview not validated built nothing: issuing builds and validates
 
     def one_fails(documents, *args, **kwargs):
         found = original(documents, *args, **kwargs)
-        found[-1] = [*found[-1], type("F", (), {"flag": "fatal", "rule": "TEST-1", "message": "injected"})()]
+        xml, findings = found[-1]
+        found[-1] = (xml, [*findings, type("F", (), {"flag": "fatal", "rule": "TEST-1", "message": "injected"})()])
         return found
 
-    monkeypatch.setattr(check, "validate_all", one_fails)
+    monkeypatch.setattr(check, "build_and_validate_all", one_fails)
     with pytest.raises(billing.BillingError, match="TEST-1"):
         billing.issue(run)
     assert not Invoice.objects.filter(provider=stockholm, period_start=DECEMBER.start).exists()

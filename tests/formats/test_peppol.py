@@ -107,3 +107,16 @@ def test_validating_in_worker_processes_gives_each_document_its_own_findings_in_
     assert [any(f.rule == "BR-CO-16" for f in found) for found in parallel] == [k % 7 == 3 for k in range(30)]
     failed = next(f for f in parallel[3] if f.rule == "BR-CO-16")
     assert failed.flag == "fatal" and failed.location and "Amount due for payment" in failed.message
+
+
+def test_building_and_validating_in_the_workers_gives_the_bytes_built_here(validator):
+    from dataclasses import replace
+
+    good = invoice(VatCategory.STANDARD, D(25))
+    bad = replace(good, seller=replace(good.seller, org_number="202100-6254"))   # check digit wrong
+    documents = [replace(bad if k % 9 == 4 else good, number=f"INV{k:03d}") for k in range(30)]
+    serial = validator.build_and_validate_all(documents, processes=1)
+    parallel = validator.build_and_validate_all(documents, processes=2)
+    assert parallel == serial
+    assert [xml for xml, _found in parallel] == [build_ubl(document) for document in documents]
+    assert [any(f.rule == "SE-R-013" for f in found) for _xml, found in parallel] == [k % 9 == 4 for k in range(30)]

@@ -195,6 +195,9 @@ class BillingRun(models.Model):
     #: the numbers the run expects to take, and the fingerprint of the rule sets used: issuing
     #: validates only the documents whose bytes or rules differ from these.
     validated = models.JSONField(_("validated documents"), default=dict, blank=True)
+    #: The UBL of the documents the preview built, keyed by the digest of the document they were
+    #: built from (zlib-compressed JSON): issuing takes the bytes of an unchanged document from here.
+    built = models.BinaryField(_("built documents"), default=bytes, blank=True, editable=False)
     usage = models.JSONField(_("usage summary"), default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("started"), auto_now_add=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,10 +24,11 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, router, transaction
 from django.db.models import Sum
 from django.utils import translation
 
+import servicecenter
 from servicecenter import clock
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.billing import integrity
@@ -366,36 +368,74 @@ def _expected_numbers(provider: Provider, document_type: str, count: int) -> lis
     return [(code, number, f"{prefix}{number:07d}") for number in range(first, first + count)]
 
 
-def _documents(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], numbers, issue_date: date, due_date: date, period: Period):
-    """The documents of a run's drafts under ``numbers``: (draft, preview row, customer, buyer, document, UBL)."""
+def _documents(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], numbers, issue_date: date, due_date: date, period: Period,
+               built: dict[str, str] | None = None):
+    """The documents of a run's drafts under ``numbers``: [draft, preview row, customer, buyer,
+    document, UBL]. ``built`` holds UBL already built (the preview's, by ``document_key``): a
+    document whose key is there has those bytes, any other None (``_build_and_validate`` builds it)."""
     customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
     shown_for = _shown_for(preview)
+    built = built or {}
     out = []
     for draft, (_series, number, text) in zip(drafts, numbers, strict=True):
         shown = shown_for(draft)
         customer = customers[shown["customer_id"]]
         buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
         document = draft_document(provider, buyer, draft, text, issue_date, due_date, period, sequence=number)
-        out.append((draft, shown, customer, buyer, document, build_ubl(document)))
+        known = built.get(document_key(document))
+        out.append([draft, shown, customer, buyer, document, known.encode() if known is not None else None])
     return out
 
 
+def _build_and_validate(documents: list[list], known: set[str]) -> list[list]:
+    """The findings of each of ``_documents``, whose missing UBL is filled in. A document not built
+    yet is built and validated in the validation workers, side by side; a built one whose exact
+    bytes were validated without a fatal finding (SHA-256 in ``known``, under the same rule sets:
+    validation is a pure function of the bytes and the rules) is not validated again; any other is
+    validated now."""
+    check = validator()
+    findings: list[list] = [[] for _ in documents]
+    todo = [k for k, document in enumerate(documents) if document[-1] is None]
+    for k, (xml, found) in zip(todo, check.build_and_validate_all([documents[k][4] for k in todo]), strict=True):
+        documents[k][-1], findings[k] = xml, found
+    built = set(todo)
+    again = [k for k, document in enumerate(documents) if k not in built and hashlib.sha256(document[-1]).hexdigest() not in known]
+    for k, found in zip(again, check.validate_all([documents[k][-1] for k in again]), strict=True):
+        findings[k] = found
+    return findings
+
+
+def document_key(document: InvoiceDocument) -> str:
+    """What ``build_ubl`` builds a document from, as a digest: every field of the document (its
+    dataclass repr: parties, lines, amounts, dates) and the version of the code that builds it."""
+    return hashlib.sha256(f"{servicecenter.__version__}|{document!r}".encode()).hexdigest()
+
+
+def _pack(documents) -> bytes:
+    return zlib.compress(json.dumps({document_key(document): xml.decode() for *_rest, document, xml in documents}).encode(), 1)
+
+
+def _unpack(built: bytes | memoryview | None) -> dict[str, str]:
+    return json.loads(zlib.decompress(bytes(built))) if built else {}
+
+
 def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], issue_date: date, due_date: date,
-              period: Period) -> tuple[list[dict], dict]:
+              period: Period) -> tuple[list[dict], dict, bytes]:
     """Every draft validated as the invoice it will be: under the numbers the run expects to take
-    (the next ones of the series), so that issuing the same bytes need not validate them again.
-    Returns the findings and the record of the documents that passed (``BillingRun.validated``)."""
+    (the next ones of the series), so that issuing the same bytes need not build or validate them
+    again. Returns the findings, the record of the documents that passed (``BillingRun.validated``)
+    and the documents built (``BillingRun.built``)."""
     numbers = _expected_numbers(provider, Invoice.Type.INVOICE, len(drafts))
     documents = _documents(provider, drafts, preview, numbers, issue_date, due_date, period)
     found, passed = [], []
     check = validator()
-    for (_draft, shown, *_rest, xml), findings in zip(documents, check.validate_all([d[-1] for d in documents]), strict=True):
+    for (_draft, shown, *_rest, xml), findings in zip(documents, _build_and_validate(documents, set()), strict=True):
         for finding in findings:
             found.append({"customer": shown["name"], "org_number": shown["org_number"], "rule": finding.rule, "flag": finding.flag,
                           "message": finding.message, "location": finding.location})
         if not check.fatal(findings):
             passed.append(hashlib.sha256(xml).hexdigest())
-    return found, {"rules": check.fingerprint, "documents": passed}
+    return found, {"rules": check.fingerprint, "documents": passed}, _pack(documents)
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -423,8 +463,8 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
                                                                           "when": f"{clock.local(other.created_at):%Y-%m-%d %H:%M}" if other else "",
                                                                           "who": other.created_by if other and other.created_by else "system"}) from error
     if validate:
-        run.findings, run.validated = _findings(provider, drafts, preview, issue_date, due_date, period)
-        BillingRun.objects.filter(pk=run.pk).update(findings=run.findings, validated=run.validated)
+        run.findings, run.validated, run.built = _findings(provider, drafts, preview, issue_date, due_date, period)
+        BillingRun.objects.filter(pk=run.pk).update(findings=run.findings, validated=run.validated, built=run.built)
     record("billing.run.previewed", user=user, obj=run, provider=provider,
            data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings)})
     return run
@@ -440,8 +480,8 @@ def refresh(run: BillingRun, user=None, validate: bool = True) -> BillingRun:
         drafts, run.usage = rate(run.provider, period, run.price_list)
         run.preview = _preview(run.provider, drafts)
         run.preview_hash = content_hash(run.preview, run.price_list_id, run.issue_date, run.due_date)
-        run.findings, run.validated = (_findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period)
-                                       if validate else ([], {}))
+        run.findings, run.validated, run.built = (_findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period)
+                                                  if validate else ([], {}, b""))
         run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.PREVIEW, "", None, None
         run.save()
     record("billing.run.refreshed", user=user, obj=run, data={"invoices": len(run.preview), "net": str(run.net_total)})
@@ -456,7 +496,7 @@ def approve(run: BillingRun, user=None) -> BillingRun:
         if run.fatal_findings:
             raise BillingError(translation.gettext("The preview has %(count)s fatal Peppol findings; correct them before approving.") % {"count": len(run.fatal_findings)})
         run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.APPROVED, run.preview_hash, _user(user), clock.now()
-        run.save()
+        run.save(update_fields=["state", "approved_hash", "approved_by", "approved_at"])   # not the preview's megabytes again
     record("billing.run.approved", user=user, obj=run, data={"hash": run.approved_hash})
     return run
 
@@ -466,8 +506,8 @@ def discard(run: BillingRun, user=None) -> BillingRun:
         run = BillingRun.objects.select_for_update().get(pk=run.pk)
         if run.state == BillingRun.State.ISSUED:
             raise BillingError(translation.gettext("An issued run cannot be discarded; correct its invoices with credit notes."))
-        run.state = BillingRun.State.DISCARDED
-        run.save()
+        run.state, run.built = BillingRun.State.DISCARDED, b""
+        run.save(update_fields=["state", "built"])
     record("billing.run.discarded", user=user, obj=run)
     return run
 
@@ -496,17 +536,18 @@ def _insert_lines(invoice: Invoice, lines_of) -> None:
     """The lines ``(line number, fields)`` of a saved ``invoice``, in one prepared INSERT. Each value
     goes through its field's own conversion for the database (what ``save`` does); ``bulk_create``
     spent a second of a national run building the statement for 18,000 lines."""
+    database = connections[router.db_for_write(InvoiceLine)]   # the wrapper itself: the proxy costs a lookup per value
     fields = [field for field in InvoiceLine._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
     rows = []
     for line_no, values in lines_of:
         values = {**values}
         credited = values.pop("credited_line", None)
         values.update(invoice_id=invoice.pk, line_no=line_no, credited_line_id=credited.pk if credited is not None else None)
-        rows.append([field.get_db_prep_save(values[field.attname], connection) for field in fields])
+        rows.append([field.get_db_prep_save(values[field.attname], database) for field in fields])
     if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(InvoiceLine._meta.db_table)} ({columns}) "  # noqa: S608 - model names
+        with database.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {database.ops.quote_name(InvoiceLine._meta.db_table)} ({columns}) "  # noqa: S608 - model names
                                f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
@@ -551,8 +592,9 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
             raise BillingError(translation.gettext("Usage or prices changed after the preview was approved: refresh the preview and approve it again."))
         numbers = _take_numbers(run.provider, Invoice.Type.INVOICE, len(drafts))
         services = dict(Service.objects.filter(provider=run.provider).values_list("code", "id"))
-        prepared = _documents(run.provider, drafts, preview, numbers, run.issue_date, run.due_date, period)
-        findings = _validated_at_issue(run, [xml for *_, xml in prepared])
+        prepared = _documents(run.provider, drafts, preview, numbers, run.issue_date, run.due_date, period, built=_unpack(run.built))
+        check = validator()   # what the preview validated counts under the same rule sets only
+        findings = _build_and_validate(prepared, set(run.validated.get("documents", ())) if run.validated.get("rules") == check.fingerprint else set())
         invoices = [_invoice(run.provider, customer, buyer, document, series, number, run=run, user=user, xml=xml, findings=found)
                     for (series, number, _text), (_draft, _shown, customer, buyer, document, xml), found in zip(numbers, prepared, findings, strict=True)]
         if connection.features.can_return_rows_from_bulk_insert:
@@ -564,25 +606,11 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
             _insert_lines(invoice, [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)])
         integrity.seal_all(invoices)
         run.state, run.issued_by, run.issued_at, run.usage = BillingRun.State.ISSUED, _user(user), clock.now(), usage
-        run.save()
+        run.built = b""   # the invoices hold their XML now
+        run.save(update_fields=["state", "issued_by", "issued_at", "usage", "built"])
         record("billing.run.issued", user=user, obj=run, data={"invoices": len(invoices), "first": numbers[0][2] if numbers else "",
                                                                 "last": numbers[-1][2] if numbers else "", "payable": str(sum((i.payable for i in invoices), Decimal(0)))})
     return invoices
-
-
-def _validated_at_issue(run: BillingRun, documents: list[bytes]) -> list[list]:
-    """The findings of each document to issue. A document whose exact bytes the preview validated
-    without a fatal finding, under the same rule sets, has those findings (validation is a pure
-    function of the bytes and the rules; the hash of the preview's content was checked already);
-    every other document (the numbers moved on, the seller's details or the rules changed, or the
-    preview was not validated) is validated now, all of them side by side."""
-    check = validator()
-    known = set(run.validated.get("documents", ())) if run.validated.get("rules") == check.fingerprint else set()
-    todo = [k for k, xml in enumerate(documents) if hashlib.sha256(xml).hexdigest() not in known]
-    findings: list[list] = [[] for _ in documents]
-    for k, found in zip(todo, check.validate_all([documents[k] for k in todo]), strict=True):
-        findings[k] = found
-    return findings
 
 
 def _line_fields(line, service_id: int, **changes) -> dict:
