@@ -469,7 +469,13 @@ def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
     assert client.post(f"/billing/runs/{run.pk}/", {"action": "issue"}).status_code == 302
     assert not Invoice.objects.filter(run=run).exists()                        # not approved yet
     client.post(f"/billing/runs/{run.pk}/", {"action": "approve"})
-    client.post(f"/billing/runs/{run.pk}/", {"action": "issue"})
+    assert BillingRun.objects.get(pk=run.pk).state == "preview"               # four eyes: not by the one who prepared it
+    attestant = client_for("sthlm-attestant")
+    attestant.post(f"/billing/runs/{run.pk}/", {"action": "approve"})
+    asked = attestant.post(f"/billing/runs/{run.pk}/", {"action": "issue"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert asked.status_code == 200 and f"Issue {len(run.preview)} invoices" in asked.content.decode()
+    assert not Invoice.objects.filter(run=run).exists()                        # asked, not issued
+    attestant.post(f"/billing/runs/{run.pk}/", {"action": "issue", "confirm": asked.context["confirm_token"]})
     assert Invoice.objects.filter(run=run).count() == len(run.preview)
     assert client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"}).status_code == 302
     assert Invoice.objects.filter(run=run).count() == len(run.preview)         # again: nothing new

@@ -375,6 +375,9 @@ def test_the_api_prices_and_bills_a_month(ledger):
         status, run = send("/api/billing/runs", {"provider": "vasby-service", "month": f"{YEAR}-01"})
         assert status == 200 and run["state"] == "preview" and run["invoices"] == 3, run
         assert send(f"/api/billing/runs/{run['id']}/issue")[0] == 400  # not approved yet
+        status, refused = send(f"/api/billing/runs/{run['id']}/approve")
+        assert status == 400 and "four eyes" in str(refused), refused   # the preparer does not approve
+        client = _client("vasby-attestant")
         assert send(f"/api/billing/runs/{run['id']}/approve")[1]["state"] == "approved"
         status, issued = send(f"/api/billing/runs/{run['id']}/issue")
     assert status == 200 and issued["state"] == "issued"

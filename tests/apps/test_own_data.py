@@ -69,6 +69,8 @@ def municipality(db):
         organisation.update_details(provider, {"street": "Stationsvägen 1", "postal_code": "194 80", "city": "Upplands Väsby",
                                                "bankgiro": "123-4567", "invoice_email": "faktura@vasby.example", "vat_number": "SE212000014201"}, user=admin)
         controller = organisation.add_person(provider, username="vasby-controller", password=PASSWORD, role=Role.CONTROLLER, user=admin)
+        # a second controller: with four eyes on, the one who prepares a billing run does not approve it
+        organisation.add_person(provider, username="vasby-attestant", password=PASSWORD, role=Role.CONTROLLER, user=admin)
         for kind, text in (("customers", CUSTOMERS), ("catalogue", CATALOGUE), ("agreements", AGREEMENTS), ("volumes", VOLUMES)):
             report = run_import(kind, text.format(y=YEAR).encode(), f"{kind}.csv", provider=provider, user=controller)
             assert report.status == "applied", (kind, [p.describe("en") for p in report.problems])

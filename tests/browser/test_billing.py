@@ -25,9 +25,21 @@ def test_controller_previews_approves_and_issues_a_month(login, server):
     page.locator("details summary").first.click()
     screenshot(page, "billing-preview")
     assert_accessible(page, "billing preview")
+    # four eyes: the controller who prepared the preview cannot approve it; another one does
+    expect(page.locator("#four-eyes")).to_contain_text("Du gjorde den här förhandsgranskningen")
+    expect(page.get_by_role("button", name="Godkänn förhandsgranskningen")).to_have_count(0)
+    run_page = page.url
+    page.context.clear_cookies()   # another person, in the same browser
+    login("sthlm-attestant")
+    page.goto(run_page)
     page.get_by_role("button", name="Godkänn förhandsgranskningen").click()
     expect(page.get_by_text("Godkänd. Utfärdandet ger exakt denna förhandsgranskning.")).to_be_visible()
     page.get_by_role("button", name="Utfärda fakturorna").click()
+    # asked first, naming how many invoices and how much
+    expect(page.get_by_role("alert")).to_contain_text(re.compile(r"Utfärda \d+ fakturor, [\d\u202f]+,\d\d\skr att betala\?"))
+    screenshot(page, "billing-confirm-issue")
+    assert_accessible(page, "billing confirm issue")
+    page.get_by_role("button", name=re.compile(r"Ja, utfärda \d+ fakturor")).click()
     expect(page.get_by_text("Utfärdad. Fakturorna är låsta och numrerade.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("utfärdad")
     assert_accessible(page, "billing issued")

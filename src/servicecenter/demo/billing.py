@@ -32,7 +32,7 @@ def build_billing(ssc: Provider, progress: Callable[[str], None] = lambda text: 
         period = Period.month(2025, month)
         progress(f"billing {period.label()}: preview, approve, issue (each invoice validated against the Peppol rules)")
         run = billing.start_run(ssc, period, issue_date=_working_day(period.end + timedelta(days=2)), validate=False)
-        billing.issue(billing.approve(run))
+        billing.issue(billing.approve(run))   # an ordinary month: no plausibility flag to acknowledge
     # One correction: the payslips of a customer's March invoice were 12 too few.
     invoice = (Invoice.objects.filter(provider=ssc, period_start=date(2025, 3, 1), document_type=Invoice.Type.INVOICE, lines__service__code="lon")
                .order_by("number").first())

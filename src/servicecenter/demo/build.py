@@ -330,8 +330,13 @@ def _ssc_volumes(rng: random.Random, customers, services) -> None:
     spread(services["redovisning"], 0, 0.95)
     spread(services["kundfaktura"], 0, 0.05)
     for customer_id in active.get(services["lon-tillagg"].pk, []):
+        # hours of extra handling: each customer its own level (4–30 h), months within ±20 % of it
+        # (the same draws of ``rng`` as before, so that the rest of the demo stays as it was)
+        level = random.Random(f"lon-tillagg-{customer_id}").randint(4, 30)
         for month in range(1, 13):
-            rows.append(Volume(provider=services["lon-tillagg"].provider, customer_id=customer_id, service=services["lon-tillagg"], month=date(2025, month, 1), quantity=Decimal(rng.randint(2, 40)), source="demo"))
+            share = from_float(0.8 + 0.4 * (rng.randint(2, 40) - 2) / 38, 4)
+            rows.append(Volume(provider=services["lon-tillagg"].provider, customer_id=customer_id, service=services["lon-tillagg"], month=date(2025, month, 1),
+                               quantity=max(Decimal(1), round_places(level * share, 0)), source="demo"))
     Volume.objects.bulk_create(rows, batch_size=5000)
 
 
@@ -443,7 +448,9 @@ def _build_people(ssc: Provider, stockholm: Provider, suppliers: dict[str, Provi
         ("planerare", "Nils", "Nätverksplanerare", Role.NETWORK_PLANNER, ssc, None),
         ("lasare", "Lisa", "Läsare", Role.READER, ssc, None),
         ("kundkontakt", "Kim", "Kundkontakt", Role.CUSTOMER_CONTACT, None, contact_customer),
+        ("attestant", "Alva", "Attestant", Role.CONTROLLER, ssc, None),   # approves what `controller` prepared (four eyes)
         ("sthlm-controller", "Sara", "Stockholm", Role.CONTROLLER, stockholm, None),
+        ("sthlm-attestant", "Sten", "Attestant", Role.CONTROLLER, stockholm, None),
         ("it-samordnare", "Ivar", "Samordnare", Role.CONTROLLER, suppliers["fk"], None),
     ]
     logins = []

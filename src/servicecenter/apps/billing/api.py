@@ -115,6 +115,9 @@ class RunStateOut(Schema):
     invoices: int
     net: Decimal
     findings: list[str]
+    flags: list[dict] = Field(..., description="Plausibility flags of the preview (kind: spike, new_service, new_customer, drop, total); "
+                                               "approving needs acknowledge_flags when there are any")
+    prepared_by: str | None = Field(None, description="Who made the preview as it stands; with four eyes on, someone else approves it")
 
     @staticmethod
     def resolve_provider(obj):
@@ -131,6 +134,10 @@ class RunStateOut(Schema):
     @staticmethod
     def resolve_net(obj):
         return obj.net_total
+
+    @staticmethod
+    def resolve_prepared_by(obj):
+        return obj.prepared_by.get_username() if obj.prepared_by_id else None
 
     @staticmethod
     def resolve_findings(obj):
@@ -160,11 +167,17 @@ def start_billing_run(request, body: RunIn):
     return billing.start_run(provider, period, request.user, issue_date=body.issue_date)
 
 
+class ApproveIn(Schema):
+    acknowledge_flags: bool = Field(False, description="The approver has looked at the preview's plausibility flags")
+
+
 @router.post("/billing/runs/{run_id}/approve", response=answers(RunStateOut), tags=["billing"])
-def approve_billing_run(request, run_id: int = ID):
+def approve_billing_run(request, run_id: int = ID, body: ApproveIn | None = None):
+    """Approve a preview (400 when the caller prepared it and the provider has four eyes on, or
+    when it has plausibility flags and ``acknowledge_flags`` is not set)."""
     from servicecenter.apps.billing import services as billing
 
-    return billing.approve(_billing_run(request, run_id), request.user)
+    return billing.approve(_billing_run(request, run_id), request.user, acknowledge_flags=bool(body and body.acknowledge_flags))
 
 
 @router.post("/billing/runs/{run_id}/issue", response=answers(RunStateOut), tags=["billing"])

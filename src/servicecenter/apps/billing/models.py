@@ -199,8 +199,17 @@ class BillingRun(models.Model):
     #: built from (zlib-compressed JSON): issuing takes the bytes of an unchanged document from here.
     built = models.BinaryField(_("built documents"), default=bytes, blank=True, editable=False)
     usage = models.JSONField(_("usage summary"), default=dict, blank=True)
+    #: Lines and totals that differ from the customer's previous months (``plausibility``):
+    #: an approval acknowledges them, by name and time.
+    flags = models.JSONField(_("plausibility flags"), default=list, blank=True)
+    flags_acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    flags_acknowledged_at = models.DateTimeField(_("flags acknowledged"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    #: Who made the preview as it stands (started the run or made the preview again): with four
+    #: eyes on, someone else approves it.
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("prepared by"))
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -31,7 +31,7 @@ from django.utils import translation
 import servicecenter
 from servicecenter import clock
 from servicecenter.apps.accounts.audit import record
-from servicecenter.apps.billing import integrity
+from servicecenter.apps.billing import integrity, plausibility
 from servicecenter.apps.billing.documents import document_facts
 from servicecenter.apps.billing.models import (
     BillingRun,
@@ -452,7 +452,8 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
     drafts, usage = rate(provider, period, price_list)
     preview = _preview(provider, drafts)
     run = BillingRun(provider=provider, period=period.start, price_list=price_list, issue_date=issue_date, due_date=due_date,
-                     preview=preview, preview_hash=content_hash(preview, price_list.pk, issue_date, due_date), usage=usage, created_by=_user(user))
+                     preview=preview, preview_hash=content_hash(preview, price_list.pk, issue_date, due_date), usage=usage, created_by=_user(user),
+                     prepared_by=_user(user), flags=plausibility.flags_for(provider, period, preview))
     try:
         with transaction.atomic():
             run.save()
@@ -466,7 +467,7 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
         run.findings, run.validated, run.built = _findings(provider, drafts, preview, issue_date, due_date, period)
         BillingRun.objects.filter(pk=run.pk).update(findings=run.findings, validated=run.validated, built=run.built)
     record("billing.run.previewed", user=user, obj=run, provider=provider,
-           data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings)})
+           data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings), "flags": len(run.flags)})
     return run
 
 
@@ -482,23 +483,44 @@ def refresh(run: BillingRun, user=None, validate: bool = True) -> BillingRun:
         run.preview_hash = content_hash(run.preview, run.price_list_id, run.issue_date, run.due_date)
         run.findings, run.validated, run.built = (_findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period)
                                                   if validate else ([], {}, b""))
+        run.flags, run.flags_acknowledged_by, run.flags_acknowledged_at = plausibility.flags_for(run.provider, period, run.preview), None, None
         run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.PREVIEW, "", None, None
+        run.prepared_by = _user(user)
         run.save()
-    record("billing.run.refreshed", user=user, obj=run, data={"invoices": len(run.preview), "net": str(run.net_total)})
+    record("billing.run.refreshed", user=user, obj=run, data={"invoices": len(run.preview), "net": str(run.net_total), "flags": len(run.flags)})
     return run
 
 
-def approve(run: BillingRun, user=None) -> BillingRun:
+def approve(run: BillingRun, user=None, acknowledge_flags: bool = False) -> BillingRun:
+    """Approve a preview. With four eyes on (the provider's setting, on by default) the person who
+    prepared the preview cannot approve it; a preview with plausibility flags is approved only
+    with ``acknowledge_flags`` (the approver has looked at them), which is recorded."""
     with transaction.atomic():
-        run = BillingRun.objects.select_for_update().get(pk=run.pk)
+        run = BillingRun.objects.select_for_update(of=("self",)).select_related("provider", "prepared_by").get(pk=run.pk)
         if run.state != BillingRun.State.PREVIEW:
             raise BillingError(translation.gettext("Only a preview can be approved; this run is %(state)s.") % {"state": run.get_state_display()})
         if run.fatal_findings:
             raise BillingError(translation.gettext("The preview has %(count)s fatal Peppol findings; correct them before approving.") % {"count": len(run.fatal_findings)})
-        run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.APPROVED, run.preview_hash, _user(user), clock.now()
-        run.save(update_fields=["state", "approved_hash", "approved_by", "approved_at"])   # not the preview's megabytes again
-    record("billing.run.approved", user=user, obj=run, data={"hash": run.approved_hash})
+        approver = _user(user)
+        if run.provider.four_eyes and run.prepared_by_id is not None and (approver is None or approver.pk == run.prepared_by_id):
+            raise BillingError(translation.gettext("%(person)s prepared this preview; with four eyes on, another person approves it.")
+                               % {"person": _person(run.prepared_by)})
+        if run.flags and not acknowledge_flags:
+            raise BillingError(translation.ngettext("The preview has %(count)s plausibility flag: look at it and confirm that you have before approving.",
+                                                    "The preview has %(count)s plausibility flags: look at them and confirm that you have before approving.",
+                                                    len(run.flags)) % {"count": len(run.flags)})
+        fields = ["state", "approved_hash", "approved_by", "approved_at"]   # not the preview's megabytes again
+        run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.APPROVED, run.preview_hash, approver, clock.now()
+        if run.flags:
+            run.flags_acknowledged_by, run.flags_acknowledged_at = approver, run.approved_at
+            fields += ["flags_acknowledged_by", "flags_acknowledged_at"]
+        run.save(update_fields=fields)
+    record("billing.run.approved", user=user, obj=run, data={"hash": run.approved_hash, "flags_acknowledged": len(run.flags)})
     return run
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user is not None else translation.gettext("the system")
 
 
 def discard(run: BillingRun, user=None) -> BillingRun:

@@ -77,28 +77,45 @@ def billing_home(request):
     })
 
 
+#: Steps of the run page that change what is issued or thrown away: the first click shows what
+#: will happen, the second (carrying the token of the preview it was shown for) does it.
+CONFIRMED_STEPS = {"issue", "discard"}
+
+
+def _confirmation(run: BillingRun, action: str) -> str:
+    return f"{action}:{run.pk}:{run.state}:{run.preview_hash}"
+
+
 @login_required
 def run_detail(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
-    run = get_visible(BillingRun.objects.visible_to(scope).select_related("provider", "price_list", "created_by", "approved_by", "issued_by"), pk=pk)
+    run = get_visible(BillingRun.objects.visible_to(scope).select_related("provider", "price_list", "created_by", "prepared_by", "approved_by",
+                                                                         "issued_by", "flags_acknowledged_by"), pk=pk)
+    payable = sum((Decimal(i["payable"]) for i in run.preview), Decimal(0))
+    confirming = None
     if request.method == "POST":
         scope.require(Capability.RUN_BILLING)
         action = request.POST.get("action")
-        steps = {"approve": (billing.approve, _("Approved. Issuing will produce exactly this preview.")),
+        steps = {"approve": (lambda run, user: billing.approve(run, user, acknowledge_flags=request.POST.get("acknowledge") == "1"),
+                             _("Approved. Issuing will produce exactly this preview.")),
                  "issue": (billing.issue, _("Issued. The invoices are frozen and numbered.")),
                  "refresh": (billing.refresh, _("The preview was made again from today's usage and prices.")),
                  "discard": (billing.discard, _("The run was discarded."))}
         if action not in steps:
             raise Http404("unknown action")
-        function, done = steps[action]
-        try:
-            function(run, request.user)
-        except billing.BillingError as error:
-            messages.error(request, str(error))
+        possible = run.state == BillingRun.State.APPROVED if action == "issue" else run.state in (BillingRun.State.PREVIEW, BillingRun.State.APPROVED)
+        if action in CONFIRMED_STEPS and possible and request.POST.get("confirm") != _confirmation(run, action):
+            confirming = action   # show what will happen and ask again
         else:
-            messages.success(request, done)
-        return redirect("billing-run", pk=run.pk)
+            function, done = steps[action]
+            try:
+                function(run, request.user)
+            except billing.BillingError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, done)
+            return redirect("billing-run", pk=run.pk)
     net = run.net_total
     by_service: dict[str, Decimal] = defaultdict(Decimal)
     for invoice in run.preview:
@@ -106,11 +123,15 @@ def run_detail(request, pk: int):
             by_service[line["service"]] += Decimal(line["amount"])
     by_id = registry.service_names(scope, run.period.year)
     names = {service.code: by_id.get(service.pk, service.code) for service in run.provider.services.all()}
+    prepared_here = run.prepared_by_id is not None and run.prepared_by_id == request.user.pk
     return render(request, "billing/run.html", {
-        "run": run, "net": net, "payable": sum((Decimal(i["payable"]) for i in run.preview), Decimal(0)),
+        "run": run, "net": net, "payable": payable,
         "by_service": sorted(((names.get(code, code), amount) for code, amount in by_service.items()), key=lambda item: -item[1]),
         "invoices": run.invoices.select_related("customer").order_by("number") if run.state == BillingRun.State.ISSUED else None,
         "can_run": scope.can(Capability.RUN_BILLING), "names": names,
+        "flags": [{**flag, "service_name": names.get(flag["service"], flag["service"])} for flag in run.flags],
+        "four_eyes_blocks": run.provider.four_eyes and prepared_here,
+        "confirming": confirming, "confirm_token": _confirmation(run, confirming) if confirming else "",
     })
 
 
@@ -163,6 +184,19 @@ def invoice_detail(request, pk: int):
         if not chosen and request.POST.get("full") != "1":
             messages.error(request, _("Choose the lines to credit, or credit the whole invoice."))
             return redirect("billing-invoice", pk=invoice.pk)
+        full = request.POST.get("full") == "1"
+        unknown = sorted(chosen - set(invoice.lines.values_list("line_no", flat=True)))
+        if unknown and not full:
+            messages.error(request, _("Line %(lines)s is not on the invoice.") % {"lines": ", ".join(map(str, unknown))})
+            return redirect("billing-invoice", pk=invoice.pk)
+        token = f"credit:{invoice.pk}:{'all' if full else ','.join(map(str, sorted(chosen)))}:{sorted(corrected.items())}"
+        if request.POST.get("confirm") != token:   # first click: say what will be issued, ask again
+            credited_lines = list(invoice.lines.all()) if full else [line for line in invoice.lines.all() if line.line_no in chosen]
+            return _invoice_page(request, scope, invoice, credit_confirm={
+                "token": token, "full": full, "lines": sorted(line.line_no for line in credited_lines), "count": len(credited_lines),
+                "net": sum((line.amount for line in credited_lines), Decimal(0)), "corrected": sorted(corrected),
+                "quantities": [(number, request.POST.get(f"quantity-{number}", "").strip()) for number in sorted(corrected)],
+                "reason": request.POST.get("reason", "").strip()})
         try:
             note, new = billing.credit(invoice, request.user, None if request.POST.get("full") == "1" else chosen, corrected,
                                        request.POST.get("reason", "").strip())
@@ -172,6 +206,10 @@ def invoice_detail(request, pk: int):
         messages.success(request, _("Credit note %(note)s issued.") % {"note": note.number_text}
                          + (" " + _("Corrected invoice %(number)s issued.") % {"number": new.number_text} if new else ""))
         return redirect("billing-invoice", pk=note.pk)
+    return _invoice_page(request, scope, invoice)
+
+
+def _invoice_page(request, scope, invoice: Invoice, credit_confirm: dict | None = None):
     lines = list(invoice.lines.select_related("service").order_by("line_no"))
     names = registry.service_names(scope, invoice.period_start.year)
     credited = set(invoice.lines.filter(credits__isnull=False).values_list("line_no", flat=True)) if not invoice.is_credit else set()
@@ -183,6 +221,7 @@ def invoice_detail(request, pk: int):
         "credit_notes": invoice.credit_notes.all(), "corrections": invoice.corrections.all(),
         "can_credit": scope.can(Capability.RUN_BILLING) and not invoice.is_credit,
         "late": UsageEvent.objects.visible_to(scope).filter(customer=invoice.customer, month=invoice.period_start, late=True, corrected_by__isnull=True).count(),
+        "credit_confirm": credit_confirm,
     })
 
 

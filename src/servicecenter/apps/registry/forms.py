@@ -24,6 +24,9 @@ class DetailsForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact telephone"), max_length=40, required=False)
     invoice_email = forms.EmailField(label=_("Invoicing e-mail"), required=False)
     payment_days = forms.IntegerField(label=_("Days to pay"), min_value=0, max_value=120)
+    four_eyes = forms.BooleanField(label=_("Four eyes on billing runs"), required=False,
+                                   help_text=_("The person who approves a billing run is not the one who prepared its preview (recommended; "
+                                               "turning it off is recorded in the audit log)."))
 
 
 class PersonForm(forms.Form):

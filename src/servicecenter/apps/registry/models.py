@@ -71,6 +71,9 @@ class Provider(models.Model):
     contact_phone = models.CharField(_("contact telephone"), max_length=40, blank=True)
     invoice_email = models.EmailField(_("invoicing e-mail"), blank=True)
     payment_days = models.PositiveSmallIntegerField(_("days to pay"), default=30)
+    #: Internal control: the person who approves a billing run is not the one who prepared it.
+    four_eyes = models.BooleanField(_("four eyes on billing runs"), default=True,
+                                    help_text=_("The person who approves a billing run is not the one who prepared its preview."))
 
     @property
     def is_state(self) -> bool:

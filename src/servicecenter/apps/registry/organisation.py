@@ -72,9 +72,9 @@ def add_person(provider: Provider, *, username: str, password: str, role: str, e
     return person
 
 
-#: The details an organisation keeps of itself; they are copied onto every invoice it issues.
+#: The details an organisation keeps of itself, copied onto every invoice it issues, and its billing control.
 DETAIL_FIELDS = ("name", "org_number", "street", "postal_code", "city", "vat_number", "f_skatt", "bankgiro", "plusgiro", "ocr_length_digit",
-                 "contact_name", "contact_phone", "invoice_email", "payment_days")
+                 "contact_name", "contact_phone", "invoice_email", "payment_days", "four_eyes")
 
 
 def update_details(provider: Provider, values: dict, user=None) -> Provider:
