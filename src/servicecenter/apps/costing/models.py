@@ -317,7 +317,7 @@ class PriceList(models.Model):
         verbose_name_plural = _("price lists")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.year}"
+        return self.name if str(self.year) in self.name else f"{self.name} {self.year}"   # not "Prislista 2020 2020"
 
 
 class PriceListEntry(models.Model):

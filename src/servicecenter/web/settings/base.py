@@ -130,6 +130,16 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache for every process of the installation: the database's own table (created by the
+# migrations, so `migrate` is all a new database needs), or Redis when one is configured
+# (`SERVICECENTER_REDIS_URL=redis://host:6379/0`, with the `redis` package installed). Never
+# per-process memory: several web processes or servers would each keep their own.
+if os.environ.get("SERVICECENTER_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["SERVICECENTER_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "servicecenter_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
+
 # Login throttling (django-axes): five wrong passwords for one user name from one address lock
 # that pair out for 15 minutes; the right password does not help meanwhile.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
