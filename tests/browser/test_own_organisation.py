@@ -19,6 +19,7 @@ YEAR = 2027
 CITY = "212000-0001"
 ADMIN_PASSWORD = "Tuna-administratör-2027"
 CONTROLLER_PASSWORD = "Tuna-controller-2027"
+APPROVER_PASSWORD = "Tuna-ekonomichef-2027"
 ADMINISTRATIONS = ["Utbildningsförvaltningen", "Socialförvaltningen", "Kulturförvaltningen", "Stadsbyggnadsförvaltningen",
                    "Miljöförvaltningen", "Tekniska förvaltningen", "Kommunstyrelsens förvaltning", "Äldreförvaltningen",
                    "Fritidsförvaltningen", "Arbetsmarknadsförvaltningen", "Överförmyndarförvaltningen", "Räddningstjänsten"]
@@ -132,6 +133,12 @@ def test_a_municipality_sets_up_and_runs_its_year_in_the_browser(browser, empty_
     page.get_by_label("Första lösenord").fill(CONTROLLER_PASSWORD)
     page.get_by_role("button", name="Lägg till", exact=True).click()
     expect(page.locator("main table")).to_contain_text("tuna-controller")
+    # four eyes is on from the start: a second controller approves what the first prepares
+    page.get_by_label("Användarnamn", exact=True).fill("tuna-ekonomichef")
+    page.get_by_label("Roll", exact=True).select_option("controller")
+    page.get_by_label("Första lösenord").fill(APPROVER_PASSWORD)
+    page.get_by_role("button", name="Lägg till", exact=True).click()
+    expect(page.locator("main table")).to_contain_text("tuna-ekonomichef")
     assert_accessible(page, "organisation with its controller")
     screenshot(page, "own-organisation")
     context.clear_cookies()
@@ -254,8 +261,14 @@ def test_a_municipality_sets_up_and_runs_its_year_in_the_browser(browser, empty_
     page.get_by_role("button", name="Gör en förhandsgranskning").click()
     expect(page.get_by_text("Förhandsgranskningen är klar")).to_be_visible()
     assert_accessible(page, "billing preview")
+    expect(page.get_by_role("button", name="Godkänn förhandsgranskningen")).to_have_count(0)
+    run_page = page.url
+    context.clear_cookies()
+    _login(page, server, "tuna-ekonomichef", APPROVER_PASSWORD)
+    page.goto(run_page)
     page.get_by_role("button", name="Godkänn förhandsgranskningen").click()
     page.get_by_role("button", name="Utfärda fakturorna").click()
+    page.get_by_role("button", name=re.compile(r"Ja, utfärda \d+ fakturor")).click()
     expect(page.get_by_text("Utfärdad. Fakturorna är låsta och numrerade.")).to_be_visible()
     assert_accessible(page, "billing issued")
     page.locator("tr", has_text="Utbildningsförvaltningen").get_by_role("link").first.click()
@@ -267,6 +280,7 @@ def test_a_municipality_sets_up_and_runs_its_year_in_the_browser(browser, empty_
     page.get_by_label("Kreditera rad 1").check()
     page.get_by_label("Orsak (visas på kreditnotan)").fill("Fel antal leverantörsfakturor")
     page.get_by_role("button", name="Kreditera de markerade raderna").click()
+    page.get_by_role("button", name="Ja, utfärda kreditnotan").click()
     expect(page.locator(".messages")).to_contain_text("Kreditnota")
     assert_accessible(page, "credit note")
     _visit(page, server, "/costing/what-if/", "what-if")
