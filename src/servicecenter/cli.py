@@ -1,7 +1,8 @@
 """The ``servicecenter`` command.
 
     servicecenter demo [--no-serve] [--db PATH] [--port 8000]
-    servicecenter serve [--port 8000] [--workers N] [--timeout 120] [--http]
+    servicecenter serve [--port 8000] [--workers N] [--timeout 120] [--http] [--no-worker]
+    servicecenter worker [--batch]   (runs the background jobs: imports, billing runs, reports...)
     servicecenter import KIND FILE [--provider CODE] [--dry-run] [--replace] [--language sv|en]
     servicecenter generate --scale national --out DIR [--events N] [--seed 1]
     servicecenter token USER NAME
@@ -93,6 +94,14 @@ def cmd_serve(args) -> int:
 
     from servicecenter.web.wsgi import application
 
+    worker = None
+    if not getattr(args, "no_worker", False):
+        # the background jobs' worker beside the web server (more of them: `servicecenter worker`)
+        import subprocess
+
+        worker = subprocess.Popen([sys.executable, "-m", "servicecenter.cli", "worker"], env=os.environ.copy())
+        print(f"Background jobs: a worker runs beside the web server (pid {worker.pid}).", flush=True)
+
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"127.0.0.1:{args.port}")
@@ -104,7 +113,28 @@ def cmd_serve(args) -> int:
         def load(self):
             return application
 
-    Server().run()
+    try:
+        Server().run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def cmd_worker(args) -> int:
+    """Run background jobs until stopped (Ctrl-C or SIGTERM: the running job finishes first);
+    ``--batch``: run what is queued, then exit."""
+    _django(getattr(args, "db", None), PRODUCTION)
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    from servicecenter.apps.jobs.worker import run
+
+    run(batch=args.batch, interval=args.interval)
     return 0
 
 
@@ -130,7 +160,12 @@ def cmd_import(args) -> int:
         print(f"{path}: no such file", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    report = run_import(args.kind, path, path.name, provider=provider, dry_run=args.dry_run, replace=args.replace)
+    from django.utils import translation
+
+    from servicecenter.core import progress
+
+    with translation.override(args.language), progress.listening(_terminal_bar(sys.stderr)):
+        report = run_import(args.kind, path, path.name, provider=provider, dry_run=args.dry_run, replace=args.replace)
     for line in report.lines(args.language):
         print(line)
     status = {"sv": {"applied": "Importerad", "checked": "Kontrollerad, inget skrevs", "rejected": "Avvisad, inget skrevs"},
@@ -138,6 +173,33 @@ def cmd_import(args) -> int:
     counts = ", ".join(f"{key} {value}" for key, value in report.counts.items())
     print(f"{status}: {report.rows} rows{'; ' + counts if counts else ''} ({time.perf_counter() - started:.1f} s)")
     return 0 if report.ok else 1
+
+
+def _terminal_bar(stream):
+    """The progress of long work as a one-line bar on a terminal (nothing when not a terminal:
+    a log or a pipe gets the result lines only)."""
+    if not stream.isatty():
+        return lambda done, total, text="": None
+    last = [0.0]
+
+    def show(done: int, total: int, text: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.1 and not (total and done >= total):
+            return
+        last[0] = now
+        width = 30
+        if total:
+            filled = int(width * done / total)
+            bar = f"[{'#' * filled}{'.' * (width - filled)}] {100 * done // total:3d} %"
+        else:
+            spin = int(now * 4) % width
+            bar = f"[{'.' * spin}#{'.' * (width - spin - 1)}]"
+        stream.write(f"\r{bar} {text[:60]:<60}")
+        if total and done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
 
 
 def cmd_generate(args) -> int:
@@ -230,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--workers", type=int, default=WORKERS)
     serve.add_argument("--timeout", type=int, default=120, help="seconds a request may take before its worker is stopped")
     serve.add_argument("--http", action="store_true", help="plain HTTP on this machine only: cookies without Secure")
+    serve.add_argument("--no-worker", action="store_true", help="serve only; the background jobs run in workers started apart")
+    worker = commands.add_parser("worker", help="run the background jobs (imports, billing runs, cost model runs, reports, exports)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
+    worker.add_argument("--interval", type=float, default=0.5, help="seconds between looks at an empty queue")
     importing = commands.add_parser("import", help="import a CSV, Excel, SIE or Parquet file", add_help=False,
                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     importing.add_argument("-h", "--help", action=_ImportHelp, help="show this help, with every kind of file, and exit")
@@ -264,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_manage(args, rest)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
-    handler = {"demo": cmd_demo, "serve": cmd_serve, "import": cmd_import, "generate": cmd_generate, "token": cmd_token, "init": cmd_init, "verify": cmd_verify}[args.command]
+    handler = {"demo": cmd_demo, "serve": cmd_serve, "worker": cmd_worker, "import": cmd_import, "generate": cmd_generate, "token": cmd_token, "init": cmd_init, "verify": cmd_verify}[args.command]
     return handler(args)
 
 

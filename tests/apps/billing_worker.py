@@ -8,6 +8,8 @@ SQLite file) or DATABASE_URL (a PostgreSQL database) of its own.
     python billing_worker.py issue MONTH AT      wait until AT, then issue the month's approved run
     python billing_worker.py crash MONTH N       issue the approved run and die (SIGKILL) after N invoices are written
     python billing_worker.py state MONTH         print invoices, lines, next number and the run's state as JSON
+    python billing_worker.py user NAME PASSWORD  a controller of the provider who may sign in
+    python billing_worker.py jobs                the background jobs and usage events, as JSON
 
 Each command prints one JSON line.
 """
@@ -127,7 +129,33 @@ def state(month):
             "numbers": sorted(Invoice.objects.filter(provider=_provider(), series="F").values_list("number", flat=True))}
 
 
+def user(name, password):
+    from django.contrib.auth import get_user_model
+
+    from servicecenter.apps.accounts.models import Profile, Role
+
+    person = get_user_model().objects.create_user(name, password=password)
+    Profile.objects.create(user=person, role=Role.CONTROLLER, provider=_provider())
+    return {"ok": True}
+
+
+def jobs():
+    from django.db.models import Sum
+
+    from servicecenter.apps.billing.models import UsageTotal
+    from servicecenter.apps.imports.models import ImportRun
+    from servicecenter.apps.jobs.models import Job
+
+    run = BillingRun.objects.filter(provider=_provider(), state__in=["approved", "issued"]).first()
+    return {"jobs": [{"id": str(j.pk), "kind": j.kind, "state": j.state, "attempts": j.attempts, "error": j.error, "worker": j.worker}
+                     for j in Job.objects.order_by("created_at")],
+            "events": UsageTotal.objects.filter(provider=_provider()).aggregate(n=Sum("events"))["n"] or 0,
+            "imports": list(ImportRun.objects.filter(kind="events").values_list("status", flat=True)),
+            "run": run.pk if run else None, "preview_hash": run.preview_hash if run else None}
+
+
 if __name__ == "__main__":
     command, *arguments = sys.argv[1:]
-    result = {"setup": setup, "start": start, "approve": approve, "issue": issue, "crash": crash, "state": state}[command](*arguments)
+    result = {"setup": setup, "start": start, "approve": approve, "issue": issue, "crash": crash, "state": state, "user": user,
+              "jobs": jobs}[command](*arguments)
     print(json.dumps(result), flush=True)

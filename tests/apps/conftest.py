@@ -59,3 +59,29 @@ def other_customer(db, contact_customer):
 @pytest.fixture
 def other_agreement(db, other_customer):
     return Agreement.objects.filter(customer=other_customer).first()
+
+
+def through_job(client, response, **extra):
+    """What a page that started a background job leads to: the job's page, which (the job done:
+    the test settings run jobs at once) sends the browser on to the result."""
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/"), (response.status_code, response.get("Location"))
+    return client.get(response["Location"], **extra)
+
+
+def fetch(client, url, **extra):
+    """GET a download as a person would: at once, or (a long one) through the background job that
+    makes it, taking the file from the job. Any other answer is returned as it is."""
+    from django.http import HttpResponse
+
+    response = client.get(url, **extra)
+    if response.status_code != 302 or not response["Location"].startswith("/jobs/"):
+        return response
+    page = client.get(response["Location"], **extra)
+    assert page.status_code == 200 and "/download/" in page.content.decode(), page.content.decode()[-2000:]
+    download = client.get(response["Location"] + "download/", **extra)
+    assert download.status_code == 200
+    copy = HttpResponse(b"".join(download.streaming_content), content_type=download["Content-Type"])
+    for header in ("Content-Disposition", "Cache-Control"):
+        if header in download:
+            copy[header] = download[header]
+    return copy

@@ -29,6 +29,7 @@ from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, Provider
 from servicecenter.core.periods import Period
+from tests.apps.conftest import fetch, through_job
 
 DECEMBER = Period.month(2020, 12)
 
@@ -430,15 +431,15 @@ def test_customer_contact_downloads_own_invoice_and_cannot_reach_another(client_
     client = client_for("kundkontakt")
     own = Invoice.objects.filter(customer=contact_customer).first()
     other = Invoice.objects.filter(customer=other_customer).first()
-    pdf = client.get(f"/billing/invoices/{own.pk}/pdf/")
+    pdf = fetch(client, f"/billing/invoices/{own.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     for kind in ("pdf", "xml", "xlsx"):
         assert client.get(f"/billing/invoices/{other.pk}/{kind}/").status_code == 404
-    listing = client.get("/billing/invoices/?format=xlsx")
+    listing = fetch(client, "/billing/invoices/?format=xlsx")
     from openpyxl import load_workbook
     names = {row[2] for row in load_workbook(io.BytesIO(listing.content)).active.iter_rows(min_row=3, values_only=True)}
     assert names == {contact_customer.name}
-    focus = client.get("/billing/focus.csv").content.decode()
+    focus = fetch(client, "/billing/focus.csv").content.decode()
     assert other_customer.name not in focus and contact_customer.name in focus
     from servicecenter.apps.accounts.models import AuditEntry
     assert AuditEntry.objects.filter(action="billing.invoice.downloaded.pdf", object_id=str(own.pk),
@@ -463,7 +464,7 @@ def test_bad_input_in_the_billing_forms_is_named_and_changes_nothing(client_for,
 
 def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
     client = client_for("sthlm-controller")
-    response = client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"})
+    response = through_job(client, client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"}))
     run = BillingRun.objects.get(provider=stockholm, period=DECEMBER.start)
     assert response.status_code == 302 and response["Location"] == f"/billing/runs/{run.pk}/"
     assert client.post(f"/billing/runs/{run.pk}/", {"action": "issue"}).status_code == 302
@@ -475,9 +476,12 @@ def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
     asked = attestant.post(f"/billing/runs/{run.pk}/", {"action": "issue"}, HTTP_ACCEPT_LANGUAGE="en")
     assert asked.status_code == 200 and f"Issue {len(run.preview)} invoices" in asked.content.decode()
     assert not Invoice.objects.filter(run=run).exists()                        # asked, not issued
-    attestant.post(f"/billing/runs/{run.pk}/", {"action": "issue", "confirm": asked.context["confirm_token"]})
+    done = through_job(attestant, attestant.post(f"/billing/runs/{run.pk}/", {"action": "issue", "confirm": asked.context["confirm_token"]}))
+    assert done["Location"] == f"/billing/runs/{run.pk}/"
     assert Invoice.objects.filter(run=run).count() == len(run.preview)
-    assert client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"}).status_code == 302
+    again = through_job(client, client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert again["Location"] == "/billing/"
+    assert "already issued" in client.get("/billing/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert Invoice.objects.filter(run=run).count() == len(run.preview)         # again: nothing new
     assert client_for("tjansteagare").post(f"/billing/runs/{run.pk}/", {"action": "discard"}).status_code == 404   # another provider's run
     ssc_run = BillingRun.objects.filter(provider__code="ssc").first()

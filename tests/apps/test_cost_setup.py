@@ -29,6 +29,7 @@ from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry.models import Process, Service
 from servicecenter.core.costing import AllocationError
 from servicecenter.core.periods import Period
+from tests.apps.conftest import through_job
 from tests.apps.test_own_data import YEAR, _client, municipality  # noqa: F401  (the fixture)
 
 # A SIE 4 export as an accounting program writes one: CRLF, PC8, cost centres in dimension 1,
@@ -146,7 +147,7 @@ def test_a_controller_builds_and_runs_a_cost_model_through_the_pages(ledger):
         page = controller.get(f"/costing/models/{model.pk}/")
         text = page.content.decode()
         assert page.status_code == 200 and "Lokaler" in text and "pool:" not in text.split("<main", 1)[1].split("</main>")[0].replace('value="pool:', "")
-        response = controller.post(f"/costing/models/{model.pk}/", {"action": "run"})
+        response = through_job(controller, controller.post(f"/costing/models/{model.pk}/", {"action": "run"}))
     assert response.status_code == 302 and "/costing/runs/" in response["Location"]
     run = AllocationRun.objects.get(model=model)
     assert run.total == COST  # revenue and the bank stay out; every cost krona is in

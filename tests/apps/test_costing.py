@@ -16,6 +16,7 @@ from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry.models import Customer
 from servicecenter.core.followup import in_millions
 from servicecenter.formats.sie import Ledger, Transaction, Voucher, write_sie
+from tests.apps.conftest import fetch
 
 MNKR = Decimal(1_000_000)
 
@@ -77,7 +78,7 @@ def test_what_if_page_and_excel(client_for):
     alternative = PriceList.objects.get(provider__code="ssc", name__startswith="Mer")
     url = f"/costing/what-if/?current={current.pk}&alternative={alternative.pk}"
     assert "Kronofogdemyndigheten" in client.get(url).content.decode()
-    book = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
+    book = load_workbook(io.BytesIO(fetch(client, url + "&format=xlsx").content))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0].startswith("Illustrativa demodata")
     assert len(rows) == 2 + Customer.objects.filter(provider__code="ssc", volumes__isnull=False).distinct().count()

@@ -21,6 +21,7 @@ from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Status
+from tests.apps.conftest import fetch
 
 D = Decimal
 
@@ -278,9 +279,9 @@ def test_it_report_keeps_restricted_items_in_the_annex(client_for):
     annex = client.get("/followup/it-report/2025/?provider=fk&annex=1", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "DSP BH" not in open_report and "DSP BH" in annex
     assert "Virtuell datacentertjänst" in open_report
-    pdf = client.get("/followup/it-report/2025/?provider=fk&format=pdf")
+    pdf = fetch(client, "/followup/it-report/2025/?provider=fk&format=pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    book = load_workbook(io.BytesIO(client.get("/followup/it-report/2025/?provider=fk&format=xlsx").content))
+    book = load_workbook(io.BytesIO(fetch(client, "/followup/it-report/2025/?provider=fk&format=xlsx").content))
     text = {str(cell.value) for sheet in book for row in sheet.iter_rows() for cell in row}
     assert "DSP BH – säker arbetsplats för begränsat hemlig" not in text and any("Virtuell" in t for t in text)
 
@@ -289,11 +290,11 @@ def test_fee_report_downloads(client_for):
     client = client_for("controller")
     page = client.get("/followup/fee-report/2025/").content.decode()
     assert "−79" in page or "-79" in page
-    book = load_workbook(io.BytesIO(client.get("/followup/fee-report/2025/?format=xlsx").content))
+    book = load_workbook(io.BytesIO(fetch(client, "/followup/fee-report/2025/?format=xlsx").content))
     rows = [[cell.value for cell in row] for row in book["Tabell 6 (tkr)"].iter_rows()]
     adm = next(r for r in rows if r[0] and str(r[0]).startswith("Tillhandahållande"))
     assert adm[1:] == [-129_347, 29_035, 610_960, 617_330, 587_500, 596_740, 23_460, 20_590, -79_722]
-    assert client.get("/followup/fee-report/2025/?format=pdf").content.startswith(b"%PDF")
+    assert fetch(client, "/followup/fee-report/2025/?format=pdf").content.startswith(b"%PDF")
 
 
 def test_api_values_leave_out_restricted_items_for_readers(client_for):

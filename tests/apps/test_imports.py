@@ -239,7 +239,8 @@ def test_the_import_page_shows_the_same_report(client_for, contact_customer):
     before = snapshot()
     upload = io.BytesIO(b"org_number;name\n202100-6256;X\n")
     upload.name = "kunder.csv"
-    response = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload})
+    response = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload}, follow=True)   # through its job
+    assert response.redirect_chain[0][0].startswith("/jobs/")
     text = response.content.decode()
     assert "Filen avvisades. Inget skrevs." in text
     assert "kunder.csv, rad 2, kolumn org_number: Organisationsnumrets kontrollsiffra stämmer inte." in text
@@ -247,7 +248,7 @@ def test_the_import_page_shows_the_same_report(client_for, contact_customer):
     client.post("/i18n/setlang/", {"language": "en", "next": "/import/"})
     upload = io.BytesIO(b"org_number;name\n202100-6256;X\n")
     upload.name = "customers.csv"
-    text = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload}).content.decode()
+    text = client.post("/import/", {"kind": "customers", "provider": "ssc", "file": upload}, follow=True).content.decode()
     assert "customers.csv, row 2, column org_number: The organisation number&#x27;s check digit is wrong." in text
 
 
@@ -294,7 +295,7 @@ def test_whoever_may_import_a_kind_sees_its_runs(client_for):
 
     planner = client_for("planerare")
     upload = SimpleUploadedFile("kontor.csv", b"code;name\nx;y\n", content_type="text/csv")
-    assert planner.post("/import/", {"kind": "offices", "provider": "ssc", "file": upload, "dry_run": "on"}).status_code == 200
+    assert planner.post("/import/", {"kind": "offices", "provider": "ssc", "file": upload, "dry_run": "on"}, follow=True).status_code == 200
     assert ImportRun.objects.filter(kind="offices", filename="kontor.csv").exists()
     listed = planner.get("/import/").content.decode()
     assert "kontor.csv" in listed

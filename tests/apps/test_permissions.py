@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from servicecenter.apps.registry.models import Agreement, Customer, Service
 from servicecenter.web.api import api
+from tests.apps.conftest import fetch
 
 ANON, ADMIN, CONTROLLER, OWNER, PLANNER, READER, CONTACT, STHLM, IT = (
     None, "admin", "controller", "tjansteagare", "planerare", "lasare", "kundkontakt", "sthlm-controller", "it-samordnare")
@@ -71,7 +72,19 @@ def objects(db, contact_customer, other_customer):
         "cases_key": AllocationKey.objects.get(provider__code="ssc", code="arenden").pk,
         "issued_run": BillingRun.objects.filter(provider__code="ssc", state="issued").first().pk,
         "issued_month": BillingRun.objects.filter(provider__code="ssc", state="issued").first().period.strftime("%Y-%m"),
+        "job": _controllers_job().pk,
     }
+
+
+def _controllers_job():
+    """A finished export job of the controller, its file in the storage directory."""
+    from servicecenter.apps.jobs.models import Job
+    from servicecenter.apps.jobs.services import Outcome, _outcome_fields
+
+    job = Job.objects.create(kind="download", key="permissions", label="Export", user=get_user_model().objects.get(username=CONTROLLER),
+                             state=Job.State.DONE)
+    Job.objects.filter(pk=job.pk).update(**_outcome_fields(job, Outcome(file=("kunder.csv", "text/csv", b"a;b\n"))))
+    return job
 
 
 def page_matrix(o):
@@ -95,6 +108,11 @@ def page_matrix(o):
         ("audit", "/audit/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
         ("login", "/login/", {role: (200 if role is None else 302) for role in ROLES}),
         ("health", "/health/", {role: 200 for role in ROLES}),
+        ("jobs", "/jobs/", expect(EVERYONE)),                         # each sees their own
+        ("job", f"/jobs/{o['job']}/", expect({ADMIN, CONTROLLER})),     # the one who started it (and a superuser)
+        ("job-progress", f"/jobs/{o['job']}/progress/", expect({ADMIN, CONTROLLER})),
+        ("job-download", f"/jobs/{o['job']}/download/", expect({ADMIN, CONTROLLER})),
+        ("job-cancel", f"/jobs/{o['job']}/cancel/", {role: (302 if role is None else 405) for role in ROLES}),   # POST only
         ("admin", "/admin/", expect({ADMIN}, denied=302)),  # superusers only (#12)
         ("costing", "/costing/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("costing-run", f"/costing/runs/{o['run']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
@@ -219,7 +237,7 @@ def api_matrix(o):
 def test_pages(role, client_for, objects):
     client = client_for(role)
     for _name, url, expected in page_matrix(objects):
-        response = client.get(url)
+        response = fetch(client, url)   # a long download is made by a job: the file from it
         assert response.status_code == expected[role], f"{role} GET {url}: {response.status_code}, expected {expected[role]}"
 
 
@@ -268,7 +286,7 @@ def test_customer_contact_sees_nothing_of_other_customers(client_for, contact_cu
     assert other_customer.name not in client.get(f"/customers/{other_customer.pk}/").content.decode()
     # Exports contain only the contact's own rows.
     for url in ["/customers/?format=xlsx", "/agreements/?format=xlsx", "/volumes/?format=xlsx"]:
-        book = load_workbook(io.BytesIO(client.get(url).content))
+        book = load_workbook(io.BytesIO(fetch(client, url).content))
         names = {str(cell.value) for row in book.active.iter_rows() for cell in row}
         assert not names & set(others), url
     # The API lists only the own organisation.

@@ -39,6 +39,10 @@ def test_coordinator_dashboard_drill_down_and_report(login, server):
     with page.expect_download() as download:
         page.get_by_role("link", name="Ladda ned PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    # the report was made by a background job: its page offers the file again and the way back
+    expect(page.locator("#job-progress")).to_contain_text("Klart.")
+    assert_accessible(page, "finished download job")
+    page.get_by_role("link", name="Tillbaka").click()
     page.get_by_role("link", name="Skyddad bilaga").click()
     expect(page.locator("main")).to_contain_text("DSP BH")
     assert_accessible(page, "restricted annex")

@@ -44,9 +44,11 @@ def test_planner_builds_a_scenario_and_downloads_the_report(login, server):
     with page.expect_download() as download:
         page.get_by_role("link", name="Konsekvensanalys (PDF)").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    page.get_by_role("link", name="Tillbaka").click()          # from the job that made it, back to the scenario
     with page.expect_download() as download:
         page.get_by_role("link", name="Konsekvensanalys (Excel)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    page.get_by_role("link", name="Tillbaka").click()
     page.get_by_role("link", name="Jämför scenarier").click()
     expect(page.locator("main table")).to_contain_text("Avvecklingsplan")
     assert_accessible(page, "scenario comparison")

@@ -21,6 +21,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.ui.deferral import deferred
+
+#: an export of more rows than this is made in the background (a few thousand rows take seconds)
+EXPORT_IN_REQUEST_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ def render_list(request, page: ListPage, queryset: QuerySet, notice: str | None 
         sort = ""
         queryset = queryset.order_by(*(queryset.query.order_by or ["pk"]))
     if request.GET.get("format") == "xlsx":
+        # a long list is written by a background job (the same view, called again in a worker)
+        if queryset.count() > EXPORT_IN_REQUEST_ROWS and (job := deferred(request, f"{page.title} (Excel)")):
+            return job
         objects = list(queryset)
         if page.prepare:
             page.prepare(objects)

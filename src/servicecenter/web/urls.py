@@ -9,6 +9,7 @@ from servicecenter.apps.costing import setup_views as costing_setup
 from servicecenter.apps.costing import views as costing
 from servicecenter.apps.followup import views as followup
 from servicecenter.apps.imports import views as imports
+from servicecenter.apps.jobs import views as jobs
 from servicecenter.apps.metering import views as metering
 from servicecenter.apps.network import views as network
 from servicecenter.apps.registry import views as registry
@@ -73,6 +74,11 @@ urlpatterns = [
     path("network/optimise/", network.optimise, name="network-optimise"),
     path("organisation/", registry.organisation_page, name="organisation"),
     path("audit/", views.audit_log, name="audit"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<uuid:pk>/", jobs.job_page, name="job"),
+    path("jobs/<uuid:pk>/progress/", jobs.job_progress, name="job-progress"),
+    path("jobs/<uuid:pk>/cancel/", jobs.job_cancel, name="job-cancel"),
+    path("jobs/<uuid:pk>/download/", jobs.job_download, name="job-download"),
     path("login/", auth_views.LoginView.as_view(template_name="login.html", redirect_authenticated_user=True, authentication_form=LoginForm),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
@@ -96,6 +99,10 @@ def audit_log(request):
     return render_list(request, page, AuditEntry.objects.visible_to(scope))
 
 
+#: seconds the oldest waiting job may wait before the health endpoint says the queue is stalled
+QUEUE_STALLED_AFTER = 120
+
+
 def health(request):
     """``ok`` when the database answers; the details only to a signed-in superuser (an anonymous
     caller learns nothing about the installation)."""
@@ -106,6 +113,16 @@ def health(request):
     except Exception:  # any database failure means "not ok"; the log has the reason
         status, code = "unavailable", 503
     body = {"status": status}
+    monitor = os.environ.get("SERVICECENTER_HEALTH_TOKEN", "")
+    trusted = (request.user.is_authenticated and request.user.is_superuser) or (
+        monitor and secrets.compare_digest(request.headers.get("Authorization", ""), f"Bearer {monitor}"))
+    if code == 200 and trusted:
+        # the queue, for the monitoring: a queue that does not move means no worker runs
+        from servicecenter.apps.jobs.services import queue_state
+
+        queue = queue_state()
+        queue["moving"] = queue["oldest_queued_seconds"] < QUEUE_STALLED_AFTER
+        body["jobs"] = queue
     if request.user.is_authenticated and request.user.is_superuser:
         body["database"] = connection.vendor
     response = JsonResponse(body, status=code)

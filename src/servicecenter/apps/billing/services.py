@@ -45,7 +45,7 @@ from servicecenter.apps.costing.keys import customer_weights
 from servicecenter.apps.costing.models import AllocationKey, PriceList
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
-from servicecenter.core import limits
+from servicecenter.core import limits, progress
 from servicecenter.core.billing import (
     DraftInvoice,
     RatedLine,
@@ -396,11 +396,19 @@ def _build_and_validate(documents: list[list], known: set[str]) -> list[list]:
     check = validator()
     findings: list[list] = [[] for _ in documents]
     todo = [k for k, document in enumerate(documents) if document[-1] is None]
-    for k, (xml, found) in zip(todo, check.build_and_validate_all([documents[k][4] for k in todo]), strict=True):
-        documents[k][-1], findings[k] = xml, found
     built = set(todo)
     again = [k for k, document in enumerate(documents) if k not in built and hashlib.sha256(document[-1]).hexdigest() not in known]
-    for k, found in zip(again, check.validate_all([documents[k][-1] for k in again]), strict=True):
+    total = len(todo) + len(again)
+
+    def told(offset):
+        return lambda done, _count: progress.report(offset + done, total, translation.gettext("Validated %(done)s of %(total)s documents")
+                                                    % {"done": offset + done, "total": total})
+
+    if total:
+        progress.report(0, total, translation.gettext("Validating %(total)s documents") % {"total": total})
+    for k, (xml, found) in zip(todo, check.build_and_validate_all([documents[k][4] for k in todo], progress=told(0)), strict=True):
+        documents[k][-1], findings[k] = xml, found
+    for k, found in zip(again, check.validate_all([documents[k][-1] for k in again], progress=told(len(todo))), strict=True):
         findings[k] = found
     return findings
 
@@ -449,25 +457,26 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
     price_list = price_list_for(provider, period.start.year)
     issue_date = issue_date or max(clock.today(), period.end)
     due_date = issue_date + timedelta(days=provider.payment_days)
+    progress.step(translation.gettext("Rating the month's usage against the price list"))
     drafts, usage = rate(provider, period, price_list)
     preview = _preview(provider, drafts)
     run = BillingRun(provider=provider, period=period.start, price_list=price_list, issue_date=issue_date, due_date=due_date,
                      preview=preview, preview_hash=content_hash(preview, price_list.pk, issue_date, due_date), usage=usage, created_by=_user(user),
                      prepared_by=_user(user), flags=plausibility.flags_for(provider, period, preview))
+    if validate:   # before the run is stored: a worker stopped midway leaves no run without its findings
+        run.findings, run.validated, run.built = _findings(provider, drafts, preview, issue_date, due_date, period)
     try:
-        with transaction.atomic():
+        with transaction.atomic():   # the run and its audit entry, or neither
             run.save()
+            record("billing.run.previewed", user=user, obj=run, provider=provider,
+                   data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings),
+                         "flags": len(run.flags)})
     except IntegrityError as error:
         other = BillingRun.objects.filter(provider=provider, period=period.start).exclude(state=BillingRun.State.DISCARDED).first()
         raise BillingError(translation.gettext("A billing run for %(month)s is already open (started %(when)s by %(who)s): continue with that one, "
                                                "or discard it first.") % {"month": period.label(),
                                                                           "when": f"{clock.local(other.created_at):%Y-%m-%d %H:%M}" if other else "",
                                                                           "who": other.created_by if other and other.created_by else "system"}) from error
-    if validate:
-        run.findings, run.validated, run.built = _findings(provider, drafts, preview, issue_date, due_date, period)
-        BillingRun.objects.filter(pk=run.pk).update(findings=run.findings, validated=run.validated, built=run.built)
-    record("billing.run.previewed", user=user, obj=run, provider=provider,
-           data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings), "flags": len(run.flags)})
     return run
 
 
@@ -608,6 +617,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         if run.state != BillingRun.State.APPROVED:
             raise BillingError(translation.gettext("Approve the preview before issuing."))
         period = Period.month(run.period.year, run.period.month)
+        progress.step(translation.gettext("Rating the month again to check it is what was approved"))
         drafts, usage = rate(run.provider, period, run.price_list)
         preview = _preview(run.provider, drafts)
         if content_hash(preview, run.price_list_id, run.issue_date, run.due_date) != run.approved_hash:
@@ -617,6 +627,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         prepared = _documents(run.provider, drafts, preview, numbers, run.issue_date, run.due_date, period, built=_unpack(run.built))
         check = validator()   # what the preview validated counts under the same rule sets only
         findings = _build_and_validate(prepared, set(run.validated.get("documents", ())) if run.validated.get("rules") == check.fingerprint else set())
+        progress.step(translation.ngettext("Writing %(count)s invoice", "Writing %(count)s invoices", len(prepared)) % {"count": len(prepared)})
         invoices = [_invoice(run.provider, customer, buyer, document, series, number, run=run, user=user, xml=xml, findings=found)
                     for (series, number, _text), (_draft, _shown, customer, buyer, document, xml), found in zip(numbers, prepared, findings, strict=True)]
         if connection.features.can_return_rows_from_bulk_insert:

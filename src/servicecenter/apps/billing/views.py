@@ -22,6 +22,7 @@ from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.billing import documents, integrity, reports
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import BillingRun, Invoice, UsageEvent
+from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core import limits
@@ -29,6 +30,7 @@ from servicecenter.core.billing import totals
 from servicecenter.core.periods import Period
 from servicecenter.formats.charts import bar_chart
 from servicecenter.formats.values import parse_decimal
+from servicecenter.ui.deferral import deferred
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
@@ -52,13 +54,9 @@ def billing_home(request):
         except ValueError:
             messages.error(request, _("Give the month to bill as YYYY-MM, e.g. 2025-03."))
             return redirect("billing")
-        try:
-            run = billing.start_run(provider, period, request.user)
-        except billing.BillingError as error:
-            messages.error(request, str(error))
-            return redirect("billing")
-        messages.success(request, _("The preview is ready: check it, then approve it."))
-        return redirect("billing-run", pk=run.pk)
+        return begin(request, "billing.preview", label=_("Billing preview of %(month)s, %(provider)s") % {"month": period.label(), "provider": provider.name},
+                     key=f"billing.preview:{provider.pk}:{period.start:%Y-%m}", params={"month": f"{period.start:%Y-%m}"}, provider=provider,
+                     back_url=reverse("billing"))
     runs = list(BillingRun.objects.visible_to(scope).select_related("provider", "created_by", "approved_by", "issued_by"))
     issued = [run for run in runs if run.state == BillingRun.State.ISSUED]
     totals = reports.monthly_totals(Invoice.objects.visible_to(scope))
@@ -80,6 +78,8 @@ def billing_home(request):
 #: Steps of the run page that change what is issued or thrown away: the first click shows what
 #: will happen, the second (carrying the token of the preview it was shown for) does it.
 CONFIRMED_STEPS = {"issue", "discard"}
+#: Steps that rate and validate the whole month: background jobs (apps/billing/jobs.py).
+JOB_STEPS = {"issue", "refresh"}
 
 
 def _confirmation(run: BillingRun, action: str) -> str:
@@ -99,14 +99,17 @@ def run_detail(request, pk: int):
         action = request.POST.get("action")
         steps = {"approve": (lambda run, user: billing.approve(run, user, acknowledge_flags=request.POST.get("acknowledge") == "1"),
                              _("Approved. Issuing will produce exactly this preview.")),
-                 "issue": (billing.issue, _("Issued. The invoices are frozen and numbered.")),
-                 "refresh": (billing.refresh, _("The preview was made again from today's usage and prices.")),
                  "discard": (billing.discard, _("The run was discarded."))}
-        if action not in steps:
+        if action not in steps and action not in JOB_STEPS:
             raise Http404("unknown action")
         possible = run.state == BillingRun.State.APPROVED if action == "issue" else run.state in (BillingRun.State.PREVIEW, BillingRun.State.APPROVED)
         if action in CONFIRMED_STEPS and possible and request.POST.get("confirm") != _confirmation(run, action):
             confirming = action   # show what will happen and ask again
+        elif action in JOB_STEPS:
+            label = {"issue": _("Issue the invoices of %(month)s, %(provider)s"),
+                     "refresh": _("Make the preview of %(month)s again, %(provider)s")}[action] % {"month": f"{run.period:%Y-%m}", "provider": run.provider.name}
+            return begin(request, f"billing.{action}", label=label, key=f"billing.run:{run.pk}", params={"run": run.pk}, provider=run.provider,
+                         back_url=reverse("billing-run", args=[run.pk]))
         else:
             function, done = steps[action]
             try:
@@ -235,6 +238,8 @@ def invoice_download(request, pk: int, kind: str):
     if broken:
         record("billing.invoice.integrity_failed", user=request.user, obj=invoice, data={"number": invoice.number_text, "problems": broken})
         return render(request, "billing/tampered.html", {"invoice": invoice, "problems": broken}, status=409)
+    if kind == "pdf" and (job := deferred(request, _("Invoice %(number)s (PDF)") % {"number": invoice.number_text})):
+        return job
     if kind == "xml":
         body, content_type = invoice.xml.encode(), "application/xml"
     elif kind == "pdf":
@@ -254,6 +259,8 @@ def reconciliation(request, month: str):
     scope = scope_of(request)
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
     period = _month(month)
+    if request.GET.get("format") == "xlsx" and (job := deferred(request, _("Reconciliation of %(month)s (Excel)") % {"month": period.label()})):
+        return job
     runs = list(BillingRun.objects.visible_to(scope).filter(period=period.start).exclude(state=BillingRun.State.DISCARDED).select_related("provider"))
     tables = [reports.reconcile(run) for run in runs]
     if request.GET.get("format") == "xlsx":
@@ -272,6 +279,8 @@ def focus_export(request):
     if request.GET.get("period"):
         period = _month(request.GET["period"])
         invoices = invoices.filter(period_start=period.start)
+    if job := deferred(request, _("Invoice lines as FOCUS (CSV), %(period)s") % {"period": request.GET.get("period") or _("all months")}):
+        return job
     record("billing.focus.exported", user=request.user, data={"period": request.GET.get("period", ""), "invoices": invoices.count()})
     response = HttpResponse(reports.focus_csv(invoices, registry.export_notice(Provider.objects.visible_to(scope))), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="focus-{request.GET.get("period", "alla")}.csv"'

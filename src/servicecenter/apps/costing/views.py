@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from servicecenter import clock
@@ -28,14 +29,15 @@ from servicecenter.apps.costing.models import (
     PriceList,
 )
 from servicecenter.apps.costing.revenue import RevenueError
+from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Customer, Provider, ServiceVersion
 from servicecenter.core import limits
-from servicecenter.core.costing import AllocationError
 from servicecenter.core.money import ZERO, round_places
 from servicecenter.formats.charts import bar_chart, flow_chart
 from servicecenter.formats.spreadsheet import write_workbook
 from servicecenter.formats.values import parse_decimal
+from servicecenter.ui.deferral import deferred
 from servicecenter.ui.params import id_param
 
 
@@ -148,16 +150,9 @@ def model_detail(request, pk: int):
             shown = setup_views.model_edit_post(request, model)
             if shown is None:
                 return redirect("costing-model", pk=model.pk)
-        else:
-            try:
-                run = costing.run_cost_model(model, request.user)
-            except AllocationError as error:
-                language = (request.LANGUAGE_CODE or "sv")[:2]
-                for problem in error.problems:
-                    messages.error(request, problem.message(language))
-                return redirect("costing-model", pk=model.pk)
-            messages.success(request, _("The model was run. Every step balances to the öre."))
-            return redirect("costing-run", pk=run.pk)
+        else:   # every allocation step of the year: a background job (apps/costing/jobs.py)
+            return begin(request, "costing.run", label=_("Run the cost model %(model)s") % {"model": model}, key=f"costing.run:{model.pk}",
+                         params={"model": model.pk}, provider=model.provider, back_url=reverse("costing-model", args=[model.pk]))
     provider = model.provider
     labels = costing.object_labels(provider)
     names = dict(provider.customers.values_list("number", "name"))
@@ -353,6 +348,9 @@ def what_if(request):
         return redirect("costing")
     names = dict(current.provider.customers.values_list("number", "name"))
     rows = sorted(comparison.rows, key=lambda row: row.difference)
+    if request.GET.get("format") == "xlsx" and (job := deferred(request, _("What-if %(current)s / %(alternative)s (Excel)")
+                                                               % {"current": current.name, "alternative": alternative.name})):
+        return job
     if request.GET.get("format") == "xlsx":
         data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],
                                 [(names.get(r.customer, r.customer), r.customer, r.current, r.alternative, r.difference,

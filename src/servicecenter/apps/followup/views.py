@@ -47,6 +47,7 @@ from servicecenter.apps.registry.models import Provider, Service
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.formats.charts import indicator_chart
+from servicecenter.ui.deferral import deferred
 from servicecenter.ui.downloads import report_download
 
 LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
@@ -321,8 +322,10 @@ def it_report(request, year: int):
         followup.save_report_text(provider, "it_operations", year, section, request.POST.get("text", ""), request.user)
         messages.success(request, _("The analysis was saved."))
         return redirect(f"{request.path}?provider={provider.code}{'&annex=1' if annex else ''}")
-    context = _it_report(provider, year, annex, translation.get_language() or "sv")
     kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx") and (job := deferred(request, _("IT operations indicators %(year)s (%(format)s)") % {"year": year, "format": kind.upper()})):
+        return job
+    context = _it_report(provider, year, annex, translation.get_language() or "sv")
     if kind in ("pdf", "xlsx"):
         record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "it_operations", "year": year, "format": kind, "annex": annex})
         return report_download(f"indikatorer-samordnad-it-drift-{year}{'-bilaga' if annex else ''}", kind, "followup/it_report_pdf.html", context, _it_sheets(context))
@@ -378,8 +381,10 @@ def fee_report(request, year: int):
         raise Http404("no fee-financed activities")
     chosen = request.GET.get("provider")
     provider = get_visible(Provider.objects.visible_to(scope), code=chosen) if chosen else candidates[0]
-    context = _fee_report(provider, year, translation.get_language() or "sv")
     kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx") and (job := deferred(request, _("Fee-financed activity %(year)s (%(format)s)") % {"year": year, "format": kind.upper()})):
+        return job
+    context = _fee_report(provider, year, translation.get_language() or "sv")
     if kind in ("pdf", "xlsx"):
         record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "fee_financed", "year": year, "format": kind})
         return report_download(f"avgiftsbelagd-verksamhet-{year}", kind, "followup/fee_report_pdf.html", context, _fee_sheets(context))

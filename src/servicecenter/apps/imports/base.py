@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
+from servicecenter.core import progress
 from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.tabular import Column, read_table
 
@@ -157,6 +159,7 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
     if importer.whole_file:
         # columnar importers check the whole file at once (events: DuckDB), same report after
         importer.prepare()
+        progress.step(translation.gettext("Checking %(file)s") % {"file": source})
         report.rows, report.problems, checked = importer.check_file(data, source, dry_run=dry_run)
         table = None
     else:
@@ -165,8 +168,11 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
     if table is not None:
         importer.prepare()
         error_count = 0
+        progress.step(translation.gettext("Checking %(file)s") % {"file": source})
         for number, row in table.rows():
             report.rows += 1
+            if report.rows % 5000 == 0:
+                progress.report(report.rows, 0, translation.gettext("Checked %(rows)s rows") % {"rows": f"{report.rows:,}".replace(",", "\u00a0")})
             if error_count >= MAX_PROBLEMS:
                 continue
             value, row_problems = importer.check_row(number, row, table.heading)
@@ -185,6 +191,7 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
     logged = False
     if report.ok and not dry_run:
         try:
+            progress.step(translation.ngettext("Writing %(rows)s row", "Writing %(rows)s rows", report.rows) % {"rows": report.rows})
             with transaction.atomic():
                 report.counts = importer.apply(checked)
                 _log(report, provider, user)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.context import scope_of
-from servicecenter.apps.imports.base import IMPORTERS, run_import
+from servicecenter.apps.imports.base import IMPORTERS
 from servicecenter.apps.imports.models import ImportRun
+from servicecenter.apps.jobs.services import save_upload
+from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.registry.models import Provider
 
 
@@ -49,18 +54,41 @@ def import_page(request):
                 form.add_error("file", _("The file is larger than %(limit)s MB.") % {"limit": settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)})
             else:
                 provider = Provider.objects.visible_to(scope).get(code=form.cleaned_data["provider"])
-                report = run_import(form.cleaned_data["kind"], upload.read(), upload.name, provider=provider,
-                                    user=request.user, dry_run=form.cleaned_data["dry_run"], replace=form.cleaned_data["replace"])
+                data = upload.read()
+                choice = form.cleaned_data
+                params = {"kind": choice["kind"], "name": upload.name, "dry_run": choice["dry_run"], "replace": choice["replace"]}
+
+                def keep_file(job):
+                    job.params["path"] = save_upload(job.pk, upload.name, data)
+
+                label = (_("Check %(file)s (%(kind)s)") if choice["dry_run"] else _("Import %(file)s (%(kind)s)")) % {
+                    "file": upload.name, "kind": IMPORTERS[choice["kind"]].label}
+                # the same file, kind and choices started twice (two clicks, two tabs) is one job
+                key = f"import:{provider.pk}:{choice['kind']}:{hashlib.sha256(data).hexdigest()}:{choice['dry_run']}:{choice['replace']}"
+                return begin(request, "imports.run", label=str(label), key=key, params=params, provider=provider, prepare=keep_file,
+                             back_url=f"{reverse('import')}?kind={choice['kind']}")
     else:
         form = ImportForm(kinds=kinds, providers=providers, initial={"kind": request.GET.get("kind", kinds[0])})
+        report = _stored_report(request, scope, kinds)
     language = (get_language() or "sv")[:2]
     return render(request, "imports/import.html", {
         "form": form,
         "report": report,
-        "lines": [(p.severity.value, p.describe(language)) for p in report.problems] if report else [],
+        "lines": [(p["severity"], p.get(language) or p.get("sv", "")) for p in report["problems"]] if report else [],
         "importers": [(kind, IMPORTERS[kind]) for kind in kinds],
         "runs": [(run, IMPORTERS[run.kind].label if run.kind in IMPORTERS else run.kind) for run in ImportRun.objects.visible_to(scope, kinds)[:10]],
     })
+
+
+def _stored_report(request, scope, kinds) -> dict | None:
+    """The report of an import (its log entry), when the page is opened from its job."""
+    number = request.GET.get("run", "")
+    if not number.isdigit():
+        return None
+    run = ImportRun.objects.visible_to(scope, kinds).filter(pk=int(number), user=request.user).first()
+    if run is None:
+        return None
+    return {"status": run.status, "source": run.filename, "rows": run.rows, "counts": run.counts, "problems": run.problems}
 
 
 @login_required

@@ -10,6 +10,7 @@ import functools
 import numpy as np
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,10 +22,12 @@ from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
+from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import DemandSet, Office, OfficeVisits, Scenario
 from servicecenter.apps.registry.models import Provider
 from servicecenter.formats.charts import bar_chart, line_chart
+from servicecenter.ui.deferral import deferred
 from servicecenter.ui.downloads import report_download
 from servicecenter.ui.params import day_param, id_param, year_param
 
@@ -136,6 +139,8 @@ def statistics(request):
     if not years:
         raise Http404("no visits")
     year = year_param(request.GET, "year", years[0].year)
+    if request.GET.get("format") == "xlsx" and (job := deferred(request, _("Office statistics %(year)s (Excel)") % {"year": year})):
+        return job
     stats = services.statistics(provider, year)
     if request.GET.get("format") == "xlsx":
         return report_download(f"servicekontor-statistik-{year}", "xlsx", None, {"provider": provider}, _statistics_sheets(stats))
@@ -168,12 +173,25 @@ def scenario_list(request):
     if request.method == "POST":
         _scope(request, Capability.PLAN_NETWORK)
         name = (request.POST.get("name") or "").strip() or _("New scenario")
-        scenario = services.create_scenario(provider, name, day_param(request.POST, "base_date", clock.today()), request.user,
-                                            demand_set=_demand_set(request.POST))
-        return redirect("network-scenario", scenario.pk)
+        day = day_param(request.POST, "base_date", clock.today())
+        demand = _demand_set(request.POST)
+        return begin(request, "network.scenario", label=_("New scenario %(name)s") % {"name": name},
+                     key=f"network.scenario:{provider.pk}:{request.user.pk}:{name}:{day}", provider=provider,
+                     params={"name": name, "day": day.isoformat(), "demand": demand.pk if demand else None}, back_url=reverse("network-scenarios"))
     return render(request, "network/scenarios.html", {"provider": provider, "scenarios": Scenario.objects.filter(provider=provider),
                                                       "can_plan": scope.can(Capability.PLAN_NETWORK), "demand_sets": _demand_sets(),
                                                       "today": clock.today().isoformat()})
+
+
+def _finished_optimisation(request) -> dict | None:
+    """The result of my optimisation job named by ``?job=``, to show on the page."""
+    from servicecenter.apps.jobs.models import Job
+
+    try:
+        job = Job.objects.filter(pk=request.GET.get("job", ""), user=request.user, kind="network.optimise", state=Job.State.DONE).first()
+    except (ValueError, ValidationError):
+        return None
+    return job.result if job is not None else None
 
 
 def _demand_sets() -> list[DemandSet]:
@@ -240,6 +258,8 @@ def scenario_detail(request, pk: int):
             return redirect("network-scenario", scenario.pk)
     kind = request.GET.get("format")
     if kind in ("pdf", "xlsx"):
+        if job := deferred(request, _("Consequence report of %(scenario)s (%(format)s)") % {"scenario": scenario.name, "format": kind.upper()}):
+            return job
         data = _consequences(scenario, with_maps=kind == "pdf")
         record("network.report.downloaded", user=request.user, provider=provider, obj=scenario, data={"format": kind})
         return report_download(f"konsekvensanalys-{scenario.pk}", kind, "network/report_pdf.html", {**data, "provider": provider},
@@ -297,7 +317,8 @@ def optimise(request):
     provider = _provider(scope)
     # the network open on the chosen day (today unless the planner picks another); closures are
     # proposed from the following 1 January
-    data = request.POST if request.method == "POST" else request.GET
+    done = _finished_optimisation(request) if request.method != "POST" else None
+    data = request.POST if request.method == "POST" else {key: str(value) for key, value in done["params"].items()} if done else request.GET
     start = day_param(data, "day", clock.today())
     demand_set = _demand_set(data)
     ctx = services.context(provider, start, demand_set)
@@ -309,17 +330,17 @@ def optimise(request):
               "fa_rule": request.POST.get("fa_rule", "hard"), "savings": request.POST.get("savings", ""), "day": start.isoformat(),
               "demand": ctx.demand_set.pk}
     result = error = None
-    if request.method == "POST":
+    if request.method == "POST":   # the solver may take its full minute: a background job (apps/network/jobs.py)
         _scope(request, Capability.PLAN_NETWORK)
-        try:
-            result = services.optimise(ctx, params)
-        except services.FormError as exc:
-            error = str(exc)
-        if result is not None:
-            closed = [offices[j] for j in range(m) if j not in set(result["open"])]
-            result["closed"] = closed
-            if request.POST.get("save"):
-                scenario = services.save_optimised(provider, ctx, closed, result["text"], start, dt.date(start.year + 1, 1, 1), request.user)
-                return redirect(reverse("network-scenario", args=[scenario.pk]))
+        asked = {**params, "save": bool(request.POST.get("save"))}
+        return begin(request, "network.optimise", label=_("Optimise the office network (%(close)s to close)") % {"close": params["close"]},
+                     key=f"network.optimise:{provider.pk}:{request.user.pk}:{sorted(asked.items())}", provider=provider, params=asked,
+                     back_url=reverse("network-optimise"))
+    if done is not None:
+        params.update({key: value for key, value in done["params"].items() if key in params})
+        error = done.get("error")
+        if "open" in done:
+            kept = set(done["open"])
+            result = {**done, "closed": [offices[j] for j in range(m) if j not in kept]}
     return render(request, "network/optimise.html", {"provider": provider, "params": params, "result": result, "error": error, "m": m,
                                                      "can_plan": scope.can(Capability.PLAN_NETWORK), "np": np, "demand_sets": _demand_sets()})

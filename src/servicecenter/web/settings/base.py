@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "servicecenter.apps.billing",
     "servicecenter.apps.followup",
     "servicecenter.apps.network",
+    "servicecenter.apps.jobs",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "servicecenter.apps.accounts.context.access",
                 "servicecenter.apps.registry.context.demo_notice",
+                "servicecenter.apps.jobs.views.finished_notice",
             ],
         },
     },
@@ -191,6 +195,13 @@ STATICFILES_DIRS = [PACKAGE_DIR / "web" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 #: Where usage events are stored as Parquet batches (decision 0011); shared by every server.
 EVENTS_DIR = Path(os.environ.get("SERVICECENTER_EVENTS", VAR_DIR / "events"))
+# Uploaded files waiting for their job, generated downloads and the progress of running jobs:
+# on a filesystem every web process and worker shares (NFS or the like behind a load balancer).
+STORAGE_DIR = Path(os.environ.get("SERVICECENTER_STORAGE", VAR_DIR / "storage"))
+# Long work runs as background jobs (apps/jobs) on Django's task API: the database backend by
+# default (no server to run; `servicecenter worker` runs the jobs), any other backend of
+# django-tasks by configuration.
+TASKS = {"default": {"BACKEND": os.environ.get("SERVICECENTER_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 

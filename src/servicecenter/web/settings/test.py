@@ -14,3 +14,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 WHITENOISE_AUTOREFRESH = True
 # events of a test run go to a folder of its own (a rolled-back test leaves an unlisted batch)
 EVENTS_DIR = Path(tempfile.mkdtemp(prefix="servicecenter-test-events-"))
+STORAGE_DIR = Path(tempfile.mkdtemp(prefix="servicecenter-test-storage-"))
+# A job runs as soon as it is started, inside the request, so a test that posts a form sees its
+# outcome; the tests of the queue itself (tests/apps/test_jobs.py) switch to the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,3 +7,14 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+// A background job that made a file: when its progress bar turns into the download link, the
+// download starts by itself (once); the link stays for a second try.
+function startDownload() {
+  var link = document.querySelector("a[data-autodownload]:not([data-started])");
+  if (link) {
+    link.setAttribute("data-started", "1");
+    link.click();
+  }
+}
+document.addEventListener("htmx:afterSwap", startDownload);
+document.addEventListener("DOMContentLoaded", startDownload);

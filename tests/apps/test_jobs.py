@@ -1,0 +1,169 @@
+"""Background jobs in one process (SQLite or PostgreSQL): one job per key, progress read while it
+runs, cancelling, a dead worker's job taken up again or failed with its reason, the pages that
+start jobs, and downloads built by a job. The multi-process faults are in test_jobs_processes.py."""
+
+import io
+import json
+import os
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from servicecenter.apps.billing.models import BillingRun
+from servicecenter.apps.jobs import services
+from servicecenter.apps.jobs.models import Job
+from servicecenter.apps.jobs.services import Outcome, kind
+from servicecenter.apps.registry.models import Customer, Provider
+from servicecenter.core import progress
+
+QUEUED = override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+SEEN: dict = {}
+
+
+@kind("test.count", retry=True, cancellable=True)
+@transaction.atomic   # as every kind's work is: all of it or none
+def _count(job):
+    """Writes a customer, then counts to ``to``, reporting each step; stops when told."""
+    provider = Provider.objects.get(code="ssc")
+    Customer.objects.create(provider=provider, org_number="556677-8899", name=f"Jobbkund {job.pk}")
+    for done in range(1, job.params["to"] + 1):
+        if done == job.params.get("look_at"):
+            time.sleep(0.3)   # progress is written at most four times a second
+        progress.report(done, job.params["to"], f"counted {done}")
+        if done == job.params.get("look_at"):
+            SEEN["progress"] = services.read_progress(Job.objects.get(pk=job.pk))
+        if done == job.params.get("cancel_at"):
+            services.request_cancel(Job.objects.get(pk=job.pk))
+    return Outcome(url="/customers/", messages=[("success", f"counted to {job.params['to']}")])
+
+
+@pytest.fixture
+def controller(db):
+    return get_user_model().objects.get(username="controller")
+
+
+def _start(user, key="k1", **params):
+    return services.start("test.count", user=user, label="Räkna", key=key, params={"to": 5, **params})
+
+
+@QUEUED
+def test_the_same_work_asked_twice_is_one_job_and_a_finished_one_does_not_block_the_next(controller):
+    first, new = _start(controller)
+    again, new_again = _start(controller)
+    assert new and not new_again and again.pk == first.pk and first.state == Job.State.QUEUED
+    assert Job.objects.filter(key="k1").count() == 1
+    assert services.execute(str(first.pk)) == Job.State.DONE
+    assert services.execute(str(first.pk)) == Job.State.DONE          # the queue delivering it twice runs it once
+    assert Customer.objects.filter(name=f"Jobbkund {first.pk}").count() == 1
+    later, new_later = _start(controller)
+    assert new_later and later.pk != first.pk                          # done: the same key may run again
+
+
+@QUEUED
+def test_progress_is_read_while_the_job_runs_and_kept_when_it_ends(controller):
+    job, _new = _start(controller, to=40, look_at=20)
+    services.execute(str(job.pk))
+    assert SEEN["progress"]["done"] == 20 and SEEN["progress"]["total"] == 40 and SEEN["progress"]["text"] == "counted 20"
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total, job.text, job.attempts) == ("done", 40, 40, "counted 40", 1)
+    assert not services._progress_path(job.pk).exists()
+
+
+@QUEUED
+def test_a_cancelled_job_writes_nothing(controller):
+    waiting, _new = _start(controller, key="waiting")
+    assert services.request_cancel(waiting)
+    assert services.execute(str(waiting.pk)) == Job.State.CANCELLED      # never started
+    running, _new = _start(controller, key="running", to=10, cancel_at=3)
+    assert services.execute(str(running.pk)) == Job.State.CANCELLED
+    running.refresh_from_db()
+    assert running.done == 4 and running.error == "Avbrutet; inget skrevs."     # stopped at the next step after the request
+    assert not Customer.objects.filter(name=f"Jobbkund {running.pk}").exists()   # its transaction rolled back
+
+
+@QUEUED
+def test_a_job_whose_worker_died_runs_again_once_then_fails_with_the_reason(controller):
+    job, _new = _start(controller, key="dies")
+    # as a worker killed with SIGKILL leaves it: running, its process gone, no heartbeat for long
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, worker="nowhere:1", attempts=1, started_at=timezone.now())
+    services._progress_path(job.pk).write_text(json.dumps({"done": 2, "total": 5, "text": "", "heartbeat": time.time() - 120}))
+    assert [j.pk for j in services.sweep()] == [job.pk]
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED and job.worker == ""
+    assert services.sweep() == []                                       # a queued job is nobody's to take up
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, worker="nowhere:1", attempts=2)
+    services._progress_path(job.pk).write_text(json.dumps({"done": 2, "total": 5, "text": "", "heartbeat": time.time() - 120}))
+    services.sweep()
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "försök 2" in job.error
+    # a live worker on this machine is left alone, however old its heartbeat
+    alive, _new = _start(controller, key="alive")
+    Job.objects.filter(pk=alive.pk).update(state=Job.State.RUNNING, worker=f"{services.socket.gethostname()}:{os.getpid()}", attempts=1)
+    services._progress_path(alive.pk).write_text(json.dumps({"heartbeat": time.time() - 3600}))
+    assert services.sweep() == []
+
+
+@QUEUED
+def test_the_database_worker_runs_what_the_pages_queued(client_for, controller):
+    from servicecenter.apps.jobs.worker import run
+
+    job, _new = _start(controller, key="worker")
+    run(batch=True, interval=0)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.task_id
+    client = client_for("controller")
+    page = client.get(f"/jobs/{job.pk}/", follow=True)
+    assert page.redirect_chain[-1][0] == "/customers/" and "counted to 5" in page.content.decode()
+    assert client.get("/jobs/").status_code == 200 and "Räkna" in client.get("/jobs/").content.decode()
+
+
+@QUEUED
+def test_a_queued_preview_shows_its_progress_page_and_only_to_its_owner(client_for):
+    client = client_for("sthlm-controller")
+    stockholm = Provider.objects.get(code="stockholm")
+    response = client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"})
+    assert response.status_code == 302 and response["Location"].startswith("/jobs/")
+    job = Job.objects.get(kind="billing.preview")
+    page = client.get(response["Location"]).content.decode()
+    assert 'hx-get="/jobs/' in page and "<progress" in page and job.label in page
+    assert client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"})["Location"] == response["Location"]   # a second click joins it
+    assert client_for("controller").get(response["Location"]).status_code == 404    # someone else's job
+    assert "1 jobb" in client.get("/").content.decode()                            # the header names it
+    services.execute(str(job.pk))
+    poll = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert poll["HX-Redirect"] == f"/jobs/{job.pk}/"
+    run = BillingRun.objects.get(provider=stockholm, period="2020-12-01")
+    assert client.get(f"/jobs/{job.pk}/")["Location"] == f"/billing/runs/{run.pk}/"
+
+
+def test_a_long_export_is_made_by_a_job_and_downloaded_from_it(client_for, monkeypatch):
+    from servicecenter.ui import listing
+
+    monkeypatch.setattr(listing, "EXPORT_IN_REQUEST_ROWS", 0)
+    client = client_for("controller")
+    started = client.get("/customers/?format=xlsx")
+    job = Job.objects.get(kind="download")
+    assert started["Location"] == f"/jobs/{job.pk}/" and job.state == Job.State.DONE
+    page = client.get(started["Location"]).content.decode()
+    assert f"/jobs/{job.pk}/download/" in page
+    book = load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)))
+    assert book.active.max_row > 2
+    assert client_for("kundkontakt").get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_the_health_endpoint_reports_the_queue(client_for, controller, monkeypatch):
+    with QUEUED:
+        _start(controller, key="health")
+    client = client_for("admin")
+    assert "jobs" not in client_for(None).get("/health/").json()          # an anonymous caller learns only "ok"
+    monkeypatch.setenv("SERVICECENTER_HEALTH_TOKEN", "monitor-123")
+    assert client_for(None).get("/health/", HTTP_AUTHORIZATION="Bearer monitor-123").json()["jobs"]["queued"] == 1   # the monitoring's token
+    body = client.get("/health/").json()
+    assert body["status"] == "ok" and body["jobs"]["queued"] == 1 and body["jobs"]["moving"] is True
+    Job.objects.filter(key="health").update(created_at=timezone.now() - timezone.timedelta(minutes=10))
+    assert client.get("/health/").json()["jobs"]["moving"] is False
