@@ -41,3 +41,16 @@ def frozen(at: datetime) -> Iterator[None]:
         yield
     finally:
         _FROZEN.reset(token)
+
+
+def real_now() -> datetime:
+    """The machine's time, never frozen: for when background work ran and whether a worker still
+    beats (operations, not business dates)."""
+    return timezone.now()
+
+
+def wall() -> float:
+    """The machine's time in seconds since the epoch, never frozen (heartbeats)."""
+    import time
+
+    return time.time()

@@ -85,3 +85,10 @@ def fetch(client, url, **extra):
         if header in download:
             copy[header] = download[header]
     return copy
+
+
+def api_done(client, response, **extra) -> dict:
+    """The job an API call started (202), as its poll URL shows it afterwards (the test settings
+    run jobs at once); its ``result`` is what the call answers."""
+    assert response.status_code == 202, (response.status_code, response.content[:500])
+    return client.get(response.json()["poll"], **extra).json()

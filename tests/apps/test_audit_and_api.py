@@ -4,6 +4,7 @@ import pytest
 
 from servicecenter.apps.accounts.models import AuditEntry
 from servicecenter.apps.registry.models import Customer
+from tests.apps.conftest import api_done
 
 
 def test_admin_change_is_audited_with_a_dotted_action(client_for, contact_customer):
@@ -51,9 +52,10 @@ def test_api_import_reports_problems_with_rows(client_for):
 
     upload = io.BytesIO(b"org_number;name\n202100-6256;X\n")
     upload.name = "kunder.csv"
-    response = client_for("controller").post("/api/imports/customers", {"file": upload, "dry_run": "false", "language": "en"})
-    body = response.json()
-    assert response.status_code == 200 and body["status"] == "rejected"
+    client = client_for("controller")
+    job = api_done(client, client.post("/api/imports/customers", {"file": upload, "dry_run": "false", "language": "en"}))
+    body = job["result"]
+    assert job["state"] == "done" and body["status"] == "rejected"
     assert body["problems"][0]["row"] == 2 and body["problems"][0]["code"] == "orgnr.checksum"
 
 

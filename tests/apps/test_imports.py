@@ -22,6 +22,7 @@ from servicecenter.apps.registry.models import (
     ServiceVersion,
 )
 from servicecenter.core.registry import make_orgnr
+from tests.apps.conftest import api_done
 
 NEW_A, NEW_B = make_orgnr("202199001"), make_orgnr("202199002")
 
@@ -311,7 +312,7 @@ def test_the_api_replaces_a_ledger_year_only_when_told(client_for, ssc):
     def post(**fields):
         upload = io.BytesIO(b"account;cost_centre;month;amount\n5010;10;2025-01;100\n")
         upload.name = "huvudbok.csv"
-        return client.post("/api/imports/ledger", {"file": upload, "provider": "ssc", "dry_run": "false", **fields}).json()
+        return api_done(client, client.post("/api/imports/ledger", {"file": upload, "provider": "ssc", "dry_run": "false", **fields}))["result"]
 
     refused = post()
     assert refused["status"] == "rejected" and [p["code"] for p in refused["problems"]] == ["ledger.replace_unconfirmed"]

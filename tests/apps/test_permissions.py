@@ -24,8 +24,9 @@ SSC_STAFF = {CONTROLLER, OWNER, PLANNER, READER}
 EVERYONE = {ADMIN, *SSC_STAFF, CONTACT, STHLM, IT}
 
 
-def expect(allowed: set, denied: int = 404, anonymous: int = 302):
-    return {role: (200 if role in allowed else (anonymous if role is None else denied)) for role in ROLES}
+def expect(allowed: set, denied: int = 404, anonymous: int = 302, ok: int = 200):
+    """``ok``: 202 for an API call that starts a background job."""
+    return {role: (ok if role in allowed else (anonymous if role is None else denied)) for role in ROLES}
 
 
 @pytest.fixture
@@ -186,7 +187,8 @@ def api_matrix(o):
         ("get", "/api/agreements", "/api/agreements", expect(EVERYONE, anonymous=401)),
         ("get", "/api/agreements/{agreement_id}", f"/api/agreements/{o['other_agreement']}", expect({ADMIN, *SSC_STAFF}, anonymous=401)),
         ("get", "/api/volumes", "/api/volumes", expect(EVERYONE, anonymous=401)),
-        ("post", "/api/imports/{kind}", "/api/imports/customers", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403, anonymous=401)),
+        ("post", "/api/imports/{kind}", "/api/imports/customers", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403, anonymous=401, ok=202)),
+        ("get", "/api/jobs/{job_id}", f"/api/jobs/{o['job']}", expect({ADMIN, CONTROLLER}, anonymous=401)),   # the one who started it
         ("get", "/api/price-lists", "/api/price-lists", expect(EVERYONE, anonymous=401)),
         ("get", "/api/invoices", "/api/invoices", expect(EVERYONE, anonymous=401)),
         ("get", "/api/invoices/{invoice_id}", f"/api/invoices/{o['own_invoice']}", expect({ADMIN, *SSC_STAFF, CONTACT}, anonymous=401)),
@@ -205,7 +207,6 @@ def api_matrix(o):
             ("post", "/api/costing/keys", "/api/costing/keys", {"provider": "ssc", "name": "API-nyckel", "basis": "employees", "computed": True}),
             ("put", "/api/costing/keys/{key_id}/weights", f"/api/costing/keys/{o['cases_key']}/weights", {"weights": {"pool:lon": "5", "pool:redovisning": "5"}}),
             ("post", "/api/costing/models", "/api/costing/models", {"provider": "ssc", "name": "API-modell", "year": 2030}),
-            ("post", "/api/costing/models/{model_id}/run", f"/api/costing/models/{o['cost_model']}/run", None),
             ("post", "/api/costing/models/{model_id}/steps", f"/api/costing/models/{o['cost_model']}/steps",
              {"name": "Extra", "method": "direct", "sources": [{"source": "pool:kundservice", "key": "arenden"}]}),
             ("post", "/api/price-lists", "/api/price-lists", {"provider": "ssc", "name": "API-lista", "year": 2030}),
@@ -213,14 +214,16 @@ def api_matrix(o):
             ("post", "/api/price-lists/{price_list_id}/publish", f"/api/price-lists/{o['draft']}/publish", None),
             ("post", "/api/indicators", "/api/indicators", {"provider": "ssc", "name_sv": "API-indikator", "numerator": "a / b", "valid_from": 2027}),
         ]],
+        ("post", "/api/costing/models/{model_id}/run", f"/api/costing/models/{o['cost_model']}/run",
+         {role: 202 if code == 200 else code for role, code in WRITE.items()}, None),   # a background job
         # the planner's writes: the demo's planners and controller script their own network; other
         # organisations' controllers reach for the demo's scenario and get 404
-        *[(method, template, url, expect({ADMIN, CONTROLLER, PLANNER}, denied=403, anonymous=401) | {STHLM: 404, IT: 404}, body)
-          for method, template, url, body in [
-            ("post", "/api/network/scenarios", "/api/network/scenarios?provider=ssc", {"name": "API-scenario", "base_date": "2027-01-01"}),
+        *[(method, template, url, expect({ADMIN, CONTROLLER, PLANNER}, denied=403, anonymous=401, ok=ok) | {STHLM: 404, IT: 404}, body)
+          for method, template, url, body, ok in [
+            ("post", "/api/network/scenarios", "/api/network/scenarios?provider=ssc", {"name": "API-scenario", "base_date": "2027-01-01"}, 202),
             ("post", "/api/network/scenarios/{scenario_id}/changes", f"/api/network/scenarios/{o['scenario']}/changes?provider=ssc",
-             {"action": "close", "office": "sk001"}),
-            ("post", "/api/network/optimise", "/api/network/optimise?provider=ssc", {"close": 0, "fa_rule": "none", "day": "2025-06-01"}),
+             {"action": "close", "office": "sk001"}, 200),
+            ("post", "/api/network/optimise", "/api/network/optimise?provider=ssc", {"close": 0, "fa_rule": "none", "day": "2025-06-01"}, 202),
         ]],
         # billing runs: a month already issued and an issued run are refused (400) to those who may
         # bill, after the permission check; the others never learn of them

@@ -157,6 +157,66 @@ def _call(client, method, path, data):
     return client.post(path, data)
 
 
+def _api_cases(w):
+    """(operation, user, method, path, JSON body or a file, note) for every API call that writes."""
+    run, model, price_list = w["run"], w["model"], w["price_list"]
+    draft = PriceList.objects.filter(provider__code="ssc", status="draft").first() or price_list
+    pool = _first_pool(w)
+    key = _first_key(w)
+    return [
+        ("/api/billing/runs", "sthlm-controller", "post", "/api/billing/runs", {"provider": "stockholm", "month": "2020-12"}, "a preview"),
+        ("/api/billing/runs/{run_id}/approve", "sthlm-attestant", "post", f"/api/billing/runs/{run.pk}/approve", {}, "refused: approved already"),
+        ("/api/billing/runs/{run_id}/issue", "sthlm-attestant", "post", f"/api/billing/runs/{run.pk}/issue", {}, "issue a month"),
+        ("/api/imports/{kind}", "controller", "post", "/api/imports/customers",
+         ("kunder.csv", b"org_number;name\n202100-5026;X\n"), "an import"),
+        ("/api/costing/models/{model_id}/run", "controller", "post", f"/api/costing/models/{model.pk}/run", {}, "every allocation step"),
+        ("/api/costing/models", "controller", "post", "/api/costing/models", {"provider": "ssc", "name": "Walk", "year": 2030}, ""),
+        ("/api/costing/models/{model_id}/steps", "controller", "post", f"/api/costing/models/{model.pk}/steps", {"name": "X", "method": "direct"}, ""),
+        ("/api/costing/pools", "controller", "post", "/api/costing/pools", {"provider": "ssc", "name": "Walk", "kind": "support"}, ""),
+        ("/api/costing/pools/{pool_id}/rules", "controller", "post", f"/api/costing/pools/{pool}/rules", {"account_from": "9100", "account_to": "9199"}, ""),
+        ("/api/costing/keys", "controller", "post", "/api/costing/keys", {"provider": "ssc", "name": "Walk", "basis": "employees", "computed": True}, ""),
+        ("/api/costing/keys/{key_id}/weights", "controller", "put", f"/api/costing/keys/{key}/weights", {"weights": {}}, "refused: no weights"),
+        ("/api/price-lists", "controller", "post", "/api/price-lists", {"provider": "ssc", "name": "Walk", "year": 2030}, ""),
+        ("/api/price-lists/{price_list_id}/entries/{service_code}", "controller", "put", f"/api/price-lists/{draft.pk}/entries/lon", {"unit_price": "10"}, ""),
+        ("/api/price-lists/{price_list_id}/publish", "controller", "post", f"/api/price-lists/{draft.pk}/publish", {}, ""),
+        ("/api/indicators", "controller", "post", "/api/indicators", {"provider": "ssc", "name_sv": "Walk", "numerator": "a / b", "valid_from": 2027}, ""),
+        ("/api/network/scenarios", "planerare", "post", "/api/network/scenarios?provider=ssc", {"name": "Walk", "base_date": "2025-01-01"}, "a new scenario"),
+        ("/api/network/scenarios/{scenario_id}/changes", "planerare", "post", f"/api/network/scenarios/{w['scenario'].pk}/changes?provider=ssc",
+         {"action": "close", "office": "sk001"}, "one change, the consequences measured again"),
+        ("/api/network/optimise", "planerare", "post", "/api/network/optimise?provider=ssc", {"close": 35, "fa_rule": "hard", "day": "2025-01-01"}, "the solver"),
+    ]
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_every_api_call_that_writes_answers_within_a_second_or_starts_a_job(walk):
+    import json
+
+    from servicecenter.web.api import api
+
+    schema = api.get_openapi_schema()
+    writes = {path for path, item in schema["paths"].items() for method in item if method in ("post", "put", "patch", "delete")}
+    cases = _api_cases(walk)
+    assert writes - {case[0] for case in cases} == set(), "API calls that write and are not walked"
+    slow, measured = [], []
+    for _operation, user, method, path, body, note in cases:
+        client = _client(user)
+        started = time.perf_counter()
+        if isinstance(body, tuple):
+            upload = io.BytesIO(body[1])
+            upload.name = body[0]
+            response = client.post(path, {"file": upload, "provider": "ssc", "dry_run": "true"})
+        else:
+            response = getattr(client, method)(path, json.dumps(body), content_type="application/json")
+        seconds = time.perf_counter() - started
+        job = response.status_code == 202
+        measured.append(f"{seconds:6.3f} s  {response.status_code} {'job ' if job else '    '} {method.upper():4} {path}  {note}")
+        assert response.status_code < 400 or note.startswith("refused"), (path, response.status_code, response.content[:300])
+        if seconds > BUDGET and not job:
+            slow.append(f"{method.upper()} {path} took {seconds:.2f} s without starting a job ({note})")
+    print("\n".join(measured))
+    assert not slow, "\n".join(slow)
+
+
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_every_form_and_download_answers_within_a_second_or_starts_a_job(walk):
     resolver = get_resolver()

@@ -37,20 +37,7 @@ def demo_database(tmp_path_factory) -> Path:
     database = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
     subprocess.run([sys.executable, "-m", "servicecenter.cli", "demo", "--no-serve", "--db", str(database)], check=True,
                    env=_environment(database), capture_output=True)
-    shutil.copyfile(database, database.with_name("demo-pristine.sqlite3"))   # before any test changes it (see pristine_server)
     return database
-
-
-@pytest.fixture(scope="module")
-def pristine_server(demo_database, tmp_path_factory):
-    """A server of its own on the demo as built, for a module that needs what other tests use up
-    (Stockholm's open month)."""
-    database = tmp_path_factory.mktemp("pristine") / "demo.sqlite3"
-    shutil.copyfile(demo_database.with_name("demo-pristine.sqlite3"), database)
-    url, process = start_server(database)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
 
 
 def start_server(database: Path):

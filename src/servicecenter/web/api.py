@@ -3,6 +3,7 @@
 Authentication: the web session (cookie) or a bearer token (``Authorization: Bearer sc_...``,
 issued with ``servicecenter token USER NAME``). Every endpoint reads through the caller's
 Scope, so the API shows exactly what the web shows; an object outside the scope is a 404.
+Calls that can take seconds answer 202 with a background job to poll (apps/jobs/api.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from servicecenter.apps.costing.setup import SetupError
 from servicecenter.apps.followup.api import router as followup
 from servicecenter.apps.followup.defining import DefinitionError
 from servicecenter.apps.imports.api import router as imports
+from servicecenter.apps.jobs.api import router as jobs
 from servicecenter.apps.metering.api import router as metering
 from servicecenter.apps.network.api import router as network
 from servicecenter.apps.network.services import FormError
@@ -36,7 +38,7 @@ api = NinjaAPI(
 )
 
 
-for router in (registry, metering, costing, billing, followup, network, imports):
+for router in (registry, metering, costing, billing, followup, network, imports, jobs):
     api.add_router("/", router)
 
 

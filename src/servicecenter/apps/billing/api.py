@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -18,6 +19,7 @@ from servicecenter.apps.accounts.api import (
     scope,
 )
 from servicecenter.apps.billing.models import Invoice
+from servicecenter.apps.jobs.api import STARTED, accepted
 
 router = Router()
 
@@ -152,10 +154,11 @@ def _billing_run(request, run_id: int):
     return get_object_or_404(BillingRun.objects.visible_to(caller).select_related("provider"), pk=run_id)
 
 
-@router.post("/billing/runs", response=answers(RunStateOut), tags=["billing"])
+@router.post("/billing/runs", response=STARTED, tags=["billing"])
 def start_billing_run(request, body: RunIn):
-    """A preview of the month under the year's published price list (refused, 400, when the
-    month is issued or another run of it is open)."""
+    """A preview of the month under the year's published price list, made by a background job
+    (202; its result is the run's state). Refused at once (400) when the month is issued or the
+    year has no published price list; a run of the month already open fails the job."""
     from servicecenter.apps.accounts.access import Capability
     from servicecenter.apps.billing import services as billing
     from servicecenter.apps.registry.models import Provider
@@ -164,7 +167,10 @@ def start_billing_run(request, body: RunIn):
     caller = scope(request).require(Capability.RUN_BILLING)
     provider = get_object_or_404(Provider.objects.visible_to(caller), code=body.provider)
     period = Period.month(month_filter(body.month, "month").year, month_filter(body.month, "month").month)
-    return billing.start_run(provider, period, request.user, issue_date=body.issue_date)
+    billing.refuse_start(provider, period)
+    return accepted(request, "billing.preview", label=gettext("Billing preview of %(month)s, %(provider)s") % {"month": period.label(), "provider": provider.name},
+                    key=f"billing.preview:{provider.pk}:{period.start:%Y-%m}", provider=provider,
+                    params={"month": f"{period.start:%Y-%m}", "issue_date": body.issue_date.isoformat() if body.issue_date else None})
 
 
 class ApproveIn(Schema):
@@ -180,12 +186,13 @@ def approve_billing_run(request, run_id: int = ID, body: ApproveIn | None = None
     return billing.approve(_billing_run(request, run_id), request.user, acknowledge_flags=bool(body and body.acknowledge_flags))
 
 
-@router.post("/billing/runs/{run_id}/issue", response=answers(RunStateOut), tags=["billing"])
+@router.post("/billing/runs/{run_id}/issue", response=STARTED, tags=["billing"])
 def issue_billing_run(request, run_id: int = ID):
-    """Issue an approved run: all its invoices, numbered and frozen, or none."""
+    """Issue an approved run (a background job, 202): all its invoices, numbered and frozen, or
+    none. A run not approved, or issued, is refused at once (400)."""
     from servicecenter.apps.billing import services as billing
 
     run = _billing_run(request, run_id)
-    billing.issue(run, request.user)
-    run.refresh_from_db()
-    return run
+    billing.refuse_issue(run)
+    return accepted(request, "billing.issue", label=gettext("Issue the invoices of %(month)s, %(provider)s") % {"month": f"{run.period:%Y-%m}", "provider": run.provider.name}, key=f"billing.run:{run.pk}",
+                    provider=run.provider, params={"run": run.pk})

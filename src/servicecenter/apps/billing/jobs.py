@@ -1,6 +1,10 @@
-"""The billing work that takes seconds: a month's preview, its refresh and its issue."""
+"""The billing work that takes seconds: a month's preview, its refresh and its issue. Started
+from a page, the job ends on the run's page with a message; from the API (``params["api"]``),
+its result is the run's state as the API shows it, and a refusal fails the job with its reason."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,36 +12,53 @@ from django.utils.translation import gettext as _
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import BillingRun
 from servicecenter.apps.jobs.models import Job
-from servicecenter.apps.jobs.services import Outcome, kind
+from servicecenter.apps.jobs.services import JobRefused, Outcome, kind
 from servicecenter.core.periods import Period
 
 
-@kind("billing.preview", cancellable=True)
+def _done(job: Job, run: BillingRun, text: str) -> Outcome:
+    result = {}
+    if job.params.get("api"):
+        from servicecenter.apps.billing.api import RunStateOut
+
+        run.refresh_from_db()
+        result = {"api": RunStateOut.from_orm(run).model_dump(mode="json")}
+    return Outcome(url=reverse("billing-run", args=[run.pk]), messages=[("success", text)], result=result)
+
+
+def _refused(job: Job, error: billing.BillingError, back: str) -> Outcome:
+    if job.params.get("api"):
+        raise JobRefused(str(error)) from error
+    return Outcome(url=back, messages=[("error", str(error))])
+
+
+@kind("billing.preview", cancellable=True, user_errors=(billing.BillingError,))
 def preview(job: Job) -> Outcome:
     period = Period.parse_month(job.params["month"])
+    issue_date = dt.date.fromisoformat(job.params["issue_date"]) if job.params.get("issue_date") else None
     try:
-        run = billing.start_run(job.provider, period, job.user)
+        run = billing.start_run(job.provider, period, job.user, issue_date=issue_date)
     except billing.BillingError as error:
-        return Outcome(url=reverse("billing"), messages=[("error", str(error))])
-    return Outcome(url=reverse("billing-run", args=[run.pk]), messages=[("success", _("The preview is ready: check it, then approve it."))])
+        return _refused(job, error, reverse("billing"))
+    return _done(job, run, _("The preview is ready: check it, then approve it."))
 
 
-def _run_step(job: Job, step, done: str) -> Outcome:
+def _run_step(job: Job, step, text: str) -> Outcome:
     run = BillingRun.objects.get(pk=job.params["run"], provider=job.provider)
     try:
         step(run, job.user)
     except billing.BillingError as error:
-        return Outcome(url=reverse("billing-run", args=[run.pk]), messages=[("error", str(error))])
-    return Outcome(url=reverse("billing-run", args=[run.pk]), messages=[("success", done)])
+        return _refused(job, error, reverse("billing-run", args=[run.pk]))
+    return _done(job, run, text)
 
 
-@kind("billing.refresh", cancellable=True)
+@kind("billing.refresh", cancellable=True, user_errors=(billing.BillingError,))
 def refresh(job: Job) -> Outcome:
     return _run_step(job, billing.refresh, _("The preview was made again from today's usage and prices."))
 
 
 # Issuing is all or nothing in one transaction (numbers included), so running it again after a
 # worker died issues the run once; it is not stopped midway by a person, only by a fault.
-@kind("billing.issue", cancellable=False)
+@kind("billing.issue", cancellable=False, user_errors=(billing.BillingError,))
 def issue(job: Job) -> Outcome:
     return _run_step(job, billing.issue, _("Issued. The invoices are frozen and numbered."))

@@ -448,12 +448,27 @@ def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict
 
 # --- the run -------------------------------------------------------------------------------------
 
-def start_run(provider: Provider, period: Period, user=None, issue_date: date | None = None, validate: bool = True) -> BillingRun:
-    """A preview of the month. Refused when the month is issued or another run for it is open."""
+def refuse_start(provider: Provider, period: Period) -> None:
+    """What refuses a preview of the month before any work (a few queries): the month is issued,
+    or the year has no published price list. Raised as BillingError."""
     issued = BillingRun.objects.filter(provider=provider, period=period.start, state=BillingRun.State.ISSUED).first()
     if issued is not None:
         raise BillingError(translation.gettext("%(month)s is already issued (%(count)s invoices); running it again issues nothing. "
                                                "Correct an invoice with a credit note.") % {"month": period.label(), "count": issued.invoices.count()})
+    price_list_for(provider, period.start.year)
+
+
+def refuse_issue(run: BillingRun) -> None:
+    """What refuses issuing the run before any work: it is issued, or not approved."""
+    if run.state == BillingRun.State.ISSUED:
+        raise BillingError(translation.gettext("%(month)s is already issued; nothing new was issued.") % {"month": f"{run.period:%Y-%m}"})
+    if run.state != BillingRun.State.APPROVED:
+        raise BillingError(translation.gettext("Approve the preview before issuing."))
+
+
+def start_run(provider: Provider, period: Period, user=None, issue_date: date | None = None, validate: bool = True) -> BillingRun:
+    """A preview of the month. Refused when the month is issued or another run for it is open."""
+    refuse_start(provider, period)
     price_list = price_list_for(provider, period.start.year)
     issue_date = issue_date or max(clock.today(), period.end)
     due_date = issue_date + timedelta(days=provider.payment_days)
@@ -612,10 +627,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
     """Issue an approved run: all its invoices, or (on any error or crash) none."""
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().select_related("provider", "price_list").get(pk=run.pk)
-        if run.state == BillingRun.State.ISSUED:
-            raise BillingError(translation.gettext("%(month)s is already issued; nothing new was issued.") % {"month": f"{run.period:%Y-%m}"})
-        if run.state != BillingRun.State.APPROVED:
-            raise BillingError(translation.gettext("Approve the preview before issuing."))
+        refuse_issue(run)
         period = Period.month(run.period.year, run.period.month)
         progress.step(translation.gettext("Rating the month again to check it is what was approved"))
         drafts, usage = rate(run.provider, period, run.price_list)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from servicecenter.apps.accounts.access import Capability
@@ -16,6 +17,7 @@ from servicecenter.apps.accounts.api import (
     scope,
 )
 from servicecenter.apps.costing.models import AllocationRun, PriceList
+from servicecenter.apps.jobs.api import STARTED, accepted
 from servicecenter.apps.registry.models import Customer
 from servicecenter.core import limits
 
@@ -346,14 +348,15 @@ def add_model_step(request, body: StepIn, model_id: int = ID):
     return step
 
 
-@router.post("/costing/models/{model_id}/run", response=answers(RunOut), tags=["costing"])
+@router.post("/costing/models/{model_id}/run", response=STARTED, tags=["costing"])
 def run_model(request, model_id: int = ID):
-    """Run the model on its year's ledger; a model that cannot run is a 400 listing every problem."""
+    """Run the model on its year's ledger, in a background job (202): its result is the run
+    (RunOut); a model that cannot run fails the job, its error listing every problem."""
     from servicecenter.apps.costing.models import CostModel
-    from servicecenter.apps.costing.services import run_cost_model
 
     model = _own(_writer(request), CostModel, model_id)
-    return run_cost_model(model, user=request.user)
+    return accepted(request, "costing.run", label=gettext("Run the cost model %(model)s") % {"model": model}, key=f"costing.run:{model.pk}",
+                    provider=model.provider, params={"model": model.pk})
 
 
 @router.post("/price-lists", response=answers(PriceListOut), tags=["costing"])

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from servicecenter.apps.costing import services as costing
 from servicecenter.apps.costing.models import CostModel
 from servicecenter.apps.jobs.models import Job
-from servicecenter.apps.jobs.services import Outcome, kind
+from servicecenter.apps.jobs.services import JobRefused, Outcome, kind
 from servicecenter.core.costing import AllocationError
 
 
@@ -18,5 +18,14 @@ def run_model(job: Job) -> Outcome:
     try:
         run = costing.run_cost_model(model, job.user)
     except AllocationError as error:
-        return Outcome(url=reverse("costing-model", args=[model.pk]), messages=[("error", problem.message(job.language[:2])) for problem in error.problems])
-    return Outcome(url=reverse("costing-run", args=[run.pk]), messages=[("success", _("The model was run. Every step balances to the öre."))])
+        problems = [problem.message(job.language[:2]) for problem in error.problems]
+        if job.params.get("api"):
+            raise JobRefused(" ".join(problems)) from error
+        return Outcome(url=reverse("costing-model", args=[model.pk]), messages=[("error", text) for text in problems])
+    result = {}
+    if job.params.get("api"):
+        from servicecenter.apps.costing.api import RunOut
+
+        result = {"api": RunOut.from_orm(run).model_dump(mode="json")}
+    return Outcome(url=reverse("costing-run", args=[run.pk]), messages=[("success", _("The model was run. Every step balances to the öre."))],
+                   result=result)

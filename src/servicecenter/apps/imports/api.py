@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from servicecenter.apps.accounts.api import (
-    answers,
     scope,
 )
-from servicecenter.apps.imports.base import IMPORTERS, run_import
+from servicecenter.apps.imports.base import IMPORTERS
+from servicecenter.apps.jobs.api import STARTED, accepted
+from servicecenter.apps.jobs.services import save_upload
 from servicecenter.apps.registry.models import Provider
 
 router = Router()
@@ -32,11 +35,13 @@ class ImportOut(Schema):
     problems: list[ProblemOut]
 
 
-@router.post("/imports/{kind}", response=answers(ImportOut), tags=["imports"])
+@router.post("/imports/{kind}", response=STARTED, tags=["imports"])
 def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str] = "", dry_run: Form[bool] = True, language: Form[str] = "sv",
                 replace: Form[bool] = False):
-    """Check (``dry_run``, the default) or apply a file. ``replace``: stored data the file replaces
-    (a ledger year) may go; without it such a file is refused, saying how many rows go and come."""
+    """Check (``dry_run``, the default) or apply a file, in a background job (202): the job's
+    ``result`` is the report (ImportOut: status, rows, counts, every problem). ``replace``: stored
+    data the file replaces (a ledger year) may go; without it such a file is refused, saying how
+    many rows go and come."""
     caller = scope(request)
     if file.size is not None and file.size > settings.MAX_IMPORT_UPLOAD_BYTES:
         raise HttpError(413, f"the file is larger than {settings.MAX_IMPORT_UPLOAD_BYTES // (1024 * 1024)} MB")
@@ -47,13 +52,11 @@ def post_import(request, kind: str, file: File[UploadedFile], provider: Form[str
     chosen = providers.filter(code=provider).first() if provider else (providers.first() if providers.count() == 1 else None)
     if chosen is None:
         raise HttpError(422, "name the provider (form field 'provider')")
-    report = run_import(kind, file.read(), file.name, provider=chosen, user=request.user, dry_run=dry_run, replace=replace)
-    return {
-        "status": report.status,
-        "rows": report.rows,
-        "counts": report.counts,
-        "problems": [
-            {"code": p.code, "row": p.row, "column": p.column, "severity": p.severity.value, "message": p.describe(language)}
-            for p in report.problems
-        ],
-    }
+    data = file.read()
+
+    def keep_file(job):
+        job.params["path"] = save_upload(job.pk, file.name, data)
+
+    return accepted(request, "imports.run", label=f"{'Check' if dry_run else 'Import'} {file.name} ({kind})",
+                    key=f"import:{chosen.pk}:{kind}:{hashlib.sha256(data).hexdigest()}:{dry_run}:{replace}", provider=chosen, prepare=keep_file,
+                    params={"kind": kind, "name": file.name, "dry_run": dry_run, "replace": replace, "language": language})

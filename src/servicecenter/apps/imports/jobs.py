@@ -19,4 +19,10 @@ def import_file(job: Job) -> Outcome:
                             dry_run=params["dry_run"], replace=params["replace"])
     finally:   # kept until here: a worker that dies midway runs the job again from the file
         path.unlink(missing_ok=True)
-    return Outcome(url=f"{reverse('import')}?kind={params['kind']}&run={report.run_id}#report", result={"run": report.run_id, "status": report.status})
+    result = {"run": report.run_id, "status": report.status}
+    if params.get("api"):   # what POST /api/imports/{kind} answered when it ran in the request
+        language = params.get("language", "sv")
+        result["api"] = {"status": report.status, "rows": report.rows, "counts": report.counts,
+                         "problems": [{"code": p.code, "row": p.row, "column": p.column, "severity": p.severity.value, "message": p.describe(language)}
+                                      for p in report.problems]}
+    return Outcome(url=f"{reverse('import')}?kind={params['kind']}&run={report.run_id}#report", result=result)

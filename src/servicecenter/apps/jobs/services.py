@@ -28,9 +28,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from servicecenter import clock
 from servicecenter.apps.jobs.models import Job
 from servicecenter.core import progress
 
@@ -133,11 +134,20 @@ def request_cancel(job: Job) -> bool:
         return False
     if job.state == Job.State.QUEUED:
         updated = Job.objects.filter(pk=job.pk, state=Job.State.QUEUED).update(
-            state=Job.State.CANCELLED, finished_at=timezone.now(), error=_("Cancelled before it started."))
+            state=Job.State.CANCELLED, finished_at=clock.real_now(), error=_("Cancelled before it started."))
         if updated:
             return True
     _cancel_path(job.pk).touch()
     return True
+
+
+def mark_seen(job: Job, *, deliver: bool = False) -> list:
+    """The person has seen the finished job (the header's notice goes); ``deliver``: its messages
+    are handed over now, once (returned)."""
+    handed = list(job.messages) if deliver else []
+    fields = {"seen": True, **({"messages": []} if deliver else {})}
+    Job.objects.filter(pk=job.pk).update(**fields)
+    return handed
 
 
 # --- starting --------------------------------------------------------------------------------
@@ -179,7 +189,7 @@ class _Reporter:
 
     def __init__(self, job: Job):
         self.job = job
-        self.state = {"done": 0, "total": 0, "text": "", "heartbeat": time.time()}
+        self.state = {"done": 0, "total": 0, "text": "", "heartbeat": clock.wall()}
         self.written = 0.0
         self.lock = threading.Lock()
         self.stopped = threading.Event()
@@ -194,7 +204,7 @@ class _Reporter:
             raise progress.Cancelled
 
     def _write(self) -> None:
-        self.state["heartbeat"] = time.time()
+        self.state["heartbeat"] = clock.wall()
         _write_atomically(_progress_path(self.job.pk), json.dumps(self.state).encode())
         self.written = time.monotonic()
 
@@ -207,7 +217,7 @@ class _Reporter:
 def execute(job_id: str) -> str:
     """Run the job (the task the worker calls). Returns its final state."""
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), worker=f"{socket.gethostname()}:{os.getpid()}")
+        state=Job.State.RUNNING, started_at=clock.real_now(), worker=f"{socket.gethostname()}:{os.getpid()}")
     if not claimed:
         return Job.objects.filter(pk=job_id).values_list("state", flat=True).first() or "missing"
     job = Job.objects.select_related("user", "provider").get(pk=job_id)
@@ -236,7 +246,7 @@ def execute(job_id: str) -> str:
         reporter.stopped.set()
         beat.join(timeout=5)
     final = reporter.state
-    Job.objects.filter(pk=job.pk).update(finished_at=timezone.now(), done=final["done"], total=final["total"], text=final["text"][:300], **fields)
+    Job.objects.filter(pk=job.pk).update(finished_at=clock.real_now(), done=final["done"], total=final["total"], text=final["text"][:300], **fields)
     for path in (_progress_path(job.pk), _cancel_path(job.pk)):
         path.unlink(missing_ok=True)
     return fields["state"]
@@ -273,7 +283,7 @@ def _alive_here(worker: str) -> bool | None:
 def sweep(now: float | None = None) -> list[Job]:
     """Jobs whose worker died: queued again when their kind may run again and attempts are left,
     otherwise failed with the reason. A dead worker's transaction was rolled back by the database."""
-    now = now or time.time()
+    now = now or clock.wall()
     recovered = []
     for job in Job.objects.filter(state=Job.State.RUNNING):
         beat = read_progress(job).get("heartbeat")
@@ -281,7 +291,7 @@ def sweep(now: float | None = None) -> list[Job]:
         stale = beat is None or now - float(beat) > STALE_AFTER
         if alive is True or (alive is None and not stale):
             continue
-        if alive is None and beat is None and job.started_at and (timezone.now() - job.started_at).total_seconds() < STALE_AFTER:
+        if alive is None and beat is None and job.started_at and (clock.real_now() - job.started_at).total_seconds() < STALE_AFTER:
             continue
         spec = KINDS.get(job.kind)
         again = spec is not None and spec.retry and job.attempts < MAX_ATTEMPTS
@@ -291,7 +301,7 @@ def sweep(now: float | None = None) -> list[Job]:
                     state=Job.State.QUEUED, worker="", text=_("The worker stopped; the job runs again."))
             else:
                 changed = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, worker=job.worker).update(
-                    state=Job.State.FAILED, finished_at=timezone.now(),
+                    state=Job.State.FAILED, finished_at=clock.real_now(),
                     error=_("The worker running the job stopped (attempt %(attempt)s); nothing of it was written. Start it again.")
                     % {"attempt": job.attempts})
         if not changed:
@@ -311,7 +321,7 @@ def _mark_task_failed(job: Job) -> None:
         from django_tasks_db.models import DBTaskResult
     except ImportError:    # another backend
         return
-    DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now(),
+    DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(status="FAILED", finished_at=clock.real_now(),
                                                                        exception_class_path="servicecenter.WorkerDied")
 
 
@@ -322,4 +332,4 @@ def queue_state() -> dict:
     counts = dict(Job.objects.filter(state__in=Job.ACTIVE).values_list("state").annotate(n=Count("pk")))
     oldest = Job.objects.filter(state=Job.State.QUEUED).aggregate(at=Min("created_at"))["at"]
     return {"queued": counts.get(Job.State.QUEUED, 0), "running": counts.get(Job.State.RUNNING, 0),
-            "oldest_queued_seconds": round((timezone.now() - oldest).total_seconds()) if oldest else 0}
+            "oldest_queued_seconds": round((clock.real_now() - oldest).total_seconds()) if oldest else 0}

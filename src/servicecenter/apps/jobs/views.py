@@ -33,9 +33,8 @@ def _context(job: Job) -> dict:
 
 def _deliver(request, job: Job):
     """A finished job with a page to go to: its messages shown there, once."""
-    for level, text in job.messages:
+    for level, text in services.mark_seen(job, deliver=True):
         getattr(messages, level if level in ("success", "info", "warning", "error") else "info")(request, text)
-    Job.objects.filter(pk=job.pk).update(seen=True, messages=[])
     return redirect(job.result_url)
 
 
@@ -50,7 +49,7 @@ def job_page(request, pk):
     # the first look at a job that made a file starts its download (a later one offers the link)
     context = {**_context(job), "autodownload": bool(job.result_file) and not job.seen}
     if job.finished and not job.seen:
-        Job.objects.filter(pk=job.pk).update(seen=True)
+        services.mark_seen(job)
     return render(request, "jobs/job.html", context)
 
 
@@ -89,7 +88,7 @@ def job_download(request, pk):
         raise Http404 from None
     if not path.exists():
         raise Http404
-    Job.objects.filter(pk=job.pk).update(seen=True)
+    services.mark_seen(job)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name, content_type=job.result_type or None)
 
 

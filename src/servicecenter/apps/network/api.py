@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from servicecenter.apps.accounts.access import Capability
@@ -14,6 +15,7 @@ from servicecenter.apps.accounts.api import (
     answers,
     scope,
 )
+from servicecenter.apps.jobs.api import STARTED, accepted
 from servicecenter.apps.registry.models import Provider
 
 router = Router()
@@ -155,16 +157,20 @@ def _demand(demand_set: int | None):
     return get_object_or_404(DemandSet, pk=demand_set) if demand_set else None
 
 
-@router.post("/network/scenarios", response=answers(ScenarioCreated), tags=["office network"])
+@router.post("/network/scenarios", response=STARTED, tags=["office network"])
 def create_scenario(request, provider: str, body: ScenarioIn):
-    """A new scenario of the network on ``base_date``, measured against the chosen demand."""
+    """A new scenario of the network on ``base_date``, measured against the chosen demand, made
+    by a background job (202; its result is the scenario, ScenarioCreated)."""
     from servicecenter.apps.network import services as network
 
     chosen = _planner(request, provider)
     name = body.name.strip()
     if not name:
         raise network.FormError("name: a scenario needs a name")
-    return network.create_scenario(chosen, name, body.base_date, request.user, demand_set=_demand(body.demand_set))
+    demand = _demand(body.demand_set)
+    return accepted(request, "network.scenario", label=gettext("New scenario %(name)s") % {"name": name},
+                    key=f"network.scenario:{chosen.pk}:{request.user.pk}:{name}:{body.base_date}", provider=chosen,
+                    params={"name": name, "day": body.base_date.isoformat(), "demand": demand.pk if demand else None})
 
 
 @router.post("/network/scenarios/{scenario_id}/changes", response=answers(list[ChangeOut]), tags=["office network"])
@@ -187,24 +193,16 @@ def change_scenario(request, provider: str, body: ChangeIn, scenario_id: int = I
             for c in scenario.changes.select_related("office").order_by("date", "pk")]
 
 
-@router.post("/network/optimise", response=answers(OptimiseOut), tags=["office network"])
+@router.post("/network/optimise", response=STARTED, tags=["office network"])
 def optimise(request, provider: str, body: OptimiseIn):
-    """The optimiser as on its page: which offices to keep when ``close`` close; with ``save``
-    the proposal becomes a scenario."""
-    import datetime as dt
-
+    """The optimiser as on its page, in a background job (202; it may take its full minute): its
+    result says which offices to keep when ``close`` close (OptimiseOut); with ``save`` the
+    proposal becomes a scenario. Input the optimiser refuses fails the job with the reason."""
     from servicecenter import clock
-    from servicecenter.apps.network import services as network
 
     chosen = _planner(request, provider)
-    start = body.day or clock.today()
-    ctx = network.context(chosen, start, _demand(body.demand_set))
-    params = {"close": body.close, "objective": body.objective, "radius": body.radius, "keep_full": body.keep_full,
-              "fa_rule": body.fa_rule, "savings": body.savings}
-    result = network.optimise(ctx, params)
-    offices = ctx.network.offices
-    kept = set(result["open"])
-    closed = [offices[j] for j in range(len(offices)) if j not in kept]
-    scenario = network.save_optimised(chosen, ctx, closed, result["text"], start, dt.date(start.year + 1, 1, 1), request.user) if body.save else None
-    return OptimiseOut(open=[offices[j].code for j in sorted(kept)], closed=[o.code for o in closed], text=result["text"],
-                       proven=bool(result["proven"]), seconds=float(result["seconds"]), scenario=scenario.pk if scenario else None)
+    demand = _demand(body.demand_set)
+    params = {"close": body.close, "objective": body.objective, "radius": body.radius, "keep_full": body.keep_full, "fa_rule": body.fa_rule,
+              "savings": body.savings, "day": (body.day or clock.today()).isoformat(), "demand": demand.pk if demand else None, "save": body.save}
+    return accepted(request, "network.optimise", label=gettext("Optimise the office network (%(close)s to close)") % {"close": body.close},
+                    key=f"network.optimise:{chosen.pk}:{request.user.pk}:{sorted(params.items())}", provider=chosen, params=params)

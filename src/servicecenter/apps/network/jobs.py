@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from servicecenter.apps.jobs.models import Job
-from servicecenter.apps.jobs.services import Outcome, kind
+from servicecenter.apps.jobs.services import JobRefused, Outcome, kind
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import DemandSet
 from servicecenter.core import progress
@@ -25,7 +25,12 @@ def create_scenario(job: Job) -> Outcome:
     progress.step(_("Measuring the network on %(day)s") % {"day": params["day"]})
     scenario = services.create_scenario(job.provider, params["name"], dt.date.fromisoformat(params["day"]), job.user,
                                         demand_set=_demand(params.get("demand")))
-    return Outcome(url=reverse("network-scenario", args=[scenario.pk]))
+    result = {}
+    if params.get("api"):
+        from servicecenter.apps.network.api import ScenarioCreated
+
+        result = {"api": ScenarioCreated.from_orm(scenario).model_dump(mode="json")}
+    return Outcome(url=reverse("network-scenario", args=[scenario.pk]), result=result)
 
 
 @kind("network.optimise", cancellable=False)
@@ -39,12 +44,20 @@ def optimise(job: Job) -> Outcome:
     try:
         result = services.optimise(ctx, params)
     except services.FormError as error:
+        if params.get("api"):
+            raise JobRefused(str(error)) from error
         return Outcome(url=page, result={"error": str(error), "params": params})
     offices = ctx.network.offices
     kept = {int(j) for j in result["open"]}
+    closed = [offices[j] for j in range(len(offices)) if j not in kept]
+    scenario = None
     if params.get("save"):
-        closed = [offices[j] for j in range(len(offices)) if j not in kept]
         scenario = services.save_optimised(job.provider, ctx, closed, result["text"], start, dt.date(start.year + 1, 1, 1), job.user)
+    if params.get("api"):   # what POST /api/network/optimise answered when it ran in the request
+        return Outcome(url=reverse("network-scenario", args=[scenario.pk]) if scenario else page, result={"api": {
+            "open": [offices[j].code for j in sorted(kept)], "closed": [o.code for o in closed], "text": str(result["text"]),
+            "proven": bool(result["proven"]), "seconds": float(result["seconds"]), "scenario": scenario.pk if scenario else None}})
+    if scenario is not None:
         return Outcome(url=reverse("network-scenario", args=[scenario.pk]))
     return Outcome(url=page, result={"params": params, "open": sorted(kept), "proven": bool(result["proven"]),
                                      "seconds": float(result["seconds"]), "text": str(result["text"])})
