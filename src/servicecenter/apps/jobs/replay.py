@@ -20,7 +20,7 @@ def defer_download(request, label: str):
 
     back = request.headers.get("Referer", "") or request.path
     return begin(request, "download", label=_("File: %(what)s") % {"what": label},
-                 key=f"download:{request.user.pk}:{request.get_full_path()}"[:200],
+                 key=f"download:{request.user.pk}:{request.get_full_path()}",
                  params={"path": request.path, "query": request.META.get("QUERY_STRING", "")}, back_url=back if back.startswith(("/", "http")) else "")
 
 

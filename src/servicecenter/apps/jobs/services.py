@@ -16,6 +16,7 @@ heartbeat for ``STALE_AFTER`` seconds) and runs them again or marks them failed 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -158,8 +159,10 @@ def start(kind_name: str, *, user, label: str, key: str, params: dict | None = N
     (``False``). ``prepare(job)`` runs before it is queued (e.g. to keep an uploaded file)."""
     if kind_name not in KINDS:
         raise KeyError(kind_name)
+    if len(key) > 200:   # a key holds what the person typed (a name, a query): long ones by their digest
+        key = f"{key[:120]}…{hashlib.sha256(key.encode()).hexdigest()}"
     job = Job(kind=kind_name, key=key, label=label[:300], user=user, provider=provider, params=params or {},
-              language=(translation.get_language() or "sv")[:10], back_url=back_url)
+              language=(translation.get_language() or "sv")[:10], back_url=back_url if len(back_url) <= 500 else "")
     try:
         with transaction.atomic():
             if prepare:
@@ -253,14 +256,14 @@ def execute(job_id: str) -> str:
 
 
 def _outcome_fields(job: Job, outcome: Outcome) -> dict:
-    fields = {"result_url": outcome.url, "messages": [list(m) for m in outcome.messages], "result": outcome.result}
+    fields = {"result_url": outcome.url if len(outcome.url) <= 500 else "", "messages": [list(m) for m in outcome.messages], "result": outcome.result}
     if outcome.file is not None:
         name, content_type, content = outcome.file
         folder = storage_dir() / "results"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{job.pk}-{Path(name).name}"
         _write_atomically(path, content)
-        fields.update(result_file=str(path.relative_to(storage_dir())), result_name=name, result_type=content_type)
+        fields.update(result_file=str(path.relative_to(storage_dir()))[:500], result_name=name[:200], result_type=content_type[:120])
     return fields
 
 
