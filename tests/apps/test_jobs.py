@@ -172,3 +172,26 @@ def test_the_health_endpoint_reports_the_queue(client_for, controller, monkeypat
     assert body["status"] == "ok" and body["jobs"]["queued"] == 1 and body["jobs"]["moving"] is True
     Job.objects.filter(key="health").update(created_at=timezone.now() - timezone.timedelta(minutes=10))
     assert client.get("/health/").json()["jobs"]["moving"] is False
+
+
+def test_the_workers_remove_event_folders_no_batch_lists_once_no_import_can_be_writing_them(ssc, settings):
+    from servicecenter.apps.billing.importers import sweep_unlisted_batches
+    from servicecenter.apps.billing.models import EventBatch
+    from servicecenter.apps.jobs.worker import _housekeeping
+
+    store = settings.EVENTS_DIR / str(ssc.pk)
+    folders = {name: store / name for name in ("batch-killed", "batch-listed", "batch-writing", "events-killed", "other")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+        (folder / "events.parquet").write_bytes(b"PAR1")
+    day_ago = time.time() - 2 * 24 * 3600
+    for name in ("batch-killed", "batch-listed", "events-killed", "other"):
+        os.utime(folders[name], (day_ago, day_ago))
+    EventBatch.objects.create(provider=ssc, folder=f"{ssc.pk}/batch-listed", events=1)
+    removed = sweep_unlisted_batches()
+    assert sorted(p.name for p in removed) == ["batch-killed", "events-killed"]
+    assert folders["batch-listed"].exists() and folders["batch-writing"].exists() and folders["other"].exists()
+    # the workers run it among their housekeeping
+    os.utime(folders["batch-writing"], (day_ago, day_ago))
+    _housekeeping({})
+    assert not folders["batch-writing"].exists()

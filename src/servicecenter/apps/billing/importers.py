@@ -201,3 +201,30 @@ def _as_table(batch, names, schema):
 
     return pa.table([pa.array([number for number, _row in batch], pa.int64())]
                     + [pa.array([row.get(name, "") for _number, row in batch], pa.string()) for name in names], schema=schema)
+
+
+#: an unlisted folder younger than this may belong to an import still checking or writing
+UNLISTED_KEPT_SECONDS = 24 * 3600
+
+
+def sweep_unlisted_batches(older_than: float = UNLISTED_KEPT_SECONDS) -> list[Path]:
+    """Remove the folders of the events store that no EventBatch lists and no import can still
+    be writing (older than a day): what an import killed between writing its files and
+    committing leaves (billing never reads them; decision 0011). Returns what was removed."""
+    from servicecenter import clock
+
+    store = Path(settings.EVENTS_DIR)
+    if not store.is_dir():
+        return []
+    listed = set(EventBatch.objects.values_list("folder", flat=True))
+    now = clock.wall()
+    removed = []
+    for provider_folder in sorted(p for p in store.iterdir() if p.is_dir()):
+        for folder in sorted(provider_folder.iterdir()):
+            if not folder.is_dir() or not folder.name.startswith(("batch-", "events-")):
+                continue
+            if str(folder.relative_to(store)) in listed or now - folder.stat().st_mtime < older_than:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from servicecenter.apps.billing import services as billing
+from servicecenter.apps.billing.importers import sweep_unlisted_batches
 from servicecenter.apps.billing.models import BillingRun
 from servicecenter.apps.jobs.models import Job
-from servicecenter.apps.jobs.services import JobRefused, Outcome, kind
+from servicecenter.apps.jobs.services import JobRefused, Outcome, housekeeping, kind
 from servicecenter.core.periods import Period
 
 
@@ -62,3 +63,7 @@ def refresh(job: Job) -> Outcome:
 @kind("billing.issue", cancellable=False, user_errors=(billing.BillingError,))
 def issue(job: Job) -> Outcome:
     return _run_step(job, billing.issue, _("Issued. The invoices are frozen and numbered."))
+
+
+# the folders a killed events import left, removed by the workers once an hour
+housekeeping(every=3600)(sweep_unlisted_batches)

@@ -67,11 +67,20 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+#: housekeeping the workers do now and then (``every`` seconds), declared by the apps
+HOUSEKEEPING: list[tuple[Callable[[], object], float]] = []
 
 
 def kind(name: str, *, retry: bool = True, cancellable: bool = True, user_errors: tuple[type[BaseException], ...] = ()):
     def register(function: Callable[[Job], Outcome]) -> Callable[[Job], Outcome]:
         KINDS[name] = Kind(name, function, retry, cancellable, (JobRefused, *user_errors))
+        return function
+    return register
+
+
+def housekeeping(every: float):
+    def register(function: Callable[[], object]) -> Callable[[], object]:
+        HOUSEKEEPING.append((function, every))
         return function
     return register
 

@@ -24,9 +24,26 @@ def _sweep_now() -> None:
         logger.exception("sweeping jobs failed")
 
 
+def _housekeeping(last: dict) -> None:
+    from servicecenter import clock
+
+    for function, every in services.HOUSEKEEPING:
+        if clock.wall() - last.get(function, 0.0) >= every:
+            last[function] = clock.wall()
+            try:
+                done = function()
+                if done:
+                    logger.info("%s: %s", function.__name__, done)
+            except Exception:   # tried again at its next round
+                logger.exception("%s failed", function.__name__)
+
+
 def _sweeping(stop: threading.Event) -> None:
+    last: dict = {}
+    _housekeeping(last)
     while not stop.wait(SWEEP_EVERY):
         _sweep_now()
+        _housekeeping(last)
         close_old_connections()
     connection.close()
 
