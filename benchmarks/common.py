@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import resource
+import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,3 +77,38 @@ def national_provider(data: Path, database: Path, kinds: tuple[str, ...], env: d
         run_cli("import", kind, str(data / f"{kind}.csv"), "--provider", "bench", database=database, env=env)
     run_cli("manage", "shell", "-c", PRICE_LIST, database=database, env=env)
 
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(database: Path, *, worker: bool = False, storage: Path | None = None):
+    """`servicecenter serve` (gunicorn, 2 workers) on a free loopback port; yields the port once it
+    accepts. ``worker``: with the background jobs' worker `serve` starts beside it (as `make demo`
+    runs), its job files in ``storage``."""
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev", "SERVICECENTER_DB": str(database)}
+    if storage is not None:
+        env["SERVICECENTER_STORAGE"] = str(storage)
+    command = [sys.executable, "-m", "servicecenter.cli", "--db", str(database), "serve", "--port", str(port), "--workers", "2"]
+    server = subprocess.Popen(command + ([] if worker else ["--no-worker"]), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+            server.wait()

@@ -14,8 +14,12 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cli, table  # noqa: E402
-from pages import measure, serving  # noqa: E402
+from common import (  # noqa: E402
+    run_cli,
+    serving,  # noqa: E402
+    table,
+)
+from pages import measure  # noqa: E402
 
 SESSION = """
 from django.contrib.auth import get_user_model

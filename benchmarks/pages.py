@@ -8,19 +8,15 @@ Baseline in the same run: /health/ (one trivial query through the same stack).
 from __future__ import annotations
 
 import http.client
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cli, table  # noqa: E402
+from common import run_cli, serving, table  # noqa: E402
 
 PAGES = ["/health/", "/", "/customers/", "/customers/?sort=-employees", "/services/", "/agreements/", "/volumes/", "/customers/?q=042"]
 REQUESTS_PER_PAGE = 200
@@ -40,32 +36,6 @@ session['_auth_user_hash'] = user.get_session_auth_hash()
 session.create()
 print('SESSION', session.session_key)
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def serving(database: Path):
-    """`servicecenter serve` (gunicorn, 2 workers) on a free loopback port; yields the port once it accepts."""
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev", "SERVICECENTER_DB": str(database)}
-    server = subprocess.Popen([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "serve", "--port", str(port), "--workers", "2"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def measure(port: int, path: str, cookie: str) -> list[float]:

@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-worker", action="store_true", help="serve only; the background jobs run in workers started apart")
     worker = commands.add_parser("worker", help="run the background jobs (imports, billing runs, cost model runs, reports, exports)")
     worker.add_argument("--batch", action="store_true", help="run what is queued, then exit")
-    worker.add_argument("--interval", type=float, default=0.5, help="seconds between looks at an empty queue")
+    worker.add_argument("--interval", type=float, default=0.2, help="seconds between looks at an empty queue")
     importing = commands.add_parser("import", help="import a CSV, Excel, SIE or Parquet file", add_help=False,
                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     importing.add_argument("-h", "--help", action=_ImportHelp, help="show this help, with every kind of file, and exit")

@@ -140,6 +140,7 @@ def page_matrix(o):
         ("costing-behaviour", f"/costing/behaviour/?run={o['run']}", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
         ("billing", "/billing/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("billing-run", f"/billing/runs/{o['billing_run']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
+        ("billing-run-draft", f"/billing/runs/{o['billing_run']}/drafts/1/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         ("billing-invoices", "/billing/invoices/", expect(EVERYONE)),
         ("billing-invoice", f"/billing/invoices/{o['own_invoice']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
         ("billing-invoice", f"/billing/invoices/{o['other_invoice']}/", expect({ADMIN, *SSC_STAFF})),

@@ -22,13 +22,18 @@ def test_controller_previews_approves_and_issues_a_month(login, server):
     expect(page.get_by_text("Förhandsgranskningen är klar")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_contain_text("förhandsgranskning")
     expect(page.locator("main")).to_contain_text("Inga fynd")
-    page.locator("details summary").first.click()
     screenshot(page, "billing-preview")
     assert_accessible(page, "billing preview")
+    run_page = page.url
+    page.locator("#h-invoices ~ .table-wrap tbody a").first.click()   # one draft invoice, its lines
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Fakturautkast till")
+    expect(page.locator("#h-lines ~ .table-wrap tbody tr").first).to_be_visible()
+    assert_accessible(page, "billing draft invoice")
+    page.get_by_role("link", name="Tillbaka till körningen").click()
+    assert page.url == run_page
     # four eyes: the controller who prepared the preview cannot approve it; another one does
     expect(page.locator("#four-eyes")).to_contain_text("Du gjorde den här förhandsgranskningen")
     expect(page.get_by_role("button", name="Godkänn förhandsgranskningen")).to_have_count(0)
-    run_page = page.url
     page.context.clear_cookies()   # another person, in the same browser
     login("sthlm-attestant")
     page.goto(run_page)

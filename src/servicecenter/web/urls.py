@@ -52,6 +52,7 @@ urlpatterns = [
     path("costing/behaviour/", costing.behaviour, name="costing-behaviour"),
     path("billing/", billing.billing_home, name="billing"),
     path("billing/runs/<id:pk>/", billing.run_detail, name="billing-run"),
+    path("billing/runs/<id:pk>/drafts/<id:n>/", billing.run_draft, name="billing-run-draft"),
     path("billing/invoices/", billing.invoice_list, name="billing-invoices"),
     path("billing/invoices/<id:pk>/", billing.invoice_detail, name="billing-invoice"),
     path("billing/invoices/<id:pk>/<str:kind>/", billing.invoice_download, name="billing-invoice-download"),

@@ -139,6 +139,21 @@ def run_detail(request, pk: int):
 
 
 @login_required
+def run_draft(request, pk: int, n: int):
+    """One draft invoice of a run's preview (the ``n``th, from 1): its lines, buyer and findings.
+    The run page lists the drafts; a national month has 18,000 lines, too many for one page."""
+    scope = scope_of(request)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
+    run = get_visible(BillingRun.objects.visible_to(scope).select_related("provider"), pk=pk)
+    if not 1 <= n <= len(run.preview):
+        raise Http404("no such draft")
+    invoice = run.preview[n - 1]
+    findings = [f for f in run.findings if f.get("org_number") == invoice["org_number"] and f.get("customer") == invoice["name"]]
+    return render(request, "billing/draft.html", {"run": run, "invoice": invoice, "findings": findings,
+                                                  "previous": n - 1 if n > 1 else None, "following": n + 1 if n < len(run.preview) else None})
+
+
+@login_required
 def invoice_list(request):
     scope = scope_of(request)
     months = sorted({d.strftime("%Y-%m") for d in Invoice.objects.visible_to(scope).values_list("period_start", flat=True).distinct()}, reverse=True)
