@@ -35,6 +35,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from servicecenter.formats.tabular import cell_text
+
 #: Fields of an event, as stored: identity, then the payload (what must match for "unchanged").
 PAYLOAD = ("customer_id", "service_id", "occurred_at", "quantity", "package", "cost")
 ROW_OFFSET = 2   # record N (from 0) of a Parquet file is row N + 2, as in the same data saved as CSV
@@ -432,15 +434,9 @@ def _original_texts(path: Path, rows: list[int], names: dict[str, str] | None) -
         if hits:
             values = {canonical.get(name, name): batch.column(i).to_pylist() for i, name in enumerate(columns) if name != ROW_COLUMN}
             for k, r in hits:
-                out[r] = {name: _cell(column[k]) for name, column in values.items()}
+                out[r] = {name: cell_text(column[k]) for name, column in values.items()}
         number += batch.num_rows
     return out
-
-
-def _cell(value) -> str:
-    from servicecenter.formats.tabular import _cell_text
-
-    return _cell_text(value)
 
 
 def write_batch(events, store: Path) -> Path:

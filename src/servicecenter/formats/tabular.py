@@ -202,7 +202,9 @@ def _open_csv(data: bytes | Path, source: str):
     return [cell.strip() for cell in header], rows(), problems
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as text, the same for every reader (CSV, Excel, Parquet): dates as ISO dates, a
+    whole float without its ".0"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -253,11 +255,11 @@ def _open_xlsx(data, source: str):
                 if number > MAX_ROWS:
                     problems.append(Problem("file.too_many_rows", {"limit": MAX_ROWS}, source=source, row=number))
                     return
-                yield number, [_cell_text(cell) for cell in cells]
+                yield number, [cell_text(cell) for cell in cells]
         finally:
             book.close()
 
-    header = [_cell_text(cell).strip() for cell in header_cells]
+    header = [cell_text(cell).strip() for cell in header_cells]
     while header and not header[-1]:
         header.pop()
     return header, rows(), problems
@@ -295,6 +297,6 @@ def _open_parquet(data, source: str):
             columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
             for cells in zip(*columns, strict=True):
                 number += 1
-                yield number, [_cell_text(cell) for cell in cells]
+                yield number, [cell_text(cell) for cell in cells]
 
     return header, rows(), []

@@ -35,15 +35,15 @@ class JobOut(Schema):
 
     @staticmethod
     def resolve_done(job) -> int:
-        return int(services.read_progress(job).get("done") or 0)
+        return int(_progress(job).get("done") or 0)
 
     @staticmethod
     def resolve_total(job) -> int:
-        return int(services.read_progress(job).get("total") or 0)
+        return int(_progress(job).get("total") or 0)
 
     @staticmethod
     def resolve_text(job) -> str:
-        return str(services.read_progress(job).get("text") or "")
+        return str(_progress(job).get("text") or "")
 
     @staticmethod
     def resolve_result(job) -> dict:
@@ -52,6 +52,13 @@ class JobOut(Schema):
     @staticmethod
     def resolve_poll(job) -> str:
         return f"/api/jobs/{job.pk}"
+
+
+def _progress(job) -> dict:
+    """The job's progress, read once per answer (done, total and text come from the same read)."""
+    if not hasattr(job, "_progress_read"):
+        job._progress_read = services.read_progress(job)
+    return job._progress_read
 
 
 #: the answers of a call that starts a job
