@@ -33,25 +33,9 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import national_provider, run_cli, serving, table  # noqa: E402
+from common import national_provider, run_cli, serving, sessions, table  # noqa: E402
 
-USERS = """
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from servicecenter.apps.accounts.models import Profile
-from servicecenter.apps.registry.models import Provider
-provider = Provider.objects.get(code='bench')
-for name in ('preparer', 'approver'):
-    user = get_user_model().objects.create_user(name, password=name)
-    Profile.objects.create(user=user, role='controller', provider=provider)
-    session = SessionStore()
-    session['_auth_user_id'] = str(user.pk)
-    session['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'
-    session['_auth_user_hash'] = user.get_session_auth_hash()
-    session.create()
-    print('SESSION', name, session.session_key)
-print('PROVIDER', provider.pk)
-"""
+PROVIDER = "from servicecenter.apps.registry.models import Provider; print('PROVIDER', Provider.objects.get(code='bench').pk)"
 
 SERVICES = """
 import json, time
@@ -181,13 +165,13 @@ def main() -> int:
         generate_national(data, months=2, coverage=1.0, events=0)
         database = Path(folder) / "bench.sqlite3"
         national_provider(data, database, ("customers", "catalogue", "agreements", "volumes"))
-        setup = run_cli("manage", "shell", "-c", USERS, database=database).output.splitlines()
-        sessions = {line.split()[1]: line.split()[2] for line in setup if line.startswith("SESSION")}
-        provider = int(next(line.split()[1] for line in setup if line.startswith("PROVIDER")))
+        signed_in = sessions(database, ("preparer", "approver"))   # two controllers: four eyes
+        provider = int(next(line.split()[1] for line in run_cli("manage", "shell", "-c", PROVIDER, database=database).output.splitlines()
+                            if line.startswith("PROVIDER")))
         services_copy = Path(folder) / "services.sqlite3"
         shutil.copyfile(database, services_copy)
         with serving(database, worker=True, storage=Path(folder) / "storage") as port:
-            preparer, approver = Controller(port, sessions["preparer"]), Controller(port, sessions["approver"])
+            preparer, approver = Controller(port, signed_in["preparer"]), Controller(port, signed_in["approver"])
             first = bill_month(preparer, approver, provider, "2023-01")   # the server's first month: validation workers start
             month = bill_month(preparer, approver, provider, "2023-02")
         counted = run_cli("manage", "shell", "-c", COUNT, database=database).output.splitlines()

@@ -112,3 +112,30 @@ def serving(database: Path, *, worker: bool = False, storage: Path | None = None
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, 9)
             server.wait()
+
+
+SIGN_IN = """
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from servicecenter.apps.accounts.models import Profile
+from servicecenter.apps.registry.models import Provider
+for name in NAMES:
+    user = get_user_model().objects.filter(username=name).first()
+    if user is None:   # a new controller of the provider PROVIDER
+        user = get_user_model().objects.create_user(name, password=name)
+        Profile.objects.create(user=user, role='controller', provider=Provider.objects.get(code=PROVIDER))
+    session = SessionStore()
+    session['_auth_user_id'] = str(user.pk)
+    session['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'
+    session['_auth_user_hash'] = user.get_session_auth_hash()
+    session.create()
+    print('SESSION', name, session.session_key)
+"""
+
+
+def sessions(database: Path, names: tuple[str, ...], provider: str = "bench") -> dict[str, str]:
+    """A signed-in session (its cookie value) for each user ``names``; a user that does not exist
+    yet is made a controller of ``provider``."""
+    script = f"NAMES, PROVIDER = {names!r}, {provider!r}\n" + SIGN_IN
+    output = run_cli("manage", "shell", "-c", script, database=database).output.splitlines()
+    return {line.split()[1]: line.split()[2] for line in output if line.startswith("SESSION")}

@@ -14,25 +14,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
-    run_cli,
-    serving,  # noqa: E402
-    table,
-)
+from common import run_cli, serving, sessions, table  # noqa: E402
 from pages import measure  # noqa: E402
 
-SESSION = """
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-for name in ('it-samordnare', 'controller'):
-    user = get_user_model().objects.get(username=name)
-    session = SessionStore()
-    session['_auth_user_id'] = str(user.pk)
-    session['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'
-    session['_auth_user_hash'] = user.get_session_auth_hash()
-    session.create()
-    print('SESSION', name, session.session_key)
-"""
 PAGES = [("it-samordnare", "/health/"), ("it-samordnare", "/followup/"), ("it-samordnare", "/followup/?level=supplier"),
          ("it-samordnare", "/followup/?level=service"), ("controller", "/followup/"), ("controller", "/followup/?family=productivity")]
 
@@ -41,8 +25,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "demo.sqlite3"
         built = run_cli("demo", "--no-serve", "--db", str(database))
-        cookies = {line.split()[1]: line.split()[2] for line in run_cli("manage", "shell", "-c", SESSION, database=database).output.splitlines()
-                   if line.startswith("SESSION")}
+        cookies = sessions(database, ("it-samordnare", "controller"))
         with serving(database) as port:
             for user, path in PAGES:   # warm up every worker
                 measure(port, path, cookies[user])

@@ -16,26 +16,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cli, serving, table  # noqa: E402
+from common import run_cli, serving, sessions, table  # noqa: E402
 
 PAGES = ["/health/", "/", "/customers/", "/customers/?sort=-employees", "/services/", "/agreements/", "/volumes/", "/customers/?q=042"]
 REQUESTS_PER_PAGE = 200
 THREADS = 4
-SETUP = """
-from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from servicecenter.apps.accounts.models import Profile
-from servicecenter.apps.registry.models import Provider
-provider = Provider.objects.get(code='bench')
-user = get_user_model().objects.create_user('bench', password='bench')
-Profile.objects.create(user=user, role='controller', provider=provider)
-session = SessionStore()
-session['_auth_user_id'] = str(user.pk)
-session['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend'
-session['_auth_user_hash'] = user.get_session_auth_hash()
-session.create()
-print('SESSION', session.session_key)
-"""
 
 
 def measure(port: int, path: str, cookie: str) -> list[float]:
@@ -75,7 +60,7 @@ def main() -> None:
         run_cli("manage", "shell", "-c", "from servicecenter.apps.registry.models import Provider; Provider.objects.create(code='bench', name='Bench', org_number='202100-6255', kind='state_service_centre')", database=database)
         for kind in ("customers", "catalogue", "agreements", "volumes"):
             run_cli("import", kind, str(data / f"{kind}.csv"), "--provider", "bench", database=database)
-        cookie = next(line.split()[1] for line in run_cli("manage", "shell", "-c", SETUP, database=database).output.splitlines() if line.startswith("SESSION"))
+        cookie = sessions(database, ("bench",))["bench"]
         with serving(database) as port:
             for path in PAGES:  # warm up every worker
                 measure(port, path, cookie)

@@ -467,6 +467,14 @@ def test_the_controller_runs_a_month_through_the_pages(client_for, stockholm):
     response = through_job(client, client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"}))
     run = BillingRun.objects.get(provider=stockholm, period=DECEMBER.start)
     assert response.status_code == 302 and response["Location"] == f"/billing/runs/{run.pk}/"
+    listed = client.get(f"/billing/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    last = run.preview[-1]
+    assert f"/billing/runs/{run.pk}/drafts/{len(run.preview)}/" in listed and last["lines"][0]["description"] not in listed   # the lines are on the draft's page
+    draft = client.get(f"/billing/runs/{run.pk}/drafts/{len(run.preview)}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Draft invoice to {last['name']}" in draft and all(line["description"] in draft for line in last["lines"])
+    assert "Next invoice" not in draft and "Previous invoice" in draft
+    for beyond in (0, len(run.preview) + 1):
+        assert client.get(f"/billing/runs/{run.pk}/drafts/{beyond}/").status_code == 404
     assert client.post(f"/billing/runs/{run.pk}/", {"action": "issue"}).status_code == 302
     assert not Invoice.objects.filter(run=run).exists()                        # not approved yet
     client.post(f"/billing/runs/{run.pk}/", {"action": "approve"})
