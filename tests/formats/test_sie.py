@@ -1,3 +1,4 @@
+import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -169,6 +170,65 @@ def test_write_then_read_gives_back_the_ledger(company, account_name, centre, ce
     assert [(t.account, t.objects, t.amount, t.day, t.text) for t in again.transactions] == [(t.account, t.objects, t.amount, t.day, t.text) for t in ledger.transactions]
 
 
-def test_a_checksum_that_is_not_verified_says_so():
-    ledger, problems = parse(GOOD.replace("#FLAGGA 0", "#FLAGGA 0\n#KSUMMA") + "#KSUMMA 1234567890\n")
-    assert ledger is not None and [(p.code, p.severity.value) for p in problems] == [("sie.ksumma_unchecked", "warning")]
+SEALED_BODY = """#FNAMN "Kommun AB"
+#KONTO 5010 "Lokal hyra"
+#KONTO 1930 Bank
+#DIM 1 Kostnadsställe
+#OBJEKT 1 200 "Gemensamt IT"
+#VER A 1 20250131 "Hyra"
+{
+#TRANS 5010 {1 "200"} 12500.00
+#TRANS 1930 {} -12500.00
+}
+"""
+# What the specification sums: labels and field contents, no separators, quotes or line ends,
+# written out by hand here (not through the reader's own function).
+SEALED_CONTENT = "#FNAMNKommun AB#KONTO5010Lokal hyra#KONTO1930Bank#DIM1Kostnadsställe#OBJEKT1200Gemensamt IT#VERA120250131Hyra{#TRANS5010{1200}12500.00#TRANS1930{}-12500.00}"
+
+
+def sealed(body: str, value: int) -> str:
+    return f"#FLAGGA 0\n#KSUMMA\n{body}#KSUMMA {value}\n"
+
+
+def test_a_checksum_as_the_specification_computes_it_is_verified():
+    value = zlib.crc32(SEALED_CONTENT.encode("cp437"))
+    ledger, problems = parse(sealed(SEALED_BODY, value))
+    assert problems == [] and ledger is not None and ledger.transactions[0].amount == Decimal("12500.00")
+    # the same sum written as a signed 32-bit number (some programs do) is the same sum
+    signed = value - 2**32 if value >= 2**31 else value
+    assert parse(sealed(SEALED_BODY, signed))[1] == []
+
+
+def test_a_checksum_over_the_bytes_without_spaces_and_quotes_is_accepted_too():
+    loose = "".join(line.replace(" ", "").replace('"', "") for line in SEALED_BODY.splitlines())
+    ledger, problems = parse(sealed(SEALED_BODY, zlib.crc32(loose.encode("cp437"))))
+    assert problems == [] and ledger is not None
+
+
+def test_a_tampered_amount_is_refused_by_the_checksum():
+    value = zlib.crc32(SEALED_CONTENT.encode("cp437"))
+    tampered = SEALED_BODY.replace("12500.00", "12900.00")
+    ledger, problems = parse(sealed(tampered, value))
+    assert ledger is None
+    assert [(p.code, p.row, p.params["value"]) for p in problems] == [("sie.ksumma", 13, str(value))]
+
+
+def test_a_file_cut_after_the_opening_checksum_is_refused():
+    ledger, problems = parse("#FLAGGA 0\n#KSUMMA\n" + SEALED_BODY)
+    assert ledger is None and [(p.code, p.row) for p in problems] == [("sie.ksumma_unclosed", 2)]
+
+
+def test_a_checksum_without_its_opening_is_a_warning():
+    ledger, problems = parse(GOOD + "#KSUMMA 1234567890\n")
+    assert ledger is not None and [(p.code, p.severity.value) for p in problems] == [("sie.ksumma_order", "warning")]
+
+
+def test_the_writer_seals_its_files():
+    ledger, _ = parse(GOOD)
+    written = write_sie(ledger, date(2026, 1, 5))
+    lines = written.decode("cp437").splitlines()
+    assert lines[1] == "#KSUMMA" and lines[-1].startswith("#KSUMMA ")
+    assert read_sie(written, "sealed.se")[1] == []
+    changed = written.replace(b"80000.50", b"80000.60").replace(b"19999.50", b"19999.40")  # still balanced
+    again, problems = read_sie(changed, "changed.se")
+    assert again is None and [p.code for p in problems] == ["sie.ksumma"]

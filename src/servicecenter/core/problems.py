@@ -213,8 +213,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sie.unbalanced": ("Verifikation {series} {number} balanserar inte: summan är {sum}.", "Voucher {series} {number} does not balance: the sum is {sum}."),
     "sie.unknown_account": ("Kontot {account} finns inte i kontoplanen (#KONTO).", "Account {account} is not in the chart of accounts (#KONTO)."),
     "sie.unknown_object": ("Objekt {object} i dimension {dimension} är inte deklarerat (#OBJEKT).", "Object {object} of dimension {dimension} is not declared (#OBJEKT)."),
-    "sie.ksumma_unchecked": ("Filen har kontrollsumma (#KSUMMA {value}), men den kontrolleras inte ännu: stäm av beloppen mot bokföringen.",
-                             "The file carries a checksum (#KSUMMA {value}), which is not verified yet: reconcile the amounts with the accounts."),
+    "sie.ksumma": ("Kontrollsumman stämmer inte: filen anger {value}, innehållet ger {computed}. Filen har ändrats efter att den skrevs; "
+                   "exportera den igen från bokföringen.",
+                   "The checksum does not match: the file says {value}, its content gives {computed}. The file was changed after it was "
+                   "written; export it again from the accounts."),
+    "sie.ksumma_unclosed": ("Kontrollsumman som börjar här (#KSUMMA) avslutas aldrig: filen kan vara avklippt.",
+                            "The checksum opened here (#KSUMMA) is never closed: the file may be cut short."),
+    "sie.ksumma_order": ("#KSUMMA på fel ställe (en andra början, eller en summa utan början); den kontrolleras inte.",
+                         "#KSUMMA out of place (a second opening, or a sum without an opening); it is not verified."),
     "sie.no_flag": ("#FLAGGA saknas; är detta en SIE-fil?", "#FLAGGA is missing; is this a SIE file?"),
     "sie.format": ("Teckenformatet {value} stöds inte; SIE 4 använder PC8.", "Character format {value} is not supported; SIE 4 uses PC8."),
     "sie.type": ("SIE-typ {value}; endast typ 4 (med verifikationer) läses.", "SIE type {value}; only type 4 (with vouchers) is read."),

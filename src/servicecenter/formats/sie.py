@@ -12,7 +12,8 @@ What is read: #FLAGGA, #FORMAT, #SIETYP, #PROGRAM, #GEN, #FNAMN, #ORGNR, #RAR, #
 with #TRANS (#RTRANS, which a conforming file follows with the same #TRANS, and #BTRANS,
 a removed row, are skipped). Other labels are ignored, as the specification requires.
 
-Checks, each reported once with its line: broken lines (unterminated quote or brace, a field
+Checks, each reported once with its line: a #KSUMMA checksum that does not match the records it
+seals (or is never closed), broken lines (unterminated quote or brace, a field
 that is not a number or date), a voucher whose transactions do not sum to zero (unless one of
 its lines was already refused), #TRANS outside a voucher, a voucher never closed, and a file
 that is not PC8 (UTF-8 bytes are recognised and refused by line). An account not declared with
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 import sys
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -177,6 +179,51 @@ def _parse_objects(token: str) -> tuple[tuple[str, str], ...]:
     return tuple((parts[i], parts[i + 1]) for i in range(0, len(parts), 2))
 
 
+def _checksum_text(line: str) -> str:
+    """What a record adds to #KSUMMA (SIE 4C, "Kontrollsummering"): its label and the content of
+    each field, without the spaces that separate fields, the quotes around them or the line end;
+    an object list adds its braces and the content of each of its parts. Outside quotes only the
+    separators go; inside them everything is content."""
+    if "\\" in line:  # escapes: read the fields properly
+        return "".join("{" + "".join(_unquote(part) for part in OBJECT_TOKEN.findall(token[1:-1])) + "}"
+                       if token.startswith("{") else _unquote(token) for token in _tokens(line))
+    if '"' not in line:
+        return line.replace(" ", "").replace("\t", "")
+    return "".join(part if index % 2 else part.replace(" ", "").replace("\t", "") for index, part in enumerate(line.split('"')))
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    return text.encode("ascii") if text.isascii() else text.encode(encoding, errors="replace")
+
+
+def _checksum(lines: list[str], encoding: str) -> tuple[int, int]:
+    """CRC-32 (the polynomial EDB88320, start and final inversion: zlib's) of the records between
+    an opening ``#KSUMMA`` and the closing ``#KSUMMA value``, in the file's own bytes, read two ways:
+    the specification's (field contents, so a space inside a quoted text counts; ``_checksum_text``)
+    and the one some exporting programs use (every byte of the lines but spaces, tabs and quotes).
+    A file matching either has not been changed since it was written; one matching neither has."""
+    records = [line.strip() for line in lines]
+    records = [line for line in records if line]
+    whole = "\n".join(records)
+    if "\\" in whole:
+        strict = "".join(_checksum_text(line) for line in records)
+    else:  # the same as _checksum_text line by line: the quotes pair within each line
+        parts = whole.split('"')
+        parts[::2] = [part.replace(" ", "").replace("\t", "").replace("\n", "") for part in parts[::2]]
+        strict = "".join(parts)
+    loose = _encode(whole, encoding).translate(None, b' \t"\n')
+    return zlib.crc32(_encode(strict, encoding)), zlib.crc32(loose)
+
+
+def _checksum_matches(declared: str, lines: list[str], encoding: str) -> tuple[bool, int]:
+    strict, loose = _checksum(lines, encoding)
+    try:
+        value = int(declared) & 0xFFFFFFFF  # some programs write the sum as a signed 32-bit number
+    except ValueError:
+        return False, strict
+    return value in (strict, loose), strict
+
+
 def _need(tokens: list[str], count: int, label: str) -> None:
     if len(tokens) < count:
         raise _LineError("sie.fields", label=label, count=count - 1)
@@ -249,7 +296,11 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000, dimensions: Ite
     voucher_line = 0
     voucher_bad = False              # a line of the open voucher was refused: its sum says nothing more
     saw_flag = False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    encoding = "cp1252" if any(problem.code == "sie.encoding_latin1" for problem in problems) else "cp437"
+    checksum: int | None = None      # the line of an opening #KSUMMA not yet closed
+    checksum_seen = False
+    lines = text.splitlines()
+    for number, raw in enumerate(lines, start=1):
         if len(problems) >= max_problems:
             problems.append(Problem("file.too_many_problems", {"limit": max_problems}, source=source))
             break
@@ -343,8 +394,17 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000, dimensions: Ite
             elif label == "#VALUTA":
                 ledger.currency = _unquote(tokens[1]) if len(tokens) > 1 else "SEK"
             elif label == "#KSUMMA":
-                if len(tokens) > 1:  # the closing record carries the checksum
-                    problems.append(Problem("sie.ksumma_unchecked", {"value": _unquote(tokens[1])}, source=source, row=number, severity=Severity.WARNING))
+                if len(tokens) == 1 and checksum is None and not checksum_seen:  # the opening record
+                    checksum, checksum_seen = number, True
+                elif len(tokens) > 1 and checksum is not None:  # the closing record carries the sum
+                    declared = _unquote(tokens[1])
+                    matches, computed = _checksum_matches(declared, lines[checksum:number - 1], encoding)
+                    if not matches:
+                        problems.append(Problem("sie.ksumma", {"value": declared, "computed": str(computed)}, source=source, row=number,
+                                                value=raw.strip()[:120]))
+                    checksum = None
+                else:  # a second opening, or a sum without an opening: nothing to verify it against
+                    problems.append(Problem("sie.ksumma_order", source=source, row=number, value=raw.strip()[:120], severity=Severity.WARNING))
             elif label == "#RAR":
                 # an empty "#RAR 0" (some programs write it when no year is chosen) says nothing:
                 # the vouchers keep their dates and the year is taken from them
@@ -355,6 +415,8 @@ def read_sie(data: bytes, source: str, max_problems: int = 1000, dimensions: Ite
             voucher_bad = voucher_bad or voucher_open
     if voucher_open or voucher is not None:
         problems.append(Problem("sie.voucher_unclosed", source=source, row=voucher_line))
+    if checksum is not None and len(problems) < max_problems:
+        problems.append(Problem("sie.ksumma_unclosed", source=source, row=checksum))
     if not saw_flag:
         problems.append(Problem("sie.no_flag", source=source, row=1))
     checked = set(dimensions) if dimensions is not None else None
@@ -384,7 +446,8 @@ def _object_list(objects: Iterable[tuple[str, str]]) -> str:
 
 
 def write_sie(ledger: Ledger, generated: date) -> bytes:
-    """A SIE 4 file (PC8) with accounts, dimensions, objects, balances and vouchers."""
+    """A SIE 4 file (PC8) with accounts, dimensions, objects, balances and vouchers, sealed with
+    #KSUMMA so that the reader (ours or another program's) can tell it was not changed."""
     lines = ["#FLAGGA 0", '#PROGRAM "servicecenter" "0.1"', "#FORMAT PC8", f"#GEN {generated:%Y%m%d}", "#SIETYP 4",
              f"#FNAMN {_quote(ledger.company)}"]
     if ledger.org_number:
@@ -410,4 +473,5 @@ def write_sie(ledger: Ledger, generated: date) -> bytes:
             text = f" {_quote(row.text)}" if row.text else ""
             lines.append(f"   #TRANS {row.account} {_object_list(row.objects)} {row.amount}{day}{text}")
         lines.append("}")
+    lines = [lines[0], "#KSUMMA", *lines[1:], f"#KSUMMA {_checksum(lines[1:], 'cp437')[0]}"]
     return ("\r\n".join(lines) + "\r\n").encode("cp437", errors="replace")
