@@ -44,7 +44,7 @@ def choropleth(
     from matplotlib.patches import Patch
 
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(4.6, 8.2), dpi=96)
+    figure, axes = plt.subplots(figsize=(6.4, 8.2), dpi=96)
     polygons, colours = [], []
     for region_rings, value in zip(rings, values, strict=True):
         colour = "#eeeeee" if value is None else SCALE[min(sum(value > b for b in breaks), len(SCALE) - 1)]
@@ -67,7 +67,8 @@ def choropleth(
                      edgecolors=edge if category != "closed" else "#b30000", linewidths=0.8 if category != "closed" else 1.6, zorder=3)
         seen.append(Line2D([], [], linestyle="", marker=marker, markerfacecolor=face, markeredgecolor=edge,
                            markersize=7, label=(point_labels or {}).get(category, category)))
-    axes.legend(handles=handles + seen, title=legend_title, loc="upper left", fontsize=7, title_fontsize=7, frameon=True)
+    # beside the map, not on it: northern Norrbotten is data too
+    axes.legend(handles=handles + seen, title=legend_title, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, title_fontsize=7, frameon=False)
     axes.set_xlim(10.6 * COS_LAT, 24.4 * COS_LAT)
     axes.set_ylim(55.2, 69.2)
     axes.set_aspect("equal")

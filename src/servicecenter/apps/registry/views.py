@@ -87,16 +87,16 @@ def customer_detail(request, pk: int):
     names = registry.service_names(scope)
     agreements = list(customer.agreements.order_by("service__code"))
     volumes = list(Volume.objects.visible_to(scope).filter(customer=customer).order_by("month").values_list("service_id", "month", "quantity"))
-    series: dict[int, list[tuple[int, float]]] = {}
+    series: dict[int, list[tuple[str, float]]] = {}
     months = sorted({month for _s, month, _q in volumes})[-24:]
     index = {month: position for position, month in enumerate(months)}
     for service_id, month, quantity in volumes:
         if month in index:
-            series.setdefault(service_id, []).append((month.year * 100 + month.month, float(quantity)))
+            series.setdefault(service_id, []).append((f"{month:%Y-%m}", float(quantity)))
     chart = None
     if series:
         chart = line_chart(
-            str(_("Monthly volumes")), str(_("Month (YYYYMM)")), str(_("Quantity")),
+            str(_("Monthly volumes")), str(_("Month")), str(_("Quantity")),
             tuple((str(names.get(s, s)), tuple(points)) for s, points in sorted(series.items())),
             str(_("Volumes per service and month for %(name)s") % {"name": customer.name}),
         )
