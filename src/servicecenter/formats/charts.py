@@ -185,7 +185,7 @@ def _bar_chart(title, labels, values, y_label, description) -> str:
 
 def _svg(figure, plt, title: str, description: str) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight", pad_inches=0.05)  # legends outside the axes included
     plt.close(figure)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]

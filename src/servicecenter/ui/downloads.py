@@ -27,6 +27,6 @@ def report_download(name: str, kind: str, template: str | None, context: dict, s
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     else:
         notice = _("Demo data: illustrative, built to match published totals; not real per-customer facts.") if demo else None
-        response = HttpResponse(write_workbook(sheets, notice), content_type=XLSX)
+        response = HttpResponse(write_workbook(sheets, notice, notice_title=_("About the data")), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response

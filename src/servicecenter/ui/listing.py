@@ -20,7 +20,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.spreadsheet import Month, Percent, write_workbook
 from servicecenter.ui.deferral import deferred
 
 #: an export of more rows than this is made in the background (a few thousand rows take seconds)
@@ -35,6 +35,8 @@ class ListColumn:
     sort: str | None = None
     link: Callable[[Any], str] | None = None
     numeric: bool = False
+    # the cell of the Excel export when it differs from what the page shows (a real date, a Month)
+    export: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ def render_list(request, page: ListPage, queryset: QuerySet, notice: str | None 
         objects = list(queryset)
         if page.prepare:
             page.prepare(objects)
-        rows = ([_plain(column.value(obj)) for column in page.columns] for obj in objects)
-        data = write_workbook([(str(page.title), [str(column.label) for column in page.columns], rows)], notice=notice)
+        rows = ([_plain(column.export(obj) if column.export else column.value(obj)) for column in page.columns] for obj in objects)
+        data = write_workbook([(str(page.title), [str(column.label) for column in page.columns], rows)], notice=notice,
+                              notice_title=str(_("About the data")))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="{slugify(page.export_name)}.xlsx"'
         return response
@@ -136,7 +139,7 @@ def _with(params, **changes) -> str:
 
 def _plain(value: Any) -> Any:
     """A cell for Excel: numbers and dates stay typed (Decimal stays exact); the rest is text."""
-    if value is None or isinstance(value, (int, float, Decimal, date)):
+    if value is None or isinstance(value, (int, float, Decimal, date, Month, Percent)):
         return value
     if hasattr(value, "__html__"):
         from django.utils.html import strip_tags

@@ -26,6 +26,7 @@ from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, render_list
 from servicecenter.ui.params import year_param
+from servicecenter.web.audit_labels import action_label, details_text
 
 
 @login_required
@@ -85,13 +86,14 @@ def audit_log(request):
         title=gettext_lazy("Audit log"),
         intro=gettext_lazy("Who changed what, and when. Entries cannot be edited or removed."),
         columns=[
-            ListColumn("at", gettext_lazy("Time"), lambda e: clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"), "at"),
+            ListColumn("at", gettext_lazy("Time"), lambda e: clock.local(e.at).strftime("%Y-%m-%d %H:%M:%S"), "at", export=lambda e: clock.local(e.at)),
             ListColumn("user", gettext_lazy("User"), lambda e: e.username, "username"),
-            ListColumn("action", gettext_lazy("Action"), lambda e: e.action, "action"),
+            ListColumn("action", gettext_lazy("Action"), lambda e: action_label(e.action), "action"),
             ListColumn("object", gettext_lazy("Object"), lambda e: e.object_repr),
-            ListColumn("details", gettext_lazy("Details"), lambda e: ", ".join(f"{k}: {v}" for k, v in e.data.items())[:200]),
+            ListColumn("details", gettext_lazy("Details"), lambda e: details_text(e.data)),
         ],
-        filters=[ListFilter("action", gettext_lazy("Action"), [(a, a) for a in actions], lambda qs, v: qs.filter(action=v))],
+        filters=[ListFilter("action", gettext_lazy("Action"), sorted(((a, action_label(a)) for a in actions), key=lambda pair: pair[1]),
+                            lambda qs, v: qs.filter(action=v))],
         search=["username", "action", "object_repr"],
         default_sort="-at",
         export_name="granskningslogg",

@@ -13,8 +13,10 @@ from lxml import etree
 from servicecenter.apps.billing.models import Invoice
 from servicecenter.apps.registry.services import DEMO_NOTICE
 from servicecenter.core.billing import totals
+from servicecenter.core.billing.vat import category_name
+from servicecenter.core.units import unit_name
 from servicecenter.formats.peppol import CAC, CBC
-from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.spreadsheet import Percent, write_workbook
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,8 @@ def invoice_workbook(invoice: Invoice) -> bytes:
     sign = -1 if invoice.is_credit else 1
     with translation.override("sv"):
         head = ["Rad", "Tjänst", "Beskrivning", "Period från", "Period till", "Antal", "Enhet", "Pris", "Belopp", "Momskategori", "Momssats"]
-        rows = [(line.line_no, line.service.code, line.description, line.period_start, line.period_end, sign * line.quantity, line.unit_code,
-                 line.unit_price, sign * line.amount, line.vat_category, line.vat_rate) for line in lines]
+        rows = [(line.line_no, line.service.code, line.description, line.period_start, line.period_end, sign * line.quantity, unit_name(line.unit_code),
+                 line.unit_price, sign * line.amount, category_name(line.vat_category), Percent(line.vat_rate / 100, 0)) for line in lines]
         per_service: dict[str, list] = {}
         for line in lines:
             entry = per_service.setdefault(line.service.code, [line.service.code, 0, 0])

@@ -29,6 +29,7 @@ from servicecenter.core import limits
 from servicecenter.core.billing import totals
 from servicecenter.core.periods import Period
 from servicecenter.formats.charts import bar_chart
+from servicecenter.formats.spreadsheet import Month
 from servicecenter.formats.values import parse_decimal
 from servicecenter.ui.deferral import deferred
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
@@ -165,8 +166,8 @@ def invoice_list(request):
             ListColumn("number", gettext_lazy("Number"), lambda i: i.number_text, "number_text", lambda i: reverse("billing-invoice", args=[i.pk])),
             ListColumn("type", gettext_lazy("Type"), lambda i: i.get_document_type_display()),
             ListColumn("customer", gettext_lazy("Customer"), lambda i: i.customer.name if i.customer.name == i.buyer_name else f"{i.customer.name} ({i.buyer_name})", "customer__name"),
-            ListColumn("period", gettext_lazy("Period"), lambda i: i.period_start.strftime("%Y-%m"), "period_start"),
-            ListColumn("issued", gettext_lazy("Issue date"), lambda i: i.issue_date.isoformat(), "issue_date"),
+            ListColumn("period", gettext_lazy("Period"), lambda i: i.period_start.strftime("%Y-%m"), "period_start", export=lambda i: Month(i.period_start)),
+            ListColumn("issued", gettext_lazy("Issue date"), lambda i: i.issue_date.isoformat(), "issue_date", export=lambda i: i.issue_date),
             ListColumn("payable", gettext_lazy("To pay, kr"), lambda i: i.signed_payable, "payable", numeric=True),
             ListColumn("sealed", gettext_lazy("As issued"), lambda i: _("does not match what was issued") if i.pk in broken else "✓"),
         ],
@@ -312,7 +313,7 @@ def late_events(request):
         intro=gettext_lazy("Events that arrived for a month already invoiced. They are kept, never lost: correct the customer's invoice "
                            "with a credit note and a corrected invoice, which marks them as corrected."),
         columns=[
-            ListColumn("month", gettext_lazy("Month"), lambda e: e.month.strftime("%Y-%m"), "month"),
+            ListColumn("month", gettext_lazy("Month"), lambda e: e.month.strftime("%Y-%m"), "month", export=lambda e: Month(e.month)),
             ListColumn("customer", gettext_lazy("Customer"), lambda e: e.customer.name, "customer__name"),
             ListColumn("service", gettext_lazy("Service"), lambda e: names.get(e.service_id, e.service.code), "service__code"),
             ListColumn("source", gettext_lazy("Source"), lambda e: e.source, "source"),

@@ -35,7 +35,7 @@ from servicecenter.apps.registry.models import Customer, Provider, ServiceVersio
 from servicecenter.core import limits
 from servicecenter.core.money import ZERO, round_places
 from servicecenter.formats.charts import bar_chart, flow_chart
-from servicecenter.formats.spreadsheet import write_workbook
+from servicecenter.formats.spreadsheet import Percent, write_workbook
 from servicecenter.formats.values import parse_decimal
 from servicecenter.ui.deferral import deferred
 from servicecenter.ui.params import id_param
@@ -128,13 +128,15 @@ def run_detail(request, pk: int):
     scope = scope_of(request)
     scope.require(Capability.VIEW_COSTS)
     run = get_visible(AllocationRun.objects.visible_to(scope).select_related("model__provider"), pk=pk)
-    labels = _names(run.model.provider)
+    provider = run.model.provider
+    labels = {**costing.object_labels(provider), **_names(provider)}
+    customers = dict(provider.customers.values_list("number", "name"))
     steps = []
     for report in run.reports:
         flows = sorted(report["flows"], key=lambda flow: -Decimal(flow[2]))
         methods = dict(ModelStep.Method.choices)
         steps.append({**report, "method": methods.get(report.get("method"), report.get("method")), "count": len(flows),
-                      "top": [(labels.get(a, a), labels.get(b, b), Decimal(c)) for a, b, c in flows[:12]]})
+                      "top": [(costing.label_of(a, labels, customers), costing.label_of(b, labels, customers), Decimal(c)) for a, b, c in flows[:12]]})
     return render(request, "costing/run.html", {"run": run, "steps": steps, "can_price": scope.can(Capability.RUN_COSTING)})
 
 
@@ -354,7 +356,7 @@ def what_if(request):
     if request.GET.get("format") == "xlsx":
         data = write_workbook([(_("What-if"), [_("Customer"), _("Organisation number"), current.name, alternative.name, _("Difference, kr"), _("Difference, %"), _("Invoice lines now"), _("Invoice lines in the alternative")],
                                 [(names.get(r.customer, r.customer), r.customer, r.current, r.alternative, r.difference,
-                                  round_places(r.difference_share * 100, 1) if r.difference_share is not None else None, r.current_lines, r.alternative_lines) for r in rows])],
+                                  Percent(r.difference_share), r.current_lines, r.alternative_lines) for r in rows])],
                               notice=registry.export_notice(Provider.objects.visible_to(scope).filter(pk=current.provider_id)))
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = 'attachment; filename="what-if.xlsx"'

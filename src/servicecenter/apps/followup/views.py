@@ -46,7 +46,9 @@ from servicecenter.apps.followup.models import (
 from servicecenter.apps.registry.models import Provider, Service
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
+from servicecenter.core.money import decimal_of, round_places
 from servicecenter.formats.charts import indicator_chart
+from servicecenter.formats.spreadsheet import Percent
 from servicecenter.ui.deferral import deferred
 from servicecenter.ui.downloads import report_download
 
@@ -335,8 +337,19 @@ def it_report(request, year: int):
 
 def _it_sheets(context):
     headers = [_("Supplier"), _("Service")] + [d.name_sv for d in context["definitions"]]
-    rows = [[row["supplier"], row["service"]] + [value for _d, value, _v in row["cells"]] for row in context["table"]]
-    drivers = [[row["supplier"], row["service"], d.before, d.after, d.volume, d.input_prices, d.content, d.security, d.unit_cost_change, d.index_change]
+    def cell(definition, value):
+        if value is None:
+            return None
+        if definition.unit == "%":   # the indicator in per cent: its share, shown with a % format
+            return Percent(decimal_of(value) / 100, definition.decimals)
+        return round_places(decimal_of(value), definition.decimals)
+
+    def kronor(value):
+        return round_places(value, 2)
+
+    rows = [[row["supplier"], row["service"]] + [cell(d, value) for d, value, _v in row["cells"]] for row in context["table"]]
+    drivers = [[row["supplier"], row["service"], kronor(d.before), kronor(d.after), kronor(d.volume), kronor(d.input_prices), kronor(d.content),
+                kronor(d.security), Percent(d.unit_cost_change / 100), Percent(d.index_change / 100)]
                for row in context["table"] if (d := row["drivers"]) is not None]
     return [(str(context["year"]), headers, rows),
             (_("Cost per unit, drivers"), [_("Supplier"), _("Service"), _("Before"), _("After"), _("Volume"), _("Input prices"), _("Content, same security"),

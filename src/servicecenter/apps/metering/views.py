@@ -10,6 +10,7 @@ from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Provider
+from servicecenter.formats.spreadsheet import Month
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, provider_filter, render_list
 
 
@@ -36,7 +37,7 @@ def volume_list(request):
         title=_("Volumes"),
         intro=_("Monthly volumes per customer and service, as imported."),
         columns=[
-            ListColumn("month", _("Month"), lambda v: v.month.strftime("%Y-%m"), "month"),
+            ListColumn("month", _("Month"), lambda v: v.month.strftime("%Y-%m"), "month", export=lambda v: Month(v.month)),
             ListColumn("customer", _("Customer"), lambda v: v.customer.name, "customer__name", lambda v: reverse("customer", args=[v.customer_id])),
             ListColumn("service", _("Service"), lambda v: names.get(v.service_id, v.service.code), "service__code"),
             ListColumn("quantity", _("Quantity"), lambda v: v.quantity.normalize() if v.quantity == v.quantity.to_integral() else v.quantity, "quantity", numeric=True),

@@ -27,6 +27,7 @@ from servicecenter.apps.network import services
 from servicecenter.apps.network.models import DemandSet, Office, OfficeVisits, Scenario
 from servicecenter.apps.registry.models import Provider
 from servicecenter.formats.charts import bar_chart, line_chart
+from servicecenter.formats.spreadsheet import Percent
 from servicecenter.ui.deferral import deferred
 from servicecenter.ui.downloads import report_download
 from servicecenter.ui.params import day_param, id_param, year_param
@@ -151,16 +152,17 @@ def statistics(request):
 
 def _statistics_sheets(stats):
     years = stats["years"]
-    head = [""] + [x for y in years for x in (f"{y}", f"Andel {y}")]
+    def head(first: str) -> list[str]:
+        return [first] + [x for y in years for x in (f"Besök {y}" if first != "Myndighet" else f"Ärenden {y}", f"Andel {y}")]
 
     def rows(table):
         body, totals = table
-        out = [[str(label)] + [x for value, share in cells for x in (value, round(share * 100) if share is not None else None)] for label, cells in body]
-        out.append(["Totalt"] + [x for value, share in totals for x in (value, 100 if share else None)])
+        out = [[str(label)] + [x for value, share in cells for x in (value, Percent(share, 0))] for label, cells in body]
+        out.append(["Totalt"] + [x for value, share in totals for x in (value, Percent(1, 0) if share else None)])
         return out
-    return [("Tabell 11 besök per region", head, rows(stats["regions"])),
-            ("Tabell 12 ärenden per myndighet", head, rows(stats["partners"])),
-            ("Tabell 20 besök per kommuntyp", head, rows(stats["types"])),
+    return [("Tabell 11 besök per region", head("Region"), rows(stats["regions"])),
+            ("Tabell 12 ärenden per myndighet", head("Myndighet"), rows(stats["partners"])),
+            ("Tabell 20 besök per kommuntyp", head("Kommuntyp"), rows(stats["types"])),
             ("FA-regioner", ["Kod", "FA-region", "Kontor", "Varav fullservice"], [[fa.code, fa.name, n, f] for fa, n, f in stats["fa_rows"]])]
 
 
@@ -290,13 +292,13 @@ def _report_sheets(data):
     transfers = [[names.get(t.office, t.office), names.get(t.to, t.to or "–"), t.visits, t.lost, round(t.km, 1) if t.to else None] for t in r.transfers]
     loads = [[names.get(ld.office, ld.office), ld.visits_before, ld.visits_after, ld.capacity] for ld in data["loads"]]
     flags = [[text, office, subject, f.rule] for f, text, office, subject in data["flags"]] + [["Samråd (SFS 2017:583)", o, m, "SFS 2017:583"] for o, m in data["consultations"]]
-    fa = [[code, name, round(b.mean_km, 2), round(a.mean_km, 2), round(b.share_within(20) * 100, 1), round(a.share_within(20) * 100, 1)] for code, name, b, a in data["fa_rows"]]
+    fa = [[code, name, round(b.mean_km, 2), round(a.mean_km, 2), Percent(b.share_within(20)), Percent(a.share_within(20))] for code, name, b, a in data["fa_rows"]]
     return [("Sammanfattning", ["Mått", "Värde"], summary),
             ("Besparing", ["År", "Besparing (kr)", "Krav (kr)", "Kvar till kravet (kr)"], savings),
             ("Besök flyttas", ["Stängt kontor", "Till", "Besök", "Förlorade", "Avstånd (km)"], transfers),
             ("Belastning", ["Kontor", "Besök före", "Besök efter", "Kapacitet"], loads),
             ("Flaggor", ["Flagga", "Kontor", "Avser", "Regel"], flags),
-            ("FA-regioner", ["Kod", "FA-region", "Medel före (km)", "Medel efter (km)", "Inom 20 km före (%)", "Inom 20 km efter (%)"], fa)]
+            ("FA-regioner", ["Kod", "FA-region", "Medel före (km)", "Medel efter (km)", "Inom 20 km före", "Inom 20 km efter"], fa)]
 
 
 @network_page

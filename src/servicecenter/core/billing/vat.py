@@ -88,3 +88,12 @@ def totals(lines: Iterable[Taxable]) -> Totals:
                       for (category, rate), taxable in sorted(groups.items()))
     tax_total = sum((part.tax for part in breakdown), ZERO)
     return Totals(line_total, breakdown, tax_total, line_total + tax_total)
+
+
+#: the VAT categories of EN 16931 (UNCL 5305) as a Swedish invoice names them
+CATEGORY_NAMES = {"S": "Moms", "Z": "Moms 0 %", "E": "Momsfri", "O": "Utanför momsens tillämpningsområde", "AE": "Omvänd skattskyldighet"}
+
+
+def category_name(category: str) -> str:
+    """``"O"`` → "Utanför momsens tillämpningsområde"; an unknown code as it is."""
+    return CATEGORY_NAMES.get(category, category)

@@ -66,14 +66,12 @@ def svg_image(svg: str):
     return mark_safe(f'<img alt="{escape(title.group(1)) if title else ""}" src="data:image/svg+xml;base64,{data}">')  # noqa: S308
 
 
-#: UN/ECE Recommendation 20 codes as a Swedish invoice prints them (the XML keeps the codes).
-UNIT_NAMES = {"C62": ("st", "pcs"), "HUR": ("tim", "h"), "MON": ("mån", "month"), "DAY": ("dag", "day"), "KGM": ("kg", "kg"), "E49": ("arbetsdag", "working day")}
-
-
 @register.filter
 def unit_name(code):
-    names = UNIT_NAMES.get(code or "")
-    return (names[1] if _english() else names[0]) if names else code
+    """UN/ECE unit codes as a reader knows them (``core.units``): "C62" → "st"."""
+    from servicecenter.core.units import unit_name as name
+
+    return name(code, _english())
 
 
 @register.filter
@@ -82,3 +80,19 @@ def giro(number, kind="bankgiro"):
     from servicecenter.core.billing.payment import giro as formatted
 
     return formatted(str(number or ""), kind)
+
+
+@register.filter
+def lookup(mapping, key):
+    """``{{ names|lookup:code }}``: the name a page shows for a code (the code itself when unnamed)."""
+    if not key:
+        return "–"
+    return (mapping or {}).get(key, key)
+
+
+@register.filter
+def count_word(key):
+    """``{{ key|count_word }}``: a count's key as a word ("unchanged" → "oförändrade")."""
+    from servicecenter.ui.words import count_word as word
+
+    return word(str(key))
