@@ -58,7 +58,7 @@ def problems_of(data: bytes) -> list[str]:
 def test_every_excel_export_reads_as_a_table(walk, client_for, monkeypatch):  # noqa: F811
     monkeypatch.setattr(deferral, "_deferrer", None)   # built here, in the request
     checked = 0
-    for name, user, method, path, data, _note in _cases(walk):
+    for name, user, method, path, _data, _note in _cases(walk):
         if method != "get" or "xlsx" not in path:
             continue
         response = client_for(user).get(path)

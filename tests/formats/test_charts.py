@@ -2,7 +2,14 @@
 
 import re
 
-from servicecenter.formats.charts import amount_label, bar_chart, flow_chart, indicator_chart, line_chart, swedish_number
+from servicecenter.formats.charts import (
+    amount_label,
+    bar_chart,
+    flow_chart,
+    indicator_chart,
+    line_chart,
+    swedish_number,
+)
 
 
 def texts(svg: str) -> list[str]:

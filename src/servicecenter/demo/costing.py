@@ -127,7 +127,7 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
     cases = key("arenden", "Ärenden i kundservice", "cases", {"pool:lon": 52000, "pool:redovisning": 31000, "pool:ehandel": 17000})
     process_keys = {pool: key(f"tjanster-{pool}", f"Processens tjänster ({CENTRES_BY_POOL[pool]})", "fixed", {f"service:{s}": w for s, w in split.items()}, receivers="services")
                     for pool, split in SERVICES_OF_PROCESS.items()}
-    volume_keys = {code: key(f"volym-{code}", f"Volym {code}", "volumes", service=services[code])
+    volume_keys = {code: key(f"volym-{code}", f"Volym: {services[code]}", "volumes", service=services[code])
                    for split in SERVICES_OF_PROCESS.values() for code in split}
 
     model = setup.save_model(ssc, year=2025, kind=CostModel.Kind.ACTUAL, name="Utfall 2025")

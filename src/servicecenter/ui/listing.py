@@ -37,6 +37,8 @@ class ListColumn:
     numeric: bool = False
     # the cell of the Excel export when it differs from what the page shows (a real date, a Month)
     export: Callable[[Any], Any] | None = None
+    # an identifier people type (a service's code in import files): shown as code, beside the name
+    code: bool = False
 
 
 @dataclass(frozen=True)

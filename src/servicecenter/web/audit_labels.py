@@ -127,7 +127,11 @@ def action_label(action: str) -> str:
     return f"{swedish} {forms['cnp'.index(gender)]}"
 
 
-def _value(value) -> str:
+def _value(value, key: str = "") -> str:
+    if key == "family":
+        from servicecenter.apps.followup.models import Family
+
+        return str(dict(Family.choices).get(value, value))
     if isinstance(value, dict):
         return ", ".join(f"{_key(k)} {_value(v)}" for k, v in value.items() if v not in ("", None, {}, []))
     if isinstance(value, (list, tuple)):
@@ -141,5 +145,5 @@ def _key(key: str) -> str:
 
 def details_text(data: dict, limit: int = 200) -> str:
     """An entry's details as words (``månad 2025-03, fakturor 300``); empty parts are left out."""
-    text = "; ".join(f"{_key(k)}: {_value(v)}" for k, v in (data or {}).items() if v not in ("", None, {}, []))
+    text = "; ".join(f"{_key(k)}: {_value(v, k)}" for k, v in (data or {}).items() if v not in ("", None, {}, []))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -191,7 +191,7 @@ def keys(request):
                 return redirect("costing-key", key.pk)
     elif request.method == "POST":
         scope.require(Capability.RUN_COSTING)
-    listed = AllocationKey.objects.filter(provider=provider).select_related("service").prefetch_related("values").order_by("name") if provider else []
+    listed = AllocationKey.objects.filter(provider=provider).select_related("service").prefetch_related("values", "service__versions").order_by("name") if provider else []
     return render(request, "costing/keys.html", {"keys": listed, "form": form, "provider": provider, "providers": providers}, status=_status(form))
 
 

@@ -134,7 +134,7 @@ def service_list(request):
         intro=_("The catalogue for the year: service area, process and service, with tier and unit. Prices are kept in the year's price list."),
         columns=[
             ListColumn("name", _("Service"), lambda v: v.name, "name_sv", lambda v: reverse("service", args=[v.service_id])),
-            ListColumn("code", _("Code"), lambda v: v.service.code, "service__code"),
+            ListColumn("code", _("Code"), lambda v: v.service.code, "service__code", code=True),
             ListColumn("area", _("Service area"), lambda v: v.process.area.name, "process__area__code"),
             ListColumn("process", _("Process"), lambda v: v.process.name, "process__code"),
             ListColumn("tier", _("Tier"), lambda v: labels.TIER[rules.Tier(v.tier)], "tier"),

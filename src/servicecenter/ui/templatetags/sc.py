@@ -96,3 +96,13 @@ def count_word(key):
     from servicecenter.ui.words import count_word as word
 
     return word(str(key))
+
+
+_CODE_LIKE = re.compile(r"(?<![\w:-])([a-z][a-z0-9]*(?:[_:][a-z0-9_:|-]+)+)(?![\w-])")
+
+
+@register.filter
+def codes_marked(text):
+    """A help text with the literal values a file may hold (``flex_staffed``, ``pool:it``) marked as
+    code, so that a reader (and a screen reader) takes them for values to type, not words."""
+    return mark_safe(_CODE_LIKE.sub(r"<code>\1</code>", escape(str(text or ""))))  # noqa: S308 - escaped first; the pattern holds no markup
