@@ -279,7 +279,7 @@ def flow_chart(title: str, columns: list[list[str]], links: list[tuple[str, str,
         placed[x] = label_y
         bottom = max(bottom, label_y + 8)
         parts.append(f'<text x="{x + node_width + 4:.1f}" y="{label_y:.1f}" font-size="12" fill="#1b1b1b" '
-                     f'font-family="DejaVu Sans, sans-serif">{escape(name)}</text>')
+                     f'font-family="DejaVu Sans, sans-serif" paint-order="stroke" stroke="#ffffff" stroke-width="3" stroke-linejoin="round">{escape(name)}</text>')
     if bottom > height:   # labels pushed below the drawing: the picture grows to hold them
         parts[0] = parts[0].replace(f'viewBox="0 0 {width} {height}"', f'viewBox="0 0 {width} {math.ceil(bottom)}"')
     parts.append("</svg>")

@@ -10,6 +10,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from servicecenter.core import registry as rules
 from servicecenter.formats.charts import line_chart
 from servicecenter.ui.listing import ListColumn, ListFilter, ListPage, render_list
 from servicecenter.ui.params import year_param
+from servicecenter.web import landing
 from servicecenter.web.audit_labels import action_label, details_text
 
 
@@ -52,7 +54,12 @@ def home(request):
             _("Customers in production per service area"), _("Year"), _("Customers"), series,
             _("Number of customers with an agreement in production at the end of each year, per service area."),
         )
+    language = translation.get_language() or "sv"
     return render(request, "home.html", {
+        "billing_panel": landing.billing_panel(scope, [chosen] if chosen else []),
+        "imports_panel": landing.imports_panel(scope, providers),
+        "network_panel": landing.network_panel(scope, chosen),
+        "indicators_panel": landing.indicators_panel(scope, chosen, language),
         "view": view,
         "providers": providers,
         "provider": chosen,
@@ -74,7 +81,8 @@ def _customer_home(request, scope):
     agreements = [(a, names.get(a.service_id, a.service_id), labels.STATE[rules.AgreementState(a.state)]) for a in Agreement.objects.visible_to(scope).order_by("service__code")]
     recent = [(v, names.get(v.service_id, v.service_id)) for v in Volume.objects.visible_to(scope).order_by("-month", "service__code")[:12]]
     return render(request, "home_customer.html", {"customer": customer, "agreements": agreements, "volumes": recent,
-                                                  "price_lists": PriceList.objects.visible_to(scope).order_by("-year")})
+                                                  "price_lists": PriceList.objects.visible_to(scope).order_by("-year"),
+                                                  "own": landing.customer_panel(scope, customer) if customer else {}})
 
 
 @login_required
