@@ -125,8 +125,9 @@ def page_matrix(o):
         ("costing-key", f"/costing/keys/{o['ssc_key']}/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         ("costing-ledger", "/costing/ledger/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("costing-model-new", "/costing/models/new/", expect({ADMIN, CONTROLLER, STHLM, IT}, denied=403)),
-        ("costing-trace", f"/costing/trace/{o['own_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
-        ("costing-trace", f"/costing/trace/{o['other_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404) | {CONTACT: 403}),
+        # a customer contact sees its own organisation's trace (#17), and no other (404, as if it did not exist)
+        ("costing-trace", f"/costing/trace/{o['own_customer']}/", expect({ADMIN, *SSC_STAFF, CONTACT}, denied=404)),
+        ("costing-trace", f"/costing/trace/{o['other_customer']}/", expect({ADMIN, *SSC_STAFF}, denied=404)),
         ("costing-price-list", f"/costing/price-lists/{o['published']}/", expect({ADMIN, *SSC_STAFF, CONTACT})),
         ("costing-price-list", f"/costing/price-lists/{o['draft']}/", expect({ADMIN, *SSC_STAFF})),
         ("costing-price-lists", "/costing/price-lists/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
@@ -199,7 +200,7 @@ def api_matrix(o):
         ("get", "/api/indicators/values", "/api/indicators/values?provider=ssc&family=own", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/network/offices", "/api/network/offices?provider=ssc", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
         ("get", "/api/network/scenarios/{scenario_id}", f"/api/network/scenarios/{o['scenario']}?provider=ssc", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403}),
-        ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 403, STHLM: 404, IT: 404}),
+        ("get", "/api/costing/trace/{customer_id}", f"/api/costing/trace/{o['other_customer']}", expect({ADMIN, *SSC_STAFF}, anonymous=401) | {CONTACT: 404, STHLM: 404, IT: 404}),
         # writes of the cost model and price lists: the demo's controller changes its own; the
         # controllers of other organisations reach for them by id or code and get 404
         *[(method, template, url, WRITE, body) for method, template, url, body in [

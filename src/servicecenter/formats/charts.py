@@ -13,10 +13,9 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 from functools import lru_cache
 
-from servicecenter.core.money import format_number
+from servicecenter.core.money import format_number, from_float
 
 PALETTE = ("#1f5f99", "#c45a00", "#2b7a3d", "#7a3f9a", "#8a6d00", "#b0304f")
 
@@ -35,7 +34,7 @@ def _pyplot():
 def swedish_number(value: float, decimals: int = 0) -> str:
     """A number as a Swedish page writes it: ``12 000``, ``99,9``, ``−3`` (the same rule as the
     tables, ``core.money.format_number``)."""
-    return format_number(Decimal(repr(float(value))), decimals)
+    return format_number(from_float(float(value)), decimals)
 
 
 def _decimals_for(step: float) -> int:

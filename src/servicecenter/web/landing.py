@@ -40,9 +40,11 @@ def _month_before(day: date) -> date:
 
 def billing_panel(scope, providers: list[Provider]) -> list[dict]:
     """Per provider the person bills for: the last month issued, the open run and its next step,
-    and the next month to bill."""
-    if not scope.can(Capability.RUN_BILLING):
-        return []
+    and the next month to bill. Shown to those who bill (a panel left out, not a page refused)."""
+    return _billing_rows(providers) if scope.can(Capability.RUN_BILLING) else []
+
+
+def _billing_rows(providers: list[Provider]) -> list[dict]:
     rows = []
     for provider in providers:
         issued = BillingRun.objects.filter(provider=provider, state=BillingRun.State.ISSUED).order_by("-period").first()
@@ -69,9 +71,12 @@ def billing_panel(scope, providers: list[Provider]) -> list[dict]:
 
 
 def imports_panel(scope, providers: list[Provider]) -> dict:
-    """Files refused in the last 30 days, and late usage events not yet corrected."""
-    if not scope.can(Capability.IMPORT_VOLUMES):
-        return {}
+    """Files refused in the last 30 days, and late usage events not yet corrected; for those who
+    import (a panel left out, not a page refused)."""
+    return _attention(scope, providers) if scope.can(Capability.IMPORT_VOLUMES) else {}
+
+
+def _attention(scope, providers: list[Provider]) -> dict:
     since = clock.now() - timedelta(days=30)
     refused = list(ImportRun.objects.visible_to(scope).filter(status=ImportRun.Status.REJECTED, at__gte=since).order_by("-at")[:5])
     late = UsageEvent.objects.filter(provider__in=providers, late=True, corrected_by__isnull=True).count()

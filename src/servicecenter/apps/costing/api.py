@@ -87,15 +87,71 @@ class RunOut(Schema):
         return obj.reports
 
 
+class TraceLedgerOut(Schema):
+    account: str
+    cost_centre: str
+    row_amount: Decimal = Field(description="the ledger row's amount in the pool")
+    amount: Decimal | None = Field(description="its part in this customer's charge (the row × the pool's share)")
+
+
 class TraceOriginOut(Schema):
     pool: str
+    pool_cost: Decimal
+    share: Decimal | None = Field(description="the part of the pool's cost that ends up with this customer")
+    amount: Decimal
+    ledger: list[TraceLedgerOut] = []
+
+
+class TraceChargeOut(Schema):
+    step: str
+    key: str
+    source: str
+    quantity: Decimal = Field(description="the customer's driver quantity (its weight in the key)")
+    total: Decimal = Field(description="the key's total over all the service's customers")
+    share: Decimal | None
+    source_cost: Decimal
+    amount: Decimal
+
+
+class TraceIntoOut(Schema):
+    step: str
+    key: str
+    source: str
+    weight: Decimal
+    total: Decimal
+    share: Decimal | None
+    amount: Decimal
+
+
+class TraceInvoiceLineOut(Schema):
+    invoice: str
+    month: str
+    quantity: Decimal
+    unit_code: str
+    unit_price: Decimal
     amount: Decimal
 
 
 class TraceOut(Schema):
     service_code: str
-    amount: Decimal
+    service: str
+    amount: Decimal = Field(description="the customer's self-cost of the service for the model's year")
+    unit_cost: Decimal | None
+    unit_price: Decimal | None = Field(description="what was charged per unit in the period")
+    invoiced_quantity: Decimal
+    invoiced_amount: Decimal
+    charge: TraceChargeOut | None
+    into: list[TraceIntoOut]
     origins: list[TraceOriginOut]
+    invoice_lines: list[TraceInvoiceLineOut]
+
+
+class TraceAnswerOut(Schema):
+    run_id: int | None
+    model: str
+    year: int | None
+    period: str
+    services: list[TraceOut]
 
 
 @router.get("/price-lists", response=answers(list[PriceListOut]), tags=["costing"])
@@ -109,17 +165,32 @@ def get_run(request, run_id: int = ID):
     return get_object_or_404(AllocationRun.objects.visible_to(scope(request)).select_related("model"), pk=run_id)
 
 
-@router.get("/costing/trace/{customer_id}", response=answers(list[TraceOut]), tags=["costing"])
-def get_trace(request, customer_id: int = ID):
-    from servicecenter.apps.costing.services import customer_trace
+@router.get("/costing/trace/{customer_id}", response=answers(TraceAnswerOut), tags=["costing"])
+def get_trace(request, customer_id: int = ID, run: int | None = None, period: str = ""):
+    """Why the customer pays what it pays (the page /costing/trace/ID/): per service the invoice
+    lines and price of ``period`` (YYYY-MM, or the model's year), the self-cost per unit, the key
+    that shared the service's cost with the customer's quantity and share, and the pools down to
+    their ledger rows. ``run``: a cost model run (default: the latest of the actual version). A
+    customer contact gets its own organisation's trace and no other."""
+    from servicecenter.apps.costing.trace import trace_context
 
-    caller = scope(request).require(Capability.VIEW_COSTS)
+    caller = scope(request)
+    if not caller.is_customer_contact:
+        caller.require(Capability.VIEW_COSTS)
     customer = get_object_or_404(Customer.objects.visible_to(caller), pk=customer_id)
-    run = AllocationRun.objects.visible_to(caller).filter(model__provider=customer.provider).first()
-    if run is None:
-        return []
-    return [{"service_code": row["service"], "amount": row["amount"], "origins": [{"pool": origin, "amount": amount} for origin, amount, _ in row["origins"]]}
-            for row in customer_trace(run, customer)]
+    context = trace_context(caller, customer, run, period)
+    chosen = context["run"]
+    ledger = caller.can(Capability.VIEW_COSTS)
+    return {"run_id": chosen.pk if chosen else None, "model": chosen.model.name if chosen else "", "year": chosen.model.year if chosen else None,
+            "period": context["period"] or "",
+            "services": [{"service_code": row["service"], "service": row["name"], "amount": row["amount"], "unit_cost": row["unit_cost"],
+                          "unit_price": row["unit_price"], "invoiced_quantity": row["invoiced_quantity"], "invoiced_amount": row["invoiced_amount"],
+                          "charge": row["charge"], "into": row["into"],
+                          "origins": [{**o, "ledger": [{"account": a, "cost_centre": c, "row_amount": v, "amount": p} for a, c, v, p in o["ledger"]] if ledger else []}
+                                      for o in row["origins"]],
+                          "invoice_lines": [{"invoice": line.invoice.number_text, "month": f"{line.period_start:%Y-%m}", "quantity": line.quantity,
+                                             "unit_code": line.unit_code, "unit_price": line.unit_price, "amount": line.amount} for line in row["invoiced"]]}
+                         for row in context["rows"]]}
 
 
 

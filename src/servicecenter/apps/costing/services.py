@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -91,6 +92,11 @@ def model_steps(model: CostModel) -> list[Step]:
     return steps
 
 
+def source_keys(model: CostModel) -> dict[str, dict[str, str]]:
+    """Per step, the name of the key each source is spread by (a step may use one key per source)."""
+    return {step.name: {source.source: source.key.name for source in step.sources.all()} for step in model.steps.prefetch_related("sources__key")}
+
+
 def _step_json(step: Step) -> dict:
     return {"name": step.name, "method": step.method.value, "order": list(step.order or []), "key_name": step.key_name,
             "keys": {source: {receiver: str(weight) for receiver, weight in key.items()} for source, key in step.keys.items()}}
@@ -170,7 +176,8 @@ def run_cost_model(model: CostModel, user=None) -> AllocationRun:
     with transaction.atomic():
         run = AllocationRun.objects.create(
             model=model, user=user if getattr(user, "is_authenticated", False) else None, total=result.total,
-            inputs={"initial": {k: str(v) for k, v in pools.balances.items()}, "steps": [_step_json(s) for s in steps]},
+            inputs={"initial": {k: str(v) for k, v in pools.balances.items()}, "steps": [_step_json(s) for s in steps],
+                    "source_keys": source_keys(model)},
             balances={k: str(v) for k, v in result.balances.items() if v != 0},
             reports=[{"name": r.name, "method": r.method.value, "before": str(r.total_before), "after": str(r.total_after),
                       "moved": str(r.moved), "balanced": r.balanced, "flows": [[a, b, str(c)] for a, b, c in r.flows]} for r in result.reports],
@@ -260,12 +267,90 @@ def result_per_area(run: AllocationRun, price_list: PriceList, rows: list[Recove
 def customer_trace(run: AllocationRun, customer: Customer) -> list[dict]:
     """For each of the customer's charges in the run: the amount and the pools (and their ledger
     rows) it came from."""
+    return [{"service": row["service"], "amount": row["amount"], "origins": [(o["pool"], o["amount"], o["ledger"][:8]) for o in row["origins"]]}
+            for row in charge_trace(run, customer)]
+
+
+def preferred_run(runs):
+    """The run a trace or report shows unless asked otherwise: the latest of the actual version,
+    then of the plan, then any (a what-if is never the default)."""
+    runs = list(runs)
+    order = {CostModel.Kind.ACTUAL: 0, CostModel.Kind.PLAN: 1, CostModel.Kind.WHAT_IF: 2}
+    return min(runs, key=lambda run: (order.get(run.model.kind, 3), -run.model.year, -run.at.timestamp())) if runs else None
+
+
+def charge_trace(run: AllocationRun, customer: Customer, invoiced_from=None, invoiced_to=None) -> list[dict]:
+    """Why the customer pays what it pays, per service it is charged for in ``run``:
+
+    - ``charge``: the step that spread the service's cost over its customers, with its key, the
+      customer's driver quantity (its weight in the key), the key's total, the share and the amount;
+    - ``into``: what reached the service, by the step, key and source (pool or process) that sent it,
+      with the service's weight in that key and its share;
+    - ``origins``: every pool the amount comes from at the start, its cost, the part that ends up
+      with this customer and that part's share, and the pool's ledger rows times that share;
+    - ``unit_cost``: the service's self-cost over its volume of the year, beside ``invoiced``: the
+      invoice lines of the customer for the service between ``invoiced_from`` and ``invoiced_to``
+      (inclusive; default the model's year), with the price actually charged.
+
+    Only this customer's figures and totals of the provider appear: no other customer's."""
+    from servicecenter.apps.billing.models import Invoice, InvoiceLine
+
     result = replay(run)
+    steps = steps_from_json(run.inputs["steps"])
+    keys_of = run.inputs.get("source_keys", {})   # a run from before they were kept names its step's keys together
+
+    def key_name(step: Step, source: str) -> str:
+        return keys_of.get(step.name, {}).get(source) or step.key_name
+
+    initial = {name: Decimal(value) for name, value in run.inputs["initial"].items()}
+    flows = [(report["name"], report.get("method", ""), a, b, Decimal(c)) for report in run.reports for a, b, c in report["flows"]]
+    costs = service_costs(run)
+    volumes = {code: sum(by_customer.values(), ZERO) for code, by_customer in yearly_volumes(run.model.provider, run.model.year).items()}
+    year = run.model.year
+    start = invoiced_from or date(year, 1, 1)
+    end = invoiced_to or date(year, 12, 31)
+    lines = (InvoiceLine.objects.filter(invoice__customer=customer, invoice__provider=run.model.provider, period_start__gte=start, period_start__lte=end)
+             .select_related("invoice", "service").order_by("period_start", "invoice__number"))
+    by_service: dict[str, list] = defaultdict(list)
+    for line in lines:
+        by_service[line.service.code].append(line)
     rows = []
     for name, amount in sorted(result.with_prefix(f"charge:{customer.number}|").items()):
-        parts = sorted(result.trace(name).items(), key=lambda item: -item[1])
-        rows.append({"service": split_charge(name)[1], "amount": amount,
-                     "origins": [(origin, part, run.pool_sources.get(origin, [])[:8]) for origin, part in parts]})
+        code = split_charge(name)[1]
+        charge = None
+        for step in steps:
+            for source, key in step.keys.items():
+                if name in key:
+                    total = sum((Decimal(w) for w in key.values()), ZERO)
+                    moved = sum((c for _s, _m, a, b, c in flows if a == source and b == name), ZERO)
+                    source_cost = sum((c for _s, _m, a, _b, c in flows if a == source), ZERO)
+                    charge = {"step": step.name, "key": key_name(step, source), "source": source, "quantity": Decimal(key[name]), "total": total,
+                              "share": Decimal(key[name]) / total if total else None, "source_cost": source_cost, "amount": moved}
+        into = []
+        for step in steps:
+            for source, key in step.keys.items():
+                if f"service:{code}" in key:
+                    total = sum((Decimal(w) for w in key.values()), ZERO)
+                    moved = sum((c for step_name, _m, a, b, c in flows if step_name == step.name and a == source and b == f"service:{code}"), ZERO)
+                    into.append({"step": step.name, "key": key_name(step, source), "source": source, "weight": Decimal(key[f"service:{code}"]), "total": total,
+                                 "share": Decimal(key[f"service:{code}"]) / total if total else None, "amount": moved})
+        origins = []
+        for origin, part in sorted(result.trace(name).items(), key=lambda item: -item[1]):
+            pool_cost = initial.get(origin, ZERO)
+            share = part / pool_cost if pool_cost else None
+            ledger = [(account, centre, Decimal(value), round_ore(Decimal(value) * share) if share is not None else None)
+                      for account, centre, value in run.pool_sources.get(origin, [])]
+            origins.append({"pool": origin, "pool_cost": pool_cost, "amount": part, "share": share, "ledger": ledger})
+        invoiced = by_service.get(code, [])
+        sign = {Invoice.Type.CREDIT_NOTE: -1}
+        quantity = sum((sign.get(line.invoice.document_type, 1) * line.quantity for line in invoiced), ZERO)
+        billed = sum((sign.get(line.invoice.document_type, 1) * line.amount for line in invoiced), ZERO)
+        volume = volumes.get(code, ZERO)
+        rows.append({"service": code, "amount": amount, "charge": charge, "into": into, "origins": origins,
+                     "service_cost": costs.get(code, ZERO), "volume": volume,
+                     "unit_cost": round_places(costs.get(code, ZERO) / volume, 2) if volume else None,
+                     "invoiced": invoiced, "invoiced_quantity": quantity, "invoiced_amount": billed,
+                     "unit_price": round_places(billed / quantity, 2) if quantity else None})
     return rows
 
 

@@ -29,6 +29,7 @@ from servicecenter.apps.costing.models import (
     PriceList,
 )
 from servicecenter.apps.costing.revenue import RevenueError
+from servicecenter.apps.costing.trace import trace_context
 from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Customer, Provider, ServiceVersion
@@ -177,21 +178,39 @@ def model_detail(request, pk: int):
     return render(request, "costing/model.html", context, status=400 if shown else 200)
 
 
+def _trace_flow(context) -> str:
+    """Pools → services → the customer, with the amounts of this customer's part."""
+    customer = context["customer"]
+    target = f"customer:{customer.number}"
+    links, names = [], {target: customer.name}
+    for row in context["rows"]:
+        service = f"service:{row['service']}"
+        names[service] = row["name"]
+        for origin in row["origins"]:
+            pool = f"pool:{origin['pool']}"
+            names[pool] = origin["pool"]
+            links.append((pool, service, float(origin["amount"])))
+        links.append((service, target, float(row["amount"])))
+    if not links:
+        return ""
+    columns = [sorted({a for a, b, _v in links if a.startswith("pool:")}), sorted({b for a, b, _v in links if b.startswith("service:")}), [target]]
+    return flow_chart(_("Where %(name)s's cost comes from") % {"name": customer.name}, columns, links, names,
+                      _("The pools the customer's self-cost comes from, through its services, in kronor."), height=max(260, 34 * len(columns[0])))
+
+
 @login_required
 def customer_trace(request, customer_pk: int):
+    """Why a customer pays what it pays. Staff who see costs see any customer's; a customer contact
+    sees its own organisation's (``get_visible`` answers 404 for any other) and nothing of any other
+    customer: the keys' totals, never another customer's quantity."""
     scope = scope_of(request)
-    scope.require(Capability.VIEW_COSTS)
+    if not scope.is_customer_contact:
+        scope.require(Capability.VIEW_COSTS)
     customer = get_visible(Customer.objects.visible_to(scope).select_related("provider"), pk=customer_pk)
-    run = AllocationRun.objects.visible_to(scope).filter(model__provider=customer.provider).first()
-    labels = _names(customer.provider)
-    rows = []
-    if run is not None:
-        by_id = registry.service_names(scope, run.model.year)
-        names = {s.code: by_id.get(s.pk, s.code) for s in customer.provider.services.all()}
-        for row in costing.customer_trace(run, customer):
-            rows.append({**row, "name": names.get(row["service"], row["service"]),
-                         "origins": [(labels.get(origin, origin), amount, ledger) for origin, amount, ledger in row["origins"]]})
-    return render(request, "costing/trace.html", {"customer": customer, "run": run, "rows": rows, "total": sum((r["amount"] for r in rows), ZERO)})
+    context = trace_context(scope, customer, request.GET.get("run"), request.GET.get("period", ""))
+    context["flow_svg"] = _trace_flow(context)
+    context["show_ledger"] = scope.can(Capability.VIEW_COSTS)
+    return render(request, "costing/trace.html", context)
 
 
 @login_required
