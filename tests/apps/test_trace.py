@@ -81,3 +81,19 @@ def test_the_api_answers_the_same_trace_as_the_page(client_for, ssc, contact_cus
     for service, row in zip(answer["services"], rows, strict=True):
         assert Decimal(str(service["amount"])) == row["amount"] and Decimal(str(service["invoiced_amount"])) == row["invoiced_amount"]
         assert service["origins"][0]["ledger"], service["origins"][0]
+
+
+def test_the_usage_behind_an_invoice_line_is_a_link_to_those_volumes(client_for, contact_customer):
+    import re
+
+    from servicecenter.apps.billing.models import Invoice
+
+    invoice = Invoice.objects.filter(customer=contact_customer, document_type="380").order_by("-issue_date").first()
+    client = client_for("kundkontakt")
+    page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    links = re.findall(r'href="(/volumes/\?month=[^"]+)"', page)
+    assert links
+    shown = client.get(links[0].replace("&amp;", "&")).content.decode()
+    volume = Volume.objects.filter(customer=contact_customer, month=invoice.period_start).order_by("service__code").first()
+    assert contact_customer.name in shown and re.search(r"\b1 rad\b", shown)   # the one volume row the line was billed from
+    assert f"{volume.month:%Y-%m}" in shown
