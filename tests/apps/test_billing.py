@@ -180,8 +180,8 @@ def test_the_keyed_pool_and_the_reimbursement_are_billed_in_twelfths(stockholm):
         for line in invoice["lines"]:
             if line["category"] == "fixed":
                 fixed[line["service"]] = fixed.get(line["service"], Decimal(0)) + Decimal(line["amount"])
-    # 6 M / 12; 19 M / 12 and 23 M / 12 leave 4 and 8 öre over, which go to the first months, so December rounds down
-    assert fixed == {"kassa-bank": Decimal("500000.00"), "kc-direkt": Decimal("1583333.33"), "upphandling": Decimal("1916666.66")}
+    # 21.3 M / 12 is even; 38 M / 12 and 23 M / 12 leave 8 öre each over, which go to the first months, so December rounds down
+    assert fixed == {"kassa-bank": Decimal("1775000.00"), "kc-direkt": Decimal("3166666.66"), "upphandling": Decimal("1916666.66")}
 
 
 def test_issue_refuses_when_usage_changed_after_approval(stockholm):

@@ -82,3 +82,40 @@ def test_every_demo_provider_is_marked_illustrative_and_numbers_are_valid(db):
     # the demo's latest agreements are the IT operations' of the first half of 2026 (their 2026 indicators)
     assert Agreement.objects.filter(state="production", production_date__gt=date(2026, 6, 30)).count() == 0
     assert not Agreement.objects.filter(state="production", production_date__gt=date(2025, 12, 31)).exclude(customer__provider__kind="it_supplier").exists()
+
+
+def test_stockholm_2020_bills_the_seeds_revenue_area_by_area(db):
+    """#17 (seed 003): Stockholm's year, rated month by month by the billing engine under its 2020
+    price list, comes to the published 262.0 Mkr; Ekonomi to 79.3 = 50.4 unit and hourly base
+    services + 21.3 fixed costs keyed out + 7.6 add-ons; and December is an ordinary month."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from servicecenter.apps.billing import services as billing
+    from servicecenter.core.billing.rating import ChargeCategory
+    from servicecenter.core.followup import in_millions
+    from servicecenter.core.periods import Period
+
+    stockholm = Provider.objects.get(code="stockholm")
+    price_list = billing.price_list_for(stockholm, 2020)
+    versions = {v.service.code: v for v in ServiceVersion.objects.filter(service__provider=stockholm, year=2020).select_related("service", "process__area")}
+    total, months, ekonomi = Decimal(0), {}, defaultdict(Decimal)
+    peak = Decimal(0)
+    for month in range(1, 13):
+        drafts, _usage = billing.rate(stockholm, Period.month(2020, month), price_list)
+        months[month] = sum((draft.net for draft in drafts), Decimal(0))
+        total += months[month]
+        for draft in drafts:
+            for line in draft.lines:
+                version = versions[line.service]
+                if version.process.area.code == "ekonomi":
+                    kind = "add-on" if version.tier == "add_on" else ("keyed" if line.category is ChargeCategory.FIXED else "unit")
+                    ekonomi[kind] += line.amount
+                if line.service in ("rekrytering", "chefsrekrytering"):
+                    peak = max(peak, line.quantity)
+    assert in_millions(total) == Decimal("262.0")
+    assert in_millions(sum(ekonomi.values(), Decimal(0))) == Decimal("79.3")
+    assert {kind: in_millions(amount) for kind, amount in ekonomi.items()} == {"unit": Decimal("50.4"), "keyed": Decimal("21.3"), "add-on": Decimal("7.6")}
+    average = total / 12
+    assert Decimal("0.9") * average < months[12] < Decimal("1.15") * average    # December 2020, left to bill, is an ordinary month
+    assert peak <= 25    # no administration recruits a thousand managers in a month

@@ -45,8 +45,9 @@ def build_billing(ssc: Provider, progress: Callable[[str], None] = lambda text: 
 # Stockholm's service administration, 2020 (seed 003). Prices the seed states: payroll 53.50 kr
 # per employee and month, procurement 860 kr/h and a fixed reimbursement of 23 Mkr a year from
 # the city, premises planning 900 kr/h, e-service support 100 kr per case, training 1,000 kr per
-# participant, recruitment packages 24,000 and 34,000 kr; cash and bank and Stockholm Direkt
-# are fixed pools keyed out (their sizes here are illustrative, as are the other unit prices).
+# participant, recruitment packages 24,000 and 34,000 kr; cash and bank is the fixed cost keyed
+# out of Ekonomi (21.3 Mkr, §6), Stockholm Direkt the contact centre's (illustrative, as are the
+# other unit prices). The volumes are drawn to bill the seed's revenue (demo/stockholm.py).
 STOCKHOLM_PRICES = {
     "lon-bas": {"unit_price": "53.50"},
     "lon-tillagg": {"unit_price": "650.00"},
@@ -56,8 +57,11 @@ STOCKHOLM_PRICES = {
     "inkopsutbildning": {"unit_price": "1000.00"},
     "rekrytering": {"unit_price": "24000.00"},
     "chefsrekrytering": {"unit_price": "34000.00"},
-    "kassa-bank": {"fixed_pool": "6000000.00"},
-    "kc-direkt": {"fixed_pool": "19000000.00"},
+    "kassa-bank": {"fixed_pool": "21300000.00"},
+    "kc-direkt": {"fixed_pool": "38000000.00"},
+    "tillaggshantering": {"unit_price": "550.00"},
+    "avtalsdatabas": {"unit_price": "150.00"},
+    "kc-tillagg": {"unit_price": "95.00"},
     "lev-fakturor": {"tiers": [[0, "38"], [2000, "31"], [10000, "26"]]},
     "kundfakturor": {"unit_price": "22.00", "connection_fee": "60000.00"},
     "ekonomi-tillagg": {"unit_price": "860.00", "discount_share": "0.10"},

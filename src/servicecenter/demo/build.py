@@ -37,7 +37,7 @@ from servicecenter.core.money import from_float, round_places, split_largest_rem
 from servicecenter.core.registry import make_orgnr
 from servicecenter.demo import figures
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
-from servicecenter.demo.billing import build_billing, stockholm_price_list
+from servicecenter.demo.billing import STOCKHOLM_PRICES, build_billing, stockholm_price_list
 from servicecenter.demo.costing import build_costing
 from servicecenter.demo.followup import build_it_followup, build_ssc_followup
 from servicecenter.demo.names import (
@@ -47,6 +47,12 @@ from servicecenter.demo.names import (
     invented_names,
 )
 from servicecenter.demo.network import build_network
+from servicecenter.demo.stockholm import (
+    CONNECTED,
+    draw_employees,
+    employees_total,
+    stockholm_quantities,
+)
 
 PASSWORD = "demo"
 
@@ -349,32 +355,37 @@ def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     obligatory = [code for code, *_ in [(row[5],) for row in STOCKHOLM_CATALOGUE if row[10]]]
     optional = [row[5] for row in STOCKHOLM_CATALOGUE if not row[10]]
     customers = []
+    names = STOCKHOLM_ADMINISTRATIONS + STOCKHOLM_COMPANIES
+    # every customer buys the payroll base service: together they are the employees its 34.7 Mkr pays for
+    sizes = draw_employees(rng, len(names), employees_total(Decimal(STOCKHOLM_PRICES["lon-bas"]["unit_price"])))
     # The administrations are one legal person, the city, under its organisation number, each
     # with a customer number of its own; the companies are legal persons of their own.
-    for index, name in enumerate(STOCKHOLM_ADMINISTRATIONS + STOCKHOLM_COMPANIES):
+    for index, name in enumerate(names):
         company = name in STOCKHOLM_COMPANIES
         if company:
             customer = Customer.objects.create(provider=provider, org_number=make_orgnr(f"5560{rng.randrange(10**5):05d}"), name=name, sector="company")
         else:
             customer = Customer.objects.create(provider=provider, number=str(1001 + index), org_number=provider.org_number, legal_name="Stockholms stad",
                                                name=name, sector="municipal", buyer_reference=f"SF-{1001 + index}")
-        employees = rng.randint(80, 600) if company else rng.randint(150, 4000)
         for year in (2020, 2021):
-            CustomerYear.objects.create(customer=customer, year=year, employees=employees if year == 2020 else int(employees * rng.uniform(0.97, 1.03)))
+            CustomerYear.objects.create(customer=customer, year=year, employees=sizes[index] if year == 2020 else int(sizes[index] * rng.uniform(0.97, 1.03)))
         customers.append(customer)
     agreements = []
     for customer in customers:
         chosen = obligatory if customer.sector == "municipal" else ["lev-fakturor", "kundfakturor", "lon-bas"]
         chosen = chosen + rng.sample(optional, k=rng.randint(1, 4))
         for code in chosen:
-            agreements.append(Agreement(customer=customer, service=services[code], state="production", production_date=date(2016, 1, 1)))
+            agreements.append(Agreement(customer=customer, service=services[code], state="production", production_date=CONNECTED))
     Agreement.objects.bulk_create(agreements)
-    rows = []
-    for agreement in Agreement.objects.filter(customer__provider=provider).select_related("customer"):
-        size = agreement.customer.years.get(year=2020).employees
-        for month in range(1, 13):
-            quantity = {"lon-bas": size, "month": 1}.get(agreement.service.code, max(1, int(size * rng.uniform(0.01, 0.4))))
-            rows.append(Volume(provider=provider, customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(2020, month, 1), quantity=Decimal(quantity), source="demo"))
+    size_of = {customer.pk: sizes[index] for index, customer in enumerate(customers)}
+    buyers: dict[str, dict[int, int]] = {}
+    for customer_id, code in Agreement.objects.filter(customer__provider=provider).order_by("pk").values_list("customer_id", "service__code"):
+        buyers.setdefault(code, {})[customer_id] = size_of[customer_id]
+    discounted = list(Agreement.objects.filter(customer__provider=provider, service__code="ekonomi-tillagg").order_by("pk")
+                      .values_list("customer_id", flat=True)[:3])   # the agreements the price list gives the add-on discount
+    quantities = stockholm_quantities(rng, STOCKHOLM_PRICES, buyers, discounted)
+    rows = [Volume(provider=provider, customer_id=customer_id, service_id=services[code].pk, month=date(2020, month, 1), quantity=Decimal(quantity), source="demo")
+            for code, cells in quantities.items() for (customer_id, month), quantity in cells.items() if quantity]
     Volume.objects.bulk_create(rows, batch_size=5000)
     return provider
 
