@@ -38,7 +38,7 @@ def test_planner_builds_a_scenario_and_downloads_the_report(login, server):
     page.get_by_role("button", name="Stäng", exact=True).click()
     expect(page.locator("#consequences")).to_contain_text(re.compile("kräver samråd"))
     expect(page.locator("#consequences table").first).to_contain_text("Stäng")
-    expect(page.locator("#consequences .maps svg")).to_have_count(2)
+    expect(page.locator("#consequences .maps svg")).to_have_count(3)   # before, after, and the FA regions after
     screenshot(page, "network-scenario")
     assert_accessible(page, "scenario builder")
     with page.expect_download() as download:
@@ -57,3 +57,36 @@ def test_planner_builds_a_scenario_and_downloads_the_report(login, server):
     page.get_by_role("button", name="Optimera", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("bevisat optimalt")
     assert_accessible(page, "optimiser")
+
+
+def test_the_planner_works_the_scenario_on_the_map(login, server):
+    """#17: a map to plan on: zoom, an office clicked to close it, a place clicked to add one."""
+    page = login("planerare")
+    page.goto(f"{server}/network/scenarios/")
+    page.get_by_label("Namn på ett nytt scenario").fill("Prov på kartan")
+    page.get_by_role("button", name="Skapa scenario").click()
+    plan = page.locator("svg.plan-map")
+    expect(plan).to_be_visible()
+    box = plan.get_attribute("viewBox")
+    page.get_by_role("button", name="Zooma in").click()
+    assert plan.get_attribute("viewBox") != box
+    page.get_by_role("button", name="Hela landet").click()
+    assert plan.get_attribute("viewBox") == box
+    # an office: chosen in the builder, then closed from the map's own button
+    office = plan.locator(".office").first
+    code, name = office.get_attribute("data-code"), office.get_attribute("data-name")
+    office.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#office").input_value() == code
+    expect(page.locator("[data-plan-info]")).to_contain_text(name)
+    page.get_by_role("button", name="Stäng i scenariot").click()
+    expect(page.locator("#consequences table").first).to_contain_text(name)
+    expect(page.locator(f'svg.plan-map .office-closed[data-code="{code}"]')).to_have_count(1)
+    # a place: its longitude and latitude go into the new office's form
+    frame = page.locator("svg.plan-map").bounding_box()
+    page.mouse.click(frame["x"] + frame["width"] * 0.45, frame["y"] + frame["height"] * 0.55)
+    lon, lat = float(page.locator("#lon-a").input_value()), float(page.locator("#lat-a").input_value())
+    assert 10.5 < lon < 24.5 and 55 < lat < 69.5
+    expect(page.locator("#name-a")).to_be_focused()
+    screenshot(page, "network-plan-map")
+    assert_accessible(page, "scenario map")

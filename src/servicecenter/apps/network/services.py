@@ -297,6 +297,49 @@ def access_map(title: str, ctx: Context, accessibility, offices, closed_codes=()
                            _("Mean distance, km"), points, labels, description=description, missing_label=_("No locality"))
 
 
+def plan_map(title: str, ctx: Context, result, description: str = "") -> str:
+    """The planner's map of the scenario: municipalities by their mean distance after it, every
+    office of the network as an element of its own (open ones by category, closed ones as crosses,
+    added ones as stars), to click and to close, downgrade or add from (``web/static/js``)."""
+    codes, rings = municipality_rings()
+    names = [ctx.municipality_names.get(code, code) for code in codes]
+    values = [result.after.by_municipality[c].mean_km if c in result.after.by_municipality else None for c in codes]
+    labels = {"full": _("Full-service office"), "flex_staffed": _("Flexible office with stationed staff"),
+              "flex_visiting": _("Flexible office without stationed staff"), "temporary": _("Temporary flexible office"),
+              "closed": _("Closed in the scenario"), "added": _("Added in the scenario")}
+    base = {office.code for office in ctx.network.offices}
+    open_now = [(o.code, o.name, o.lon, o.lat, "added" if o.code not in base else o.category.value) for o in result.offices]
+    open_codes = {code for code, *_ in open_now}
+    closed = [(o.code, o.name, o.lon, o.lat, "closed") for o in ctx.network.offices if o.code not in open_codes]
+    offices = [(code, name, lon, lat, category, str(labels[category])) for code, name, lon, lat, category in open_now + closed]
+    return maps.planning_map(title, tuple(tuple(tuple(r) for r in rs) for rs in rings), values, BREAKS_KM, names, offices, description,
+                             value_label=lambda km: _("mean distance %(km)s km") % {"km": f"{km:.1f}".replace(".", ",")})
+
+
+def plan_legend() -> dict:
+    """What the planner's map's colours and symbols mean, for the page to list beside it."""
+    bounds = [0.0, *BREAKS_KM]
+    classes = [(maps.SCALE[k], _("%(low)s–%(high)s km") % {"low": f"{bounds[k]:g}", "high": f"{bounds[k + 1]:g}"}) for k in range(len(BREAKS_KM))]
+    classes.append((maps.SCALE[len(BREAKS_KM)], _("over %(km)s km") % {"km": f"{BREAKS_KM[-1]:g}"}))
+    symbols = [(category, maps.PLAN_SYMBOLS[category][0], label) for category, label in (
+        ("full", _("Full-service office")), ("flex_staffed", _("Flexible office with stationed staff")),
+        ("flex_visiting", _("Flexible office without stationed staff")), ("temporary", _("Temporary flexible office")),
+        ("closed", _("Closed in the scenario")), ("added", _("Added in the scenario")))]
+    return {"classes": classes, "symbols": symbols}
+
+
+def fa_map(title: str, ctx: Context, accessibility, description: str = "") -> str:
+    """The FA regions (functional labour-market areas) coloured by their population-weighted mean
+    distance to the nearest office: each municipality takes its region's value."""
+    codes, rings = municipality_rings()
+    values = []
+    for code in codes:
+        region = accessibility.by_fa.get(ctx.municipality_fa.get(code, ""))
+        values.append(region.mean_km if region is not None else None)
+    return maps.choropleth(title, tuple(tuple(tuple(r) for r in rs) for rs in rings), values, BREAKS_KM, _("Mean distance, km"),
+                           description=description, missing_label=_("No locality"))
+
+
 # --- the scenario builder's writes -------------------------------------------------------------
 
 class FormError(ValueError):

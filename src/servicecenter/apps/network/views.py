@@ -230,6 +230,8 @@ def _consequences(scenario: Scenario, with_maps=True):
                                              description=_("Mean distance to the nearest office per municipality before the scenario."))
         maps["after"] = services.access_map(_("After"), ctx, result.after, result.offices, closed,
                                             description=_("Mean distance to the nearest office per municipality after the scenario; closed offices are crosses."))
+        maps["fa_after"] = services.fa_map(_("FA regions after"), ctx, result.after,
+                                           description=_("Mean distance to the nearest office per FA region (functional labour-market area) after the scenario."))
     fa_rows = []
     for code, before in sorted(result.before.by_fa.items()):
         after = result.after.by_fa.get(code)
@@ -269,7 +271,12 @@ def scenario_detail(request, pk: int):
     data = _consequences(scenario)
     ctx = data["ctx"]
     changed = {c.office_id for c in data["changes"] if c.office_id}
-    data.update({"provider": provider, "can_plan": scope.can(Capability.PLAN_NETWORK),
+    can_plan = scope.can(Capability.PLAN_NETWORK)
+    if can_plan:
+        data["plan_map"] = services.plan_map(_("The network in the scenario"), ctx, data["result"],
+                                             _("Municipalities by the mean distance to the nearest office after the scenario; every office a button."))
+        data["plan_legend"] = services.plan_legend()
+    data.update({"provider": provider, "can_plan": can_plan,
                  "offices": [o for o in ctx.offices.values() if o.pk not in changed], "categories": Office.Category.choices,
                  "change_date": scenario.base_date})
     template = "network/_consequences.html" if request.headers.get("HX-Request") else "network/scenario.html"
