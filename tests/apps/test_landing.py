@@ -48,3 +48,19 @@ def test_a_planner_lands_on_the_network_and_its_scenarios(client_for):
     scenario = Scenario.objects.filter(provider__code="ssc").first()
     assert "Kontorsnätet" in page and f"/network/scenarios/{scenario.pk}/" in page
     assert "Denna månad" not in page   # a planner does not bill
+
+
+def test_the_audit_log_reads_as_words(client_for, ssc):
+    """#17: actions, keys, enum values and the cost model's internal names in words, not codes."""
+    from servicecenter.apps.accounts.audit import record
+    from servicecenter.apps.costing.models import CostPool
+
+    pool = CostPool.objects.filter(provider=ssc).first()
+    record("costing.model.source_set", provider=ssc, data={"step": "Steg 1", "source": pool.object_name, "family": "it_operations"})
+    record("imports.ledger.rejected", provider=ssc, data={"counts": {"unchanged": 3}})
+    import re
+
+    page = re.sub(r"<[^>]+>", " ", client_for("controller").get("/audit/").content.decode())   # what a person reads (no attributes)
+    assert "Kostnadsmodell fick en källa" in page and pool.name in page and pool.object_name not in page
+    assert "it_operations" not in page and "Samordnad it-drift" in page
+    assert "imports.ledger.rejected" not in page and "avvisad" in page and "oförändrade 3" in page

@@ -126,7 +126,7 @@ def test_remaining_pages_volumes_agreement_services_and_audit(login, server):
     expect(page.get_by_role("list", name="Flöde")).to_be_visible()
     assert_accessible(page, "agreement detail")
     page.goto(f"{server}/audit/")
-    expect(page.locator("main")).to_contain_text("costing.ledger.imported")  # the provider's own entries only
+    expect(page.locator("main")).to_contain_text("Huvudbok importerad")  # the provider's own entries only, the action in words (#17)
     screenshot(page, "audit")
     assert_accessible(page, "audit log")
 

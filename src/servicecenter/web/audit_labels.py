@@ -127,15 +127,36 @@ def action_label(action: str) -> str:
     return f"{swedish} {forms['cnp'.index(gender)]}"
 
 
-def _value(value, key: str = "") -> str:
-    if key == "family":
-        from servicecenter.apps.followup.models import Family
+_CHOICES: dict[str, str] | None = None
 
-        return str(dict(Family.choices).get(value, value))
+
+def _choice_labels() -> dict[str, str]:
+    """Every stored enum value of the models (``it_operations``, ``fee_financed``) with its label."""
+    global _CHOICES
+    if _CHOICES is None:
+        from django.apps import apps
+
+        found: dict[str, str] = {}
+        for model in apps.get_models():
+            for model_field in model._meta.get_fields():
+                for value, label in getattr(model_field, "choices", None) or ():
+                    if isinstance(value, str) and ("_" in value or value.islower()):
+                        found.setdefault(value, label)
+        _CHOICES = found
+    return _CHOICES
+
+
+def _value(value, key: str = "", names: dict[str, str] | None = None) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"{_key(k)} {_value(v)}" for k, v in value.items() if v not in ("", None, {}, []))
+        return ", ".join(f"{_key(k)} {_value(v, k, names)}" for k, v in value.items() if v not in ("", None, {}, []))
     if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v) for v in value)
+        return ", ".join(_value(v, key, names) for v in value)
+    if isinstance(value, str):
+        if names and value in names:          # a model's node: pool:lon, service:lon-bas
+            return names[value]
+        label = _choice_labels().get(value)
+        if label is not None and ("_" in value or key in ("family", "kind", "state", "status", "ledger", "method", "category")):
+            return str(label)
     return str(value)
 
 
@@ -143,7 +164,8 @@ def _key(key: str) -> str:
     return count_word(key)
 
 
-def details_text(data: dict, limit: int = 200) -> str:
-    """An entry's details as words (``månad 2025-03, fakturor 300``); empty parts are left out."""
-    text = "; ".join(f"{_key(k)}: {_value(v, k)}" for k, v in (data or {}).items() if v not in ("", None, {}, []))
+def details_text(data: dict, limit: int = 200, names: dict[str, str] | None = None) -> str:
+    """An entry's details as words (``månad 2025-03, fakturor 300``); empty parts are left out.
+    ``names``: what the provider's internal node names (``pool:lon``) are called."""
+    text = "; ".join(f"{_key(k)}: {_value(v, k, names)}" for k, v in (data or {}).items() if v not in ("", None, {}, []))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -85,11 +85,27 @@ def _customer_home(request, scope):
                                                   "own": landing.customer_panel(scope, customer) if customer else {}})
 
 
+def _node_names():
+    """Per provider, what its cost model's internal names (pool:lon, service:lon-bas) are called;
+    looked up once per provider per request."""
+    from servicecenter.apps.costing.services import object_labels
+
+    known: dict[int | None, dict[str, str]] = {}
+
+    def names(provider_id):
+        if provider_id not in known:
+            provider = Provider.objects.filter(pk=provider_id).first() if provider_id else None
+            known[provider_id] = object_labels(provider) if provider else {}
+        return known[provider_id]
+    return names
+
+
 @login_required
 def audit_log(request):
     scope = scope_of(request)
     scope.require(Capability.VIEW_AUDIT)
     actions = sorted(set(AuditEntry.objects.visible_to(scope).values_list("action", flat=True).distinct()[:200]))
+    node_names = _node_names()
     page = ListPage(
         title=gettext_lazy("Audit log"),
         intro=gettext_lazy("Who changed what, and when. Entries cannot be edited or removed."),
@@ -98,7 +114,7 @@ def audit_log(request):
             ListColumn("user", gettext_lazy("User"), lambda e: e.username, "username"),
             ListColumn("action", gettext_lazy("Action"), lambda e: action_label(e.action), "action"),
             ListColumn("object", gettext_lazy("Object"), lambda e: e.object_repr),
-            ListColumn("details", gettext_lazy("Details"), lambda e: details_text(e.data)),
+            ListColumn("details", gettext_lazy("Details"), lambda e: details_text(e.data, names=node_names(e.provider_id))),
         ],
         filters=[ListFilter("action", gettext_lazy("Action"), sorted(((a, action_label(a)) for a in actions), key=lambda pair: pair[1]),
                             lambda qs, v: qs.filter(action=v))],
