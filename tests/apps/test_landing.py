@@ -64,3 +64,13 @@ def test_the_audit_log_reads_as_words(client_for, ssc):
     assert "Kostnadsmodell fick en källa" in page and pool.name in page and pool.object_name not in page
     assert "it_operations" not in page and "Samordnad it-drift" in page
     assert "imports.ledger.rejected" not in page and "avvisad" in page and "oförändrade 3" in page
+
+
+def test_a_report_download_is_named_in_the_audit_log(client_for, ssc):
+    import re
+
+    from servicecenter.apps.accounts.audit import record
+
+    record("followup.report.downloaded", provider=ssc, data={"report": "fee_financed", "year": 2025, "format": "pdf"})
+    page = re.sub(r"<[^>]+>", " ", client_for("controller").get("/audit/").content.decode())
+    assert "fee_financed" not in page and "Avgiftsbelagd verksamhet och anslag" in page

@@ -17,7 +17,7 @@ def test_planner_builds_a_scenario_and_downloads_the_report(login, server):
     page = login("planerare")
     page.get_by_role("link", name="Kontorsnätet").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kontorsnätet")
-    expect(page.locator("figure.map svg")).to_be_visible()
+    expect(page.locator("figure.plan-figure svg.plan-map")).to_be_visible()   # zoomable, each office a link (#17)
     screenshot(page, "network-map")
     assert_accessible(page, "network overview")
     page.get_by_role("link", name="Kontor", exact=True).click()
@@ -62,6 +62,12 @@ def test_planner_builds_a_scenario_and_downloads_the_report(login, server):
 def test_the_planner_works_the_scenario_on_the_map(login, server):
     """#17: a map to plan on: zoom, an office clicked to close it, a place clicked to add one."""
     page = login("planerare")
+    page.goto(f"{server}/network/")
+    first = page.locator("svg.plan-map .office").first
+    name = first.get_attribute("data-name")
+    first.focus()
+    page.keyboard.press("Enter")      # the overview's offices are links to their pages
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
     page.goto(f"{server}/network/scenarios/")
     page.get_by_label("Namn på ett nytt scenario").fill("Prov på kartan")
     page.get_by_role("button", name="Skapa scenario").click()

@@ -99,7 +99,8 @@ def planning_map(title: str, rings: Sequence[Sequence[Sequence[tuple[float, floa
     focusable element per office, ``offices`` being (code, name, lon, lat, category, label of the
     category). The picture's coordinates are the projection of ``_project`` (x = lon × cos 62°,
     y = −lat); the root names them (``data-projection``) so that the page's script can turn a
-    click into a longitude and latitude, and zoom and pan by its viewBox. No tiles, no requests."""
+    click into a longitude and latitude, and zoom and pan by its viewBox. No tiles, no requests.
+    An office with a seventh item, a link, is a link there (the network overview's map)."""
     from html import escape
 
     x0, x1 = 10.6 * COS_LAT, 24.4 * COS_LAT
@@ -113,7 +114,9 @@ def planning_map(title: str, rings: Sequence[Sequence[Sequence[tuple[float, floa
         shown = f"{name}: {value_label(value)}" if value is not None else name
         parts.append(f'<path d="{path}" fill="{colour}" stroke="#888888" stroke-width="0.01"><title>{escape(shown)}</title></path>')
     parts.append('</g><g class="offices">')
-    for code, name, lon, lat, category, category_label in offices:
+    for office in offices:
+        code, name, lon, lat, category, category_label = office[:6]
+        href = office[6] if len(office) > 6 else ""
         fill, shape, size = PLAN_SYMBOLS.get(category, PLAN_SYMBOLS["full"])
         x, y = _project(lon, lat)
         r = size / 100
@@ -129,7 +132,8 @@ def planning_map(title: str, rings: Sequence[Sequence[Sequence[tuple[float, floa
                       "star": [(0, -1.3), (0.35, -0.35), (1.3, -0.35), (0.55, 0.25), (0.85, 1.2), (0, 0.6), (-0.85, 1.2), (-0.55, 0.25), (-1.3, -0.35), (-0.35, -0.35)]}[shape]
             mark = '<polygon points="' + " ".join(f"{x + dx * r:.4f},{y + dy * r:.4f}" for dx, dy in points) + '"/>'
         label = f"{name} ({category_label})"
-        parts.append(f'<g class="office office-{category}" tabindex="0" role="button" data-code="{escape(code)}" data-name="{escape(name)}" '
+        link = f' data-href="{escape(href)}"' if href else ""
+        parts.append(f'<g class="office office-{category}" tabindex="0" role="{"link" if href else "button"}" data-code="{escape(code)}" data-name="{escape(name)}"{link} '
                      f'data-category="{escape(category)}" aria-label="{escape(label)}" fill="{fill}" stroke="{stroke}" stroke-width="0.012">'
                      f'<title>{escape(label)}</title>{mark}</g>')
     parts.append("</g></svg>")

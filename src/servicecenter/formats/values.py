@@ -122,7 +122,12 @@ def parse_choice(text: str, choices: Iterable[str], *, required: bool = True, al
         return aliases[key], None
     if key in allowed:
         return allowed[key], None
-    return None, Problem("value.choice", {"choices": ", ".join(sorted(allowed.values()))}, value=text)
+    # the words a person types first (the Swedish aliases), each with the code it stands for
+    shown = []
+    for code in sorted(allowed.values()):
+        words = [alias for alias, target in (aliases or {}).items() if target == code and alias != code.lower()]
+        shown.append(f"{words[0]} ({code})" if words else code)
+    return None, Problem("value.choice", {"choices": ", ".join(shown)}, value=text)
 
 
 def parse_text(text: str, *, required: bool = True, limit: int = 200) -> tuple[str | None, Problem | None]:

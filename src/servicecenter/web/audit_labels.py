@@ -146,7 +146,14 @@ def _choice_labels() -> dict[str, str]:
     return _CHOICES
 
 
+#: the reports a download names (``followup.report.downloaded``)
+REPORTS = {"fee_financed": ("Avgiftsbelagd verksamhet och anslag", "Fee-financed activity and appropriation"),
+           "it_operations": ("Indikatorer för samordnad it-drift", "Indicators of coordinated IT operations")}
+
+
 def _value(value, key: str = "", names: dict[str, str] | None = None) -> str:
+    if key == "report" and value in REPORTS:
+        return REPORTS[value][1 if _english() else 0]
     if isinstance(value, dict):
         return ", ".join(f"{_key(k)} {_value(v, k, names)}" for k, v in value.items() if v not in ("", None, {}, []))
     if isinstance(value, (list, tuple)):

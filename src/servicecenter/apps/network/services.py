@@ -297,6 +297,21 @@ def access_map(title: str, ctx: Context, accessibility, offices, closed_codes=()
                            _("Mean distance, km"), points, labels, description=description, missing_label=_("No locality"))
 
 
+def overview_map(title: str, ctx: Context, result, description: str = "") -> str:
+    """The network today on a map to zoom and pan, each office a link to its page."""
+    from django.urls import reverse
+
+    codes, rings = municipality_rings()
+    names = [ctx.municipality_names.get(code, code) for code in codes]
+    values = [result.after.by_municipality[c].mean_km if c in result.after.by_municipality else None for c in codes]
+    labels = {"full": _("Full-service office"), "flex_staffed": _("Flexible office with stationed staff"),
+              "flex_visiting": _("Flexible office without stationed staff"), "temporary": _("Temporary flexible office")}
+    offices = [(o.code, o.name, o.lon, o.lat, o.category.value, str(labels.get(o.category.value, o.category.value)), reverse("network-office", args=[o.code]))
+               for o in result.offices]
+    return maps.planning_map(title, tuple(tuple(tuple(r) for r in rs) for rs in rings), values, BREAKS_KM, names, offices, description,
+                             value_label=lambda km: _("mean distance %(km)s km") % {"km": f"{km:.1f}".replace(".", ",")})
+
+
 def plan_map(title: str, ctx: Context, result, description: str = "") -> str:
     """The planner's map of the scenario: municipalities by their mean distance after it, every
     office of the network as an element of its own (open ones by category, closed ones as crosses,

@@ -82,10 +82,10 @@ def overview(request):
     from servicecenter.core.network import scenario as sc
 
     result = sc.evaluate(ctx.network, [], sc.Rules())
-    svg = services.access_map(_("Distance to the nearest office, %(day)s") % {"day": day.isoformat()}, ctx, result.after,
-                              result.offices, description=_("Municipalities coloured by the population-weighted mean distance to the nearest office."))
+    svg = services.overview_map(_("Distance to the nearest office, %(day)s") % {"day": day.isoformat()}, ctx, result,
+                                description=_("Municipalities coloured by the population-weighted mean distance to the nearest office; every office a link to its page."))
     return render(request, "network/overview.html", {
-        "provider": provider, "day": day, "ctx": ctx, "result": result, "map": svg,
+        "provider": provider, "day": day, "ctx": ctx, "result": result, "map": svg, "plan_legend": services.plan_legend(),
         "full": sum(o.category.full_service for o in ctx.network.offices), "count": len(ctx.network.offices),
         "municipalities": len({o.municipality for o in ctx.network.offices}), "fa": len({o.fa_region for o in ctx.network.offices}),
         "scenarios": Scenario.objects.filter(provider=provider)[:10], "can_plan": scope.can(Capability.PLAN_NETWORK),

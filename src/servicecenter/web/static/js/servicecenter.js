@@ -82,11 +82,15 @@ document.addEventListener("DOMContentLoaded", startDownload);
     var done = drag; drag = null;
     if (done.moved) return;
     var office = event.target.closest(".office");
+    if (office && office.getAttribute("data-href")) { window.location.href = office.getAttribute("data-href"); return; }
     if (office) { chooseOffice(office); } else { choosePlace(done.svg, event); }
   });
   document.addEventListener("keydown", function (event) {
     var office = event.target.closest && event.target.closest("svg.plan-map .office");
-    if (office && (event.key === "Enter" || event.key === " ")) { event.preventDefault(); chooseOffice(office); }
+    if (office && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      if (office.getAttribute("data-href")) { window.location.href = office.getAttribute("data-href"); } else { chooseOffice(office); }
+    }
   });
   document.addEventListener("wheel", function (event) {
     var svg = event.target.closest && event.target.closest("svg.plan-map");
