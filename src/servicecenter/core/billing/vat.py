@@ -90,10 +90,12 @@ def totals(lines: Iterable[Taxable]) -> Totals:
     return Totals(line_total, breakdown, tax_total, line_total + tax_total)
 
 
-#: the VAT categories of EN 16931 (UNCL 5305) as a Swedish invoice names them
-CATEGORY_NAMES = {"S": "Moms", "Z": "Moms 0 %", "E": "Momsfri", "O": "Utanför momsens tillämpningsområde", "AE": "Omvänd skattskyldighet"}
+#: the VAT categories of EN 16931 (UNCL 5305) as an invoice names them: (Swedish, English)
+CATEGORY_NAMES = {"S": ("Moms", "VAT"), "Z": ("Moms 0 %", "VAT 0 %"), "E": ("Momsfri", "Exempt from VAT"),
+                  "O": ("Utanför momsens tillämpningsområde", "Outside the scope of VAT"), "AE": ("Omvänd skattskyldighet", "Reverse charge")}
 
 
-def category_name(category: str) -> str:
+def category_name(category: str, english: bool = False) -> str:
     """``"O"`` → "Utanför momsens tillämpningsområde"; an unknown code as it is."""
-    return CATEGORY_NAMES.get(category, category)
+    names = CATEGORY_NAMES.get(category)
+    return (names[1] if english else names[0]) if names else category

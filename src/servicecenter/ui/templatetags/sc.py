@@ -106,3 +106,11 @@ def codes_marked(text):
     """A help text with the literal values a file may hold (``flex_staffed``, ``pool:it``) marked as
     code, so that a reader (and a screen reader) takes them for values to type, not words."""
     return mark_safe(_CODE_LIKE.sub(r"<code>\1</code>", escape(str(text or ""))))  # noqa: S308 - escaped first; the pattern holds no markup
+
+
+@register.filter
+def vat_words(category):
+    """A VAT category code (UNCL 5305) in words: "O" → "Utanför momsens tillämpningsområde"."""
+    from servicecenter.core.billing.vat import category_name
+
+    return category_name(str(category or ""), _english())
