@@ -250,6 +250,9 @@ class UnitCostChange:
         return self.unit_cost_change - self.index_change
 
 
+UNIT_PLACES = 6
+
+
 def unit_cost_change(cost_before: Decimal, units_before: Decimal, cost_after: Decimal, units_after: Decimal,
                      price_index_before: Decimal, price_index_after: Decimal,
                      content_cost: Decimal = Decimal(0), security_cost: Decimal = Decimal(0),
@@ -268,13 +271,15 @@ def unit_cost_change(cost_before: Decimal, units_before: Decimal, cost_after: De
     comparison_after = price_index_after if comparison_after is None else comparison_after
     if comparison_before == 0:
         return None
-    before = cost_before / units_before
-    after = cost_after / units_after
+    # kronor per unit to six decimals: the remainder (volume) is then exact, and the four drivers
+    # add up to the change to the last digit (at 28 significant digits a quotient's tail would not)
+    before = round_places(cost_before / units_before, UNIT_PLACES)
+    after = round_places(cost_after / units_after, UNIT_PLACES)
     if before == 0:
         return None
-    prices = before * (price_index_after / price_index_before - 1)
-    content = content_cost / units_after
-    security = security_cost / units_after
+    prices = round_places(before * (price_index_after / price_index_before - 1), UNIT_PLACES)
+    content = round_places(content_cost / units_after, UNIT_PLACES)
+    security = round_places(security_cost / units_after, UNIT_PLACES)
     volume = (after - before) - prices - content - security
     return UnitCostChange(before, after, prices, content, security, volume,
                           index_change=(comparison_after / comparison_before - 1) * 100,
