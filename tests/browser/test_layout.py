@@ -53,6 +53,11 @@ def demo_ids(demo_database):
         "office": q("SELECT code FROM network_office WHERE provider_id = ? ORDER BY code"),
         "scenario": q("SELECT id FROM network_scenario WHERE provider_id = ? ORDER BY id"),
         "year": q("SELECT MAX(year) FROM followup_activitybudget"),
+        "model": q("SELECT id FROM costing_costmodel WHERE provider_id = ? AND kind = 'actual'"),
+        "pool": q("SELECT id FROM costing_costpool WHERE provider_id = ? ORDER BY id"),
+        "key": q("SELECT id FROM costing_allocationkey WHERE provider_id = ? ORDER BY id"),
+        "billing_run": q("SELECT id FROM billing_billingrun WHERE provider_id = ? ORDER BY id DESC"),
+        "lists": [row for row in sqlite3.connect(demo_database).execute("SELECT id FROM costing_pricelist WHERE provider_id = ? ORDER BY id", ssc)],
     }
 
 
@@ -80,7 +85,10 @@ def _pages(ids):
                        "/costing/keys/", "/costing/ledger/", f"/costing/trace/{ids['customer']}/", "/costing/price-lists/",
                        f"/costing/price-lists/{ids['price_list']}/", f"/costing/behaviour/?run={ids['run']}", "/billing/",
                        "/billing/invoices/", f"/billing/invoices/{ids['invoice']}/", "/billing/late-events/", "/followup/",
-                       f"/followup/fee-report/{year}/", "/followup/entry/", "/jobs/"],
+                       f"/followup/fee-report/{year}/", "/followup/entry/", "/followup/definitions/", "/jobs/",
+                       f"/costing/models/{ids['model']}/", f"/costing/pools/{ids['pool']}/", f"/costing/keys/{ids['key']}/",
+                       f"/billing/runs/{ids['billing_run']}/", f"/costing/price-lists/{ids['price_list']}/entries/new/",
+                       f"/costing/what-if/?current={ids['lists'][0][0]}&alternative={ids['lists'][-1][0]}"],
         "planerare": ["/network/", "/network/offices/", f"/network/offices/{ids['office']}/", "/network/statistics/", "/network/scenarios/",
                       f"/network/scenarios/{ids['scenario']}/", "/network/compare/", "/network/optimise/"],
         "kundkontakt": ["/", "/billing/invoices/", "/agreements/"],
