@@ -27,7 +27,7 @@ from servicecenter.apps.billing.reports import focus_csv, reconcile
 from servicecenter.apps.costing.models import PriceList, PriceListEntry
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
-from servicecenter.apps.registry.models import Agreement, Customer, Provider
+from servicecenter.apps.registry.models import Agreement, Customer, Provider, Service
 from servicecenter.core.periods import Period
 from tests.apps.conftest import fetch, through_job
 
@@ -523,3 +523,18 @@ def test_swedish_decimals_and_blank_rows_in_a_csv_take_the_row_wise_rules(ssc, p
     assert report.rows == 2 and report.counts == {"created": 2, "late": 0, "unchanged": 0}   # the blank row is skipped, as in every import
     total = UsageTotal.objects.get(provider=ssc, customer=payroll_customer, month=date(2026, 1, 1), service__code="lon")
     assert (total.quantity, total.events) == (Decimal("3.5"), 2)
+
+
+def test_the_usage_behind_event_rated_lines_is_listed_for_those_who_may_see_it(ssc, contact_customer, client_for):
+    """#17: "usage behind this line" reaches the events: /billing/usage/ lists what billing rates
+    (per file, customer, service, month), filtered as the invoice page links to it; a customer
+    contact sees its own and no other customer's."""
+    other = Agreement.objects.filter(customer__provider=ssc, service__code="lon").exclude(customer=contact_customer).first().customer
+    data = _events_csv([("lonesystem", f"u{i}", customer.org_number, "lon", "2026-02-10T09:00", 2)
+                        for i, customer in enumerate([contact_customer, contact_customer, other])])
+    assert run_import("events", data, "lonehandelser.csv", provider=ssc).ok
+    service = Service.objects.get(provider=ssc, code="lon")
+    page = client_for("controller").get(f"/billing/usage/?month=2026-02&service={service.pk}&q={contact_customer.number}").content.decode()
+    assert contact_customer.name in page and other.name not in page
+    own = client_for("kundkontakt").get("/billing/usage/?month=2026-02").content.decode()
+    assert contact_customer.name in own and other.name not in own

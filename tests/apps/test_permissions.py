@@ -150,6 +150,7 @@ def page_matrix(o):
         ("billing-reconciliation", "/billing/reconciliation/2025-03/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         ("billing-focus", "/billing/focus.csv?period=2025-03", expect(EVERYONE)),
         ("billing-late-events", "/billing/late-events/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
+        ("billing-usage", "/billing/usage/", expect(EVERYONE)),                    # each sees the customers it may see
         ("followup", "/followup/", expect({ADMIN, *SSC_STAFF, STHLM, IT}, denied=403)),
         # Stockholm has no indicators: an empty page of its own, nothing of another's
         ("followup-definitions", "/followup/definitions/", expect({ADMIN, *SSC_STAFF, IT, STHLM}) | {CONTACT: 403}),

@@ -74,6 +74,7 @@ def _cases(w):
         ("billing-reconciliation", "controller", "get", f"/billing/reconciliation/{invoice.period_start:%Y-%m}/?format=xlsx", None, ""),
         ("billing-focus", "controller", "get", "/billing/focus.csv", None, "every invoice line"),
         ("billing-late-events", "controller", "get", "/billing/late-events/?format=xlsx", None, ""),
+        ("billing-usage", "controller", "get", "/billing/usage/?format=xlsx", None, "the stored usage totals"),
         ("customers", "controller", "get", "/customers/?format=xlsx", None, ""),
         ("services", "controller", "get", "/services/?format=xlsx", None, ""),
         ("agreements", "controller", "get", "/agreements/?format=xlsx", None, ""),

@@ -59,6 +59,7 @@ urlpatterns = [
     path("billing/reconciliation/<str:month>/", billing.reconciliation, name="billing-reconciliation"),
     path("billing/focus.csv", billing.focus_export, name="billing-focus"),
     path("billing/late-events/", billing.late_events, name="billing-late-events"),
+    path("billing/usage/", billing.usage_totals, name="billing-usage"),
     path("followup/", followup.dashboard, name="followup"),
     path("followup/definitions/", followup.definition_list, name="followup-definitions"),
     path("followup/drill/<id:pk>/<str:level>/<path:subject>/<year:year>/", followup.drill, name="followup-drill"),

@@ -21,7 +21,7 @@ from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.billing import documents, integrity, reports
 from servicecenter.apps.billing import services as billing
-from servicecenter.apps.billing.models import BillingRun, Invoice, UsageEvent
+from servicecenter.apps.billing.models import BillingRun, Invoice, UsageEvent, UsageTotal
 from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.registry import services as registry
 from servicecenter.apps.registry.models import Provider
@@ -301,6 +301,41 @@ def focus_export(request):
     response = HttpResponse(reports.focus_csv(invoices, registry.export_notice(Provider.objects.visible_to(scope))), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="focus-{request.GET.get("period", "alla")}.csv"'
     return response
+
+
+@login_required
+def usage_totals(request):
+    """The usage events stored for billing, as the totals billing reads (per batch, customer,
+    service, month and package): what stands behind an event-rated invoice line. Each person sees
+    the customers it may see (a customer contact its own)."""
+    scope = scope_of(request).require(Capability.VIEW)
+    names = registry.service_names(scope)
+    totals = UsageTotal.objects.visible_to(scope)
+    months = sorted({f"{m:%Y-%m}" for m in totals.dates("month", "month")}, reverse=True)[:60]
+    services = sorted({(str(k), v) for k, v in names.items()}, key=lambda item: str(item[1]))
+    page = ListPage(
+        title=gettext_lazy("Usage events"),
+        intro=gettext_lazy("The usage events imported for billing, counted per file, customer, service, month and package: what billing "
+                           "rates. Events that came after their month was invoiced are marked."),
+        columns=[
+            ListColumn("month", gettext_lazy("Month"), lambda t: t.month.strftime("%Y-%m"), "month", export=lambda t: Month(t.month)),
+            ListColumn("customer", gettext_lazy("Customer"), lambda t: t.customer.name, "customer__name"),
+            ListColumn("service", gettext_lazy("Service"), lambda t: names.get(t.service_id, t.service.code), "service__code"),
+            ListColumn("package", gettext_lazy("Package"), lambda t: t.package or "–"),
+            ListColumn("events", gettext_lazy("Events"), lambda t: t.events, "events", numeric=True),
+            ListColumn("quantity", gettext_lazy("Quantity"), lambda t: t.quantity.normalize(), "quantity", numeric=True),
+            ListColumn("file", gettext_lazy("File"), lambda t: t.batch.import_run.filename if t.batch.import_run_id else "–"),
+            ListColumn("late", gettext_lazy("Late"), lambda t: _("yes") if t.late else ""),
+        ],
+        filters=[*provider_filter(Provider.objects.visible_to(scope), "provider__code"),
+                 ListFilter("month", gettext_lazy("Month"), [(m, m) for m in months], lambda qs, v: qs.filter(month=f"{v}-01")),
+                 ListFilter("service", gettext_lazy("Service"), services, lambda qs, v: qs.filter(service_id=int(v)))],
+        search=["customer__name", "customer__number", "customer__org_number"],
+        default_sort="-month",
+        export_name="anvandning",
+    )
+    return render_list(request, page, totals.select_related("customer", "service", "batch__import_run"),
+                       notice=registry.export_notice(Provider.objects.visible_to(scope)))
 
 
 @login_required
