@@ -284,7 +284,9 @@ def reconciliation(request, month: str):
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="avstamning-{period.label()}.xlsx"'
         return response
-    return render(request, "billing/reconciliation.html", {"period": period, "tables": tables})
+    by_id = registry.service_names(scope, period.start.year)
+    named = [(table, {s.code: by_id.get(s.pk, s.code) for s in table.run.provider.services.all()}) for table in tables]   # what a person reads
+    return render(request, "billing/reconciliation.html", {"period": period, "tables": named})
 
 
 @login_required
