@@ -97,3 +97,17 @@ def test_the_usage_behind_an_invoice_line_is_a_link_to_those_volumes(client_for,
     volume = Volume.objects.filter(customer=contact_customer, month=invoice.period_start).order_by("service__code").first()
     assert contact_customer.name in shown and re.search(r"\b1 rad\b", shown)   # the one volume row the line was billed from
     assert f"{volume.month:%Y-%m}" in shown
+
+
+def test_bad_choices_on_the_trace_fall_back_or_are_refused_and_change_nothing(client_for, ssc, contact_customer):
+    from servicecenter.apps.costing.models import AllocationRun as Runs
+
+    before = Runs.objects.count()
+    client = client_for("controller")
+    for query in ("run=abc", "run=99999999", "period=2025-99", "period=x' OR 1=1", "run=-1&period=1900-01"):
+        page = client.get(f"/costing/trace/{contact_customer.pk}/?{query}")
+        assert page.status_code == 200, query   # an unknown version or month: the default one is shown
+        assert f'<option value="{actual_run(ssc).pk}" selected>' in page.content.decode()
+    assert client.get(f"/api/costing/trace/{contact_customer.pk}?run=abc").status_code == 422   # named by the API's validation
+    assert client.get("/billing/usage/?month=13-2025&service=abc").status_code == 200
+    assert Runs.objects.count() == before

@@ -66,7 +66,7 @@ def _swedish_formatter():
 def _style(axes, values_axis: str = "y", xs: Sequence | None = None) -> None:
     """The one chart style: light grid on the values, no top or right frame, Swedish numbers on the
     values axis; integer x values (years, months) as ticks of their own, padded so that one year
-    is one year wide, not 1925–2125."""
+    is one year wide, not a century."""
     from matplotlib.ticker import FixedLocator, FuncFormatter
 
     axes.spines[["top", "right"]].set_visible(False)
@@ -90,7 +90,7 @@ def _legend_outside(figure, axes, count: int) -> None:
 
 
 def _categorical(series) -> tuple[list[str], dict[str, int]]:
-    """The x labels of series whose x values are texts ("2024-01"), in order of first appearance."""
+    """The x labels of series whose x values are texts (months as "YYYY-MM"), in order of first appearance."""
     labels: list[str] = []
     for _name, points in series:
         for x, _y in points:
@@ -101,7 +101,7 @@ def _categorical(series) -> tuple[list[str], dict[str, int]]:
 
 def line_chart(title: str, x_label: str, y_label: str, series: tuple[tuple[str, tuple[tuple[int | str, float], ...]], ...], description: str = "") -> str:
     """``series`` is ((name, ((x, y), ...)), ...), hashable so the result can be cached. ``x`` is an
-    integer (a year, a month number) or a text label ("2024-01", sorted as text)."""
+    integer (a year, a month number) or a text label (a month as "YYYY-MM", sorted as text)."""
     return _line_chart(title, x_label, y_label, series, description)
 
 

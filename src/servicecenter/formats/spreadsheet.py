@@ -34,7 +34,7 @@ class Percent:
 
 @dataclass(frozen=True)
 class Month:
-    """A month, written as a real date (its first day) and shown as 2025-03."""
+    """A month, written as a real date (its first day) and shown as YYYY-MM."""
 
     start: date
 
@@ -45,7 +45,7 @@ def write_workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[
 
     The conventions a controller's Excel (and Power Query) expects: the headers in row 1 of every
     sheet, bold and frozen, with an autofilter over the table; dates as dates (``Month`` as a date
-    shown 2025-03); counts (int) with an integer format; a Decimal with as many decimals as it has
+    shown YYYY-MM); counts (int) with an integer format; a Decimal with as many decimals as it has
     (money with its two); a float rounded to two decimals; a ``Percent`` as its share with a %
     format. ``notice`` (illustrative data) goes in the document's properties and on a last sheet
     ``notice_title`` of its own, never above the headers."""

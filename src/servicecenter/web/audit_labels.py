@@ -172,7 +172,7 @@ def _key(key: str) -> str:
 
 
 def details_text(data: dict, limit: int = 200, names: dict[str, str] | None = None) -> str:
-    """An entry's details as words (``månad 2025-03, fakturor 300``); empty parts are left out.
+    """An entry's details as words (``månad YYYY-MM, fakturor 300``); empty parts are left out.
     ``names``: what the provider's internal node names (``pool:lon``) are called."""
     text = "; ".join(f"{_key(k)}: {_value(v, k, names)}" for k, v in (data or {}).items() if v not in ("", None, {}, []))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -305,6 +305,15 @@ def focus_export(request):
     return response
 
 
+def _usage_columns(names: dict[int, str]) -> list[ListColumn]:
+    """Month, customer and service: the first columns of every list of usage (totals, late events)."""
+    return [
+        ListColumn("month", gettext_lazy("Month"), lambda u: u.month.strftime("%Y-%m"), "month", export=lambda u: Month(u.month)),
+        ListColumn("customer", gettext_lazy("Customer"), lambda u: u.customer.name, "customer__name"),
+        ListColumn("service", gettext_lazy("Service"), lambda u: names.get(u.service_id, u.service.code), "service__code"),
+    ]
+
+
 @login_required
 def usage_totals(request):
     """The usage events stored for billing, as the totals billing reads (per batch, customer,
@@ -320,9 +329,7 @@ def usage_totals(request):
         intro=gettext_lazy("The usage events imported for billing, counted per file, customer, service, month and package: what billing "
                            "rates. Events that came after their month was invoiced are marked."),
         columns=[
-            ListColumn("month", gettext_lazy("Month"), lambda t: t.month.strftime("%Y-%m"), "month", export=lambda t: Month(t.month)),
-            ListColumn("customer", gettext_lazy("Customer"), lambda t: t.customer.name, "customer__name"),
-            ListColumn("service", gettext_lazy("Service"), lambda t: names.get(t.service_id, t.service.code), "service__code"),
+            *_usage_columns(names),
             ListColumn("package", gettext_lazy("Package"), lambda t: t.package or "–"),
             ListColumn("events", gettext_lazy("Events"), lambda t: t.events, "events", numeric=True),
             ListColumn("quantity", gettext_lazy("Quantity"), lambda t: t.quantity.normalize(), "quantity", numeric=True),
@@ -350,9 +357,7 @@ def late_events(request):
         intro=gettext_lazy("Events that arrived for a month already invoiced. They are kept, never lost: correct the customer's invoice "
                            "with a credit note and a corrected invoice, which marks them as corrected."),
         columns=[
-            ListColumn("month", gettext_lazy("Month"), lambda e: e.month.strftime("%Y-%m"), "month", export=lambda e: Month(e.month)),
-            ListColumn("customer", gettext_lazy("Customer"), lambda e: e.customer.name, "customer__name"),
-            ListColumn("service", gettext_lazy("Service"), lambda e: names.get(e.service_id, e.service.code), "service__code"),
+            *_usage_columns(names),
             ListColumn("source", gettext_lazy("Source"), lambda e: e.source, "source"),
             ListColumn("id", gettext_lazy("Event id"), lambda e: e.event_id, "event_id"),
             ListColumn("quantity", gettext_lazy("Quantity"), lambda e: e.quantity.normalize(), "quantity", numeric=True),
