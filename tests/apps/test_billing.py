@@ -108,6 +108,7 @@ def builds(monkeypatch):
     original = check.build_and_validate_all
 
     def recording(documents, *args, **kwargs):
+        documents = list(documents)   # the preview passes them as it makes them
         built.extend(document.number for document in documents)
         return original(documents, *args, **kwargs)
 

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from servicecenter.apps.accounts.models import ApiToken
 from servicecenter.apps.billing import integrity
 from servicecenter.apps.billing import services as billing
-from servicecenter.apps.billing.models import Invoice, NumberSeries
+from servicecenter.apps.billing.models import Invoice, InvoiceLine, NumberSeries
 from servicecenter.apps.costing.models import LedgerCell, PriceListEntry
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
@@ -143,6 +143,21 @@ def test_replace_update_and_delete_of_issued_documents_are_refused(ssc):
     fresh = Invoice.objects.get(pk=invoice.pk)
     assert fresh.payable == invoice.payable and [(line.line_no, line.amount) for line in fresh.lines.order_by("line_no")] == lines
     assert integrity.check(fresh) == []
+
+
+def test_a_line_seals_the_same_read_as_a_line_or_as_a_row_of_values(ssc):
+    """Issuing seals the lines read back as rows of values (``seal_all``); checking reads them as
+    lines. Both give the same canonical row, and the row maker's remembered texts are per column and
+    per type (a REAL read from a tampered row is not the decimal it equals)."""
+    fields = integrity._sealed_fields(InvoiceLine)
+    lines = list(InvoiceLine.objects.filter(invoice__provider=ssc).order_by("pk")[:300])
+    values = list(InvoiceLine.objects.filter(pk__in=[line.pk for line in lines]).order_by("pk").values_list(*(f.attname for f in fields)))
+    row = integrity._row_maker(fields)
+    assert [row(v) for v in values] == [integrity._row(line) for line in lines]
+    amount = [f.attname for f in fields].index("amount")
+    decimal, real = list(values[0]), list(values[0])
+    real[amount] = float(decimal[amount])
+    assert row(decimal)["amount"] == format(decimal[amount], "f") and row(real)["amount"] == repr(real[amount])
 
 
 def _without_triggers(table: str):

@@ -136,6 +136,9 @@ def test_a_queued_preview_shows_its_progress_page_and_only_to_its_owner(client_f
     job = Job.objects.get(kind="billing.preview")
     page = client.get(response["Location"]).content.decode()
     assert 'hx-get="/jobs/' in page and "<progress" in page and job.label in page
+    assert 'hx-trigger="every 200ms"' in page   # a young job is looked at often: its end is seen at once
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timezone.timedelta(seconds=60))
+    assert 'hx-trigger="every 1000ms"' in client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()   # a long one less often
     assert client.post("/billing/", {"provider": stockholm.pk, "month": "2020-12"})["Location"] == response["Location"]   # a second click joins it
     assert client_for("controller").get(response["Location"]).status_code == 404    # someone else's job
     assert "1 jobb" in client.get("/").content.decode()                            # the header names it

@@ -120,3 +120,27 @@ def test_building_and_validating_in_the_workers_gives_the_bytes_built_here(valid
     assert parallel == serial
     assert [xml for xml, _found in parallel] == [build_ubl(document) for document in documents]
     assert [any(f.rule == "SE-R-013" for f in found) for _xml, found in parallel] == [k % 9 == 4 for k in range(30)]
+
+
+def test_documents_may_come_as_they_are_made(validator):
+    """A generator with its count: the workers take the first documents while the caller is still
+    making the rest; the results are the same, in order. A count that does not match refuses."""
+    from dataclasses import replace
+
+    good = invoice(VatCategory.STANDARD, D(25))
+    bad = replace(good, seller=replace(good.seller, org_number="202100-6254"))
+    documents = [replace(bad if k % 5 == 2 else good, number=f"INV{k:03d}") for k in range(30)]
+    made = []
+
+    def making():
+        for document in documents:
+            made.append(document.number)
+            yield document
+
+    streamed = validator.build_and_validate_all(making(), processes=2, total=len(documents))
+    assert made == [document.number for document in documents]
+    assert streamed == validator.build_and_validate_all(documents, processes=1)
+    with pytest.raises(ValueError, match="29 documents validated, 30 announced"):
+        validator.build_and_validate_all(iter(documents[:29]), processes=2, total=30)
+    with pytest.raises(ValueError, match="3 documents validated, 2 announced"):
+        validator.validate_all(iter([b"<x/>"] * 3), processes=1, total=2)

@@ -45,14 +45,37 @@ def _row(obj) -> dict:
     return {field.attname: _canonical(field, getattr(obj, field.attname)) for field in _sealed_fields(type(obj))}
 
 
-def _line_row(values: dict, fields) -> dict:
-    """``_row`` of a line read as ``values()`` (the same columns through the same converters)."""
-    return {field.attname: _canonical(field, values[field.attname]) for field in fields}
+_AS_IS = frozenset({str, int, bool, type(None)})   # what ``_canonical`` returns unchanged
+_UNSEEN = object()
+
+
+def _row_maker(fields):
+    """``row(values)``: ``_row`` of a line read as a tuple of ``fields`` (``values_list``: the same
+    columns through the same converters). Each column's canonical text of a value is remembered
+    (keyed by its type too: a REAL read back from a tampered row is not the decimal it equals):
+    a month's lines repeat most dates, rates and prices, and 18,000 lines of a national run made
+    a quarter of a million calls."""
+    names = [field.attname for field in fields]
+    known: dict[tuple, object] = {}
+
+    def row(values) -> dict:
+        out = {}
+        for index, (name, value) in enumerate(zip(names, values, strict=True)):
+            if value.__class__ in _AS_IS:
+                out[name] = value
+                continue
+            key = (index, value.__class__, value)
+            canonical = known.get(key, _UNSEEN)
+            if canonical is _UNSEEN:
+                canonical = known[key] = _canonical(fields[index], value)
+            out[name] = canonical
+        return out
+    return row
 
 
 def content_digest(invoice: Invoice, lines: list[InvoiceLine] | None = None, line_rows: list[dict] | None = None) -> str:
     """SHA-256 over the invoice's stored fields, its lines (by number) and its XML. The lines are
-    model instances, or (``line_rows``) their ``_line_row``s; read from the database when neither."""
+    model instances, or (``line_rows``) their ``_row_maker`` rows; read from the database when neither."""
     if line_rows is None:
         lines = lines if lines is not None else list(InvoiceLine.objects.filter(invoice_id=invoice.pk).order_by("line_no"))
         line_rows = [_row(line) for line in lines]
@@ -88,8 +111,9 @@ def seal_all(invoices: list[Invoice]) -> list[InvoiceSeal]:
     stored = {invoice.pk: invoice for invoice in Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices])}
     lines: dict[int, list[dict]] = {pk: [] for pk in stored}
     fields = _sealed_fields(InvoiceLine)   # rows, not model instances: 18,000 lines of a national run
-    for values in InvoiceLine.objects.filter(invoice_id__in=list(stored)).values("invoice_id", *(field.attname for field in fields)):
-        lines[values["invoice_id"]].append(_line_row(values, fields))
+    row = _row_maker(fields)
+    for invoice_id, *values in InvoiceLine.objects.filter(invoice_id__in=list(stored)).values_list("invoice_id", *(field.attname for field in fields)):
+        lines[invoice_id].append(row(values))
     seals, previous = [], None
     for invoice in sorted((stored[invoice.pk] for invoice in invoices), key=lambda invoice: (invoice.series, invoice.number)):
         follows = previous is not None and (previous[0].series, previous[0].number + 1) == (invoice.series, invoice.number)

@@ -209,7 +209,10 @@ def internal_customers(provider: Provider) -> set[str]:
             if outside_scope_text(provider, c) is not None}
 
 
-def rate(provider: Provider, period: Period, price_list: PriceList | None = None) -> tuple[list[DraftInvoice], dict]:
+def rate(provider: Provider, period: Period, price_list: PriceList | None = None, check: bool = True) -> tuple[list[DraftInvoice], dict]:
+    """The month's draft invoices and a summary of the usage behind them. ``check``: refuse amounts
+    beyond the domain's (``check_amounts``); issuing leaves it out, since it compares what it rates
+    with the approved preview, whose amounts were checked, and refuses any difference."""
     price_list = price_list or price_list_for(provider, period.start.year)
     terms = terms_of(price_list)
     usage, summary = usage_of(provider, period, terms, pool_keys(price_list))
@@ -218,7 +221,8 @@ def rate(provider: Provider, period: Period, price_list: PriceList | None = None
     except RatingError as error:
         raise BillingError(error.problem.message(translation.get_language() or "sv")) from error
     drafts = group_by_customer(lines)
-    check_amounts(drafts, dict(Customer.objects.filter(provider=provider).values_list("number", "name")))
+    if check:
+        check_amounts(drafts, dict(Customer.objects.filter(provider=provider).values_list("number", "name")))
     return drafts, summary
 
 
@@ -368,23 +372,27 @@ def _expected_numbers(provider: Provider, document_type: str, count: int) -> lis
     return [(code, number, f"{prefix}{number:07d}") for number in range(first, first + count)]
 
 
-def _documents(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], numbers, issue_date: date, due_date: date, period: Period,
-               built: dict[str, str] | None = None):
-    """The documents of a run's drafts under ``numbers``: [draft, preview row, customer, buyer,
-    document, UBL]. ``built`` holds UBL already built (the preview's, by ``document_key``): a
-    document whose key is there has those bytes, any other None (``_build_and_validate`` builds it)."""
+def _each_document(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], numbers, issue_date: date, due_date: date,
+                   period: Period, built: dict[str, str] | None = None):
+    """The documents of a run's drafts under ``numbers``, one at a time: [draft, preview row,
+    customer, buyer, document, UBL]. ``built`` holds UBL already built (the preview's, by
+    ``document_key``): a document whose key is there has those bytes, any other None
+    (``_build_and_validate`` builds it)."""
     customers = {c.pk: c for c in Customer.objects.filter(pk__in=[p["customer_id"] for p in preview])}
     shown_for = _shown_for(preview)
-    built = built or {}
-    out = []
     for draft, (_series, number, text) in zip(drafts, numbers, strict=True):
         shown = shown_for(draft)
         customer = customers[shown["customer_id"]]
         buyer = Buyer(customer, shown["buyer_reference"], shown["endpoint"])
         document = draft_document(provider, buyer, draft, text, issue_date, due_date, period, sequence=number)
-        known = built.get(document_key(document))
-        out.append([draft, shown, customer, buyer, document, known.encode() if known is not None else None])
-    return out
+        known = built.get(document_key(document)) if built else None
+        yield [draft, shown, customer, buyer, document, known.encode() if known is not None else None]
+
+
+def _documents(provider: Provider, drafts: list[DraftInvoice], preview: list[dict], numbers, issue_date: date, due_date: date, period: Period,
+               built: dict[str, str] | None = None) -> list[list]:
+    """``_each_document``, all of them."""
+    return list(_each_document(provider, drafts, preview, numbers, issue_date, due_date, period, built))
 
 
 def _build_and_validate(documents: list[list], known: set[str]) -> list[list]:
@@ -399,18 +407,19 @@ def _build_and_validate(documents: list[list], known: set[str]) -> list[list]:
     built = set(todo)
     again = [k for k, document in enumerate(documents) if k not in built and hashlib.sha256(document[-1]).hexdigest() not in known]
     total = len(todo) + len(again)
-
-    def told(offset):
-        return lambda done, _count: progress.report(offset + done, total, translation.gettext("Validated %(done)s of %(total)s documents")
-                                                    % {"done": offset + done, "total": total})
-
     if total:
         progress.report(0, total, translation.gettext("Validating %(total)s documents") % {"total": total})
-    for k, (xml, found) in zip(todo, check.build_and_validate_all([documents[k][4] for k in todo], progress=told(0)), strict=True):
+    for k, (xml, found) in zip(todo, check.build_and_validate_all([documents[k][4] for k in todo], progress=_told(0, total)), strict=True):
         documents[k][-1], findings[k] = xml, found
-    for k, found in zip(again, check.validate_all([documents[k][-1] for k in again], progress=told(len(todo))), strict=True):
+    for k, found in zip(again, check.validate_all([documents[k][-1] for k in again], progress=_told(len(todo), total)), strict=True):
         findings[k] = found
     return findings
+
+
+def _told(offset: int, total: int):
+    """The validators' ``progress(done, count)`` as the job's progress, ``offset`` documents on."""
+    return lambda done, _count: progress.report(offset + done, total, translation.gettext("Validated %(done)s of %(total)s documents")
+                                                % {"done": offset + done, "total": total})
 
 
 def document_key(document: InvoiceDocument) -> str:
@@ -432,14 +441,27 @@ def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict
     """Every draft validated as the invoice it will be: under the numbers the run expects to take
     (the next ones of the series), so that issuing the same bytes need not build or validate them
     again. Returns the findings, the record of the documents that passed (``BillingRun.validated``)
-    and the documents built (``BillingRun.built``)."""
+    and the documents built (``BillingRun.built``).
+
+    The documents go to the validation workers as they are made: the workers start on the first
+    while this process makes the rest."""
     numbers = _expected_numbers(provider, Invoice.Type.INVOICE, len(drafts))
-    documents = _documents(provider, drafts, preview, numbers, issue_date, due_date, period)
-    found, passed = [], []
+    documents: list[list] = []
+
+    def made():
+        for record in _each_document(provider, drafts, preview, numbers, issue_date, due_date, period):
+            documents.append(record)
+            yield record[4]
+
     check = validator()
-    for (_draft, shown, *_rest, xml), findings in zip(documents, _build_and_validate(documents, set()), strict=True):
+    if drafts:
+        progress.report(0, len(drafts), translation.gettext("Validating %(total)s documents") % {"total": len(drafts)})
+    results = check.build_and_validate_all(made(), progress=_told(0, len(drafts)), total=len(drafts))
+    found, passed = [], []
+    for record, (xml, findings) in zip(documents, results, strict=True):
+        record[-1] = xml
         for finding in findings:
-            found.append({"customer": shown["name"], "org_number": shown["org_number"], "rule": finding.rule, "flag": finding.flag,
+            found.append({"customer": record[1]["name"], "org_number": record[1]["org_number"], "rule": finding.rule, "flag": finding.flag,
                           "message": finding.message, "location": finding.location})
         if not check.fatal(findings):
             passed.append(hashlib.sha256(xml).hexdigest())
@@ -585,10 +607,12 @@ def _preparer(database):
     prepared: dict[tuple, object] = {}
 
     def prepare(index: int, field, value):
-        key = (index, type(value), str(value))   # str: Decimal("1.0") and Decimal("1.00") are equal, not the same value
-        if key not in prepared:
-            prepared[key] = field.get_db_prep_save(value, database)
-        return prepared[key]
+        kind = value.__class__   # the type too: True == 1
+        key = (index, kind, str(value) if kind is Decimal else value)   # Decimal("1.0") and Decimal("1.00") are equal, not the same value
+        found = prepared.get(key, prepared)
+        if found is prepared:
+            found = prepared[key] = field.get_db_prep_save(value, database)
+        return found
     return prepare
 
 
@@ -646,7 +670,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         refuse_issue(run)
         period = Period.month(run.period.year, run.period.month)
         progress.step(translation.gettext("Rating the month again to check it is what was approved"))
-        drafts, usage = rate(run.provider, period, run.price_list)
+        drafts, usage = rate(run.provider, period, run.price_list, check=False)
         preview = _preview(run.provider, drafts)
         if content_hash(preview, run.price_list_id, run.issue_date, run.due_date) != run.approved_hash:
             raise BillingError(translation.gettext("Usage or prices changed after the preview was approved: refresh the preview and approve it again."))

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from servicecenter import clock
 from servicecenter.apps.jobs import services
 from servicecenter.apps.jobs.models import Job
 
@@ -22,12 +23,24 @@ def _mine(request, pk) -> Job:
     return job
 
 
+#: How often the page looks at a running job: often while it is young (most jobs end within
+#: seconds, and a look every half second left the person waiting a quarter of a second on average
+#: after the job was done), then less often (a long import's page would otherwise ask the server
+#: five times a second for minutes).
+POLL_FAST_MS, POLL_SLOW_MS, FAST_FOR_SECONDS = 200, 1000, 20
+
+
+def poll_ms(job: Job) -> int:
+    age = (clock.real_now() - job.created_at).total_seconds()
+    return POLL_FAST_MS if age < FAST_FOR_SECONDS else POLL_SLOW_MS
+
+
 def _context(job: Job) -> dict:
     state = services.read_progress(job)
     done, total = int(state.get("done") or 0), int(state.get("total") or 0)
     spec = services.KINDS.get(job.kind)
     return {"job": job, "done": done, "total": total, "text": state.get("text") or "",
-            "percent": round(100 * done / total) if total else None,
+            "percent": round(100 * done / total) if total else None, "poll_ms": poll_ms(job),
             "cancellable": job.active and spec is not None and spec.cancellable}
 
 
