@@ -1,8 +1,12 @@
-"""Benchmark: read a SIE 4 file of 1,000,000 transaction rows (target under 30 s, peak memory
-under 1 GB), and aggregate it to cost per account × cost centre × month.
+"""Benchmark: `servicecenter import ledger` of a SIE 4 file of 1,000,000 transaction rows, the
+command a controller runs (the web import runs the same importer in a job): read, checked,
+summed per account × cost centre × activity × month and stored (target under 30 s, peak memory
+under 1 GB). The file's 250,000 vouchers spread over 400 accounts and 300 cost centres, which
+gives 585,000 cells: a far sparser ledger than a real one, whose cells are few per account.
 
-Baseline in the same run: decoding the file from PC8 and splitting it into lines (the bare
-I/O any reader pays). The reader runs in a child process so its peak memory is its own.
+Baseline in the same run: decoding the file from PC8 and splitting it into lines (the bare I/O
+any reader pays). Beside it, how much of the import is the SIE reader itself (``read_sie`` and
+the sum per cell, in a child process so that its peak memory is its own).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import table  # noqa: E402
+from common import run_cli, table  # noqa: E402
 
 ROWS = 1_000_000
 CHILD = """
@@ -56,6 +60,10 @@ def write_file(path: Path) -> None:
     path.write_bytes(write_sie(ledger, date(2026, 1, 5)))
 
 
+PROVIDER = ("from servicecenter.apps.registry.models import Provider; Provider.objects.get_or_create(code='bench', "
+            "defaults={'name': 'Bench', 'org_number': '202100-6255', 'kind': 'state_service_centre'})")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.se"
@@ -63,17 +71,27 @@ def main() -> None:
         started = time.perf_counter()
         lines = len(path.read_bytes().decode("cp437").splitlines())
         baseline = time.perf_counter() - started
+        database = Path(folder) / "bench.sqlite3"
+        run_cli("manage", "migrate", "-v", "0", database=database)
+        run_cli("manage", "shell", "-c", PROVIDER, database=database)
+        imported = run_cli("import", "ledger", str(path), "--provider", "bench", database=database)
+        stored = int(run_cli("manage", "shell", "-c", "from servicecenter.apps.costing.models import LedgerCell; print('CELLS', LedgerCell.objects.count())",
+                             database=database).output.split("CELLS")[1].split()[0])
         result = subprocess.run([sys.executable, "-c", CHILD, str(path)], capture_output=True, text=True, check=True)
         rows, cells, read, total, peak_kb = result.stdout.split()
         size_mb = path.stat().st_size / 1e6
-    peak_mb = int(peak_kb) / 1024
+    assert stored == int(cells), (stored, cells)   # every cell the reader sums is stored
+    reader_mb = int(peak_kb) / 1024
+    met = imported.seconds < 30 and imported.peak_mb < 1024
     print(table([
         ("measure", "rows", "seconds", "peak MB", "ratio to baseline", "target"),
         (f"baseline: decode and split {size_mb:.0f} MB into lines", f"{lines:,}", f"{baseline:.2f}", "", "1.0", ""),
-        ("read_sie: parse and check", f"{int(rows):,}", read, f"{peak_mb:.0f}", f"{float(read) / baseline:.0f}", "< 30 s, < 1024 MB"),
-        ("read_sie + cost per account × cost centre × month", f"{int(cells):,} cells", total, "", f"{float(total) / baseline:.0f}", ""),
+        ("servicecenter import ledger FILE (read, check, sum, store)", f"{int(rows):,} → {stored:,} cells", f"{imported.seconds:.2f}",
+         f"{imported.peak_mb:.0f}", f"{imported.seconds / baseline:.0f}", "< 30 s, < 1024 MB"),
+        ("  of which the reader: read_sie, parse and check", f"{int(rows):,}", read, f"{reader_mb:.0f}", f"{float(read) / baseline:.0f}", ""),
+        ("  of which the reader: read_sie + sum per cell", f"{int(cells):,} cells", total, "", f"{float(total) / baseline:.0f}", ""),
     ]))
-    print(f"RESULT sie_seconds={float(total):.2f} peak_mb={peak_mb:.0f} target_met={float(total) < 30 and peak_mb < 1024}")
+    print(f"RESULT import_seconds={imported.seconds:.2f} peak_mb={imported.peak_mb:.0f} reader_seconds={float(total):.2f} target_met={met}")
 
 
 if __name__ == "__main__":

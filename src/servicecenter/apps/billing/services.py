@@ -43,6 +43,7 @@ from servicecenter.apps.billing.models import (
 )
 from servicecenter.apps.costing.keys import customer_weights
 from servicecenter.apps.costing.models import AllocationKey, PriceList
+from servicecenter.apps.imports import bulk
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
 from servicecenter.core import limits, progress
@@ -449,19 +450,19 @@ def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict
     documents: list[list] = []
 
     def made():
-        for record in _each_document(provider, drafts, preview, numbers, issue_date, due_date, period):
-            documents.append(record)
-            yield record[4]
+        for entry in _each_document(provider, drafts, preview, numbers, issue_date, due_date, period):
+            documents.append(entry)
+            yield entry[4]
 
     check = validator()
     if drafts:
         progress.report(0, len(drafts), translation.gettext("Validating %(total)s documents") % {"total": len(drafts)})
     results = check.build_and_validate_all(made(), progress=_told(0, len(drafts)), total=len(drafts))
     found, passed = [], []
-    for record, (xml, findings) in zip(documents, results, strict=True):
-        record[-1] = xml
+    for entry, (xml, findings) in zip(documents, results, strict=True):
+        entry[-1] = xml
         for finding in findings:
-            found.append({"customer": record[1]["name"], "org_number": record[1]["org_number"], "rule": finding.rule, "flag": finding.flag,
+            found.append({"customer": entry[1]["name"], "org_number": entry[1]["org_number"], "rule": finding.rule, "flag": finding.flag,
                           "message": finding.message, "location": finding.location})
         if not check.fatal(findings):
             passed.append(hashlib.sha256(xml).hexdigest())
@@ -600,41 +601,18 @@ def _store(provider, customer, buyer: Buyer, document: InvoiceDocument, series: 
     return invoice
 
 
-def _preparer(database):
-    """``prepare(index, field, value)``: the field's own conversion of a value for the database
-    (what ``save`` does), remembered: it is a pure function of field and value, and a month's
-    lines repeat most values (invoice, service, dates, VAT)."""
-    prepared: dict[tuple, object] = {}
-
-    def prepare(index: int, field, value):
-        kind = value.__class__   # the type too: True == 1
-        key = (index, kind, str(value) if kind is Decimal else value)   # Decimal("1.0") and Decimal("1.00") are equal, not the same value
-        found = prepared.get(key, prepared)
-        if found is prepared:
-            found = prepared[key] = field.get_db_prep_save(value, database)
-        return found
-    return prepare
-
-
 def _insert_lines(invoice: Invoice, lines_of, prepare=None) -> None:
-    """The lines ``(line number, fields)`` of a saved ``invoice``, in one prepared INSERT. Each value
-    goes through its field's own conversion for the database (``_preparer``; one may be shared by
-    the invoices of a run); ``bulk_create`` spent a second of a national run building the
-    statement for 18,000 lines."""
-    database = connections[router.db_for_write(InvoiceLine)]   # the wrapper itself: the proxy costs a lookup per value
-    prepare = prepare or _preparer(database)
-    fields = [field for field in InvoiceLine._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(database.ops.quote_name(field.column) for field in fields)
+    """The lines ``(line number, fields)`` of a saved ``invoice``, in one prepared INSERT
+    (``bulk.insert_rows``; a ``bulk.preparer`` may be shared by the invoices of a run).
+    ``bulk_create`` spent a second of a national run building the statement for 18,000 lines."""
+    attnames = [field.attname for field in InvoiceLine._meta.concrete_fields if not field.primary_key]
     rows = []
     for line_no, values in lines_of:
         values = {**values}
         credited = values.pop("credited_line", None)
         values.update(invoice_id=invoice.pk, line_no=line_no, credited_line_id=credited.pk if credited is not None else None)
-        rows.append([prepare(index, field, values[field.attname]) for index, field in enumerate(fields)])
-    if rows:
-        with database.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {database.ops.quote_name(InvoiceLine._meta.db_table)} ({columns}) "  # noqa: S608 - model names
-                               f"VALUES ({', '.join(['%s'] * len(fields))})", rows)
+        rows.append([values[name] for name in attnames])
+    bulk.insert_rows(InvoiceLine, attnames, rows, prepare)
 
 
 def _invoice(provider, customer, buyer: Buyer, document: InvoiceDocument, series: str, number: int, *, run=None, preceding=None,
@@ -687,7 +665,7 @@ def issue(run: BillingRun, user=None) -> list[Invoice]:
         else:
             for invoice in invoices:
                 invoice.save()
-        prepare = _preparer(connections[router.db_for_write(InvoiceLine)])
+        prepare = bulk.preparer(connections[router.db_for_write(InvoiceLine)])
         for invoice, (draft, *_rest) in zip(invoices, prepared, strict=True):
             _insert_lines(invoice, [(n, _line_fields(line, services[line.service])) for n, line in enumerate(draft.lines, start=1)], prepare)
         integrity.seal_all(invoices)

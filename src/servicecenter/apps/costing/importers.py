@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.capabilities import Capability
 from servicecenter.apps.costing.models import LedgerCell, LedgerImport, LedgerKind
+from servicecenter.apps.imports import bulk
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.core import limits
 from servicecenter.core.money import decimal_of, round_ore
@@ -52,6 +53,13 @@ def fiscal_label(end: date) -> int:
     """A fiscal year is named by the calendar year it ends in (2009-07-01–2010-06-30 is 2010), as
     the income year is; a calendar year by itself. Models and follow-up read years by this name."""
     return end.year
+
+
+#: the ledger kinds' stored values (the enum computes the list each time it is asked)
+LEDGER_KINDS = list(LedgerKind.values)
+#: the columns a ledger import writes, in the order ``apply`` gives them
+CELL_COLUMNS = ("provider_id", "source_id", "year", "kind", "account", "account_name", "cost_centre", "cost_centre_name", "activity", "month",
+                "amount", "transactions")
 
 
 @register
@@ -106,7 +114,7 @@ class LedgerImporter(Importer):
         account = check.take("account", parse_text(row.get("account", ""), limit=10))
         period = check.take("month", parse_month(row.get("month", "")))
         amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True, limit=limits.AMOUNT))
-        kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", list(LedgerKind.values), aliases=KIND_ALIASES))
+        kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", LEDGER_KINDS, aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
         counts = getattr(self, "sie_counts", {})
         if check.problems:
@@ -176,10 +184,8 @@ class LedgerImporter(Importer):
                                                  company=getattr(self, "company", "")[:200],
                                                  transactions=sum(r.transactions for r in rows),
                                                  user=self.user if getattr(self.user, "is_authenticated", False) else None)
-            LedgerCell.objects.bulk_create([
-                LedgerCell(provider=self.provider, source=source, year=year, kind=kind, account=r.account, account_name=r.account_name,
-                           cost_centre=r.cost_centre, cost_centre_name=r.cost_centre_name, activity=r.activity, month=r.month, amount=r.amount, transactions=r.transactions)
-                for r in rows], batch_size=5000)
+            bulk.insert_rows(LedgerCell, CELL_COLUMNS, ((self.provider.pk, source.pk, year, kind, r.account, r.account_name, r.cost_centre,
+                                                        r.cost_centre_name, r.activity, r.month, r.amount, r.transactions) for r in rows))
             counts["cells"] += len(rows)
             record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider,
                    data={"year": year, "kind": kind, "cells": len(rows), "from": f"{min(r.month for r in rows):%Y-%m}", "to": f"{max(r.month for r in rows):%Y-%m}"})
