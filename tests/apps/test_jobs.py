@@ -106,6 +106,12 @@ def test_a_job_whose_worker_died_runs_again_once_then_fails_with_the_reason(cont
     Job.objects.filter(pk=alive.pk).update(state=Job.State.RUNNING, worker=f"{services.socket.gethostname()}:{os.getpid()}", attempts=1)
     services._progress_path(alive.pk).write_text(json.dumps({"heartbeat": time.time() - 3600}))
     assert services.sweep() == []
+    # a dead job that never reached the queue (no task id) is taken up too; the sweep does not fail
+    # on it (it runs in every look at a job's progress: a failure there broke every job page)
+    orphan, _new = _start(controller, key="orphan")
+    Job.objects.filter(pk=orphan.pk).update(state=Job.State.RUNNING, worker="nowhere:1", attempts=1, task_id="")
+    services._progress_path(orphan.pk).write_text(json.dumps({"heartbeat": time.time() - 120}))
+    assert [j.pk for j in services.sweep()] == [orphan.pk]
 
 
 @QUEUED

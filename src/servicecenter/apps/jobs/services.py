@@ -333,6 +333,8 @@ def _mark_task_failed(job: Job) -> None:
         from django_tasks_db.models import DBTaskResult
     except ImportError:    # another backend
         return
+    if not job.task_id:    # never queued (its enqueueing failed): no row to close
+        return
     DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").update(status="FAILED", finished_at=clock.real_now(),
                                                                        exception_class_path="servicecenter.WorkerDied")
 
