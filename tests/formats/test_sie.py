@@ -232,3 +232,22 @@ def test_the_writer_seals_its_files():
     changed = written.replace(b"80000.50", b"80000.60").replace(b"19999.50", b"19999.40")  # still balanced
     again, problems = read_sie(changed, "changed.se")
     assert again is None and [p.code for p in problems] == ["sie.ksumma"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=' \t"\\#{}abcÅö0123456789.-', max_size=30), max_size=40), st.integers(1, 7))
+def test_the_checksum_does_not_depend_on_how_the_lines_are_cut_into_pieces(lines, piece):
+    """The sums run piece by piece (a million-row file is not held as one more text); any cut gives
+    the sums of the lines as one text, quotes left open across a cut and escapes included."""
+    from servicecenter.formats import sie
+
+    whole = sie._checksum(lines, "cp437")
+    original = sie._CHECKSUM_CHUNK
+    try:
+        sie._CHECKSUM_CHUNK = piece
+        assert sie._checksum(lines, "cp437") == whole
+    finally:
+        sie._CHECKSUM_CHUNK = original
+    # the second sum is the bytes of the lines without spaces, tabs, quotes and line ends
+    loose = "".join(line.strip() for line in lines).encode("cp437").translate(None, b' \t"\n')
+    assert whole[1] == zlib.crc32(loose)

@@ -185,8 +185,11 @@ def _checksum_text(line: str) -> str:
     an object list adds its braces and the content of each of its parts. Outside quotes only the
     separators go; inside them everything is content."""
     if "\\" in line:  # escapes: read the fields properly
-        return "".join("{" + "".join(_unquote(part) for part in OBJECT_TOKEN.findall(token[1:-1])) + "}"
-                       if token.startswith("{") else _unquote(token) for token in _tokens(line))
+        try:
+            return "".join("{" + "".join(_unquote(part) for part in OBJECT_TOKEN.findall(token[1:-1])) + "}"
+                           if token.startswith("{") else _unquote(token) for token in _tokens(line))
+        except _LineError:   # refused on its own line already; the sum is not the place to report it again
+            pass
     if '"' not in line:
         return line.replace(" ", "").replace("\t", "")
     return "".join(part if index % 2 else part.replace(" ", "").replace("\t", "") for index, part in enumerate(line.split('"')))
@@ -201,18 +204,35 @@ def _checksum(lines: list[str], encoding: str) -> tuple[int, int]:
     an opening ``#KSUMMA`` and the closing ``#KSUMMA value``, in the file's own bytes, read two ways:
     the specification's (field contents, so a space inside a quoted text counts; ``_checksum_text``)
     and the one some exporting programs use (every byte of the lines but spaces, tabs and quotes).
-    A file matching either has not been changed since it was written; one matching neither has."""
-    records = [line.strip() for line in lines]
-    records = [line for line in records if line]
-    whole = "\n".join(records)
-    if "\\" in whole:
-        strict = "".join(_checksum_text(line) for line in records)
-    else:  # the same as _checksum_text line by line: the quotes pair within each line
-        parts = whole.split('"')
-        parts[::2] = [part.replace(" ", "").replace("\t", "").replace("\n", "") for part in parts[::2]]
-        strict = "".join(parts)
-    loose = _encode(whole, encoding).translate(None, b' \t"\n')
-    return zlib.crc32(_encode(strict, encoding)), zlib.crc32(loose)
+    A file matching either has not been changed since it was written; one matching neither has.
+
+    The sums run over ``_CHECKSUM_CHUNK`` lines at a time (CRC-32 continues from one piece to the
+    next), so that a file of a million rows is not held four more times as text and bytes at once."""
+    escaped = any("\\" in line for line in lines)
+    strict = loose = 0
+    inside = False                   # within quotes where the pieces before ended (a line with an odd number of them)
+    started = False
+    for start in range(0, len(lines), _CHECKSUM_CHUNK):
+        records = [line for line in (line.strip() for line in lines[start:start + _CHECKSUM_CHUNK]) if line]
+        if not records:
+            continue
+        if escaped:
+            text = "".join(_checksum_text(line) for line in records)
+        else:  # the same as _checksum_text line by line where the quotes pair within each line
+            # the line end before this piece is content when it falls inside quotes, as in one text
+            parts = (("\n" if inside and started else "") + "\n".join(records)).split('"')
+            outside = slice(1, None, 2) if inside else slice(0, None, 2)
+            parts[outside] = [part.replace(" ", "").replace("\t", "").replace("\n", "") for part in parts[outside]]
+            inside = inside != (len(parts) % 2 == 0)
+            text = "".join(parts)
+        started = True
+        strict = zlib.crc32(_encode(text, encoding), strict)
+        loose = zlib.crc32(_encode("\n".join(records), encoding).translate(None, b' \t"\n'), loose)
+    return strict, loose
+
+
+#: lines summed at a time by ``_checksum``
+_CHECKSUM_CHUNK = 20_000
 
 
 def _checksum_matches(declared: str, lines: list[str], encoding: str) -> tuple[bool, int]:
