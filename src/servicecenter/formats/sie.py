@@ -97,14 +97,42 @@ class Ledger:
     def by_account_objects_period(self, dimension: str = "1", second: str | None = "6") -> dict[tuple[str, str, str, str], Decimal]:
         """Sum of transactions per (account, object of ``dimension``, object of ``second`` (e.g. the
         activity, SIE dimension 6), YYYY-MM of the voucher); a missing object is ""."""
-        totals: dict[tuple[str, str, str, str], Decimal] = defaultdict(lambda: ZERO)
+        return {key: cell.amount for key, cell in self.cells(dimension, second).items()}
+
+    def cells(self, dimension: str = "1", second: str | None = "6") -> dict[tuple[str, str, str, str], Cell]:
+        """``by_account_objects_period`` with, for each cell, how many transactions it sums and the
+        file line of the first (the trace back to the file), in one pass over the transactions."""
+        found: dict[tuple[str, str, str, str], Cell] = {}
         vouchers = self.vouchers
+        months: dict[date, str] = {}
         for row in self.transactions:
-            code = next((obj for dim, obj in row.objects if dim == dimension), "")
-            other = next((obj for dim, obj in row.objects if dim == second), "") if second else ""
+            code = other = None
+            for dim, obj in row.objects:
+                if code is None and dim == dimension:
+                    code = obj
+                if other is None and dim == second:
+                    other = obj
             day = row.day or vouchers[row.voucher].day
-            totals[(row.account, code, other, f"{day:%Y-%m}")] += row.amount
-        return dict(totals)
+            month = months.get(day)
+            if month is None:
+                month = months[day] = f"{day:%Y-%m}"
+            key = (row.account, code if code is not None else "", other if other is not None else "", month)
+            cell = found.get(key)
+            if cell is None:
+                found[key] = Cell(row.amount, 1, row.line)
+            else:
+                cell.amount += row.amount
+                cell.transactions += 1
+        return found
+
+
+@dataclass(slots=True)
+class Cell:
+    """The transactions of one account × object × object × month: their sum, how many, the line of the first."""
+
+    amount: Decimal
+    transactions: int
+    first_line: int
 
 
 class _LineError(Exception):

@@ -88,22 +88,14 @@ class LedgerImporter(Importer):
             return None, problems
         self.company = ledger.company
         self.fiscal = (ledger.year_start, ledger.year_end) if ledger.year_start and ledger.year_end else None
-        first_line: dict[tuple[str, str, str, str], int] = {}
-        counts: dict[tuple[str, str, str, str], int] = {}
-        vouchers = ledger.vouchers
-        for row in ledger.transactions:
-            centre = next((code for dim, code in row.objects if dim == "1"), "")
-            activity = next((code for dim, code in row.objects if dim == "6"), "")
-            key = (row.account, centre, activity, f"{(row.day or vouchers[row.voucher].day):%Y-%m}")
-            first_line.setdefault(key, row.line)
-            counts[key] = counts.get(key, 0) + 1
-        self.sie_counts = counts
+        found = ledger.cells("1", "6")
+        self.sie_counts = {key: cell.transactions for key, cell in found.items()}
         names = [column.name for column in self.columns]
         cells = []
-        for key, amount in ledger.by_account_objects_period("1", "6").items():
+        for key, cell in found.items():
             values = {"account": key[0], "account_name": ledger.accounts.get(key[0], ""), "cost_centre": key[1],
-                      "cost_centre_name": ledger.objects.get(("1", key[1]), ""), "activity": key[2], "month": key[3], "amount": str(amount), "kind": "actual"}
-            cells.append((first_line[key], [values[name] for name in names]))
+                      "cost_centre_name": ledger.objects.get(("1", key[1]), ""), "activity": key[2], "month": key[3], "amount": str(cell.amount), "kind": "actual"}
+            cells.append((cell.first_line, [values[name] for name in names]))
         cells.sort(key=lambda cell: cell[0])
         # SIE rows are aggregated cells, each numbered by the first #TRANS line behind it
         table = Table(source=source, header=names, _rows=iter(cells), mapping={name: i for i, name in enumerate(names)}, problems=problems)
@@ -112,7 +104,7 @@ class LedgerImporter(Importer):
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
         account = check.take("account", parse_text(row.get("account", ""), limit=10))
-        period = check.take("month", parse_month(row.get("month", "")))
+        period = check.take("month", self._month(row.get("month", "")))
         amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True, limit=limits.AMOUNT))
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", LEDGER_KINDS, aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
@@ -128,6 +120,13 @@ class LedgerImporter(Importer):
         year = fiscal_label(fiscal[1]) if fiscal is not None else period.start.year
         return CellRow(account, row.get("account_name", "")[:200], row.get("cost_centre", "")[:40], row.get("cost_centre_name", "")[:200],
                        period.start, amount, kind, transactions, activity, year), []
+
+    def _month(self, text: str):
+        """``parse_month``, remembered: a ledger's hundreds of thousands of cells name a few months."""
+        months = self.__dict__.setdefault("_months", {})
+        if text not in months:
+            months[text] = parse_month(text)
+        return months[text]
 
     def check_all(self, checked, heading):
         problems = self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
