@@ -19,7 +19,7 @@ from django.db.models import Q, Sum
 
 from servicecenter.apps.costing.models import AllocationKey, CostPool
 from servicecenter.apps.metering.models import Volume
-from servicecenter.apps.registry.models import Agreement, CustomerYear
+from servicecenter.apps.registry.models import Agreement, CustomerYear, Service
 from servicecenter.core.money import decimal_of
 
 
@@ -50,8 +50,13 @@ def customer_weights(key: AllocationKey, year: int, service_code: str | None) ->
         service = key.service.code if key.service_id else service_code
         if service is None:
             return {}
-        rows = (Volume.objects.filter(provider=provider, service__code=service, month__year=year)
-                .values("customer__number").annotate(total=Sum("quantity")))
+        # by the service's id: filtered by provider and service code, SQLite took the provider's
+        # index and read every volume of the year for each service (0.16 s a service, ten seconds
+        # of a 60-service model); by id it reads that service's rows (5 ms)
+        service_id = Service.objects.filter(provider=provider, code=service).values_list("pk", flat=True).first()
+        if service_id is None:
+            return {}
+        rows = Volume.objects.filter(service_id=service_id, month__year=year).values("customer__number").annotate(total=Sum("quantity"))
         return {row["customer__number"]: decimal_of(row["total"]) for row in rows if row["total"]}
     if key.from_register:
         field = "employees" if key.basis == AllocationKey.Basis.EMPLOYEES else "turnover"
