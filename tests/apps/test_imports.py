@@ -23,6 +23,7 @@ from servicecenter.apps.registry.models import (
 )
 from servicecenter.core.registry import make_orgnr
 from tests.apps.conftest import api_done
+from tests.conftest import cli_environment, copy_of_demo
 
 NEW_A, NEW_B = make_orgnr("202199001"), make_orgnr("202199002")
 
@@ -264,13 +265,11 @@ def test_service_owner_may_import_volumes_only(client_for):
 
 
 @pytest.mark.django_db(transaction=False)
-def test_command_line_import_reports_in_swedish_and_exits_nonzero(tmp_path: Path, settings):
+def test_command_line_import_reports_in_swedish_and_exits_nonzero(tmp_path: Path, settings, request):
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        pytest.skip("the CLI test builds its own SQLite database")
-    database = tmp_path / "cli.sqlite3"
-    env = {**os.environ, "SERVICECENTER_DB": str(database), "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev"}
-    env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "servicecenter.cli", "demo", "--no-serve", "--db", str(database)], check=True, env=env, capture_output=True)
+        pytest.skip("the CLI test works on a SQLite file")
+    database = copy_of_demo(request.getfixturevalue("demo_file"), tmp_path)   # the session's demo, built once
+    env = cli_environment(database)
     bad = tmp_path / "volymer.csv"
     bad.write_text("org_number;service_code;month;quantity\n202100-6256;lon;2025-13;-1\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "servicecenter.cli", "--db", str(database), "import", "volumes", str(bad), "--provider", "ssc"],

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import cli_environment, copy_of_demo
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
@@ -24,20 +26,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _environment(database: Path) -> dict:
-    env = {**os.environ, "SERVICECENTER_DB": str(database), "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev",
-           "SERVICECENTER_VAR": str(database.parent)}
-    env.pop("DATABASE_URL", None)
-    return env
+_environment = cli_environment
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path:
-    """The demo built once for the session into a SQLite file."""
-    database = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
-    subprocess.run([sys.executable, "-m", "servicecenter.cli", "demo", "--no-serve", "--db", str(database)], check=True,
-                   env=_environment(database), capture_output=True)
-    return database
+def demo_database(demo_file, tmp_path_factory) -> Path:
+    """The session's demo for the browser tests' server (a copy: the tests change it)."""
+    return copy_of_demo(demo_file, tmp_path_factory.mktemp("browser"))
 
 
 def start_server(database: Path):
