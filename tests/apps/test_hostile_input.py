@@ -42,15 +42,22 @@ def _uncredited_invoice(provider):
 
 # --- numbers too large for their column ----------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["99999999999999999", "NaN", "Infinity", "-Infinity", "1e30", "sNaN", "1,0001", "1" * 5000])
-def test_the_credit_form_refuses_implausible_quantities_and_issues_nothing(client_for, ssc, text):
+IMPLAUSIBLE = ["99999999999999999", "NaN", "Infinity", "-Infinity", "1e30", "sNaN", "1,0001", "1" * 5000]
+
+
+def test_the_credit_form_refuses_implausible_quantities_and_issues_nothing(client_for, ssc):
+    """Each implausible quantity is refused naming the line and field, nothing is issued, and the
+    pages and downloads that list invoices still work after all of them (looked at once, after the
+    last: each look at the invoice Excel of the demo's 2,000 invoices costs a second)."""
     invoice = _uncredited_invoice(ssc)
     before = Invoice.objects.count()
     client = client_for("controller")
-    response = client.post(f"/billing/invoices/{invoice.pk}/", {"line": ["1"], "quantity-1": text, "reason": "fel"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 200
-    assert "Line 1, corrected quantity" in response.content.decode()
-    assert Invoice.objects.count() == before
+    for text in IMPLAUSIBLE:
+        response = client.post(f"/billing/invoices/{invoice.pk}/", {"line": ["1"], "quantity-1": text, "reason": "fel"}, follow=True,
+                               HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, text[:20]
+        assert "Line 1, corrected quantity" in response.content.decode(), text[:20]
+        assert Invoice.objects.count() == before, text[:20]
     for url in ("/billing/invoices/", "/billing/invoices/?format=xlsx", f"/billing/invoices/{invoice.pk}/", "/billing/focus.csv", "/api/invoices"):
         assert fetch(client, url).status_code == 200, url
 
