@@ -10,7 +10,6 @@ issue is the likeliest). They are covered by the permission matrix and by the ba
 end-to-end tests in tests/apps/test_cost_setup.py and test_own_data.py."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import _environment, start_server
+from tests.conftest import copy_of_demo
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 WRITES = (r"_(create_price_list|create_pool|add_pool_rule|create_key|set_key_weights|create_model|add_model_step|run_model|save_price_entry"
@@ -25,9 +25,8 @@ WRITES = (r"_(create_price_list|create_pool|add_pool_rule|create_key|set_key_wei
 
 
 @pytest.fixture(scope="module")
-def api_server(demo_database, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("api") / "demo.sqlite3"
-    shutil.copy(demo_database, copy)
+def api_server(demo_file, tmp_path_factory):
+    copy = copy_of_demo(demo_file, tmp_path_factory.mktemp("api"))   # as built, not as the other browser tests left it
     url, process = start_server(copy)
     yield url, copy
     process.terminate()
