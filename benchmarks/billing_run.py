@@ -33,7 +33,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import national_provider, run_cli, serving, sessions, table  # noqa: E402
+from common import national_billing_database, run_cli, serving, sessions, table  # noqa: E402
 
 PROVIDER = "from servicecenter.apps.registry.models import Provider; print('PROVIDER', Provider.objects.get(code='bench').pk)"
 
@@ -164,13 +164,8 @@ for job in Job.objects.order_by('created_at'):
 
 
 def main() -> int:
-    from servicecenter.demo.national import generate_national
-
     with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "data"
-        generate_national(data, months=2, coverage=1.0, events=0)
-        database = Path(folder) / "bench.sqlite3"
-        national_provider(data, database, ("customers", "catalogue", "agreements", "volumes"))
+        _data, database = national_billing_database(Path(folder), months=2)
         signed_in = sessions(database, ("preparer", "approver"))   # two controllers: four eyes
         provider = int(next(line.split()[1] for line in run_cli("manage", "shell", "-c", PROVIDER, database=database).output.splitlines()
                             if line.startswith("PROVIDER")))

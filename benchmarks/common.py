@@ -79,6 +79,19 @@ def national_provider(data: Path, database: Path, kinds: tuple[str, ...], env: d
 
 
 
+def national_billing_database(folder: Path, months: int) -> tuple[Path, Path]:
+    """The national data set with every customer buying every service, ``months`` months of it
+    from 2023-01, in ``folder/data``; and a new database ``folder/bench.sqlite3`` whose provider
+    ``bench`` holds its customers, catalogue, agreements and volumes. Returns (data, database)."""
+    from servicecenter.demo.national import generate_national
+
+    data = folder / "data"
+    generate_national(data, months=months, coverage=1.0, events=0)
+    database = folder / "bench.sqlite3"
+    national_provider(data, database, ("customers", "catalogue", "agreements", "volumes"))
+    return data, database
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

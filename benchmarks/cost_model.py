@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import national_provider, run_cli, table  # noqa: E402
+from common import national_billing_database, run_cli, table  # noqa: E402
 
 YEAR = 2023
 SUPPORTS, PROCESSES = 40, 60
@@ -124,13 +124,8 @@ print('RESULT', json.dumps({'baseline': baseline, 'run': ran, 'price_list': pric
 
 
 def main() -> int:
-    from servicecenter.demo.national import generate_national
-
     with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "data"
-        generate_national(data, months=12, coverage=1.0, events=0)
-        database = Path(folder) / "bench.sqlite3"
-        national_provider(data, database, ("customers", "catalogue", "agreements", "volumes"))
+        data, database = national_billing_database(Path(folder), months=12)
         write_ledger(data / "ledger.csv")
         run_cli("import", "ledger", str(data / "ledger.csv"), "--provider", "bench", database=database)
         constants = f"SUPPORTS, PROCESSES, YEAR = {SUPPORTS}, {PROCESSES}, {YEAR}\n"
