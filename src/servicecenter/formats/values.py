@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from servicecenter.core import limits
 from servicecenter.core.limits import Limit
@@ -81,7 +82,10 @@ def parse_date(text: str, *, required: bool = True) -> tuple[date | None, Proble
     return (None, problem) if problem else (day, None)
 
 
+@lru_cache(maxsize=4096)
 def parse_month(text: str) -> tuple[Period | None, Problem | None]:
+    """``YYYY-MM`` as the month's period. Remembered (both results are frozen): an import's
+    hundreds of thousands of rows name a few months."""
     raw = (text or "").strip()
     if not raw:
         return None, Problem("value.required")

@@ -104,7 +104,7 @@ class LedgerImporter(Importer):
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
         account = check.take("account", parse_text(row.get("account", ""), limit=10))
-        period = check.take("month", self._month(row.get("month", "")))
+        period = check.take("month", parse_month(row.get("month", "")))
         amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True, limit=limits.AMOUNT))
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", LEDGER_KINDS, aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
@@ -120,13 +120,6 @@ class LedgerImporter(Importer):
         year = fiscal_label(fiscal[1]) if fiscal is not None else period.start.year
         return CellRow(account, row.get("account_name", "")[:200], row.get("cost_centre", "")[:40], row.get("cost_centre_name", "")[:200],
                        period.start, amount, kind, transactions, activity, year), []
-
-    def _month(self, text: str):
-        """``parse_month``, remembered: a ledger's hundreds of thousands of cells name a few months."""
-        months = self.__dict__.setdefault("_months", {})
-        if text not in months:
-            months[text] = parse_month(text)
-        return months[text]
 
     def check_all(self, checked, heading):
         problems = self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
