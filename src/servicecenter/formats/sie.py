@@ -239,7 +239,6 @@ def _checksum(lines: list[str], encoding: str) -> tuple[int, int]:
     escaped = any("\\" in line for line in lines)
     strict = loose = 0
     inside = False                   # within quotes where the pieces before ended (a line with an odd number of them)
-    started = False
     for start in range(0, len(lines), _CHECKSUM_CHUNK):
         records = [line for line in (line.strip() for line in lines[start:start + _CHECKSUM_CHUNK]) if line]
         if not records:
@@ -248,12 +247,11 @@ def _checksum(lines: list[str], encoding: str) -> tuple[int, int]:
             text = "".join(_checksum_text(line) for line in records)
         else:  # the same as _checksum_text line by line where the quotes pair within each line
             # the line end before this piece is content when it falls inside quotes, as in one text
-            parts = (("\n" if inside and started else "") + "\n".join(records)).split('"')
+            parts = (("\n" if inside else "") + "\n".join(records)).split('"')
             outside = slice(1, None, 2) if inside else slice(0, None, 2)
             parts[outside] = [part.replace(" ", "").replace("\t", "").replace("\n", "") for part in parts[outside]]
             inside = inside != (len(parts) % 2 == 0)
             text = "".join(parts)
-        started = True
         strict = zlib.crc32(_encode(text, encoding), strict)
         loose = zlib.crc32(_encode("\n".join(records), encoding).translate(None, b' \t"\n'), loose)
     return strict, loose
