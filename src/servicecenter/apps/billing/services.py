@@ -408,13 +408,17 @@ def _build_and_validate(documents: list[list], known: set[str]) -> list[list]:
     built = set(todo)
     again = [k for k, document in enumerate(documents) if k not in built and hashlib.sha256(document[-1]).hexdigest() not in known]
     total = len(todo) + len(again)
-    if total:
-        progress.report(0, total, translation.gettext("Validating %(total)s documents") % {"total": total})
+    _start_validating(total)
     for k, (xml, found) in zip(todo, check.build_and_validate_all([documents[k][4] for k in todo], progress=_told(0, total)), strict=True):
         documents[k][-1], findings[k] = xml, found
     for k, found in zip(again, check.validate_all([documents[k][-1] for k in again], progress=_told(len(todo), total)), strict=True):
         findings[k] = found
     return findings
+
+
+def _start_validating(total: int) -> None:
+    if total:
+        progress.report(0, total, translation.gettext("Validating %(total)s documents") % {"total": total})
 
 
 def _told(offset: int, total: int):
@@ -455,8 +459,7 @@ def _findings(provider: Provider, drafts: list[DraftInvoice], preview: list[dict
             yield entry[4]
 
     check = validator()
-    if drafts:
-        progress.report(0, len(drafts), translation.gettext("Validating %(total)s documents") % {"total": len(drafts)})
+    _start_validating(len(drafts))
     results = check.build_and_validate_all(made(), progress=_told(0, len(drafts)), total=len(drafts))
     found, passed = [], []
     for entry, (xml, findings) in zip(documents, results, strict=True):
