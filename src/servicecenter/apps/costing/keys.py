@@ -51,8 +51,8 @@ def customer_weights(key: AllocationKey, year: int, service_code: str | None) ->
         if service is None:
             return {}
         # by the service's id: filtered by provider and service code, SQLite took the provider's
-        # index and read every volume of the year for each service (0.16 s a service, ten seconds
-        # of a 60-service model); by id it reads that service's rows (5 ms)
+        # index and read every volume of the year once per service (benchmarks/cost_model.py: the
+        # 60-service model ran 10.3 s, 7.8 s of it here); by id it reads that service's rows only
         service_id = Service.objects.filter(provider=provider, code=service).values_list("pk", flat=True).first()
         if service_id is None:
             return {}
