@@ -1,8 +1,11 @@
 """#16 in the browser: long work shows its progress and ends on its result. The demo server runs
 a worker beside it (``servicecenter serve``), as `make demo` does."""
 
+import datetime as dt
+import json
 import re
 import sqlite3
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -107,3 +110,39 @@ def test_an_import_of_200000_events_shows_its_progress_and_ends_on_its_report(lo
     expect(page.locator("#report")).not_to_contain_text("avvisades")
     assert "/import/" in page.url
     assert_accessible(page, "import report after its job")
+
+
+def test_a_finished_job_sends_the_browser_to_its_result_once(login, server, demo_database):
+    """The first answer that sends the browser to the result is the last request the page makes:
+    a later poll would set off again and cancel the navigation that carries the job's message
+    (seen in CI: the run's page without "the preview is ready"). The way to the result is held
+    here, as a busy server holds it, while the page would go on polling every 0.2 s."""
+    page = login("controller")
+    job = uuid.uuid4()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with sqlite3.connect(demo_database) as db:
+        user = db.execute("SELECT id FROM auth_user WHERE username = 'controller'").fetchone()[0]
+        db.execute(
+            "INSERT INTO jobs_job (id, kind, key, label, user_id, language, params, state, attempts, worker, task_id, created_at,"
+            " done, total, text, result_url, result_file, result_name, result_type, result, messages, error, back_url, seen)"
+            " VALUES (?, 'billing.preview', ?, 'Ett jobb som snart är klart', ?, 'sv', '{}', 'queued', 0, '', '', ?,"
+            " 0, 0, '', '', '', '', '', '{}', '[]', '', '', 0)", (job.hex, f"test-{job}", user, now))
+    page.goto(f"{server}/jobs/{job}/")
+    expect(page.locator("#job-progress")).to_contain_text("Väntar")
+    held, redirects = [], []
+    page.route(f"**/jobs/{job}/", lambda route: held.append(route))
+    page.on("response", lambda response: "/progress/" in response.url and response.headers.get("hx-redirect")
+            and redirects.append(response.url))
+    with sqlite3.connect(demo_database) as db:
+        db.execute("UPDATE jobs_job SET state = 'done', finished_at = ?, result_url = '/billing/', messages = ? WHERE id = ?",
+                   (now, json.dumps([["success", "Jobbet är klart och här är resultatet."]]), job.hex))
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page never set off for the result"
+    page.wait_for_timeout(1500)                                # seven polls' time
+    assert len(held) == 1 and len(redirects) == 1, (held, redirects)
+    held[0].continue_()
+    page.wait_for_url(f"{server}/billing/")
+    expect(page.get_by_text("Jobbet är klart och här är resultatet.")).to_be_visible()

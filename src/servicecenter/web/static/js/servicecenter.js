@@ -18,6 +18,21 @@ function startDownload() {
 }
 document.addEventListener("htmx:afterSwap", startDownload);
 document.addEventListener("DOMContentLoaded", startDownload);
+// A finished job's progress answers with HX-Redirect and the browser sets off for the result.
+// The page keeps polling until the next page arrives, and every later answer would set off again,
+// cancelling the navigation before it (and with it the message the first one carried, "the
+// preview is ready"). So once a redirect is under way, no htmx request leaves this page.
+(function () {
+  var leaving = false;
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.getResponseHeader("HX-Redirect")) { leaving = true; }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (leaving) { event.preventDefault(); }
+  });
+  window.addEventListener("pageshow", function () { leaving = false; });   // back to this page
+})();
 // The planner's map (network scenario page): zoom and pan by the SVG's viewBox (wheel, drag, the
 // + / − / whole-country buttons), an office clicked (or Enter/Space on it) fills the builder's
 // office and offers to close or downgrade it, a place clicked fills the new office's longitude
