@@ -251,3 +251,48 @@ def test_the_checksum_does_not_depend_on_how_the_lines_are_cut_into_pieces(lines
     # the second sum is the bytes of the lines without spaces, tabs, quotes and line ends
     loose = "".join(line.strip() for line in lines).encode("cp437").translate(None, b' \t"\n')
     assert whole[1] == zlib.crc32(loose)
+
+
+# #VER and #TRANS rows as ledgers write them, field by field, in the forms the format allows (and
+# a few it does not): the reader's one-match path for plain rows must read each exactly as its
+# tokenizer does (a label in lower case takes the tokenizer: the labels are case-insensitive).
+_object_code = st.sampled_from(["200", '"200"', '"Gemensamt IT"', "A1", '"Å 1"', '""', '"a\\"b"', "{", '"x'])
+_objects = st.lists(st.tuples(st.sampled_from(["1", "6", '"1"']), _object_code), max_size=3).map(
+    lambda pairs: "{" + " ".join(f"{d} {c}" for d, c in pairs) + "}")
+_trans_fields = st.tuples(
+    st.sampled_from(["5010", "1930", '"5010"', "50\\10", "7010"]),
+    st.one_of(_objects, st.sampled_from(["{}", '{1 "200"}', "{1 200 6 A1}", "{1 }", '{1 "2}', "x"])),
+    st.sampled_from(["12500.00", "-3", "0.5", "-0.00", "1e3", '"40.00"', ".5", "7.", "12,5", "NaN"]),
+    st.sampled_from(["", ' ""', " 20250131", ' "20250131"', " 20250230", " 2025013"]),
+    st.sampled_from(["", ' "Hyra"', ' "a \\"b\\""', " ord", ' "" 1.5', ' "Hyra" 2 "kg"', ' "c:\\\\"']),
+    st.sampled_from([" ", "\t", "  ", " \t"]))
+
+
+def _value(amount: str) -> Decimal:
+    try:
+        value = Decimal(amount.strip('"'))
+    except ArithmeticError:
+        return Decimal(0)
+    return value if value.is_finite() else Decimal(0)
+
+
+_voucher_fields = st.sampled_from([' A 1 20250131 "Hyra"', ' "A" "1" 20250131', " A 1 20250131", ' A 1 20250131 ""', " A 1 20250230 x", ' A 1 "20250131" "t"',
+                                   ' A 1 20250131 "a\\"b"', ' A "" 20250131 Hyra', " A 1", ' A 1 20250131 "t" 20250201', "\tB\t7\t20251231\tText", ' A 1 20250131 "x'])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_voucher_fields, st.lists(_trans_fields, min_size=1, max_size=6))
+def test_a_plain_voucher_and_transaction_row_are_read_as_the_tokenizer_reads_them(voucher, rows):
+    def file(label: str, opening: str) -> bytes:
+        lines = ["#FLAGGA 0", "#KONTO 5010 Hyra", "#KONTO 1930 Bank", '#OBJEKT 1 200 "IT"', f"{opening}{voucher}", "{"]
+        for account, objects, amount, day, text, gap in rows:   # each row with its counterpart: a voucher that balances is read whole
+            lines += [f"   {label}{gap}{account}{gap}{objects}{gap}{amount}{day}{text}", f"   #TRANS 1930 {{}} {-_value(amount)}"]
+        return ("\n".join([*lines, "}"]) + "\n").encode("cp437")
+
+    def read(label: str, opening: str):
+        ledger, problems = read_sie(file(label, opening), "rader.se")
+        read = None if ledger is None else ([tuple(v) for v in ledger.vouchers],
+                                            [(t.line, t.account, t.objects, t.amount, str(t.amount), t.day, t.text) for t in ledger.transactions])
+        return read, [(p.code, p.row, p.params) for p in problems]
+
+    assert read("#TRANS", "#VER") == read("#trans", "#ver")

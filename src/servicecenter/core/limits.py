@@ -52,6 +52,12 @@ class Limit:
             return Problem("value.range", {"low": _plain(self.low), "high": _plain(self.high)}, value=_plain(number))
         if self.integer and number != number.to_integral_value():
             return Problem("value.integer", value=_plain(number))
+        if self.places is not None:
+            _sign, digits, exponent = number.as_tuple()
+            # as written it already fits: normalising (the costly part) only drops trailing zeros,
+            # which lowers the decimals and the digits, never raises them
+            if exponent >= -self.places and len(digits) <= SQLITE_EXACT_DIGITS:
+                return None
         if self.places is not None and _places(number) > self.places:
             return Problem("value.places", {"places": self.places}, value=_plain(number))
         if self.places is not None and _digits(number) > SQLITE_EXACT_DIGITS:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from servicecenter.core import limits
 from servicecenter.core.money import decimal_of, round_ore
 from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.sie import read_sie
-from servicecenter.formats.tabular import Column, Table
+from servicecenter.formats.tabular import Column
 from servicecenter.formats.values import (
     parse_bool,
     parse_choice,
@@ -47,6 +48,36 @@ class CellRow:
     transactions: int
     activity: str = ""
     year: int = 0                    # the fiscal year the row belongs to (its last calendar year)
+
+
+class SieCell(NamedTuple):
+    """One account × cost centre × activity × month of a SIE file, as the reader summed it."""
+
+    account: str
+    account_name: str
+    cost_centre: str
+    cost_centre_name: str
+    activity: str
+    month: str                       # YYYY-MM
+    amount: Decimal
+    transactions: int
+
+
+@dataclass
+class SieCells:
+    """A SIE file's cells as the rows of an import, each numbered by the first #TRANS line behind
+    it. Typed already: no text is made of a value only to be parsed back."""
+
+    source: str
+    cells: list[tuple[int, SieCell]]
+    problems: list[Problem]
+
+    def rows(self):
+        return iter(self.cells)
+
+    @staticmethod
+    def heading(name: str) -> str:
+        return name
 
 
 def fiscal_label(end: date) -> int:
@@ -88,38 +119,63 @@ class LedgerImporter(Importer):
             return None, problems
         self.company = ledger.company
         self.fiscal = (ledger.year_start, ledger.year_end) if ledger.year_start and ledger.year_end else None
-        found = ledger.cells("1", "6")
-        self.sie_counts = {key: cell.transactions for key, cell in found.items()}
-        names = [column.name for column in self.columns]
-        cells = []
-        for key, cell in found.items():
-            values = {"account": key[0], "account_name": ledger.accounts.get(key[0], ""), "cost_centre": key[1],
-                      "cost_centre_name": ledger.objects.get(("1", key[1]), ""), "activity": key[2], "month": key[3], "amount": str(cell.amount), "kind": "actual"}
-            cells.append((cell.first_line, [values[name] for name in names]))
+        cells = [(cell.first_line, SieCell(key[0], ledger.accounts.get(key[0], ""), key[1], ledger.objects.get(("1", key[1]), ""), key[2], key[3],
+                                           cell.amount, cell.transactions))
+                 for key, cell in ledger.cells("1", "6").items()]
         cells.sort(key=lambda cell: cell[0])
-        # SIE rows are aggregated cells, each numbered by the first #TRANS line behind it
-        table = Table(source=source, header=names, _rows=iter(cells), mapping={name: i for i, name in enumerate(names)}, problems=problems)
-        return table, problems
+        return SieCells(source, cells, problems), problems
 
     def check_row(self, number, row, heading):
+        if isinstance(row, SieCell):
+            return self._check_cell(number, row, heading)
         check = self.row_check(number, heading)
         account = check.take("account", parse_text(row.get("account", ""), limit=10))
         period = check.take("month", parse_month(row.get("month", "")))
         amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True, limit=limits.AMOUNT))
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", LEDGER_KINDS, aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
-        counts = getattr(self, "sie_counts", {})
         if check.problems:
             return None, check.problems
-        transactions = counts.get((account, row.get("cost_centre", ""), activity, period.label()), 1)
+        return self._cell_row(check, account, row.get("account_name", ""), row.get("cost_centre", ""), row.get("cost_centre_name", ""),
+                              activity, period, amount, kind, 1)
+
+    def _check_cell(self, number, cell: SieCell, heading):
+        """A cell the SIE reader summed: its values are typed already, so only what a table's row
+        is checked for besides its syntax is checked here (lengths, a NUL, the amount's limits, the
+        month's range and fiscal year), with the same problems. A cell that passes the quick look
+        (nearly all of a million) is not looked at again."""
+        account, activity = cell.account.strip(), cell.activity.strip()
+        period, month_problem = parse_month(cell.month)
+        amount = abs(cell.amount) if cell.amount == 0 else cell.amount   # no negative zero
+        if (0 < len(account) <= 10 and len(activity) <= 40 and month_problem is None and limits.AMOUNT.check(amount) is None
+                and "\x00" not in f"{account}{activity}{cell.account_name}{cell.cost_centre}{cell.cost_centre_name}" and self._in_fiscal_year(period)):
+            return self._cell_row(None, account, cell.account_name.strip(), cell.cost_centre.strip(), cell.cost_centre_name.strip(), activity, period,
+                                  amount, "actual", cell.transactions)
+        check = self.row_check(number, heading)   # the problems of the cell, each named as a table row's would be
+        for column, text in (("account_name", cell.account_name), ("cost_centre", cell.cost_centre), ("cost_centre_name", cell.cost_centre_name)):
+            if "\x00" in text:
+                check.add(column, Problem("value.nul"))
+        account = check.take("account", parse_text(cell.account, limit=10))
+        period = check.take("month", parse_month(cell.month))
+        check.add("amount", limits.AMOUNT.check(amount))
+        activity = check.take("activity", parse_text(cell.activity, required=False, limit=40)) or ""
+        if check.problems:
+            return None, check.problems
+        return self._cell_row(check, account, cell.account_name.strip(), cell.cost_centre.strip(), cell.cost_centre_name.strip(), activity, period, amount,
+                              "actual", cell.transactions)
+
+    def _in_fiscal_year(self, period) -> bool:
         fiscal = getattr(self, "fiscal", None)
-        if fiscal is not None and not fiscal[0] <= period.start <= fiscal[1]:
+        return fiscal is None or fiscal[0] <= period.start <= fiscal[1]
+
+    def _cell_row(self, check, account, account_name, cost_centre, cost_centre_name, activity, period, amount, kind, transactions):
+        fiscal = getattr(self, "fiscal", None)
+        if not self._in_fiscal_year(period):
             check.add("month", Problem("ledger.outside_fiscal_year", {"month": period.label(), "start": fiscal[0].isoformat(), "end": fiscal[1].isoformat()},
                                        value=period.label()))
             return None, check.problems
         year = fiscal_label(fiscal[1]) if fiscal is not None else period.start.year
-        return CellRow(account, row.get("account_name", "")[:200], row.get("cost_centre", "")[:40], row.get("cost_centre_name", "")[:200],
-                       period.start, amount, kind, transactions, activity, year), []
+        return CellRow(account, account_name[:200], cost_centre[:40], cost_centre_name[:200], period.start, amount, kind, transactions, activity, year), []
 
     def check_all(self, checked, heading):
         problems = self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)

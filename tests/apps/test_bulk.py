@@ -1,0 +1,73 @@
+"""The bulk writer (``apps.imports.bulk``) that ledger imports and billing runs write with: what it
+stores is what ``bulk_create`` stores, value for value, whatever the columns' types and however
+the values repeat; a row with a value too many or too few is refused before anything is written."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from servicecenter.apps.costing.importers import CELL_COLUMNS
+from servicecenter.apps.costing.models import LedgerCell, LedgerImport
+from servicecenter.apps.imports import bulk
+from servicecenter.apps.registry import organisation
+from servicecenter.apps.registry.models import Provider
+
+READ = ("year", "kind", "account", "account_name", "cost_centre", "cost_centre_name", "activity", "month", "amount", "transactions")
+
+
+@pytest.fixture
+def company(db):
+    with translation.override("en"):
+        provider, _admin = organisation.create_organisation(code="bulk", name="Bulk AB", org_number="556000-0019", kind=Provider.Kind.IT_SUPPLIER,
+                                                            admin_username="bulk-admin", admin_password="Ett-rätt-långt-lösenord-9")
+    return provider
+
+
+def _cells():
+    """Values that repeat (codes, months) and values that only look alike (1.0 and 1.00, an
+    empty name beside a name, 0 and 1 transactions), across more rows than one chunk holds."""
+    amounts = [Decimal("1.0"), Decimal("1.00"), Decimal("-0.00"), Decimal("999999999999.99"), Decimal("-12.5"), Decimal("0")]
+    names = ["Lön", "", "Hyra och el", "Ärenden – övrigt"]
+    rows = []
+    for n in range(bulk.CHUNK + 7):
+        rows.append((2025, "actual" if n % 3 else "plan", f"{4000 + n % 37}", names[n % 4], f"{n % 11:03d}", names[(n + 1) % 4],
+                     "" if n % 2 else "A1", date(2025, n % 12 + 1, 1), amounts[n % len(amounts)], n % 2))
+    return rows
+
+
+def _stored(source):
+    return list(LedgerCell.objects.filter(source=source).order_by("pk").values_list(*READ))
+
+
+def test_insert_rows_stores_what_bulk_create_stores(company):
+    rows = _cells()
+    by_bulk = LedgerImport.objects.create(provider=company, year=2025, kind="actual", filename="a.csv")
+    by_rows = LedgerImport.objects.create(provider=company, year=2025, kind="actual", filename="b.csv")
+    LedgerCell.objects.bulk_create([LedgerCell(provider=company, source=by_bulk, **dict(zip(READ, row, strict=True))) for row in rows])
+    written = bulk.insert_rows(LedgerCell, CELL_COLUMNS, ((company.pk, by_rows.pk, *row) for row in rows))
+    assert written == len(rows)
+    expected, got = _stored(by_bulk), _stored(by_rows)
+    assert got == expected
+    assert [str(row[8]) for row in got[:6]] == [str(row[8]) for row in expected[:6]]   # the same scale, not only equal numbers
+
+
+def test_a_preparer_keeps_values_apart_that_are_equal_but_not_the_same():
+    prepare = bulk.preparer(connection)
+    amount = LedgerCell._meta.get_field("amount")
+    transactions = LedgerCell._meta.get_field("transactions")
+    assert [str(value) for value in prepare.column(0, amount, [Decimal("1.0"), Decimal("1.00"), Decimal("1.0")])] == \
+        [str(amount.get_db_prep_save(value, connection)) for value in (Decimal("1.0"), Decimal("1.00"), Decimal("1.0"))]
+    mixed = prepare.column(1, transactions, [1, True, 1])        # True == 1, but a bool is not an int's conversion
+    assert mixed == [transactions.get_db_prep_save(value, connection) for value in (1, True, 1)]
+    assert [type(value) for value in mixed] == [type(transactions.get_db_prep_save(value, connection)) for value in (1, True, 1)]
+
+
+def test_a_row_of_the_wrong_width_is_refused_and_nothing_is_written(company):
+    source = LedgerImport.objects.create(provider=company, year=2025, kind="actual", filename="c.csv")
+    good = (company.pk, source.pk, *_cells()[0])
+    with pytest.raises(ValueError, match="does not have the 12 values"):
+        bulk.insert_rows(LedgerCell, CELL_COLUMNS, [good, good[:-1], good])
+    assert not LedgerCell.objects.filter(source=source).exists()
