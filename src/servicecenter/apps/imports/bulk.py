@@ -33,8 +33,7 @@ _PLAIN = frozenset({str, int, bool, date, type(None), uuid.UUID})
 class Preparer:
     """Each value's conversion for ``database`` by its field's own ``get_db_prep_save``,
     remembered per column index and value type (a pure function of field and value: the rows of
-    one write repeat most values: the provider, the import, months, dates, codes). One may be
-    shared by the writes of one transaction (a billing run's invoices)."""
+    one write repeat most values: the provider, the import, months, dates, codes)."""
 
     def __init__(self, database):
         self.database = database
@@ -59,7 +58,7 @@ class Preparer:
             for value in set(values).difference(known):
                 known[value] = field.get_db_prep_save(value, self.database)
             return list(map(known.__getitem__, values))
-        if kind is Decimal:   # amounts: mostly distinct, so converted each (remembering costs more than it saves)
+        if kind is Decimal and len(set(values)) > len(values) // 2:   # mostly distinct (a ledger's sums): remembering costs more than it saves
             return [field.get_db_prep_save(value, self.database) for value in values]
         return [self(index, field, value) for value in values]
 
