@@ -106,16 +106,17 @@ def issue(month, at):
 
 
 def crash(month, after):
-    written = {"count": 0}
-    original = billing._insert_lines   # called once per invoice, after the run's invoices are written
+    """Issue the month and die (SIGKILL) inside its transaction once its invoices and their lines
+    are written (at least ``after`` invoices), before they are sealed and the run is marked."""
+    original = billing.integrity.seal_all   # called once, after the run's invoices and lines are written
 
-    def store_then_maybe_die(*args, **kwargs):
-        original(*args, **kwargs)
-        written["count"] += 1
-        if written["count"] >= int(after):
+    def die_before_sealing(invoices):
+        written = Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices])
+        if written.count() >= int(after) and InvoiceLine.objects.filter(invoice__in=written).exists():
             os.kill(os.getpid(), signal.SIGKILL)   # no cleanup, no rollback by Python: as a power cut
+        return original(invoices)
 
-    billing._insert_lines = store_then_maybe_die
+    billing.integrity.seal_all = die_before_sealing
     billing.issue(_run(month))
     return {"ok": True, "survived": True}
 

@@ -92,3 +92,16 @@ def api_done(client, response, **extra) -> dict:
     run jobs at once); its ``result`` is what the call answers."""
     assert response.status_code == 202, (response.status_code, response.content[:500])
     return client.get(response.json()["poll"], **extra).json()
+
+
+def new_organisation(code: str, name: str, org_number: str) -> Provider:
+    """An organisation of its own beside the demo's, made as `servicecenter init` makes one (its
+    administrator included): for tests that must not lean on the demo's data."""
+    from django.utils import translation
+
+    from servicecenter.apps.registry import organisation
+
+    with translation.override("en"):
+        provider, _admin = organisation.create_organisation(code=code, name=name, org_number=org_number, kind=Provider.Kind.IT_SUPPLIER,
+                                                            admin_username=f"{code}-admin", admin_password="Ett-rätt-långt-lösenord-9")
+    return provider

@@ -7,23 +7,19 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from servicecenter.apps.costing.importers import CELL_COLUMNS
 from servicecenter.apps.costing.models import LedgerCell, LedgerImport
 from servicecenter.apps.imports import bulk
-from servicecenter.apps.registry import organisation
-from servicecenter.apps.registry.models import Provider
-
-READ = ("year", "kind", "account", "account_name", "cost_centre", "cost_centre_name", "activity", "month", "amount", "transactions")
+from tests.apps.conftest import new_organisation
 
 
 @pytest.fixture
 def company(db):
-    with translation.override("en"):
-        provider, _admin = organisation.create_organisation(code="bulk", name="Bulk AB", org_number="556000-0019", kind=Provider.Kind.IT_SUPPLIER,
-                                                            admin_username="bulk-admin", admin_password="Ett-rätt-långt-lösenord-9")
-    return provider
+    return new_organisation("bulk", "Bulk AB", "556000-0019")
+
+
+READ = ("year", "kind", "account", "account_name", "cost_centre", "cost_centre_name", "activity", "month", "amount", "transactions")
 
 
 def _cells(distinct: bool = False):

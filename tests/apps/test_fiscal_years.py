@@ -12,8 +12,7 @@ from django.utils import translation
 
 from servicecenter.apps.costing.models import LedgerCell
 from servicecenter.apps.imports.base import run_import
-from servicecenter.apps.registry import organisation
-from servicecenter.apps.registry.models import Provider
+from tests.apps.conftest import new_organisation
 
 
 def _sie(start: int, amounts: dict[str, str], extra: str = "") -> bytes:
@@ -32,10 +31,7 @@ def _months(start: int) -> dict[str, str]:
 
 @pytest.fixture
 def company(db):
-    with translation.override("en"):
-        provider, _admin = organisation.create_organisation(code="brutet", name="Brutet AB", org_number="556000-0001", kind=Provider.Kind.IT_SUPPLIER,
-                                                            admin_username="brutet-admin", admin_password="Ett-rätt-långt-lösenord-9")
-    return provider
+    return new_organisation("brutet", "Brutet AB", "556000-0001")
 
 
 def _import(provider, data, name, replace=False):
