@@ -89,3 +89,20 @@ def test_an_empty_rar_line_is_no_reason_to_refuse_a_file(company):
     report = _import(company, data, "utan-rar.se")
     assert report.status == "applied", report.lines("en")
     assert set(LedgerCell.objects.filter(provider=company).values_list("year", flat=True)) == {2009, 2010}   # calendar years from the dates
+
+
+def test_cells_a_table_row_would_not_pass_are_refused_by_their_first_line_and_column(company):
+    """The reader's cells reach the checks typed; what a CSV row is refused for (an account longer
+    than the column, a sum beyond the amount limit, an activity too long) refuses the cell, named
+    by the file's line of its first transaction and the column, and nothing is written."""
+    lines = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", "#RAR 0 20250101 20251231", '#KONTO 7010 "Löner"', '#KONTO 1930 "Bank"',
+             '#KONTO 70100000001 "För långt"', '#VER A 1 20250115 "Januari"', "{",
+             "   #TRANS 7010 {} 900000000000.00", "   #TRANS 7010 {} 200000000000.00",          # lines 10 and 11: one cell of 1.1 trillion
+             "   #TRANS 70100000001 {} 5.00",                                                  # line 12: an account of 11 characters
+             f'   #TRANS 7010 {{6 "{"v" * 41}"}} 7.00',                                         # line 13: an activity of 41 characters
+             '   #TRANS 1930 {1 "a"} -600000000000.00', '   #TRANS 1930 {1 "b"} -500000000012.00', "}"]   # two cells within the limit
+    report = _import(company, ("\r\n".join(lines) + "\r\n").encode("cp437"), "granser.se")
+    assert report.status == "rejected"
+    assert {(p.code, p.row, p.column) for p in report.errors} == {
+        ("value.range", 10, "amount"), ("value.too_long", 12, "account"), ("value.too_long", 13, "activity")}, report.lines("en")
+    assert not LedgerCell.objects.filter(provider=company).exists()
