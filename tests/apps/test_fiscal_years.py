@@ -106,3 +106,38 @@ def test_cells_a_table_row_would_not_pass_are_refused_by_their_first_line_and_co
     assert {(p.code, p.row, p.column) for p in report.errors} == {
         ("value.range", 10, "amount"), ("value.too_long", 12, "account"), ("value.too_long", 13, "activity")}, report.lines("en")
     assert not LedgerCell.objects.filter(provider=company).exists()
+
+
+def test_the_quick_look_at_each_cell_gives_what_the_full_checks_give(company):
+    """Each distinct account, cost centre, activity and month of a SIE file is looked at once, and
+    a cell whose values all pass is stored without the full checks. Cell by cell, that gives the
+    row (names cut to the column, codes without their spaces, the fiscal year) or the problems the
+    full checks give: the same file checked with every quick look turned off."""
+    from servicecenter.apps.imports.base import IMPORTERS
+
+    long_name = "Konsulttjänster " * 16   # 256 characters: stored cut to 200
+    lines = ["#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", "#RAR 0 20250701 20260630", '#DIM 1 "Kostnadsställe"', '#DIM 6 "Verksamhet"',
+             '#KONTO 1930 "Bank"', f'#KONTO 6550 "{long_name}"', '#KONTO 7010 " Löner "', '#OBJEKT 1 "12" "IT-enheten"',
+             '#OBJEKT 1 " 40 " "Lön"', f'#OBJEKT 1 "77" "{long_name}"']
+    entries = [("7010", '{1 "12"}', "1200.50", "20250815"), ("6550", '{1 " 40 " 6 "v1"}', "99.99", "20250905"),
+               ("6550", '{1 "77"}', "-0.00", "20251020"), ("70100000001", "{}", "5.00", "20251101"),        # an account of 11 characters
+               ("7010", f'{{6 "{"v" * 41}"}}', "7.00", "20251201"),                                         # an activity of 41 characters
+               ("7010", "{}", "900000000000.00", "20260110"), ("7010", "{}", "200000000000.00", "20260111"),  # one cell beyond the limit
+               ("7010", '{1 "99"}', "1.00", "20260630"), ("6550", "{}", "2.00", "20260701")]               # an unknown object; a day after the year
+    for number, (account, objects, amount, day) in enumerate(entries, start=1):
+        lines += [f"#VER A {number} {day}", "{", f"   #TRANS {account} {objects} {amount} {day}", f"   #TRANS 1930 {{}} {-Decimal(amount)} {day}", "}"]
+    data = ("\r\n".join(lines) + "\r\n").encode("cp437")
+    importer = IMPORTERS["ledger"](company, None)
+    importer.source = "celler.se"
+    table, _problems = importer.open(data, "celler.se")
+    quick = [importer.check_row(number, row, table.heading) for number, row in table.rows()]
+    importer._quick = [dict.fromkeys(part) for part in importer._quick]   # every value "needs the full checks"
+    full = [importer.check_row(number, row, table.heading) for number, row in table.rows()]
+    assert quick == full
+    stored = {value.account: value for value, problems in quick if value is not None and value.account != "1930"}
+    assert len(stored["6550"].account_name) == 200 and stored["7010"].account_name == "Löner"
+    assert {value.cost_centre for value, _ in quick if value is not None} == {"12", "40", "77", "99", ""}
+    assert {value.year for value, _ in quick if value is not None} == {2026}
+    refused = {(problem.code, problem.column) for _value, problems in quick for problem in problems}
+    assert refused == {("value.too_long", "account"), ("value.too_long", "activity"), ("value.range", "amount"),
+                       ("ledger.outside_fiscal_year", "month")}, refused

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,7 +22,7 @@ from servicecenter.apps.imports.base import Importer, register
 from servicecenter.core import limits
 from servicecenter.core.money import decimal_of, round_ore
 from servicecenter.core.problems import Problem, Severity
-from servicecenter.formats.sie import read_sie
+from servicecenter.formats.sie import Cell, read_sie
 from servicecenter.formats.tabular import Column
 from servicecenter.formats.values import (
     parse_bool,
@@ -36,8 +37,10 @@ KIND_ALIASES = {"utfall": "actual", "budget": "plan", "plan": "plan", "actual": 
 SIE_SUFFIXES = (".se", ".si", ".sie")
 
 
-@dataclass(frozen=True)
-class CellRow:
+class CellRow(NamedTuple):
+    """One checked ledger row, from a table's row or a SIE file's cell (a named tuple: a million
+    SIE transactions make half a million of them)."""
+
     account: str
     account_name: str
     cost_centre: str
@@ -50,30 +53,20 @@ class CellRow:
     year: int = 0                    # the fiscal year the row belongs to (its last calendar year)
 
 
-class SieCell(NamedTuple):
-    """One account × cost centre × activity × month of a SIE file, as the reader summed it."""
-
-    account: str
-    account_name: str
-    cost_centre: str
-    cost_centre_name: str
-    activity: str
-    month: str                       # YYYY-MM
-    amount: Decimal
-    transactions: int
-
-
 @dataclass
 class SieCells:
-    """A SIE file's cells as the rows of an import, each numbered by the first #TRANS line behind
-    it. Typed already: no text is made of a value only to be parsed back."""
+    """A SIE file's cells as the rows of an import: each is ``(key, Cell)`` as the reader summed
+    it (key: account, cost centre, activity, YYYY-MM), numbered by the first #TRANS line behind it.
+    Typed already: no text is made of a value only to be parsed back."""
 
     source: str
-    cells: list[tuple[int, SieCell]]
+    cells: list[tuple[tuple[str, str, str, str], Cell]]
     problems: list[Problem]
+    accounts: dict[str, str]                 # the file's #KONTO names
+    objects: dict[tuple[str, str], str]      # its #OBJEKT names
 
     def rows(self):
-        return iter(self.cells)
+        return ((cell.first_line, (key, cell)) for key, cell in self.cells)
 
     @staticmethod
     def heading(name: str) -> str:
@@ -88,9 +81,11 @@ def fiscal_label(end: date) -> int:
 
 #: the ledger kinds' stored values (the enum computes the list each time it is asked)
 LEDGER_KINDS = list(LedgerKind.values)
-#: the columns a ledger import writes, in the order ``apply`` gives them
+#: the columns a ledger import writes, in the order ``apply`` gives them: the provider, the import,
+#: the year and the kind, then ``_STORED`` of each row
 CELL_COLUMNS = ("provider_id", "source_id", "year", "kind", "account", "account_name", "cost_centre", "cost_centre_name", "activity", "month",
                 "amount", "transactions")
+_STORED = itemgetter(*(CellRow._fields.index(name) for name in CELL_COLUMNS[4:]))
 
 
 @register
@@ -119,14 +114,15 @@ class LedgerImporter(Importer):
             return None, problems
         self.company = ledger.company
         self.fiscal = (ledger.year_start, ledger.year_end) if ledger.year_start and ledger.year_end else None
-        cells = [(cell.first_line, SieCell(key[0], ledger.accounts.get(key[0], ""), key[1], ledger.objects.get(("1", key[1]), ""), key[2], key[3],
-                                           cell.amount, cell.transactions))
-                 for key, cell in ledger.cells("1", "6").items()]
-        cells.sort(key=lambda cell: cell[0])
-        return SieCells(source, cells, problems), problems
+        cells = sorted(ledger.cells("1", "6").items(), key=lambda item: item[1].first_line)
+        self._sie = SieCells(source, cells, problems, ledger.accounts, ledger.objects)
+        # the quick look at each distinct account, cost centre, activity and month, once: a file
+        # has a few hundred of each (twelve months) behind half a million cells
+        self._quick = [{text: self._part(which, text) for text in {key[which] for key, _cell in cells}} for which in range(4)]
+        return self._sie, problems
 
     def check_row(self, number, row, heading):
-        if isinstance(row, SieCell):
+        if getattr(self, "_sie", None) is not None:
             return self._check_cell(number, row, heading)
         check = self.row_check(number, heading)
         account = check.take("account", parse_text(row.get("account", ""), limit=10))
@@ -139,29 +135,55 @@ class LedgerImporter(Importer):
         return self._cell_row(check, account, row.get("account_name", ""), row.get("cost_centre", ""), row.get("cost_centre_name", ""),
                               activity, period, amount, kind, 1)
 
-    def _check_cell(self, number, cell: SieCell, heading):
+    def _part(self, which: int, text: str):
+        """What the quick look at a cell finds of one of its key's values (0: the account, 1: the
+        cost centre, 2: the activity, 3: the month): the value as stored, or None when a cell with
+        it needs the full checks."""
+        sie = self._sie
+        found = None
+        if which == 0:     # account: 1–10 characters, it and its name without NUL
+            account, name = text.strip(), sie.accounts.get(text, "")
+            if 0 < len(account) <= 10 and "\x00" not in text and "\x00" not in name:
+                found = (account, name.strip()[:200])
+        elif which == 1:   # cost centre, and its name
+            name = sie.objects.get(("1", text), "")
+            if "\x00" not in text and "\x00" not in name:
+                found = (text.strip()[:40], name.strip()[:200])
+        elif which == 2:   # activity: up to 40 characters
+            activity = text.strip()
+            if len(activity) <= 40 and "\x00" not in text:
+                found = activity
+        else:              # month, inside the file's fiscal year
+            period, problem = parse_month(text)
+            if problem is None and self._in_fiscal_year(period):
+                fiscal = getattr(self, "fiscal", None)
+                found = (period.start, fiscal_label(fiscal[1]) if fiscal is not None else period.start.year)
+        return found
+
+    def _check_cell(self, number, item: tuple[tuple[str, str, str, str], Cell], heading):
         """A cell the SIE reader summed: its values are typed already, so only what a table's row
         is checked for besides its syntax is checked here (lengths, a NUL, the amount's limits, the
-        month's range and fiscal year), with the same problems. A cell that passes the quick look
-        (nearly all of a million) is not looked at again."""
-        account, activity = cell.account.strip(), cell.activity.strip()
-        period, month_problem = parse_month(cell.month)
+        month's range and fiscal year), with the same problems. A cell whose values pass the quick
+        look (nearly all of a million) is not looked at again."""
+        (account_text, centre_text, activity_text, month_text), cell = item
         amount = abs(cell.amount) if cell.amount == 0 else cell.amount   # no negative zero
-        if (0 < len(account) <= 10 and len(activity) <= 40 and month_problem is None and limits.AMOUNT.check(amount) is None
-                and "\x00" not in f"{account}{activity}{cell.account_name}{cell.cost_centre}{cell.cost_centre_name}" and self._in_fiscal_year(period)):
-            return self._cell_row(None, account, cell.account_name.strip(), cell.cost_centre.strip(), cell.cost_centre_name.strip(), activity, period,
-                                  amount, "actual", cell.transactions)
+        accounts, centres, activities, months = self._quick
+        account, centre, activity, month = accounts[account_text], centres[centre_text], activities[activity_text], months[month_text]
+        if account is not None and centre is not None and activity is not None and month is not None and limits.AMOUNT.check(amount) is None:
+            return CellRow._make((account[0], account[1], centre[0], centre[1], month[0], amount, "actual", cell.transactions, activity, month[1])), []
+        sie = self._sie
+        account_name, centre_name = sie.accounts.get(account_text, ""), sie.objects.get(("1", centre_text), "")
         check = self.row_check(number, heading)   # the problems of the cell, each named as a table row's would be
-        for column, text in (("account_name", cell.account_name), ("cost_centre", cell.cost_centre), ("cost_centre_name", cell.cost_centre_name)):
+        for column, text in (("account_name", account_name), ("cost_centre", centre_text), ("cost_centre_name", centre_name)):
             if "\x00" in text:
                 check.add(column, Problem("value.nul"))
-        account = check.take("account", parse_text(cell.account, limit=10))
-        period = check.take("month", parse_month(cell.month))
+        account = check.take("account", parse_text(account_text, limit=10))
+        period = check.take("month", parse_month(month_text))
         check.add("amount", limits.AMOUNT.check(amount))
-        activity = check.take("activity", parse_text(cell.activity, required=False, limit=40)) or ""
+        activity = check.take("activity", parse_text(activity_text, required=False, limit=40)) or ""
         if check.problems:
             return None, check.problems
-        return self._cell_row(check, account, cell.account_name.strip(), cell.cost_centre.strip(), cell.cost_centre_name.strip(), activity, period, amount,
+        return self._cell_row(check, account, account_name.strip(), centre_text.strip(), centre_name.strip(), activity, period, amount,
                               "actual", cell.transactions)
 
     def _in_fiscal_year(self, period) -> bool:
@@ -232,8 +254,8 @@ class LedgerImporter(Importer):
                                                  company=getattr(self, "company", "")[:200],
                                                  transactions=sum(r.transactions for r in rows),
                                                  user=self.user if getattr(self.user, "is_authenticated", False) else None)
-            bulk.insert_rows(LedgerCell, CELL_COLUMNS, ((self.provider.pk, source.pk, year, kind, r.account, r.account_name, r.cost_centre,
-                                                        r.cost_centre_name, r.activity, r.month, r.amount, r.transactions) for r in rows))
+            fixed = (self.provider.pk, source.pk, year, kind)
+            bulk.insert_rows(LedgerCell, CELL_COLUMNS, (fixed + _STORED(r) for r in rows))
             counts["cells"] += len(rows)
             record("costing.ledger.imported", user=self.user, obj=source, provider=self.provider,
                    data={"year": year, "kind": kind, "cells": len(rows), "from": f"{min(r.month for r in rows):%Y-%m}", "to": f"{max(r.month for r in rows):%Y-%m}"})

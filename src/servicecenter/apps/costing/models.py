@@ -42,7 +42,9 @@ class LedgerCell(models.Model):
     """The ledger summed per account × cost centre × activity × month (from SIE #TRANS rows, or
     CSV/Excel). The activity (verksamhet) is SIE dimension 6; the follow-up reads results per activity."""
 
-    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+")
+    # no index of its own: the index on (provider, year, kind) serves a lookup by the provider
+    # alone, and every index is written for each of the half million cells of a large import
+    provider = models.ForeignKey("registry.Provider", on_delete=models.PROTECT, related_name="+", db_index=False)
     source = models.ForeignKey(LedgerImport, on_delete=models.CASCADE, related_name="cells")
     year = models.PositiveIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=10, choices=LedgerKind.choices)
