@@ -123,6 +123,7 @@ def test_the_quick_look_at_each_cell_gives_what_the_full_checks_give(company):
                ("6550", '{1 "77"}', "-0.00", "20251020"), ("70100000001", "{}", "5.00", "20251101"),        # an account of 11 characters
                ("7010", f'{{6 "{"v" * 41}"}}', "7.00", "20251201"),                                         # an activity of 41 characters
                ("7010", "{}", "900000000000.00", "20260110"), ("7010", "{}", "200000000000.00", "20260111"),  # one cell beyond the limit
+               ("7010", f'{{1 "{"k" * 41}"}}', "3.00", "20260115"),                                         # a cost centre of 41 characters
                ("7010", '{1 "99"}', "1.00", "20260630"), ("6550", "{}", "2.00", "20260701")]               # an unknown object; a day after the year
     for number, (account, objects, amount, day) in enumerate(entries, start=1):
         lines += [f"#VER A {number} {day}", "{", f"   #TRANS {account} {objects} {amount} {day}", f"   #TRANS 1930 {{}} {-Decimal(amount)} {day}", "}"]
@@ -139,5 +140,19 @@ def test_the_quick_look_at_each_cell_gives_what_the_full_checks_give(company):
     assert {value.cost_centre for value, _ in quick if value is not None} == {"12", "40", "77", "99", ""}
     assert {value.year for value, _ in quick if value is not None} == {2026}
     refused = {(problem.code, problem.column) for _value, problems in quick for problem in problems}
-    assert refused == {("value.too_long", "account"), ("value.too_long", "activity"), ("value.range", "amount"),
+    assert refused == {("value.too_long", "account"), ("value.too_long", "activity"), ("value.range", "amount"), ("value.too_long", "cost_centre"),
                        ("ledger.outside_fiscal_year", "month")}, refused
+
+
+def test_a_cost_centre_longer_than_its_column_is_refused_not_cut(company):
+    """A cost centre's code says whose the amount is: cut to the column's 40 characters it would
+    name another cost centre, or make two into one. From a table as from a SIE file (above), it is
+    refused by row and column, and nothing is written."""
+    table = f"account;cost_centre;month;amount\n5010;{'k' * 41};2025-01;100\n5010;{'k' * 40};2025-01;50\n"
+    report = _import(company, table.encode(), "huvudbok.csv")
+    assert report.status == "rejected"
+    assert [(p.code, p.row, p.column) for p in report.errors] == [("value.too_long", 2, "cost_centre")], report.lines("en")
+    assert not LedgerCell.objects.filter(provider=company).exists()
+    stored = _import(company, table.replace(f"{'k' * 41};", "10;").encode(), "huvudbok.csv")
+    assert stored.status == "applied"
+    assert set(LedgerCell.objects.filter(provider=company).values_list("cost_centre", flat=True)) == {"10", "k" * 40}

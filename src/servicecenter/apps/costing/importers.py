@@ -81,6 +81,8 @@ def fiscal_label(end: date) -> int:
 
 #: the ledger kinds' stored values (the enum computes the list each time it is asked)
 LEDGER_KINDS = list(LedgerKind.values)
+#: a cost centre's code fits its column whole or is refused: cut short, it would name another cost centre
+COST_CENTRE_LENGTH = LedgerCell._meta.get_field("cost_centre").max_length
 #: the columns a ledger import writes, in the order ``apply`` gives them: the provider, the import,
 #: the year and the kind, then ``_STORED`` of each row
 CELL_COLUMNS = ("provider_id", "source_id", "year", "kind", "account", "account_name", "cost_centre", "cost_centre_name", "activity", "month",
@@ -130,9 +132,10 @@ class LedgerImporter(Importer):
         amount = check.take("amount", parse_decimal(row.get("amount", ""), negative=True, limit=limits.AMOUNT))
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", LEDGER_KINDS, aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
+        cost_centre = check.take("cost_centre", parse_text(row.get("cost_centre", ""), required=False, limit=COST_CENTRE_LENGTH)) or ""
         if check.problems:
             return None, check.problems
-        return self._cell_row(check, account, row.get("account_name", ""), row.get("cost_centre", ""), row.get("cost_centre_name", ""),
+        return self._cell_row(check, account, row.get("account_name", ""), cost_centre, row.get("cost_centre_name", ""),
                               activity, period, amount, kind, 1)
 
     def _part(self, which: int, text: str):
@@ -145,10 +148,10 @@ class LedgerImporter(Importer):
             account, name = text.strip(), sie.accounts.get(text, "")
             if 0 < len(account) <= 10 and "\x00" not in text and "\x00" not in name:
                 found = (account, name.strip()[:200])
-        elif which == 1:   # cost centre, and its name
-            name = sie.objects.get(("1", text), "")
-            if "\x00" not in text and "\x00" not in name:
-                found = (text.strip()[:40], name.strip()[:200])
+        elif which == 1:   # cost centre: up to 40 characters (a code cut short would be another cost centre), and its name
+            code, name = text.strip(), sie.objects.get(("1", text), "")
+            if len(code) <= COST_CENTRE_LENGTH and "\x00" not in text and "\x00" not in name:
+                found = (code, name.strip()[:200])
         elif which == 2:   # activity: up to 40 characters
             activity = text.strip()
             if len(activity) <= 40 and "\x00" not in text:
@@ -174,16 +177,17 @@ class LedgerImporter(Importer):
         sie = self._sie
         account_name, centre_name = sie.accounts.get(account_text, ""), sie.objects.get(("1", centre_text), "")
         check = self.row_check(number, heading)   # the problems of the cell, each named as a table row's would be
-        for column, text in (("account_name", account_name), ("cost_centre", centre_text), ("cost_centre_name", centre_name)):
+        for column, text in (("account_name", account_name), ("cost_centre_name", centre_name)):
             if "\x00" in text:
                 check.add(column, Problem("value.nul"))
         account = check.take("account", parse_text(account_text, limit=10))
         period = check.take("month", parse_month(month_text))
         check.add("amount", limits.AMOUNT.check(amount))
         activity = check.take("activity", parse_text(activity_text, required=False, limit=40)) or ""
+        centre = check.take("cost_centre", parse_text(centre_text, required=False, limit=COST_CENTRE_LENGTH)) or ""
         if check.problems:
             return None, check.problems
-        return self._cell_row(check, account, account_name.strip(), centre_text.strip(), centre_name.strip(), activity, period, amount,
+        return self._cell_row(check, account, account_name.strip(), centre, centre_name.strip(), activity, period, amount,
                               "actual", cell.transactions)
 
     def _in_fiscal_year(self, period) -> bool:
@@ -197,7 +201,7 @@ class LedgerImporter(Importer):
                                        value=period.label()))
             return None, check.problems
         year = fiscal_label(fiscal[1]) if fiscal is not None else period.start.year
-        return CellRow(account, account_name[:200], cost_centre[:40], cost_centre_name[:200], period.start, amount, kind, transactions, activity, year), []
+        return CellRow(account, account_name[:200], cost_centre, cost_centre_name[:200], period.start, amount, kind, transactions, activity, year), []
 
     def check_all(self, checked, heading):
         problems = self.duplicates(checked, lambda r: (r.account, r.cost_centre, r.activity, r.month, r.kind), self.source)
