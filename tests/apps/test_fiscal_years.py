@@ -130,7 +130,8 @@ def test_the_quick_look_at_each_cell_gives_what_the_full_checks_give(company):
     data = ("\r\n".join(lines) + "\r\n").encode("cp437")
     importer = IMPORTERS["ledger"](company, None)
     importer.source = "celler.se"
-    table, _problems = importer.open(data, "celler.se")
+    table, problems = importer.open(data, "celler.se")
+    assert [(p.column, p.value) for p in problems if p.code == "value.cut"] == [("account_name", long_name.strip()), ("cost_centre_name", long_name.strip())]
     quick = [importer.check_row(number, row, table.heading) for number, row in table.rows()]
     importer._quick = [dict.fromkeys(part) for part in importer._quick]   # every value "needs the full checks"
     full = [importer.check_row(number, row, table.heading) for number, row in table.rows()]
@@ -156,3 +157,14 @@ def test_a_cost_centre_longer_than_its_column_is_refused_not_cut(company):
     stored = _import(company, table.replace(f"{'k' * 41};", "10;").encode(), "huvudbok.csv")
     assert stored.status == "applied"
     assert set(LedgerCell.objects.filter(provider=company).values_list("cost_centre", flat=True)) == {"10", "k" * 40}
+
+
+def test_a_long_account_name_in_a_table_is_kept_cut_with_a_warning_once(company):
+    """A name beside its code is kept cut to its column's 200 characters, with a warning naming the
+    row and column the first time the file has it; the rows are stored."""
+    name = "Konsulttjänster för verksamhetsutveckling " * 6   # 252 characters
+    table = f"account;account_name;month;amount\n6550;{name};2025-01;100\n6550;{name};2025-02;50\n"
+    report = _import(company, table.encode(), "huvudbok.csv")
+    assert report.status == "applied", report.lines("en")
+    assert [(p.code, p.row, p.column) for p in report.warnings] == [("value.cut", 2, "account_name")]
+    assert set(LedgerCell.objects.filter(provider=company).values_list("account_name", flat=True)) == {name.strip()[:200]}

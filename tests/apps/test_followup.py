@@ -369,3 +369,17 @@ def test_ledger_activity_longer_than_its_field_is_refused(ssc):
     report = run_import("ledger", ("account,activity,month,amount\n4011," + "X" * 41 + ",2027-01,100\n").encode(), "huvudbok.csv", provider=ssc)
     assert not report.ok and any("huvudbok.csv, row 2, column activity" in line for line in report.lines("en"))
     assert LedgerCell.objects.count() == before
+
+
+def test_an_outage_keeps_a_long_description_cut_with_a_warning_and_refuses_a_long_reference(fk):
+    """The description is free text: longer than its 300 characters it is kept cut, said once. The
+    reference (a ticket number) is part of what identifies the outage, so a long one is refused."""
+    description = "Lagringen svarade inte; " * 20   # 480 characters
+    data = f'service_code,start,end,description,reference\nvdc,2025-06-02 10:00,2025-06-02 11:00,"{description}",INC-1\n'
+    report = run_import("outages", data.encode(), "avbrott.csv", provider=fk)
+    assert report.ok and [(p.code, p.row, p.column) for p in report.warnings] == [("value.cut", 2, "description")], report.lines("en")
+    assert Outage.objects.get(provider=fk, reference="INC-1").description == description.strip()[:300]
+    before = Outage.objects.count()
+    refused = run_import("outages", data.replace("INC-1", "INC-" + "9" * 60).encode(), "avbrott.csv", provider=fk)
+    assert [(p.code, p.row, p.column) for p in refused.errors] == [("value.too_long", 2, "reference")]
+    assert Outage.objects.count() == before

@@ -178,3 +178,21 @@ def test_builder_and_optimiser_refuse_bad_input_and_write_nothing(client_for, ss
                                HTTP_ACCEPT_LANGUAGE="en", follow=True)
         assert response.status_code == 200 and b"whole number between 0 and" in response.content
     assert Scenario.objects.count() == count
+
+
+def test_a_long_address_is_kept_cut_with_a_warning_and_a_long_errand_type_is_refused(ssc):
+    """Free texts longer than their column are kept cut, with a warning naming row and column once
+    per value; a visit's errand type is a category the statistics group by, so a long one is
+    refused rather than cut into another (or merged with a neighbour)."""
+    address = "Storgatan 1, " + "entré från gården, " * 20   # 393 characters: the column keeps 300
+    data = _office_csv(["ny7,Hamnkontoret,674032,6580822,,full,,", "ny8,Torgkontoret,674032,6580822,,full,,"])
+    data = data.replace(b"closed\n", b"closed,address\n").replace(b"full,,\n", f'full,,,"{address}"\n'.encode())
+    report = run_import("offices", data, "kontor.csv", provider=ssc)
+    assert report.ok, report.lines("en")
+    assert [(p.code, p.row, p.column) for p in report.warnings] == [("value.cut", 2, "address")]   # once for the value, not once per row
+    assert {Office.objects.get(provider=ssc, code=code).address for code in ("ny7", "ny8")} == {address.strip()[:300]}
+    rows_before = OfficeVisits.objects.count()
+    visits = f"office,month,partner,visits,errand_type\nny7,2026-02,SKV,10,{'Folkbokföring ' * 8}\nny7,2026-03,SKV,4,Pass\n".encode()
+    refused = run_import("office_visits", visits, "besok.csv", provider=ssc)
+    assert [(p.code, p.row, p.column) for p in refused.errors] == [("value.too_long", 2, "errand_type")]
+    assert OfficeVisits.objects.count() == rows_before

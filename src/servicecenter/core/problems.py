@@ -138,6 +138,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.choice": ("Okänt värde; tillåtna är {choices}.", "Unknown value; allowed are {choices}."),
     "value.boolean": ("Ange ja/nej (eller 1/0).", "Give yes/no (or 1/0)."),
     "value.too_long": ("Längre än {limit} tecken.", "Longer than {limit} characters."),
+    "value.cut": ("Längre än de {limit} tecken fältet rymmer: de första {limit} sparas (varnas en gång per värde).",
+                  "Longer than the {limit} characters the field holds: the first {limit} are kept (warned once per value)."),
     "orgnr.format": ("Organisationsnumret ska ha tio siffror (NNNNNN-NNNN).", "The organisation number must have ten digits (NNNNNN-NNNN)."),
     "orgnr.checksum": ("Organisationsnumrets kontrollsiffra stämmer inte.", "The organisation number's check digit is wrong."),
     "customer.unknown": ("Okänd kund {orgnr}; importera kunden först.", "Unknown customer {orgnr}; import the customer first."),

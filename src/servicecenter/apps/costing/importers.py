@@ -121,6 +121,11 @@ class LedgerImporter(Importer):
         # the quick look at each distinct account, cost centre, activity and month, once: a file
         # has a few hundred of each (twelve months) behind half a million cells
         self._quick = [{text: self._part(which, text) for text in {key[which] for key, _cell in cells}} for which in range(4)]
+        # a name longer than its column is kept cut, said once (the reader keeps no line of a #KONTO or #OBJEKT)
+        for column, names in (("account_name", {ledger.accounts.get(text, "").strip() for text in self._quick[0]}),
+                              ("cost_centre_name", {ledger.objects.get(("1", text), "").strip() for text in self._quick[1]})):
+            problems += [Problem("value.cut", {"limit": 200}, source=source, column=column, value=name, severity=Severity.WARNING)
+                         for name in sorted(names) if len(name) > 200]
         return self._sie, problems
 
     def check_row(self, number, row, heading):
@@ -133,10 +138,11 @@ class LedgerImporter(Importer):
         kind = check.take("kind", parse_choice(row.get("kind", "") or "actual", LEDGER_KINDS, aliases=KIND_ALIASES))
         activity = check.take("activity", parse_text(row.get("activity", ""), required=False, limit=40)) or ""
         cost_centre = check.take("cost_centre", parse_text(row.get("cost_centre", ""), required=False, limit=COST_CENTRE_LENGTH)) or ""
-        if check.problems:
+        account_name, cost_centre_name = check.kept("account_name", row.get("account_name"), 200), check.kept("cost_centre_name", row.get("cost_centre_name"), 200)
+        if check.errors:
             return None, check.problems
-        return self._cell_row(check, account, row.get("account_name", ""), cost_centre, row.get("cost_centre_name", ""),
-                              activity, period, amount, kind, 1)
+        row, _problems = self._cell_row(check, account, account_name, cost_centre, cost_centre_name, activity, period, amount, kind, 1)
+        return row, check.problems   # the refusal of a month outside the fiscal year, or the warnings of a kept row
 
     def _part(self, which: int, text: str):
         """What the quick look at a cell finds of one of its key's values (0: the account, 1: the
@@ -302,9 +308,10 @@ class KeyImporter(Importer):
         basis = check.take("basis", parse_choice(row.get("basis", "") or "driver", [b for b in AllocationKey.Basis.values if b != "volumes"], aliases=self.BASIS_ALIASES))
         receiver = check.take("receiver", parse_text(row.get("receiver", ""), limit=120))
         weight = check.take("weight", parse_decimal(row.get("weight", ""), limit=limits.WEIGHT))
-        if check.problems:
+        name = check.kept("name", row.get("name"), 200)
+        if check.errors:
             return None, check.problems
-        return KeyRow(code, row.get("name", "") or code, basis, receiver, weight), []
+        return KeyRow(code, name or code, basis, receiver, weight), check.problems
 
     def check_all(self, checked, heading):
         return self.duplicates(checked, lambda r: (r.code, r.receiver), self.source)
@@ -317,7 +324,7 @@ class KeyImporter(Importer):
         for _number, row in checked:
             by_key.setdefault(row.code, []).append(row)
         for code, rows in by_key.items():
-            key, _created = AllocationKey.objects.update_or_create(provider=self.provider, code=code, defaults={"name": rows[0].name[:200], "basis": rows[0].basis})
+            key, _created = AllocationKey.objects.update_or_create(provider=self.provider, code=code, defaults={"name": rows[0].name, "basis": rows[0].basis})
             key.values.all().delete()
             KeyValue.objects.bulk_create([KeyValue(key=key, receiver=r.receiver, weight=r.weight) for r in rows])
             counts["keys"] += 1

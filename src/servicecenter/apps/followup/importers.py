@@ -168,9 +168,11 @@ class OutageImporter(Importer):
                 check.add("end", Problem("outage.order", {"start": row.get("start", ""), "end": row.get("end", "")}, value=row.get("end")))
         if service_id and start and not self.hours.get((service_id, start.year), False):
             check.add("service_code", Problem("outage.no_hours", {"code": code, "year": start.year}, value=code))
-        if check.problems:
+        reference = check.take("reference", parse_text(row.get("reference", ""), required=False, limit=60)) or ""   # the outage's identity with its times
+        description = check.kept("description", row.get("description"), 300)
+        if check.errors:
             return None, check.problems
-        return OutageRow(service_id, start, end, main, (row.get("description") or "")[:300], (row.get("reference") or "")[:60]), []
+        return OutageRow(service_id, start, end, main, description, reference), check.problems
 
     def check_all(self, checked, heading):
         return self.duplicates(checked, lambda r: (r.service_id, r.start, r.end, r.reference), self.source)
@@ -275,9 +277,10 @@ class PriceIndexImporter(Importer):
         value = check.take("value", parse_decimal(row.get("value", ""), limit=limits.INDEX))
         if value is not None and value == 0:
             check.add("value", Problem("value.positive", value=row.get("value")))
-        if check.problems:
+        source = check.kept("source", row.get("source"), 300)
+        if check.errors:
             return None, check.problems
-        return (code.lower(), year, value, (row.get("source") or "")[:300]), []
+        return (code.lower(), year, value, source), check.problems
 
     def check_all(self, checked, heading):
         return self.duplicates(checked, lambda r: r[:2], self.source)
@@ -319,9 +322,10 @@ class IndicatorDataImporter(Importer):
         value = check.take("value", parse_decimal(row.get("value", ""), negative=True, limit=limits.INDICATOR_VALUE))
         if not check.problems and (element, level, subject, year) in self.computed:
             check.add("element", Problem("datapoint.computed", {"element": element}, value=element))
-        if check.problems:
+        source = check.kept("source", row.get("source"), 300)
+        if check.errors:
             return None, check.problems
-        return (element, level, subject, year, value, (row.get("source") or "")[:300]), []
+        return (element, level, subject, year, value, source), check.problems
 
     def check_all(self, checked, heading):
         return self.duplicates(checked, lambda r: r[:4], self.source)

@@ -47,6 +47,7 @@ from servicecenter.apps.registry.models import Provider, Service
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.core.money import decimal_of, round_places
+from servicecenter.core.problems import Problem
 from servicecenter.formats.charts import indicator_chart
 from servicecenter.formats.spreadsheet import Percent
 from servicecenter.ui.deferral import deferred
@@ -480,8 +481,9 @@ def _enter(importer, row: dict[str, str], language: str, fields: dict[str, str] 
     importer.source = ""
     importer.prepare()
     value, problems = importer.check_row(1, row, lambda column: column)
-    if problems:
-        return {(fields or {}).get(p.column, p.column): p.message(language) for p in reversed(problems)}
+    if problems:   # a text a file would keep cut is refused here: the person can shorten it
+        return {(fields or {}).get(p.column, p.column): (Problem("value.too_long", p.params) if p.code == "value.cut" else p).message(language)
+                for p in reversed(problems)}
     with transaction.atomic():
         importer.apply([(1, value)])
     return {}

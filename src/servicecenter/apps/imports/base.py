@@ -60,17 +60,37 @@ class ImportReport:
 
 
 class RowCheck:
-    """Collects the problems of one row, each located at the file, row and the column's heading."""
+    """Collects the problems of one row, each located at the file, row and the column's heading.
+    ``cut``: the (column, value) pairs of the file already warned about by ``kept``."""
 
-    def __init__(self, source: str, number: int, heading: Callable[[str], str]):
+    def __init__(self, source: str, number: int, heading: Callable[[str], str], cut: set | None = None):
         self.source, self.number, self.heading = source, number, heading
         self.problems: list[Problem] = []
+        self.cut = cut if cut is not None else set()
+
+    def kept(self, column: str, text: str | None, limit: int) -> str:
+        """A free text (a description, an address, a name beside its code) as its column keeps it:
+        whole when it fits, else its first ``limit`` characters with a warning, the first time the
+        file has that value in that column. Never for a code: a code cut short names something
+        else, so a long one is refused (``parse_text``'s limit)."""
+        text = (text or "").strip()
+        if len(text) <= limit:
+            return text
+        if (column, text) not in self.cut:
+            self.cut.add((column, text))
+            self.add(column, Problem("value.cut", {"limit": limit}, value=text, severity=Severity.WARNING))
+        return text[:limit]
 
     def take(self, column: str, result: tuple[Any, Problem | None]) -> Any:
         """Unpack a parser's ``(value, problem)``, keeping the problem."""
         value, problem = result
         self.add(column, problem)
         return value
+
+    @property
+    def errors(self) -> bool:
+        """Whether the row has a problem that refuses it (a warning does not)."""
+        return any(problem.severity is Severity.ERROR for problem in self.problems)
 
     def add(self, column: str | None, problem: Problem | None) -> None:
         if problem is not None:
@@ -99,6 +119,7 @@ class Importer:
         self.user = user
         self.source = ""
         self.replace = replace  # the person confirmed that stored data may be replaced
+        self.cut: set[tuple[str, str]] = set()   # the long texts warned about (``RowCheck.kept``)
 
     def open(self, data: bytes | Path, source: str):
         """The file as a table of rows; importers of non-tabular formats (SIE) override this."""
@@ -125,7 +146,7 @@ class Importer:
 
     # helpers -------------------------------------------------------------------------------
     def row_check(self, number: int, heading: Callable[[str], str]) -> RowCheck:
-        return RowCheck(self.source, number, heading)
+        return RowCheck(self.source, number, heading, self.cut)
 
     @staticmethod
     def duplicates(checked: list[tuple[int, Any]], key: Callable[[Any], Any], source: str) -> list[Problem]:
@@ -177,9 +198,10 @@ def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=Non
                 continue
             value, row_problems = importer.check_row(number, row, table.heading)
             problems.extend(row_problems)
-            if row_problems:
-                error_count += sum(1 for problem in row_problems if problem.severity is Severity.ERROR)
-            else:
+            errors = sum(1 for problem in row_problems if problem.severity is Severity.ERROR)
+            if errors:
+                error_count += errors
+            else:   # a row with warnings only (a text cut to its column) is kept
                 checked.append((number, value))
         if report.rows == 0 and not report.errors:
             problems.append(Problem("file.no_rows", source=source))

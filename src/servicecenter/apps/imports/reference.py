@@ -73,7 +73,10 @@ agreement in production that month).
 
 or the Import page in the web UI, or `POST /api/imports/{kind}` (multipart `file`, `provider`,
 `dry_run`). All three give the same report. A file with any error writes nothing; every
-problem is listed with file, row and column. Re-importing updates: customers by customer
+problem is listed with file, row and column. A code longer than its column is an error (cut
+short it would name something else); a free text (a name beside its code, a description, an
+address, a source) longer than its column is kept cut to it, with a warning naming the row and
+column the first time the file has that text. Re-importing updates: customers by customer
 number, catalogue entries by service code and year, agreements by customer and service,
 volumes by customer, service and month.
 """

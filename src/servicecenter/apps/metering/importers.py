@@ -85,7 +85,7 @@ class VolumeImporter(Importer):
         if not self._covered(customer_id, service_id, period):
             check.add("service_code", Problem("volume.no_agreement", {"service": code, "month": period.label()}, value=row.get("customer_number") or row.get("org_number")))
             return None, check.problems
-        return (customer_id, service_id, period.start, quantity, row.get("source", "")[:100]), []
+        return (customer_id, service_id, period.start, quantity, check.kept("source", row.get("source"), 100)), check.problems
 
     def _covered(self, customer_id: int, service_id: int, period: Period) -> bool:
         for start, end in self.windows.get((customer_id, service_id), ()):

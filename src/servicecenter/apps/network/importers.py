@@ -141,23 +141,23 @@ class OfficeImporter(Importer):
         if opened and closed and closed < opened:
             check.add("closed", Problem("network.closed_before_opened", value=row.get("closed")))
         values = {
-            "name": name, "address": (row.get("address") or "")[:300], "lon": Decimal(f"{lon:.6f}") if lon is not None else None,
+            "name": name, "address": check.kept("address", row.get("address"), 300), "lon": Decimal(f"{lon:.6f}") if lon is not None else None,
             "lat": Decimal(f"{lat:.6f}") if lat is not None else None, "municipality": municipality,
-            "region": (row.get("region") or "")[:100], "category": category,
+            "region": check.kept("region", row.get("region"), 100), "category": category,
             "preparedness": check.take("preparedness", parse_bool(row.get("preparedness") or "nej")),
             "socially_vulnerable": check.take("socially_vulnerable", parse_bool(row.get("socially_vulnerable") or "nej")),
-            "co_location": (row.get("co_location") or "")[:200], "decision": (row.get("decision") or "")[:200],
+            "co_location": check.kept("co_location", row.get("co_location"), 200), "decision": check.kept("decision", row.get("decision"), 200),
             "opened": opened, "closed": closed,
             "lease_end": check.take("lease_end", parse_date(row.get("lease_end", ""), required=False)),
-            "opening_hours": (row.get("opening_hours") or "")[:200],
+            "opening_hours": check.kept("opening_hours", row.get("opening_hours"), 200),
             "capacity": check.take("capacity", parse_int(row.get("capacity", ""), required=False)) or 0,
             "staff": check.take("staff", parse_decimal(row.get("staff", ""), required=False, limit=limits.FTE)) or Decimal(0),
         }
         for column in ("cost_rent", "cost_staff", "cost_it", "cost_other"):
             values[column] = check.take(column, parse_decimal(row.get(column, ""), required=False, limit=limits.COST)) or Decimal(0)
-        if check.problems:
+        if check.errors:
             return None, check.problems
-        return OfficeRow(code, values), []
+        return OfficeRow(code, values), check.problems
 
     def check_all(self, checked, heading):
         return self.duplicates(checked, lambda r: r.code, self.source)
@@ -217,9 +217,10 @@ class OfficeVisitsImporter(Importer):
                                                                      "month": period.start.strftime("%Y-%m")}, value=row.get("month")))
             elif office.opened and office.opened >= period.end:
                 check.add("month", Problem("network.office_not_open", {"code": code, "opened": office.opened.isoformat()}, value=row.get("month")))
+        errand_type = check.take("errand_type", parse_text(row.get("errand_type", ""), required=False, limit=100)) or ""   # a category the statistics group by
         if check.problems:
             return None, check.problems
-        return VisitRow(office.pk, period.start, partner, (row.get("errand_type") or "")[:100], visits or 0,
+        return VisitRow(office.pk, period.start, partner, errand_type, visits or 0,
                         errands if errands is not None else visits or 0), []
 
     def check_all(self, checked, heading):
@@ -288,9 +289,10 @@ class PopulationGridImporter(Importer):
         check = self.row_check(number, heading)
         lon, lat = _coordinate(check, row)
         population = check.take("population", parse_decimal(row.get("population", ""), limit=limits.WEIGHT))
-        if check.problems:
+        name = check.kept("name", row.get("name"), 200)
+        if check.errors:
             return None, check.problems
-        return (lon, lat, float(population), (row.get("name") or "")[:200]), []
+        return (lon, lat, float(population), name), check.problems
 
     def apply(self, checked):
         services.ensure_geography()
