@@ -319,3 +319,20 @@ def test_the_api_replaces_a_ledger_year_only_when_told(client_for, ssc):
     applied = post(replace="true")
     assert applied["status"] == "applied" and [p["code"] for p in applied["problems"]] == ["ledger.replaces"]
     assert LedgerCell.objects.filter(provider=ssc, year=2025, kind="actual").count() == 1
+
+
+def test_texts_cut_to_their_column_are_listed_once_each_and_a_flood_is_summed_up(monkeypatch):
+    """``RowCheck.kept``: a free text longer than its column is kept cut; the first time a file has
+    it, a warning names row and column; after ``CUT_LISTED`` different ones, one last warning says
+    more follow (a file of a million long texts is not a million warnings)."""
+    from servicecenter.apps.imports import base
+    from servicecenter.apps.imports.base import RowCheck
+
+    monkeypatch.setattr(base, "CUT_LISTED", 2)
+    seen: set = set()
+    found = []
+    for number, text in enumerate(["a" * 5, "b" * 5, "a" * 5, "ok", "c" * 5, "d" * 5], start=2):
+        check = RowCheck("fil.csv", number, lambda column: column, seen)
+        assert check.kept("source", f"  {text} ", 3) == text[:3]
+        found += [(problem.code, problem.row, problem.column, problem.severity.value) for problem in check.problems]
+    assert found == [("value.cut", 2, "source", "warning"), ("value.cut", 3, "source", "warning"), ("value.cut_more", 6, "source", "warning")]

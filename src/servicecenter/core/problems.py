@@ -140,6 +140,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.too_long": ("Längre än {limit} tecken.", "Longer than {limit} characters."),
     "value.cut": ("Längre än de {limit} tecken fältet rymmer: de första {limit} sparas (varnas en gång per värde).",
                   "Longer than the {limit} characters the field holds: the first {limit} are kept (warned once per value)."),
+    "value.cut_more": ("Fler texter är längre än sina fält och sparas avkortade; bara de första {listed} visas.",
+                       "More texts are longer than their fields and are kept cut; only the first {listed} are listed."),
     "orgnr.format": ("Organisationsnumret ska ha tio siffror (NNNNNN-NNNN).", "The organisation number must have ten digits (NNNNNN-NNNN)."),
     "orgnr.checksum": ("Organisationsnumrets kontrollsiffra stämmer inte.", "The organisation number's check digit is wrong."),
     "customer.unknown": ("Okänd kund {orgnr}; importera kunden först.", "Unknown customer {orgnr}; import the customer first."),

@@ -24,6 +24,8 @@ from servicecenter.core.problems import Problem, Severity
 from servicecenter.formats.tabular import Column, read_table
 
 MAX_PROBLEMS = 1000
+#: the texts of one file cut to their column that are listed one by one (``RowCheck.kept``)
+CUT_LISTED = 100
 
 
 @dataclass
@@ -76,9 +78,12 @@ class RowCheck:
         text = (text or "").strip()
         if len(text) <= limit:
             return text
-        if (column, text) not in self.cut:
+        if (column, text) not in self.cut and len(self.cut) <= CUT_LISTED:
+            if len(self.cut) < CUT_LISTED:
+                self.add(column, Problem("value.cut", {"limit": limit}, value=text, severity=Severity.WARNING))
+            else:   # a file of a million long texts is not a million warnings
+                self.add(column, Problem("value.cut_more", {"listed": CUT_LISTED}, severity=Severity.WARNING))
             self.cut.add((column, text))
-            self.add(column, Problem("value.cut", {"limit": limit}, value=text, severity=Severity.WARNING))
         return text[:limit]
 
     def take(self, column: str, result: tuple[Any, Problem | None]) -> Any:
