@@ -9,9 +9,10 @@ every customer buying every service: 18,000 invoice lines) the way controllers b
    changed, numbers, the preview's validated XML, writes, seals) and waits for the job.
 
 Each wait is timed from the click until the page the job ends on has loaded, following the job
-page the way the browser does (its progress fragment as often as the page asks: every 0.2 s while the job is young). The first month billed after the server started is shown too:
-its preview pays for starting the validation workers. Target: the whole month (preview + approval
-+ issue) under 10 s.
+page the way the browser does (its progress fragment as often as the page asks: every 0.2 s while the job is young). The first month billed after the server started is shown too,
+begun ``STARTED_BEFORE`` seconds after the start (the worker starts the validation processes when
+it starts, as a server does long before a controller's first preview). Target: the whole month
+(preview + approval + issue) under 10 s.
 
 Baseline in the same run, on a copy of the same database: the service functions the jobs call
 (``billing.start_run``, ``approve``, ``issue``) in one process, with the validator's calls timed,
@@ -163,6 +164,11 @@ for job in Job.objects.order_by('created_at'):
 """
 
 
+#: seconds between the server's start and its first month: its worker starts the processes that
+#: validate invoices when it starts
+STARTED_BEFORE = 5
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         _data, database = national_billing_database(Path(folder), months=2)
@@ -173,7 +179,8 @@ def main() -> int:
         shutil.copyfile(database, services_copy)
         with serving(database, worker=True, storage=Path(folder) / "storage") as port:
             preparer, approver = Controller(port, signed_in["preparer"]), Controller(port, signed_in["approver"])
-            first = bill_month(preparer, approver, provider, "2023-01")   # the server's first month: validation workers start
+            time.sleep(STARTED_BEFORE)   # the worker starts the validation processes meanwhile
+            first = bill_month(preparer, approver, provider, "2023-01")   # the server's first month: its first jobs
             month = bill_month(preparer, approver, provider, "2023-02")
         counted = run_cli("manage", "shell", "-c", COUNT, database=database).output.splitlines()
         invoices, lines = map(int, next(line for line in counted if line.startswith("COUNT")).split()[1:])
@@ -193,7 +200,7 @@ def main() -> int:
         ("issue: confirmation → job → done", f"{month['issue']:.2f}", "rating again, numbers, the preview's validated XML, writes, seals"),
         ("whole month (preview + approval + issue)", f"{month['total']:.2f}", "target < 10 s"),
         *((f"  job {kind}: waited for the worker / ran", f"{float(waited):.2f} / {float(ran):.2f}", "") for kind, waited, ran in jobs),
-        ("the server's first month, whole", f"{first['total']:.2f}", f"its preview {first['preview']:.2f} s starts the validation workers"),
+        ("the server's first month, whole", f"{first['total']:.2f}", f"its preview {first['preview']:.2f} s; begun {STARTED_BEFORE} s after the server started"),
         ("BASELINE, the same functions in one process", "", ""),
         ("validation workers started, rules compiled", f"{result['warm']:.2f}", f"{result['processes']} processes (once per worker process)"),
         ("billing.start_run", f"{result['preview']:.2f}", f"of which XML built and validated {result['preview_validation']:.2f}; {result['findings']} findings"),

@@ -204,3 +204,21 @@ def test_the_workers_remove_event_folders_no_batch_lists_once_no_import_can_be_w
     os.utime(folders["batch-writing"], (day_ago, day_ago))
     _housekeeping({})
     assert not folders["batch-writing"].exists()
+
+
+def test_a_worker_that_keeps_running_prepares_at_start_and_a_failure_there_stops_nothing(monkeypatch, caplog):
+    """What a worker does once when it starts (``at_start``): billing starts the processes that
+    validate invoices. One function that fails is logged; the others still run."""
+    from servicecenter.apps.billing import jobs as billing_jobs
+    from servicecenter.apps.jobs import worker
+
+    assert billing_jobs.start_validation_workers in services.STARTUP
+    ran = []
+
+    def broken():
+        raise RuntimeError("no rules here")
+
+    monkeypatch.setattr(services, "STARTUP", [broken, lambda: ran.append("after") or "done"])
+    worker._starting()
+    assert ran == ["after"]
+    assert "broken failed" in caplog.text

@@ -144,3 +144,23 @@ def test_documents_may_come_as_they_are_made(validator):
         validator.build_and_validate_all(iter(documents[:29]), processes=2, total=30)
     with pytest.raises(ValueError, match="3 documents validated, 2 announced"):
         validator.validate_all(iter([b"<x/>"] * 3), processes=1, total=2)
+
+
+def test_started_workers_are_the_ones_a_run_then_uses(validator, monkeypatch):
+    """``start_workers`` (a server's worker calls it when it starts) starts the pool a run's
+    ``validate_all`` then takes: the same processes, already past compiling the rule sets. What
+    they warm up on is a valid invoice of a month's shape, so the rules' walk is the real one. On
+    one core nothing is started (validation stays in the process)."""
+    from servicecenter.formats import peppol
+
+    assert validator.validate(peppol._warm_up_document()) == []
+    monkeypatch.setattr(peppol, "_cores", lambda: 1)
+    assert validator.start_workers() == 0
+    monkeypatch.setattr(peppol, "_cores", lambda: 2)
+    assert validator.start_workers() == 2
+    pool = peppol._POOLS[(validator.rules_dir, 2)]
+    started = {process.pid for process in pool._processes.values()}
+    assert len(started) == 2
+    documents = [peppol._warm_up_document()] * peppol.PARALLEL_FROM
+    assert validator.validate_all(documents, processes=2) == [[]] * len(documents)
+    assert {process.pid for process in pool._processes.values()} == started

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -355,13 +355,25 @@ class PeppolValidator:
         return found
 
     def _pool_of(self, processes: int) -> ProcessPoolExecutor:
-        pool = _POOLS.get((self.rules_dir, processes))
-        if pool is None:
-            # spawned, not forked: a forked Saxon (a native image with its own threads) is not safe
-            pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_start_worker, initargs=(str(self.rules_dir), os.getpid()))
-            _POOLS[(self.rules_dir, processes)] = pool
+        with _POOLS_LOCK:   # one pool, also when a server's worker starts it while a job asks for it
+            pool = _POOLS.get((self.rules_dir, processes))
+            if pool is None:
+                # spawned, not forked: a forked Saxon (a native image with its own threads) is not safe
+                pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_start_worker, initargs=(str(self.rules_dir), os.getpid()))
+                _POOLS[(self.rules_dir, processes)] = pool
         return pool
+
+    def start_workers(self) -> int:
+        """Start the worker processes ``validate_all`` uses and have each compile the rule sets
+        and check a few documents (Saxon's first documents are slower than the rest), so that the
+        first run a person starts does not wait for that. Returns how many processes run (0 on
+        one core, where validation stays in this process)."""
+        processes = _cores()
+        if processes < 2:
+            return 0
+        self.validate_all([_warm_up_document()] * (PARALLEL_FROM * processes), processes=processes)
+        return processes
 
     @staticmethod
     def fatal(findings: Sequence[Finding]) -> list[Finding]:
@@ -373,6 +385,20 @@ class PeppolValidator:
 PARALLEL_FROM = 24
 
 _POOLS: dict[tuple[Path, int], ProcessPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def _warm_up_document() -> bytes:
+    """What ``start_workers`` has each worker check: a document of the shape a month's invoices
+    have (thirty lines outside the scope of VAT), built as they are. Made up, never stored or
+    shown; its findings are not read."""
+    today = date.today()
+    seller = Party("Säljaren", "2021006255", street="Box 1", city="Gävle", postal_code="80130")
+    buyer = Party("Köparen", "2021002742", street="Box 2", city="Sundbyberg", postal_code="17221")
+    lines = [Line(str(n), f"Tjänst {n}", Decimal(10), "C62", Decimal("12.50"), Decimal("125.00"), VatCategory.OUTSIDE_SCOPE, Decimal(0),
+                  item_id=f"t{n}") for n in range(1, 31)]
+    return build_ubl(InvoiceDocument("UPPVARMNING-1", today, today + timedelta(days=30), DocumentType.INVOICE, seller, buyer, "uppvärmning",
+                                     lines, bankgiro="1234566"))
 _WORKER: PeppolValidator | None = None
 
 

@@ -13,7 +13,7 @@ from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.importers import sweep_unlisted_batches
 from servicecenter.apps.billing.models import BillingRun
 from servicecenter.apps.jobs.models import Job
-from servicecenter.apps.jobs.services import JobRefused, Outcome, housekeeping, kind
+from servicecenter.apps.jobs.services import JobRefused, Outcome, at_start, housekeeping, kind
 from servicecenter.core.periods import Period
 
 
@@ -68,3 +68,12 @@ def issue(job: Job) -> Outcome:
 
 # the folders a killed events import left, removed by the workers once an hour
 housekeeping(every=3600)(sweep_unlisted_batches)
+
+
+@at_start
+def start_validation_workers() -> str:
+    """The processes that validate a run's invoices, started with the worker: each compiles the
+    official rule sets (a second or two) and checks a few documents before a person's first
+    preview needs them. A server restarted between two months would otherwise make every month's
+    first preview wait for that."""
+    return f"{billing.validator().start_workers()} validation processes"

@@ -78,6 +78,16 @@ def kind(name: str, *, retry: bool = True, cancellable: bool = True, user_errors
     return register
 
 
+#: what a worker that keeps running does once, in the background, when it starts (e.g. start the
+#: processes that validate invoices, so that the first run of the day does not wait for them)
+STARTUP: list[Callable[[], object]] = []
+
+
+def at_start(function: Callable[[], object]) -> Callable[[], object]:
+    STARTUP.append(function)
+    return function
+
+
 def housekeeping(every: float):
     def register(function: Callable[[], object]) -> Callable[[], object]:
         HOUSEKEEPING.append((function, every))

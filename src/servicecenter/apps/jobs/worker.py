@@ -48,6 +48,15 @@ def _sweeping(stop: threading.Event) -> None:
     connection.close()
 
 
+def _starting() -> None:
+    for function in services.STARTUP:
+        try:
+            logger.info("at start: %s: %s", function.__name__, function())
+        except Exception:   # the work it prepares happens anyway when a job needs it
+            logger.exception("%s failed", function.__name__)
+    connection.close()
+
+
 def run(batch: bool = False, interval: float = 1.0, max_tasks: int | None = None) -> None:
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -55,6 +64,8 @@ def run(batch: bool = False, interval: float = 1.0, max_tasks: int | None = None
     stop = threading.Event()
     sweeper = threading.Thread(target=_sweeping, args=(stop,), daemon=True, name="job-sweeper")
     sweeper.start()
+    if not batch:   # a worker that keeps running prepares what its jobs will need, beside them
+        threading.Thread(target=_starting, daemon=True, name="job-startup").start()
     worker = Worker(queue_names=["default"], interval=interval, batch=batch, backend_name="default", startup_delay=not batch,
                     max_tasks=max_tasks, worker_id=f"{socket.gethostname()}:{os.getpid()}"[:64], excluded_queue_names=[])
     worker.configure_signals()
