@@ -364,15 +364,15 @@ class PeppolValidator:
                 _POOLS[(self.rules_dir, processes)] = pool
         return pool
 
-    def start_workers(self) -> int:
+    def start_workers(self, day: date) -> int:
         """Start the worker processes ``validate_all`` uses and have each compile the rule sets
-        and check a few documents (Saxon's first documents are slower than the rest), so that the
-        first run a person starts does not wait for that. Returns how many processes run (0 on
-        one core, where validation stays in this process)."""
+        and check a few documents dated ``day`` (Saxon's first documents are slower than the
+        rest), so that the first run a person starts does not wait for that. Returns how many
+        processes run (0 on one core, where validation stays in this process)."""
         processes = _cores()
         if processes < 2:
             return 0
-        self.validate_all([_warm_up_document()] * (PARALLEL_FROM * processes), processes=processes)
+        self.validate_all([_warm_up_document(day)] * (PARALLEL_FROM * processes), processes=processes)
         return processes
 
     @staticmethod
@@ -388,16 +388,15 @@ _POOLS: dict[tuple[Path, int], ProcessPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
 
 
-def _warm_up_document() -> bytes:
+def _warm_up_document(day: date) -> bytes:
     """What ``start_workers`` has each worker check: a document of the shape a month's invoices
-    have (thirty lines outside the scope of VAT), built as they are. Made up, never stored or
-    shown; its findings are not read."""
-    today = date.today()
+    have (thirty lines outside the scope of VAT), built as they are, issued on ``day``. Made up,
+    never stored or shown; its findings are not read."""
     seller = Party("Säljaren", "2021006255", street="Box 1", city="Gävle", postal_code="80130")
     buyer = Party("Köparen", "2021002742", street="Box 2", city="Sundbyberg", postal_code="17221")
     lines = [Line(str(n), f"Tjänst {n}", Decimal(10), "C62", Decimal("12.50"), Decimal("125.00"), VatCategory.OUTSIDE_SCOPE, Decimal(0),
                   item_id=f"t{n}") for n in range(1, 31)]
-    return build_ubl(InvoiceDocument("UPPVARMNING-1", today, today + timedelta(days=30), DocumentType.INVOICE, seller, buyer, "uppvärmning",
+    return build_ubl(InvoiceDocument("UPPVARMNING-1", day, day + timedelta(days=30), DocumentType.INVOICE, seller, buyer, "uppvärmning",
                                      lines, bankgiro="1234566"))
 _WORKER: PeppolValidator | None = None
 

@@ -9,6 +9,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from servicecenter import clock
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.importers import sweep_unlisted_batches
 from servicecenter.apps.billing.models import BillingRun
@@ -76,4 +77,4 @@ def start_validation_workers() -> str:
     official rule sets (a second or two) and checks a few documents before a person's first
     preview needs them. A server restarted between two months would otherwise make every month's
     first preview wait for that."""
-    return f"{billing.validator().start_workers()} validation processes"
+    return f"{billing.validator().start_workers(clock.today())} validation processes"
