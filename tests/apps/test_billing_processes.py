@@ -6,51 +6,21 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from tests.apps.databases import own_database, postgres_url
+
 WORKER = Path(__file__).with_name("billing_worker.py")
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    return url if url.startswith("postgres") else None
 
 
 @pytest.fixture
 def worker_env(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "servicecenter.web.settings.dev", "SERVICECENTER_VAR": str(tmp_path)}
-    url = _postgres_url()
-    name = None
-    if url:
-        import psycopg
-
-        parsed = urlparse(url)
-        name = f"billing_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(_conninfo(parsed), autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        env["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{name}"))
-    else:
-        env.pop("DATABASE_URL", None)
-        env["SERVICECENTER_DB"] = str(tmp_path / "billing.sqlite3")
-    assert run(env, "setup")["ok"]
-    yield env
-    if name:
-        import psycopg
-
-        with psycopg.connect(_conninfo(urlparse(url)), autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def _conninfo(parsed) -> str:
-    from servicecenter.web.settings.base import database_from_url
-
-    settings = database_from_url(urlunparse(parsed))
-    parts = {"dbname": settings["NAME"], "user": settings["USER"], "password": settings["PASSWORD"], "host": settings["HOST"], "port": settings["PORT"]}
-    return " ".join(f"{key}={value}" for key, value in parts.items() if value)
+    with own_database(env, tmp_path, "billing") as env:
+        assert run(env, "setup")["ok"]
+        yield env
 
 
 def run(env, *arguments, check=True) -> dict:
@@ -73,7 +43,7 @@ def together(env, *arguments_list) -> list[dict]:
     return results
 
 
-@pytest.mark.skipif(_postgres_url() is None, reason="concurrency is tested on PostgreSQL (make test-postgres)")
+@pytest.mark.skipif(postgres_url() is None, reason="concurrency is tested on PostgreSQL (make test-postgres)")
 def test_two_runs_started_at_once_one_wins_the_other_is_refused(worker_env):
     results = together(worker_env, ("start", "2025-01"), ("start", "2025-01"))
     assert sorted(r["ok"] for r in results) == [False, True], results
@@ -82,7 +52,7 @@ def test_two_runs_started_at_once_one_wins_the_other_is_refused(worker_env):
     assert run(worker_env, "state", "2025-01")["runs"] == 1
 
 
-@pytest.mark.skipif(_postgres_url() is None, reason="concurrency is tested on PostgreSQL (make test-postgres)")
+@pytest.mark.skipif(postgres_url() is None, reason="concurrency is tested on PostgreSQL (make test-postgres)")
 def test_two_issues_at_once_issue_the_month_once(worker_env):
     assert run(worker_env, "start", "2025-02", "0")["ok"]
     run(worker_env, "approve", "2025-02")

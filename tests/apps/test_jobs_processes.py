@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from servicecenter.core.registry import make_orgnr
-from tests.apps.test_billing_processes import _postgres_url, run, worker_env  # noqa: F401  (the fixture)
+from tests.apps.databases import postgres_url
+from tests.apps.test_billing_processes import run, worker_env  # noqa: F401  (the fixture)
 
-pytestmark = pytest.mark.skipif(_postgres_url() is None, reason="several processes on one database: tested on PostgreSQL (make test-postgres)")
+pytestmark = pytest.mark.skipif(postgres_url() is None, reason="several processes on one database: tested on PostgreSQL (make test-postgres)")
 PASSWORD = "Jobb-test-2025"
 
 

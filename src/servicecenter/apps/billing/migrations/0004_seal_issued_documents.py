@@ -3,7 +3,8 @@ make the seals as immutable as the documents: the same triggers as migration 000
 
 from django.db import migrations
 
-MESSAGE = "issued invoices are immutable: issue a credit note instead"
+from servicecenter.apps.billing.migrations._immutable import create_triggers, drop_triggers
+
 TABLE = "billing_invoiceseal"
 
 
@@ -24,32 +25,16 @@ def seal_existing(apps, schema_editor):
 
 
 def triggers(apps, schema_editor):
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"CREATE TRIGGER {TABLE}_immutable BEFORE UPDATE OR DELETE ON {TABLE} FOR EACH ROW EXECUTE FUNCTION billing_refuse_change()")
-            cursor.execute(f"CREATE TRIGGER {TABLE}_no_truncate BEFORE TRUNCATE ON {TABLE} FOR EACH STATEMENT EXECUTE FUNCTION billing_refuse_change()")
-        elif connection.vendor == "sqlite":
-            for operation in ("UPDATE", "DELETE"):
-                cursor.execute(f"CREATE TRIGGER {TABLE}_no_{operation.lower()} BEFORE {operation} ON {TABLE} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END")
-        else:
-            raise RuntimeError(f"no immutability triggers for database {connection.vendor}; add them before using it")
+    create_triggers(schema_editor.connection, (TABLE,))
 
 
-def drop_triggers(apps, schema_editor):
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_immutable ON {TABLE}")
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}")
-        else:
-            for operation in ("update", "delete"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_{operation}")
+def drop(apps, schema_editor):
+    drop_triggers(schema_editor.connection, (TABLE,))
 
 
 class Migration(migrations.Migration):
     dependencies = [("billing", "0003_invoice_seal")]
     operations = [
         migrations.RunPython(seal_existing, migrations.RunPython.noop),
-        migrations.RunPython(triggers, drop_triggers),
+        migrations.RunPython(triggers, drop),
     ]
