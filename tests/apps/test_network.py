@@ -117,6 +117,21 @@ def test_visits_import_replaces_a_month(ssc):
     assert rows.aggregate(v=Sum("visits"), e=Sum("errands")) == {"v": 100, "e": 130}
 
 
+def test_visits_import_replaces_exactly_the_office_months_of_the_file(ssc):
+    first, second = Office.objects.filter(provider=ssc, closed__isnull=True).order_by("code")[:2]
+    march, april = dt.date(2025, 3, 1), dt.date(2025, 4, 1)
+    def stored(office, month):
+        return OfficeVisits.objects.filter(office=office, month=month).aggregate(v=Sum("visits"))["v"]
+    kept = {(office.pk, month): stored(office, month) for office in (first, second) for month in (march, april)}
+    assert all(kept.values())                                       # the demo has visits in all four
+    data = f"kontor,månad,myndighet,besök\n{first.code},2025-03,FK,7\n{first.code},2025-03,AF,5\n{second.code},2025-04,SKV,11\n".encode()
+    report = run_import("office_visits", data, "besok.csv", provider=ssc)
+    assert report.ok, [p.describe("en") for p in report.problems]
+    assert stored(first, march) == 12 and stored(second, april) == 11
+    assert stored(first, april) == kept[(first.pk, april)] and stored(second, march) == kept[(second.pk, march)]   # not in the file: untouched
+    assert OfficeVisits.objects.get(office=first, month=march, partner="FK").errands == 7   # errands default to the visits
+
+
 def test_municipality_types_and_population_grid_imports(ssc):
     report = run_import("municipality_types", b"kommun,kommuntyp\n0180,1\n9999,2\n0114,tio\n", "typer.csv", provider=ssc)
     found = {(p.row, p.column) for p in report.errors}

@@ -19,11 +19,11 @@ from decimal import Decimal
 
 import numpy as np
 
+from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import (
     Municipality,
     Office,
-    OfficeVisits,
     SavingsRequirement,
     Scenario,
     ScenarioChange,
@@ -247,13 +247,15 @@ def build_network(ssc, rng, progress=lambda text: None) -> Scenario:
             co_located.append(o)
     Office.objects.bulk_create(offices)
     offices = list(Office.objects.filter(provider=ssc).select_related("municipality").order_by("code"))
-    _visits(offices, rng)
+    _visits(ssc, offices, rng)
     for year, amount in SAVINGS_PATH.items():
         SavingsRequirement.objects.create(provider=ssc, year=year, base_year=2024, amount=amount)
     return _scenario(ssc, offices, closing_set, chosen, rng)
 
 
-def _visits(offices: list[Office], rng) -> None:
+def _visits(ssc, offices: list[Office], rng) -> None:
+    """Three years of monthly visits and errands per office and partner agency, fitted to the
+    published totals by region and municipality type, imported as a planner imports a file."""
     region_names = sorted({o.region for o in offices})
     type_names = list(VISITS_BY_TYPE[2025])
     weight = np.array([math.sqrt(float(o.capacity)) * (1 + rng.random() * 0.4) for o in offices])
@@ -288,9 +290,11 @@ def _visits(offices: list[Office], rng) -> None:
                 visit_split = largest_remainder(monthly_errands[:, mi] + 1e-9, int(monthly_visits[mi]))
                 for p, partner in enumerate(partners):
                     if monthly_errands[p, mi] or visit_split[p]:
-                        rows.append(OfficeVisits(office=o, month=dt.date(year, month, 1), partner=partner, errand_type="",
-                                                 visits=int(visit_split[p]), errands=int(monthly_errands[p, mi])))
-    OfficeVisits.objects.bulk_create(rows, batch_size=5000)
+                        rows.append(f"{o.code},{year}-{month:02d},{partner},{int(visit_split[p])},{int(monthly_errands[p, mi])}\n")
+    report = run_import("office_visits", ("kontor,månad,myndighet,besök,ärenden\n" + "".join(rows)).encode(), "besok-2023-2025-illustrativ.csv",
+                        provider=ssc)
+    if not report.ok:
+        raise RuntimeError(f"the demo's visits do not import: {[problem.describe('en') for problem in report.problems[:5]]}")
 
 
 def _scenario(ssc, offices, closing_set, chosen, rng) -> Scenario:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.imports import bulk
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import (
@@ -172,14 +174,18 @@ class OfficeImporter(Importer):
         return {"created": created, "updated": updated}
 
 
-@dataclass(frozen=True)
-class VisitRow:
+class VisitRow(NamedTuple):
+    """One checked row, its values in the order of the table's columns (``VISIT_COLUMNS``)."""
+
     office_id: int
     month: date
     partner: str
     errand_type: str
     visits: int
     errands: int
+
+
+VISIT_COLUMNS = VisitRow._fields
 
 
 @register
@@ -228,11 +234,13 @@ class OfficeVisitsImporter(Importer):
 
     def apply(self, checked):
         cells = {(r.office_id, r.month) for _n, r in checked}
+        offices_by_month: dict[date, list[int]] = {}
         for office_id, month in cells:
-            OfficeVisits.objects.filter(office_id=office_id, month=month).delete()
-        OfficeVisits.objects.bulk_create([
-            OfficeVisits(office_id=r.office_id, month=r.month, partner=r.partner, errand_type=r.errand_type, visits=r.visits, errands=r.errands)
-            for _n, r in checked], batch_size=2000)
+            offices_by_month.setdefault(month, []).append(office_id)
+        for month, office_ids in offices_by_month.items():   # one query a month, not one per office and month (three years: 36, not 9,000)
+            for start in range(0, len(office_ids), 500):
+                OfficeVisits.objects.filter(month=month, office_id__in=office_ids[start:start + 500]).delete()
+        bulk.insert_rows(OfficeVisits, VISIT_COLUMNS, (row for _n, row in checked))
         record("network.visits.imported", user=self.user, provider=self.provider, data={"rows": len(checked)})
         return {"rows": len(checked), "office_months": len(cells)}
 
