@@ -552,7 +552,8 @@ def approve(run: BillingRun, user=None, acknowledge_flags: bool = False) -> Bill
     prepared the preview cannot approve it; a preview with plausibility flags is approved only
     with ``acknowledge_flags`` (the approver has looked at them), which is recorded."""
     with transaction.atomic():
-        run = BillingRun.objects.select_for_update(of=("self",)).select_related("provider", "prepared_by").get(pk=run.pk)
+        run = (BillingRun.objects.select_for_update(of=("self",)).select_related("provider", "prepared_by")
+               .defer("preview", "validated", "built", "usage").get(pk=run.pk))   # the hash stands for the preview: not its megabytes
         if run.state != BillingRun.State.PREVIEW:
             raise BillingError(translation.gettext("Only a preview can be approved; this run is %(state)s.") % {"state": run.get_state_display()})
         if run.fatal_findings:
