@@ -12,7 +12,9 @@ list (import the real one with the ``municipality_types`` import).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 from collections import defaultdict
 from decimal import Decimal
@@ -245,12 +247,33 @@ def build_network(ssc, rng, progress=lambda text: None) -> Scenario:
         if not o.co_location and o.category != "full":
             o.co_location = "Kommunens kontaktcenter"
             co_located.append(o)
-    Office.objects.bulk_create(offices)
+    _import_offices(ssc, offices)
     offices = list(Office.objects.filter(provider=ssc).select_related("municipality").order_by("code"))
     _visits(ssc, offices, rng)
     for year, amount in SAVINGS_PATH.items():
         SavingsRequirement.objects.create(provider=ssc, year=year, base_year=2024, amount=amount)
     return _scenario(ssc, offices, closing_set, chosen, rng)
+
+
+OFFICE_COLUMNS = ("code", "name", "address", "x", "y", "municipality", "region", "category", "preparedness", "socially_vulnerable",
+                  "co_location", "decision", "opened", "closed", "lease_end", "cost_rent", "cost_staff", "cost_it", "cost_other", "staff",
+                  "opening_hours", "capacity")
+
+
+def _import_offices(ssc, offices: list[Office]) -> None:
+    """The register imported as a planner imports one (coordinates and municipalities checked),
+    then labelled illustrative: the demo's offices are made up."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(OFFICE_COLUMNS)
+    for o in offices:
+        writer.writerow([o.code, o.name, o.address, o.lon, o.lat, o.municipality.code, o.region, o.category, "ja" if o.preparedness else "nej",
+                         "ja" if o.socially_vulnerable else "nej", o.co_location, o.decision, o.opened or "", o.closed or "", o.lease_end or "",
+                         o.cost_rent, o.cost_staff, o.cost_it, o.cost_other, o.staff, o.opening_hours, o.capacity])
+    report = run_import("offices", out.getvalue().encode(), "kontor-illustrativa.csv", provider=ssc)
+    if not report.ok:
+        raise RuntimeError(f"the demo's offices do not import: {[problem.describe('en') for problem in report.problems[:5]]}")
+    Office.objects.filter(provider=ssc, code__in=[o.code for o in offices]).update(illustrative=True)
 
 
 def _visits(ssc, offices: list[Office], rng) -> None:
