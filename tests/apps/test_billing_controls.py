@@ -18,7 +18,7 @@ from servicecenter.apps.billing.models import BillingRun, Invoice
 from servicecenter.apps.costing import pricing
 from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.registry import organisation
-from servicecenter.apps.registry.models import Service
+from servicecenter.apps.registry.models import Agreement, Service
 from servicecenter.core.periods import Period
 from servicecenter.ui.templatetags.sc import sek
 from tests.apps.test_own_data import YEAR, _client, municipality  # noqa: F401  (the fixture)
@@ -159,10 +159,20 @@ def test_discarding_and_crediting_ask_first_naming_what_will_happen(billed):
     assert invoice.credit_notes.count() == 1
 
 
-def test_the_demo_months_raise_no_flag(ssc):
+def test_the_demo_months_raise_only_the_flags_their_customers_call_for(ssc):
     """Each of the demo's issued months after the first, rated again as it is stored, against the
-    months before it: an ordinary year raises nothing (the demo build approves without acknowledging)."""
+    months before it: an ordinary year raises nothing but a customer billed for the first time in
+    the month its first agreement went into production (which the demo build acknowledges)."""
+    first: dict[int, date] = {}
+    for customer_id, start in Agreement.objects.filter(customer__provider=ssc, production_date__isnull=False).values_list("customer_id", "production_date"):
+        first[customer_id] = min(first.get(customer_id, start), start)
+    joiners = 0
     for month in range(2, 13):
         period = Period.month(2025, month)
         drafts, _usage = billing.rate(ssc, period)
-        assert plausibility.flags_for(ssc, period, billing._preview(ssc, drafts)) == [], period.label()
+        flags = plausibility.flags_for(ssc, period, billing._preview(ssc, drafts))
+        joined = {customer for customer, start in first.items() if start.replace(day=1) == period.start}
+        assert [flag["kind"] for flag in flags] == ["new_customer"] * len(joined), period.label()
+        assert {flag["customer_id"] for flag in flags} == joined, period.label()
+        joiners += len(joined)
+    assert joiners >= 1   # the demo has a customer that joined during 2025

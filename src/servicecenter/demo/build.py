@@ -19,6 +19,7 @@ from django.db import transaction
 
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
+from servicecenter.apps.imports.base import run_import
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import (
     Agreement,
@@ -314,17 +315,22 @@ SEASON = [1.0, 1.0, 1.0, 1.0, 1.0, 1.12, 1.18, 0.95, 1.0, 1.0, 1.0, 1.1]
 
 def _ssc_volumes(rng: random.Random, customers, services) -> None:
     """2025 volumes. Payslips add up to the 1,486,533 of the annual report; the rest is illustrative."""
-    active = {}
+    active, since = {}, {}
     for agreement in Agreement.objects.filter(service__provider__code="ssc", state="production"):
         active.setdefault(agreement.service_id, []).append(agreement.customer_id)
+        since[(agreement.customer_id, agreement.service_id)] = agreement.production_date.replace(day=1)
     employees = {c.pk: e for c, _p, e in customers}
     rows = []
 
     def spread(service: Service, total: int, per_employee: float) -> None:
+        """``total`` (or, when 0, about ``per_employee`` a month) over the months each customer's
+        agreement was in production: a customer that joined in 2025 has no volume before it did."""
         weights = {}
         for customer_id in active.get(service.pk, []):
             for month in range(1, 13):
-                weights[(customer_id, month)] = from_float(employees[customer_id] * per_employee * SEASON[month - 1] * rng.uniform(0.9, 1.1), 4)
+                weight = from_float(employees[customer_id] * per_employee * SEASON[month - 1] * rng.uniform(0.9, 1.1), 4)   # drawn for every month:
+                if date(2025, month, 1) >= since[(customer_id, service.pk)]:                                                # the same draws as before
+                    weights[(customer_id, month)] = weight
         if not weights:
             return
         amounts = split_largest_remainder(Decimal(total), weights, step=Decimal(1)) if total else {k: round_places(w, 0) for k, w in weights.items()}
@@ -341,9 +347,11 @@ def _ssc_volumes(rng: random.Random, customers, services) -> None:
         level = random.Random(f"lon-tillagg-{customer_id}").randint(4, 30)
         for month in range(1, 13):
             share = from_float(0.8 + 0.4 * (rng.randint(2, 40) - 2) / 38, 4)
+            if date(2025, month, 1) < since[(customer_id, services["lon-tillagg"].pk)]:
+                continue
             rows.append(Volume(provider=services["lon-tillagg"].provider, customer_id=customer_id, service=services["lon-tillagg"], month=date(2025, month, 1),
                                quantity=max(Decimal(1), round_places(level * share, 0)), source="demo"))
-    Volume.objects.bulk_create(rows, batch_size=5000)
+    _import_volumes(services['lon'].provider, rows)
 
 
 # --- Stockholm -----------------------------------------------------------------------------------
@@ -386,7 +394,7 @@ def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     quantities = stockholm_quantities(rng, STOCKHOLM_PRICES, buyers, discounted)
     rows = [Volume(provider=provider, customer_id=customer_id, service_id=services[code].pk, month=date(2020, month, 1), quantity=Decimal(quantity), source="demo")
             for code, cells in quantities.items() for (customer_id, month), quantity in cells.items() if quantity]
-    Volume.objects.bulk_create(rows, batch_size=5000)
+    _import_volumes(provider, rows)
     return provider
 
 
@@ -437,8 +445,20 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
                         quantity = size * share * rng.uniform(0.95, 1.05) * (1 + 0.04 * (year - 2025))
                         volumes.append(Volume(provider=provider, customer_id=agreement.customer_id, service_id=agreement.service_id, month=date(year, month, 1),
                                               quantity=Decimal(max(1, int(quantity))), source="demo"))
-        Volume.objects.bulk_create(volumes, batch_size=5000)
+        _import_volumes(provider, volumes)
     return suppliers
+
+
+def _import_volumes(provider: Provider, rows: list[Volume]) -> None:
+    """The demo's volumes imported as a service owner imports a month's file (customer number,
+    service code, month, quantity; every row checked against the agreements), source "demo"."""
+    numbers = dict(Customer.objects.filter(provider=provider).values_list("id", "number"))
+    codes = dict(Service.objects.filter(provider=provider).values_list("id", "code"))
+    lines = [f"{numbers[row.customer_id]};{codes[row.service_id]};{row.month:%Y-%m};{row.quantity};demo\n" for row in rows]
+    data = ("kundnummer;tjänstekod;månad;volym;källa\n" + "".join(lines)).encode()
+    report = run_import("volumes", data, f"volymer-{provider.code}-illustrativa.csv", provider=provider)
+    if not report.ok:
+        raise RuntimeError(f"the demo's volumes of {provider.code} do not import: {[problem.describe('en') for problem in report.problems[:5]]}")
 
 
 def _it_start(rng: random.Random) -> date:
