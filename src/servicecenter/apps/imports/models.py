@@ -45,5 +45,10 @@ class ImportRun(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
 
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.filename} ({self.status})"
+    def __str__(self) -> str:   # what the audit log names: the kind of file in words, never its code
+        from servicecenter import clock
+        from servicecenter.apps.imports.base import IMPORTERS
+
+        importer = IMPORTERS.get(self.kind)
+        kind = str(importer.label) if importer is not None and importer.label else self.kind.replace("_", " ")
+        return f"{clock.local(self.at):%Y-%m-%d %H:%M} {kind} {self.filename} ({self.get_status_display()})"
