@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from servicecenter import clock
@@ -65,6 +66,23 @@ def test_an_ordinary_month_raises_no_flag(billed):
         _volumes(billed, 4, _varied(4))
         run = billing.start_run(billed, APRIL, validate=False)
     assert run.flags == []
+
+
+def test_usage_without_an_agreement_in_production_that_month_is_flagged(billed):
+    """The volume import refuses usage outside an agreement; an agreement corrected afterwards
+    (here: Hamnbolaget's supplier invoices begin in May after all) leaves April's stored usage
+    outside it, and the preview says so before anyone approves the invoice."""
+    with clock.frozen(datetime(YEAR, 5, 2, 9)), translation.override("en"):
+        _volumes(billed, 4, _varied(4))
+        Agreement.objects.filter(customer__provider=billed, customer__org_number=HAMN, service__code="levfakt").update(production_date=date(YEAR, 5, 1))
+        run = billing.start_run(billed, APRIL, validate=False)
+        assert _flags(run) == {("no_agreement", "Hamnbolaget AB", "levfakt")}
+        flag = run.flags[0]
+        assert Decimal(flag["quantity"]) == _varied(4)[HAMN]["levfakt"] and Decimal(flag["amount"]) == Decimal(flag["quantity"]) * 30
+        with pytest.raises(billing.BillingError):
+            billing.approve(run, get_user_model().objects.get(username="vasby-attestant"))
+    page = _client("vasby-attestant").get(f"/billing/runs/{run.pk}/").content.decode()
+    assert "fakturerat utan avtal om tjänsten i produktion denna månad" in page
 
 
 def test_an_inflated_month_is_flagged_and_approved_only_once_the_flags_are_acknowledged(billed):

@@ -54,3 +54,14 @@ def test_a_drop_needs_three_billed_months_in_a_row():
 def test_lines_of_one_key_are_summed():
     summed = totals_by_key([("c1", "lon", "usage", D(2), D(20)), ("c1", "lon", "usage", D(3), D(30)), ("c1", "lon", "fixed", D(1), D(5))])
     assert summed == {KEY: Amounts(D(5), D(50)), ("c1", "lon", "fixed"): Amounts(D(1), D(5))}
+
+
+def test_usage_outside_every_agreement_is_flagged_and_fees_are_not():
+    from servicecenter.core.billing.plausibility import outside_agreements
+
+    current = {("c1", "lon", "usage"): Amounts(D(120), D(1200)), ("c2", "lon", "usage"): Amounts(D(5), D(50)),
+               ("c2", "drift", "fixed"): Amounts(D(1), D(900)), ("c3", "porto", "pass_through"): Amounts(D(40), D(400))}
+    flags = outside_agreements(current, covered={("c1", "lon")})
+    assert [(flag.kind, flag.customer, flag.service, flag.quantity, flag.amount) for flag in flags] == [
+        ("no_agreement", "c2", "lon", D(5), D(50)), ("no_agreement", "c3", "porto", D(40), D(400))]
+    assert outside_agreements(current, covered={("c1", "lon"), ("c2", "lon"), ("c3", "porto")}) == []

@@ -117,7 +117,7 @@ class RunStateOut(Schema):
     invoices: int
     net: Decimal
     findings: list[str]
-    flags: list[dict] = Field(..., description="Plausibility flags of the preview (kind: spike, new_service, new_customer, drop, total); "
+    flags: list[dict] = Field(..., description="Plausibility flags of the preview (kind: spike, new_service, new_customer, drop, total, no_agreement); "
                                                "approving needs acknowledge_flags when there are any")
     prepared_by: str | None = Field(None, description="Who made the preview as it stands; with four eyes on, someone else approves it")
 

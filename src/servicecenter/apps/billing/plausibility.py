@@ -11,8 +11,13 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine
-from servicecenter.apps.registry.models import Customer, Provider
-from servicecenter.core.billing.plausibility import Amounts, check, totals_by_key
+from servicecenter.apps.registry.models import Agreement, Customer, Provider
+from servicecenter.core.billing.plausibility import (
+    Amounts,
+    check,
+    outside_agreements,
+    totals_by_key,
+)
 from servicecenter.core.periods import Period
 
 #: How many issued months before the run's are compared.
@@ -21,10 +26,21 @@ MONTHS = 12
 
 def flags_for(provider: Provider, period: Period, preview: list[dict]) -> list[dict]:
     """The flags of ``preview`` (a run's invoices as ``BillingRun.preview`` holds them)."""
+    current = totals_by_key([(str(invoice["customer_id"]), line["service"], line["category"], Decimal(line["quantity"]), Decimal(line["amount"]))
+                             for invoice in preview for line in invoice["lines"]])
+    covered = {(str(customer_id), code) for customer_id, code, ended in
+               Agreement.objects.filter(customer__provider=provider, production_date__lt=period.end).values_list("customer_id", "service__code", "ended_date")
+               if ended is None or ended > period.start}
+    found = outside_agreements(current, covered)
     months = list(BillingRun.objects.filter(provider=provider, state=BillingRun.State.ISSUED, period__lt=period.start)
                   .order_by("-period").values_list("period", flat=True)[:MONTHS])
-    if not months:
-        return []
+    if months:
+        found = _compared(current, months, provider) + found
+    return _described(found)
+
+
+def _compared(current, months: list[date], provider: Provider) -> list:
+    """The flags of the comparison with the issued ``months`` before the run's."""
     history: dict[date, dict] = defaultdict(dict)
     rows = (InvoiceLine.objects.filter(invoice__run__provider=provider, invoice__run__period__in=months, invoice__document_type=Invoice.Type.INVOICE)
             .values("invoice__run__period", "invoice__customer_id", "service__code", "category")
@@ -34,11 +50,12 @@ def flags_for(provider: Provider, period: Period, preview: list[dict]) -> list[d
         history[row["invoice__run__period"]][key] = Amounts(row["quantity"] or Decimal(0), row["amount"] or Decimal(0))
     for month in months:
         history.setdefault(month, {})
-    current = totals_by_key([(str(invoice["customer_id"]), line["service"], line["category"], Decimal(line["quantity"]), Decimal(line["amount"]))
-                             for invoice in preview for line in invoice["lines"]])
     previous_total = sum((value.amount for value in history[months[0]].values()), Decimal(0))
     current_total = sum((value.amount for value in current.values()), Decimal(0))
-    found = check(current, history, current_total, previous_total)
+    return check(current, history, current_total, previous_total)
+
+
+def _described(found: list) -> list[dict]:
     names = dict(Customer.objects.filter(pk__in={int(flag.customer) for flag in found if flag.customer}).values_list("pk", "name"))
     return [{"kind": flag.kind, "customer_id": int(flag.customer) if flag.customer else None,
              "customer": names.get(int(flag.customer), "") if flag.customer else "", "service": flag.service, "category": flag.category,

@@ -11,9 +11,13 @@ invoices go out. The rules are deliberately few and explainable in one sentence 
   was billed for others in the last of them;
 * ``new_customer``: a customer billed for nothing in the compared months;
 * ``drop``: nothing this month for a service billed in each of the last ``DROP_MONTHS`` months;
-* ``total``: the month's net more than ``TOTAL`` times (or less than its inverse) the previous month's.
+* ``total``: the month's net more than ``TOTAL`` times (or less than its inverse) the previous month's;
+* ``no_agreement``: usage billed to a customer that had no agreement for the service in production
+  during the month (the volume import refuses such a row, but an agreement's dates may have been
+  corrected since, or the usage came another way).
 
-A month with no issued month before it has nothing to be compared with and raises no flag.
+A month with no issued month before it has nothing to be compared with and raises none of the
+first five; ``no_agreement`` needs no history.
 Pure: the caller reads the history; the flags hold numbers, not sentences (the page words them).
 """
 
@@ -41,7 +45,7 @@ class Amounts:
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str                      # spike, new_service, new_customer, drop, total
+    kind: str                      # spike, new_service, new_customer, drop, total, no_agreement
     customer: str = ""
     service: str = ""
     category: str = ""
@@ -89,6 +93,18 @@ def check(current: Mapping[Key, Amounts], history: Mapping[date, Mapping[Key, Am
     if previous_total and previous_total > 0 and (current_total > previous_total * TOTAL or current_total * TOTAL < previous_total):
         flags.append(Flag("total", amount=current_total, usual_amount=previous_total, months=1))
     return flags
+
+
+#: The line categories that bill usage (what a volume or an event says), not an agreement's fee.
+USAGE_CATEGORIES = frozenset({"usage", "pass_through"})
+
+
+def outside_agreements(current: Mapping[Key, Amounts], covered: set[tuple[str, str]]) -> list[Flag]:
+    """``no_agreement`` for each usage line of ``current`` whose (customer, service) is not in
+    ``covered``: the pairs with an agreement in production during the month."""
+    return [Flag("no_agreement", customer, service, category, amounts.quantity, amounts.amount)
+            for (customer, service, category), amounts in sorted(current.items())
+            if category in USAGE_CATEGORIES and (customer, service) not in covered]
 
 
 def _above(value: Decimal, usual: Decimal) -> bool:
