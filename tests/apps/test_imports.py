@@ -336,3 +336,12 @@ def test_texts_cut_to_their_column_are_listed_once_each_and_a_flood_is_summed_up
         assert check.kept("source", f"  {text} ", 3) == text[:3]
         found += [(problem.code, problem.row, problem.column, problem.severity.value) for problem in check.problems]
     assert found == [("value.cut", 2, "source", "warning"), ("value.cut", 3, "source", "warning"), ("value.cut_more", 6, "source", "warning")]
+
+
+def test_an_import_is_named_in_words_in_the_audit_log(ssc):
+    """The audit log keeps what an import is called when it is made: the kind of file as the
+    import page names it, the status translated; never a code such as ``office_visits``."""
+    report = run_import("office_visits", b"kontor,m\xc3\xa5nad,myndighet,bes\xc3\xb6k\nok\xc3\xa4nt,2025-01,FK,1\n", "besok.csv", provider=ssc)
+    assert not report.ok
+    entry = AuditEntry.objects.filter(action="imports.office_visits.rejected").latest("pk")
+    assert "Besök och ärenden per kontor besok.csv" in entry.object_repr and "office_visits" not in entry.object_repr

@@ -109,10 +109,9 @@ def action_label(action: str) -> str:
     english = _english()
     parts = action.split(".")
     if len(parts) == 3 and parts[0] == "imports" and parts[2] in IMPORT_STATUS:
-        from servicecenter.apps.imports.base import IMPORTERS
+        from servicecenter.apps.imports.base import kind_label
 
-        importer = IMPORTERS.get(parts[1])
-        kind = str(importer.label) if importer is not None and importer.label else parts[1].replace("_", " ")
+        kind = kind_label(parts[1])
         status = IMPORT_STATUS[parts[2]][1 if english else 0]
         return f"Import, {kind}: {status}" if english else f"Import, {kind}: {status}"
     if parts[:2] == ["billing", "invoice"] and len(parts) == 4 and parts[2] == "downloaded":

@@ -174,6 +174,13 @@ def register(importer: type[Importer]) -> type[Importer]:
     return importer
 
 
+def kind_label(kind: str) -> str:
+    """What a kind of file is called (``office_visits`` → "Besök och ärenden per kontor"), for
+    the audit log and anything else that names an import: never the code."""
+    importer = IMPORTERS.get(kind)
+    return str(importer.label) if importer is not None and importer.label else kind.replace("_", " ")
+
+
 def run_import(kind: str, data: bytes | Path, source: str, *, provider, user=None, dry_run: bool = False,
                replace: bool = False) -> ImportReport:
     """Check ``data`` as a file of ``kind`` and, if it has no error and this is no dry run, write it.

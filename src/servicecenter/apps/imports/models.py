@@ -47,8 +47,6 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:   # what the audit log names: the kind of file in words, never its code
         from servicecenter import clock
-        from servicecenter.apps.imports.base import IMPORTERS
+        from servicecenter.apps.imports.base import kind_label
 
-        importer = IMPORTERS.get(self.kind)
-        kind = str(importer.label) if importer is not None and importer.label else self.kind.replace("_", " ")
-        return f"{clock.local(self.at):%Y-%m-%d %H:%M} {kind} {self.filename} ({self.get_status_display()})"
+        return f"{clock.local(self.at):%Y-%m-%d %H:%M} {kind_label(self.kind)} {self.filename} ({self.get_status_display()})"
