@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.imports.base import IMPORTERS
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import (
     Municipality,
@@ -34,6 +34,7 @@ from servicecenter.core.money import from_float, split_largest_remainder
 from servicecenter.core.network import regions
 from servicecenter.core.network.demand import swedish_localities
 from servicecenter.core.network.geo import haversine_km
+from servicecenter.demo.files import import_file
 
 # Seed 000, Tabell 11: visits per region.
 VISITS_BY_REGION = {
@@ -255,24 +256,20 @@ def build_network(ssc, rng, progress=lambda text: None) -> Scenario:
     return _scenario(ssc, offices, closing_set, chosen, rng)
 
 
-OFFICE_COLUMNS = ("code", "name", "address", "x", "y", "municipality", "region", "category", "preparedness", "socially_vulnerable",
-                  "co_location", "decision", "opened", "closed", "lease_end", "cost_rent", "cost_staff", "cost_it", "cost_other", "staff",
-                  "opening_hours", "capacity")
-
-
 def _import_offices(ssc, offices: list[Office]) -> None:
     """The register imported as a planner imports one (coordinates and municipalities checked),
-    then labelled illustrative: the demo's offices are made up."""
+    under the office import's own column names, then labelled illustrative: the offices are made up."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(OFFICE_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=[column.name for column in IMPORTERS["offices"].columns])
+    writer.writeheader()
     for o in offices:
-        writer.writerow([o.code, o.name, o.address, o.lon, o.lat, o.municipality.code, o.region, o.category, "ja" if o.preparedness else "nej",
-                         "ja" if o.socially_vulnerable else "nej", o.co_location, o.decision, o.opened or "", o.closed or "", o.lease_end or "",
-                         o.cost_rent, o.cost_staff, o.cost_it, o.cost_other, o.staff, o.opening_hours, o.capacity])
-    report = run_import("offices", out.getvalue().encode(), "kontor-illustrativa.csv", provider=ssc)
-    if not report.ok:
-        raise RuntimeError(f"the demo's offices do not import: {[problem.describe('en') for problem in report.problems[:5]]}")
+        writer.writerow({"code": o.code, "name": o.name, "address": o.address, "x": o.lon, "y": o.lat, "municipality": o.municipality.code,
+                         "region": o.region, "category": o.category, "preparedness": "ja" if o.preparedness else "nej",
+                         "socially_vulnerable": "ja" if o.socially_vulnerable else "nej", "co_location": o.co_location, "decision": o.decision,
+                         "opened": o.opened or "", "closed": o.closed or "", "lease_end": o.lease_end or "", "cost_rent": o.cost_rent,
+                         "cost_staff": o.cost_staff, "cost_it": o.cost_it, "cost_other": o.cost_other, "staff": o.staff,
+                         "opening_hours": o.opening_hours, "capacity": o.capacity})
+    import_file("offices", out.getvalue().encode(), "kontor-illustrativa.csv", ssc)
     Office.objects.filter(provider=ssc, code__in=[o.code for o in offices]).update(illustrative=True)
 
 
@@ -314,10 +311,7 @@ def _visits(ssc, offices: list[Office], rng) -> None:
                 for p, partner in enumerate(partners):
                     if monthly_errands[p, mi] or visit_split[p]:
                         rows.append(f"{o.code},{year}-{month:02d},{partner},{int(visit_split[p])},{int(monthly_errands[p, mi])}\n")
-    report = run_import("office_visits", ("kontor,månad,myndighet,besök,ärenden\n" + "".join(rows)).encode(), "besok-2023-2025-illustrativ.csv",
-                        provider=ssc)
-    if not report.ok:
-        raise RuntimeError(f"the demo's visits do not import: {[problem.describe('en') for problem in report.problems[:5]]}")
+    import_file("office_visits", ("kontor,månad,myndighet,besök,ärenden\n" + "".join(rows)).encode(), "besok-2023-2025-illustrativ.csv", ssc)
 
 
 def _scenario(ssc, offices, closing_set, chosen, rng) -> Scenario:

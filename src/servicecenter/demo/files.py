@@ -1,0 +1,16 @@
+"""The demo's files, imported as a user imports theirs (``imports.base.run_import``: every row
+checked, all or nothing). A file the import refuses stops the build, naming its first problems:
+the demo's data must pass the checks a user's does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from servicecenter.apps.imports.base import ImportReport, run_import
+
+
+def import_file(kind: str, data: bytes | Path, source: str, provider) -> ImportReport:
+    report = run_import(kind, data, source, provider=provider)
+    if not report.ok:
+        raise RuntimeError(f"the demo's {source} does not import: {report.lines('en')[:5]}")
+    return report
