@@ -175,6 +175,10 @@ class BillingRunQuerySet(ScopedQuerySet):
 class BillingRun(models.Model):
     objects = BillingRunQuerySet.as_manager()
 
+    #: The documents as built and validated: megabytes on a national month, read by the issue
+    #: alone (pages and the approval defer them).
+    DOCUMENT_FIELDS = ("validated", "built")
+
     class State(models.TextChoices):
         PREVIEW = "preview", _("preview")
         APPROVED = "approved", _("approved")

@@ -553,7 +553,7 @@ def approve(run: BillingRun, user=None, acknowledge_flags: bool = False) -> Bill
     with ``acknowledge_flags`` (the approver has looked at them), which is recorded."""
     with transaction.atomic():
         run = (BillingRun.objects.select_for_update(of=("self",)).select_related("provider", "prepared_by")
-               .defer("preview", "validated", "built", "usage").get(pk=run.pk))   # the hash stands for the preview: not its megabytes
+               .defer("preview", "usage", *BillingRun.DOCUMENT_FIELDS).get(pk=run.pk))   # the hash stands for the preview: not its megabytes
         if run.state != BillingRun.State.PREVIEW:
             raise BillingError(translation.gettext("Only a preview can be approved; this run is %(state)s.") % {"state": run.get_state_display()})
         if run.fatal_findings:

@@ -83,11 +83,6 @@ CONFIRMED_STEPS = {"issue", "discard"}
 JOB_STEPS = {"issue", "refresh"}
 
 
-#: A run's documents as built and validated (megabytes on a national month): read by the issue,
-#: never shown by the run page.
-RUN_DOCUMENTS = ("validated", "built")
-
-
 def _confirmation(run: BillingRun, action: str) -> str:
     return f"{action}:{run.pk}:{run.state}:{run.preview_hash}"
 
@@ -98,7 +93,7 @@ def run_detail(request, pk: int):
     scope.require(Capability.VIEW_ALL_CUSTOMERS)
     run = get_visible(BillingRun.objects.visible_to(scope).select_related("provider", "price_list", "created_by", "prepared_by", "approved_by",
                                                                          "issued_by", "flags_acknowledged_by")
-                      .defer(*RUN_DOCUMENTS), pk=pk)
+                      .defer(*BillingRun.DOCUMENT_FIELDS), pk=pk)
     payable = sum((Decimal(i["payable"]) for i in run.preview), Decimal(0))
     confirming = None
     if request.method == "POST":
