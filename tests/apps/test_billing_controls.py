@@ -81,6 +81,13 @@ def test_usage_without_an_agreement_in_production_that_month_is_flagged(billed):
         assert Decimal(flag["quantity"]) == _varied(4)[HAMN]["levfakt"] and Decimal(flag["amount"]) == Decimal(flag["quantity"]) * 30
         with pytest.raises(billing.BillingError):
             billing.approve(run, get_user_model().objects.get(username="vasby-attestant"))
+        # an agreement that ended on the month's first day did not cover it; one that ended on its second did
+        agreement = Agreement.objects.get(customer__provider=billed, customer__org_number=HAMN, service__code="levfakt")
+        for ended, flagged in ((date(YEAR, 4, 1), True), (date(YEAR, 4, 2), False)):
+            Agreement.objects.filter(pk=agreement.pk).update(production_date=date(YEAR, 1, 1), ended_date=ended)
+            assert bool(billing.refresh(run).flags) is flagged, ended
+        Agreement.objects.filter(pk=agreement.pk).update(production_date=date(YEAR, 5, 1), ended_date=None)
+        run = billing.refresh(run)
     page = _client("vasby-attestant").get(f"/billing/runs/{run.pk}/").content.decode()
     assert "fakturerat utan avtal om tjänsten i produktion denna månad" in page
 

@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from servicecenter.apps.billing.models import BillingRun, Invoice, InvoiceLine
 from servicecenter.apps.registry.models import Agreement, Customer, Provider
+from servicecenter.apps.registry.services import active_during
 from servicecenter.core.billing.plausibility import (
     USAGE_CATEGORIES,
     Amounts,
@@ -28,9 +29,8 @@ MONTHS = 12
 def flags_for(provider: Provider, period: Period, preview: list[dict]) -> list[dict]:
     """The flags of ``preview`` (a run's invoices as ``BillingRun.preview`` holds them)."""
     used = {(str(invoice["customer_id"]), line["service"]) for invoice in preview for line in invoice["lines"] if line["category"] in USAGE_CATEGORIES}
-    covered = {(str(customer_id), code) for customer_id, code, ended in
-               Agreement.objects.filter(customer__provider=provider, production_date__lt=period.end).values_list("customer_id", "service__code", "ended_date")
-               if ended is None or ended > period.start} if used else set()
+    covered = {(str(customer_id), code) for customer_id, code in Agreement.objects.filter(active_during(period), customer__provider=provider)
+               .values_list("customer_id", "service__code")} if used else set()
     months = list(BillingRun.objects.filter(provider=provider, state=BillingRun.State.ISSUED, period__lt=period.start)
                   .order_by("-period").values_list("period", flat=True)[:MONTHS])
     if not months and used <= covered:

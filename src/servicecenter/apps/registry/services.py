@@ -19,6 +19,7 @@ from servicecenter.apps.registry.models import (
     ServiceVersion,
 )
 from servicecenter.core import registry as rules
+from servicecenter.core.periods import Period
 
 DEMO_NOTICE = "Illustrativa demodata / illustrative demo data"
 
@@ -85,6 +86,14 @@ def active_on(day: date, prefix: str = "") -> Q:
     """Agreements in production on ``day``; ``prefix`` reaches them through a relation."""
     return Q(**{f"{prefix}production_date__lte": day}) & (
         Q(**{f"{prefix}ended_date__isnull": True}) | Q(**{f"{prefix}ended_date__gt": day})
+    )
+
+
+def active_during(period: Period, prefix: str = "") -> Q:
+    """Agreements in production on some day of ``period`` (its end exclusive): begun before it
+    ends, not ended by its start."""
+    return Q(**{f"{prefix}production_date__lt": period.end}) & (
+        Q(**{f"{prefix}ended_date__isnull": True}) | Q(**{f"{prefix}ended_date__gt": period.start})
     )
 
 
