@@ -313,6 +313,9 @@ FOLLOWUP_HEADERS = {
     "survey_answers": ("survey,year,kind,respondent,overall,expectations,ideal", 7),
     "price_index": ("index,year,value", 3),
     "indicator_data": ("element,level,subject,year,value", 5),
+    "fee_activities": ("activity,name,section,ledger_objects,year", 5),
+    "appropriations": ("appropriation,name,year,opening,allocation", 5),
+    "staff_years": ("year,fte", 2),
 }
 
 

@@ -270,6 +270,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{element} is computed from the registry and cannot be overwritten; change the data behind it instead."),
     "register.host_self": ("Myndigheten kan inte vara sin egen värdmyndighet.", "An agency cannot be its own host agency."),
     "followup.unknown_activity": ("Okänd avgiftsbelagd verksamhet {code}.", "Unknown fee-financed activity {code}."),
+    "fee.code": ("Koden får bara ha bokstäver, siffror, bindestreck och understreck.", "A code may hold only letters, digits, hyphens and underscores."),
+    "fee.nothing": ("Ange årets budget (intäkter och kostnader) eller det ackumulerade resultatet före året.",
+                    "Give the year's budget (revenue and cost) or the accumulated result before the year."),
+    "fee.inconsistent": ("Verksamheten {code} beskrivs annorlunda än på rad {first}.", "Activity {code} is described differently than on row {first}."),
+    "appropriation.accounts": ("Ange intäktskontona som ett intervall av fyrsiffriga konton, t.ex. 3700-3799.",
+                               "Give the revenue accounts as a range of four-digit accounts, e.g. 3700-3799."),
+    "appropriation.inconsistent": ("Anslagsposten {code} beskrivs annorlunda än på rad {first}.",
+                                   "Appropriation item {code} is described differently than on row {first}."),
     "provider.unknown": ("Okänd leverantörsorganisation {code}.", "Unknown provider organisation {code}."),
 }
 

@@ -1,5 +1,6 @@
 """Imports that feed the follow-up where no system does: agency registers, outage logs,
-survey answers, price indices and indicator data. Each checks every row (file, row, column)
+survey answers, price indices, indicator data, and the annual report's own tables (fee-financed
+activities with their budgets, appropriations, staff). Each checks every row (file, row, column)
 and writes all or nothing; a register, a survey's answers or an index year is replaced whole."""
 
 from __future__ import annotations
@@ -15,17 +16,24 @@ from servicecenter import clock
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.followup.models import (
+    ActivityBudget,
+    ActivityOpening,
     AgencyRegister,
+    Appropriation,
+    AppropriationYear,
     DataPoint,
+    FeeActivity,
     Outage,
     PriceIndex,
     RegisteredAgency,
+    StaffYear,
     Survey,
     SurveyAnswer,
 )
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.registry.models import Service, ServiceVersion
 from servicecenter.core import limits
+from servicecenter.core.followup import Section
 from servicecenter.core.indicators import Level
 from servicecenter.core.indicators.survey import QUESTIONS, check_answer
 from servicecenter.core.problems import Problem
@@ -337,3 +345,238 @@ class IndicatorDataImporter(Importer):
                                                defaults={"value": value, "origin": self.origin, "source": source or self.source[:300], "user": user,
                                                          "at": clock.now()})
         return {"data_points": len(checked)}
+
+
+# --- the annual report's own tables: fee-financed activities, appropriations, staff ---------------
+
+SECTION_ALIASES = {"disponeras": "disposed", "intäkter som disponeras": "disposed", "pension": "pension", "pensionsmedel": "pension",
+                   "pensionsmedlen": "pension", "beräknad": "estimated", "beräknad budget": "estimated"}
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    code: str
+    name_sv: str
+    name_en: str
+    section: str
+    objects: str                     # the ledger's activity objects, comma-separated as the model keeps them
+    goal_year: int | None
+    year: int
+    budget: tuple[Decimal, Decimal] | None       # (revenue, cost) of ``year``
+    opening: Decimal | None                      # the accumulated result of the years before ``year``
+    source: str
+
+
+@register
+class FeeActivityImporter(Importer):
+    """Tabell 6 of the annual report: the fee-financed activities, their ledger objects, their
+    budgets per year as the regleringsbrev states them, and the accumulated result brought in
+    from before the ledgers in the system."""
+
+    kind = "fee_activities"
+    label = _("Fee-financed activities (budgets)")
+    help_text = _("One row per activity and year: code, name, part of Tabell 6 (disponeras, pension, beräknad), its activity objects in the "
+                  "ledger, and the year's budgeted revenue and cost as the regleringsbrev states them, or the accumulated result before that "
+                  "year (the first year in the ledger). Activities are updated by code.")
+    columns = (
+        Column("activity", True, ("verksamhet", "kod")),
+        Column("name", True, ("benämning", "namn")),
+        Column("name_en", False, ("benämning engelska", "namn engelska")),
+        Column("section", True, ("del", "avsnitt")),
+        Column("ledger_objects", True, ("aktivitetsobjekt", "objekt")),
+        Column("balance_goal_year", False, ("i balans år", "balans senast")),
+        Column("year", True, ("år",)),
+        Column("budget_revenue", False, ("budgeterade intäkter", "intäkter")),
+        Column("budget_cost", False, ("budgeterade kostnader", "kostnader")),
+        Column("accumulated_before", False, ("ackumulerat före året", "ingående ackumulerat")),
+        Column("source", False, ("källa",)),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("activity", parse_text(row.get("activity", ""), limit=40))
+        if code and not code.replace("-", "").replace("_", "").isalnum():
+            check.add("activity", Problem("fee.code", value=code))
+        name = check.kept("name", row.get("name"), 300)
+        if not name:
+            check.add("name", Problem("value.required"))
+        section = check.take("section", parse_choice(row.get("section", ""), [s.value for s in Section], aliases=SECTION_ALIASES))
+        objects = [part for part in (row.get("ledger_objects") or "").replace(";", ",").replace(" ", ",").split(",") if part]
+        if not objects:
+            check.add("ledger_objects", Problem("value.required"))
+        elif len(",".join(objects)) > 200:
+            check.add("ledger_objects", Problem("value.too_long", {"limit": 200}, value=row.get("ledger_objects")))
+        goal = None
+        if (row.get("balance_goal_year") or "").strip():
+            goal = check.take("balance_goal_year", parse_year(row["balance_goal_year"]))
+        year = check.take("year", parse_year(row.get("year", "")))
+        revenue = check.take("budget_revenue", parse_decimal(row.get("budget_revenue", ""), required=False, limit=limits.COST))
+        cost = check.take("budget_cost", parse_decimal(row.get("budget_cost", ""), required=False, limit=limits.COST))
+        opening = check.take("accumulated_before", parse_decimal(row.get("accumulated_before", ""), required=False, negative=True, limit=limits.AMOUNT))
+        for given, missing in (("budget_revenue", "budget_cost"), ("budget_cost", "budget_revenue")):
+            if (row.get(given) or "").strip() and not (row.get(missing) or "").strip():
+                check.add(missing, Problem("value.required"))
+        if not any((row.get(name) or "").strip() for name in ("budget_revenue", "budget_cost", "accumulated_before")):
+            check.add("budget_revenue", Problem("fee.nothing"))
+        source = check.kept("source", row.get("source"), 300)
+        if check.errors:
+            return None, check.problems
+        budget = (revenue, cost) if revenue is not None and cost is not None else None
+        return ActivityRow(code, name, check.kept("name_en", row.get("name_en"), 300), section, ",".join(objects), goal, year, budget, opening,
+                           source), check.problems
+
+    def check_all(self, checked, heading):
+        problems = self.duplicates([(n, r) for n, r in checked if r.budget], lambda r: (r.code, r.year), self.source)
+        problems += self.duplicates([(n, r) for n, r in checked if r.opening is not None], lambda r: r.code, self.source)
+        first: dict[str, tuple[int, ActivityRow]] = {}
+        for number, row in checked:
+            seen = first.setdefault(row.code, (number, row))
+            for column, field in (("name", "name_sv"), ("section", "section"), ("ledger_objects", "objects"), ("balance_goal_year", "goal_year")):
+                if getattr(row, field) != getattr(seen[1], field):
+                    problems.append(Problem("fee.inconsistent", {"code": row.code, "first": seen[0]}, source=self.source, row=number,
+                                            column=heading(column), value=str(getattr(row, field) or "")))
+        return problems
+
+    def apply(self, checked):
+        existing = {a.code: a for a in FeeActivity.objects.filter(provider=self.provider)}
+        position = max((a.position for a in existing.values()), default=0)
+        counts = {"activities": 0, "budgets": 0, "openings": 0}
+        done: set[str] = set()
+        for _number, row in checked:
+            activity = existing.get(row.code)
+            if row.code not in done:
+                if activity is None:
+                    position += 1
+                    activity = existing[row.code] = FeeActivity(provider=self.provider, code=row.code, position=position)
+                activity.name_sv, activity.section, activity.objects_in_ledger, activity.balance_goal_year = row.name_sv, row.section, row.objects, row.goal_year
+                if row.name_en:
+                    activity.name_en = row.name_en
+                activity.save()
+                done.add(row.code)
+                counts["activities"] += 1
+            if row.budget:
+                ActivityBudget.objects.update_or_create(activity=activity, year=row.year,
+                                                        defaults={"revenue": row.budget[0], "cost": row.budget[1], "source": row.source or self.source[:300]})
+                counts["budgets"] += 1
+            if row.opening is not None:
+                ActivityOpening.objects.update_or_create(activity=activity, defaults={"year": row.year, "amount": row.opening,
+                                                                                      "source": row.source or self.source[:300]})
+                counts["openings"] += 1
+        return counts
+
+
+@dataclass(frozen=True)
+class AppropriationRow:
+    code: str
+    name: str
+    accounts: str
+    year: int
+    opening: Decimal
+    allocation: Decimal
+    withdrawal: Decimal
+    adjustment: Decimal
+    note: str
+    credit_rate: Decimal
+
+
+@register
+class AppropriationImporter(Importer):
+    """Tabell 25 of the annual report: per appropriation item and year, what was carried over,
+    allocated and withdrawn; the expenditure is read from the ledger's revenue accounts."""
+
+    kind = "appropriations"
+    label = _("Appropriations")
+    help_text = _("One row per appropriation item and year: item, name, the ledger's revenue accounts from the appropriation (from–to), "
+                  "amount carried over, the year's allocation, withdrawal, expenditure not booked as revenue with its explanation, and the "
+                  "appropriation credit as a share.")
+    columns = (
+        Column("appropriation", True, ("anslagspost", "anslag")),
+        Column("name", True, ("benämning", "namn")),
+        Column("revenue_accounts", False, ("intäktskonton", "konton")),
+        Column("year", True, ("år",)),
+        Column("opening", True, ("ingående överföringsbelopp", "ingående")),
+        Column("allocation", True, ("årets tilldelning", "tilldelning")),
+        Column("withdrawal", False, ("indragning",)),
+        Column("adjustment", False, ("utgifter utanför intäkterna", "justering")),
+        Column("adjustment_note", False, ("förklaring",)),
+        Column("credit_rate", False, ("anslagskredit", "kredit")),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("appropriation", parse_text(row.get("appropriation", ""), limit=60))
+        name = check.kept("name", row.get("name"), 300)
+        if not name:
+            check.add("name", Problem("value.required"))
+        accounts = (row.get("revenue_accounts") or "").replace(" ", "").replace("–", "-") or "3700-3799"
+        low, _dash, high = accounts.partition("-")
+        if not (low.isdigit() and high.isdigit() and len(low) == len(high) == 4 and low <= high):
+            check.add("revenue_accounts", Problem("appropriation.accounts", value=row.get("revenue_accounts")))
+        year = check.take("year", parse_year(row.get("year", "")))
+        opening = check.take("opening", parse_decimal(row.get("opening", ""), negative=True, limit=limits.AMOUNT))
+        allocation = check.take("allocation", parse_decimal(row.get("allocation", ""), limit=limits.COST))
+        withdrawal = check.take("withdrawal", parse_decimal(row.get("withdrawal", ""), required=False, limit=limits.COST)) or Decimal(0)
+        adjustment = check.take("adjustment", parse_decimal(row.get("adjustment", ""), required=False, negative=True, limit=limits.AMOUNT)) or Decimal(0)
+        credit = check.take("credit_rate", parse_decimal(row.get("credit_rate", ""), required=False, limit=limits.SHARE))
+        note = check.kept("adjustment_note", row.get("adjustment_note"), 300)
+        if check.errors:
+            return None, check.problems
+        return AppropriationRow(code, name, f"{low}-{high}", year, opening, allocation, withdrawal, adjustment, note,
+                                Decimal("0.03") if credit is None else credit), check.problems
+
+    def check_all(self, checked, heading):
+        problems = self.duplicates(checked, lambda r: (r.code, r.year), self.source)
+        first: dict[str, tuple[int, AppropriationRow]] = {}
+        for number, row in checked:
+            seen = first.setdefault(row.code, (number, row))
+            for column, field in (("name", "name"), ("revenue_accounts", "accounts")):
+                if getattr(row, field) != getattr(seen[1], field):
+                    problems.append(Problem("appropriation.inconsistent", {"code": row.code, "first": seen[0]}, source=self.source, row=number,
+                                            column=heading(column), value=getattr(row, field)))
+        return problems
+
+    def apply(self, checked):
+        items: dict[str, Appropriation] = {}
+        for _number, row in checked:
+            if row.code not in items:
+                items[row.code], _created = Appropriation.objects.update_or_create(provider=self.provider, code=row.code,
+                                                                                   defaults={"name": row.name, "revenue_accounts": row.accounts})
+            AppropriationYear.objects.update_or_create(appropriation=items[row.code], year=row.year, defaults={
+                "opening": row.opening, "allocation": row.allocation, "withdrawal": row.withdrawal, "adjustment": row.adjustment,
+                "adjustment_note": row.note, "credit_rate": row.credit_rate})
+        return {"appropriations": len(items), "years": len(checked)}
+
+
+@register
+class StaffYearImporter(Importer):
+    """The organisation's own staff per year (Tabell 14): full-time equivalents and the average
+    number of employees, read by the five-year overview and the cost per FTE."""
+
+    kind = "staff_years"
+    label = _("Staff per year")
+    help_text = _("One row per year: full-time equivalents, the average number of employees and the source.")
+    columns = (
+        Column("year", True, ("år",)),
+        Column("fte", True, ("årsarbetskrafter", "åa")),
+        Column("average_employees", False, ("medelantal anställda", "medelantal")),
+        Column("source", False, ("källa",)),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        year = check.take("year", parse_year(row.get("year", "")))
+        fte = check.take("fte", parse_decimal(row.get("fte", ""), limit=limits.FTE))
+        employees = check.take("average_employees", parse_decimal(row.get("average_employees", ""), required=False, limit=limits.FTE))
+        source = check.kept("source", row.get("source"), 300)
+        if check.errors:
+            return None, check.problems
+        return (year, fte, employees, source), check.problems
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[0], self.source)
+
+    def apply(self, checked):
+        for _number, (year, fte, employees, source) in checked:
+            StaffYear.objects.update_or_create(provider=self.provider, year=year,
+                                               defaults={"fte": fte, "average_employees": employees, "source": source or self.source[:300]})
+        return {"years": len(checked)}

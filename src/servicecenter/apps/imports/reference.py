@@ -10,7 +10,7 @@ from django.utils import translation
 from servicecenter.apps.imports.base import IMPORTERS
 
 ORDER = ("customers", "catalogue", "agreements", "volumes", "events", "ledger", "keys", "prices", "agency_register", "outages",
-         "survey_answers", "price_index", "indicator_data", "offices", "office_visits", "municipality_types", "population_grid")
+         "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "offices", "office_visits", "municipality_types", "population_grid")
 
 NOTES = {
     "customers": "A customer is an ordering unit (an agency, one of a city's administrations, a company) with its own customer number, "
@@ -38,6 +38,14 @@ NOTES = {
                       "A survey's answers are replaced.",
     "price_index": "Index: e.g. `plo`, or `input-<supplier code>` for a supplier's input prices.",
     "indicator_data": "Level: tjänst, leverantör, kontor, kund, organisation. Numbers computed from the registry cannot be overwritten.",
+    "fee_activities": "Part of Tabell 6: disponeras, pension or beräknad. Activity objects: the ledger's dimension 6 codes, comma-separated; "
+                      "revenue and cost are read from them. A row gives the year's budget (both amounts), the accumulated result before the "
+                      "year (the first year in the ledger; once per activity), or both. An activity's name, part and objects are the same "
+                      "on every row; budgets are replaced by year.",
+    "appropriations": "Revenue accounts as a range (`3700-3799`): the ledger's revenue from the appropriation, the year's expenditure. "
+                      "Appropriation credit as a share (`0,03`; 3 % when empty). A year of an item is replaced.",
+    "staff_years": "Full-time equivalents and the average number of employees (Tabell 14) for the five-year overview and the "
+                   "operating cost per FTE. A year is replaced.",
     "offices": "Coordinates in WGS 84 (lon/lat) or SWEREF 99 TM (east/north), recognised by range; a coordinate outside Sweden, an "
                "unknown municipality code or one that does not match the coordinate is an error. Category: fullservicekontor, "
                "flexibelt med/utan personal, tillfälligt. Offices are updated by code.",

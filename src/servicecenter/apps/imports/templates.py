@@ -54,6 +54,12 @@ EXAMPLES: dict[str, dict[str, str]] = {
                "packages": "", "base_fixed": "1 200", "per_employee": "", "fixed_pool": "", "pool_key": "", "payer": "", "connection_fee": "", "connection_months": "60",
                "markup": "", "discount": "", "vat_category": "S", "vat_rate": "25"},
     "population_grid": {"x": "17,9119", "y": "59,5184", "population": "1 250", "name": "ruta-1"},
+    "fee_activities": {"activity": "uppdrag", "name": "Uppdragsverksamhet åt andra myndigheter", "name_en": "Services to other agencies",
+                       "section": "disponeras", "ledger_objects": "UPP", "balance_goal_year": "", "year": "{year}", "budget_revenue": "12 000 000",
+                       "budget_cost": "11 800 000", "accumulated_before": "", "source": "Regleringsbrev {year}"},
+    "appropriations": {"appropriation": "Uo 02 1:99 ap.1", "name": "Exempelmyndigheten (ramanslag)", "revenue_accounts": "3700-3799", "year": "{year}",
+                       "opening": "1 250 000", "allocation": "48 000 000", "withdrawal": "", "adjustment": "", "adjustment_note": "", "credit_rate": "0,03"},
+    "staff_years": {"year": "{year}", "fte": "212,5", "average_employees": "240", "source": "Personalsystemet"},
 }
 
 
