@@ -23,7 +23,6 @@ from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
-    CustomerYear,
     PartnerAgency,
     Process,
     Provider,
@@ -39,7 +38,7 @@ from servicecenter.demo import figures
 from servicecenter.demo.allocation import CLASS_BOUNDS, scale_to, solve_cells, split_within
 from servicecenter.demo.billing import STOCKHOLM_PRICES, build_billing, stockholm_price_list
 from servicecenter.demo.costing import build_costing
-from servicecenter.demo.files import import_file
+from servicecenter.demo.files import import_file, import_rows
 from servicecenter.demo.followup import build_it_followup, build_ssc_followup
 from servicecenter.demo.names import (
     SEED_001_FIRST_CUSTOMERS,
@@ -226,86 +225,97 @@ def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     groups = _ssc_employee_groups(2025)
     counts = {(package, size): n for package, row in CELL_COUNTS.items() for size, n in row.items()}
     cells = solve_cells(counts, {"A": (["A"], groups["A"]), "BC": (["B", "C"], groups["BC"]), "DE": (["D", "E"], groups["DE"])}, shares, figures.SSC_EMPLOYEES[2025]["total"])
-    members = []  # (package, size, employees)
+    members_by_size = []  # (package, size, employees)
     for (package, size), total in sorted(cells.items()):
         low, high = CLASS_BOUNDS[size]
         for employees in split_within(total, counts[(package, size)], low, high, rng):
-            members.append((package, size, employees))
-    members.sort(key=lambda member: -member[2])
+            members_by_size.append((package, size, employees))
+    members_by_size.sort(key=lambda member: -member[2])
     named = list(SEED_001_FIRST_CUSTOMERS)
-    invented = invented_names(len(members), set(named))
+    invented = invented_names(len(members_by_size), set(named))
     rng.shuffle(invented)
     names = named + invented
     # The largest customers get the seed's names (the first customers were large agencies).
     package_areas = {key: areas for areas, key in PACKAGE_KEYS.items()}
-    customers = []
-    for index, (package, _size, employees) in enumerate(members):
-        customer = Customer.objects.create(provider=ssc, org_number=orgnrs.next(), name=names[index], sector="state", peppol_id="")
-        customer.peppol_id = f"0007:{customer.org_number.replace('-', '')}"
-        if rng.random() < 0.3:
-            customer.preparedness_from = date(2022, 10, 1)
-        customer.save()
-        customers.append((customer, package, employees))
+    # The register, imported as the centre's controller imports one (an agency is known by its
+    # organisation number); then who joined when, the agreements and the employees per year, each
+    # imported the same way. Keyed by organisation number until the customers exist.
+    register, members = [], []   # members: (organisation number, package, employees)
+    for index, (package, _size, employees) in enumerate(members_by_size):
+        org_number = orgnrs.next()
+        register.append({"org_number": org_number, "name": names[index], "sector": "state", "peppol_id": f"0007:{org_number.replace('-', '')}",
+                         "preparedness_from": date(2022, 10, 1) if rng.random() < 0.3 else ""})
+        members.append((org_number, package, employees))
+    import_rows("customers", register, "kunder-ssc-illustrativa.csv", ssc)
 
     # Who joined when: Tabell 9 implies one payroll-only customer joined in 2025, two payroll-only
     # and one e-commerce-only in 2024; everyone else by 2023, 100 of them by the end of 2012.
-    by_package = {key: [c for c in customers if c[1] == key] for key in "ABCDE"}
-    joined: dict[int, int] = {}
-    small_a = sorted(by_package["A"], key=lambda c: c[2])
-    joined[small_a[0][0].pk] = 2025
-    joined[small_a[1][0].pk] = 2024
-    joined[small_a[2][0].pk] = 2024
-    joined[sorted(by_package["D"], key=lambda c: c[2])[0][0].pk] = 2024
-    earlier = [c for c in customers if c[0].pk not in joined]
+    by_package = {key: [m for m in members if m[1] == key] for key in "ABCDE"}
+    joined: dict[str, int] = {}
+    small_a = sorted(by_package["A"], key=lambda m: m[2])
+    joined[small_a[0][0]] = 2025
+    joined[small_a[1][0]] = 2024
+    joined[small_a[2][0]] = 2024
+    joined[sorted(by_package["D"], key=lambda m: m[2])[0][0]] = 2024
+    earlier = [m for m in members if m[0] not in joined]
     rng.shuffle(earlier)
-    for position, (customer, _package, _employees) in enumerate(earlier):
-        joined[customer.pk] = 2012 if position < figures.SSC_CUSTOMERS_2012 else rng.randint(2013, 2023)
+    for position, (org_number, _package, _employees) in enumerate(earlier):
+        joined[org_number] = 2012 if position < figures.SSC_CUSTOMERS_2012 else rng.randint(2013, 2023)
 
     agreements = []
-    for customer, package, _employees in customers:
-        year = joined[customer.pk]
+
+    def agreement(org_number: str, service: str, state: str, **dates) -> None:
+        agreements.append({"org_number": org_number, "service_code": service, "state": state, **{k: v or "" for k, v in dates.items()}})
+
+    for org_number, package, _employees in members:
+        year = joined[org_number]
         start = date(year, 6, 1) if year == 2012 else date(year, rng.randint(1, 12), 1)
         for area in package_areas[package]:
-            agreements.append(Agreement(customer=customer, service=services[AREA_SERVICE[area]], state="production",
-                                        intent_date=date(start.year - 1, 9, 1) if start.year > 2012 else None,
-                                        onboarding_date=date(start.year, 1, 1) if start.month > 1 and start.year > 2012 else None,
-                                        production_date=start, buyer_reference=f"SSC-{customer.org_number[-4:]}"))
+            agreement(org_number, AREA_SERVICE[area], "production", intent_date=date(start.year - 1, 9, 1) if start.year > 2012 else None,
+                      onboarding_date=date(start.year, 1, 1) if start.month > 1 and start.year > 2012 else None,
+                      production_date=start, buyer_reference=f"SSC-{org_number[-4:]}")
         if "payroll" in package_areas[package] and rng.random() < 0.25:
-            agreements.append(Agreement(customer=customer, service=services["lon-tillagg"], state="production", production_date=max(start, date(2020, 1, 1))))
+            agreement(org_number, "lon-tillagg", "production", production_date=max(start, date(2020, 1, 1)))
         if "accounting" in package_areas[package] and rng.random() < 0.5:
-            agreements.append(Agreement(customer=customer, service=services["kundfaktura"], state="production", production_date=max(start, date(2018, 1, 1))))
+            agreement(org_number, "kundfaktura", "production", production_date=max(start, date(2018, 1, 1)))
     # The pipeline: customers on their way to another service, and a few ended add-ons.
-    payroll_only = [c for c in by_package["A"] if joined[c[0].pk] < 2024]
-    for index, (customer, _package, _employees) in enumerate(payroll_only[:9]):
+    payroll_only = [m for m in by_package["A"] if joined[m[0]] < 2024]
+    for index, (org_number, _package, _employees) in enumerate(payroll_only[:9]):
         state = ["interest", "letter_of_intent", "onboarding"][index % 3]
-        agreements.append(Agreement(customer=customer, service=services["ehandel"], state=state, interest_date=date(2025, 3, 1),
-                                    intent_date=date(2025, 6, 1) if state != "interest" else None,
-                                    onboarding_date=date(2025, 10, 1) if state == "onboarding" else None))
-    for customer, _package, _employees in [c for c in by_package["C"] if joined[c[0].pk] <= 2020][:4]:
-        agreements.append(Agreement(customer=customer, service=services["lon-special"], state="ended", production_date=date(2021, 1, 1), ended_date=date(2024, 7, 1)))
-    Agreement.objects.bulk_create(agreements)
+        agreement(org_number, "ehandel", state, interest_date=date(2025, 3, 1), intent_date=date(2025, 6, 1) if state != "interest" else None,
+                  onboarding_date=date(2025, 10, 1) if state == "onboarding" else None)
+    for org_number, _package, _employees in [m for m in by_package["C"] if joined[m[0]] <= 2020][:4]:
+        agreement(org_number, "lon-special", "ended", production_date=date(2021, 1, 1), ended_date=date(2024, 7, 1))
+    import_rows("agreements", agreements, "avtal-ssc-illustrativa.csv", ssc)
 
-    # Employees per year: 2025 as allocated; 2023 and 2024 scaled per package group to Tabell 10.
+    # Employees per year: 2025 as allocated; 2023 and 2024 scaled per package group to Tabell 10;
+    # imported as each year's figures are (the customer import, a row per customer and year).
+    names_of = {row["org_number"]: row["name"] for row in register}
     years = []
+
+    def year_row(org_number: str, year: int, value: int, turnover: Decimal | str = "") -> None:
+        years.append({"org_number": org_number, "name": names_of[org_number], "year": year, "employees": value, "turnover": turnover})
+
     for year in (2023, 2024, 2025):
         targets = _ssc_employee_groups(year)
         for group, packages in (("A", "A"), ("BC", "BC"), ("DE", "DE")):
-            present = [(c, e) for c, p, e in customers if p in packages and joined[c.pk] <= year]
-            values = [e for _c, e in present] if year == 2025 else scale_to([e for _c, e in present], targets[group])
-            for (customer, _employees), value in zip(present, values, strict=True):
-                turnover = Decimal(value) * Decimal(rng.randint(900, 1600)) * 1000
-                years.append(CustomerYear(customer=customer, year=year, employees=value, turnover=turnover))
+            present = [(o, e) for o, p, e in members if p in packages and joined[o] <= year]
+            values = [e for _o, e in present] if year == 2025 else scale_to([e for _o, e in present], targets[group])
+            for (org_number, _employees), value in zip(present, values, strict=True):
+                year_row(org_number, year, value, Decimal(value) * Decimal(rng.randint(900, 1600)) * 1000)
     # 2012 (seed 001): 35,937 employees in payroll customers, 36,309 in all customers.
-    first = [(c, p, e) for c, p, e in customers if joined[c.pk] == 2012]
-    payroll_first = [(c, e) for c, p, e in first if p in "ABC"]
-    other_first = [(c, e) for c, p, e in first if p in "DE"]
+    first = [(o, p, e) for o, p, e in members if joined[o] == 2012]
+    payroll_first = [(o, e) for o, p, e in first if p in "ABC"]
+    other_first = [(o, e) for o, p, e in first if p in "DE"]
     targets = {"payroll": figures.SSC_EMPLOYEES_2012["payroll"], "other": figures.SSC_EMPLOYEES_2012["total"] - figures.SSC_EMPLOYEES_2012["payroll"]}
     for group, target in ((payroll_first, targets["payroll"]), (other_first, targets["other"])):
         if group:
-            for (customer, _employees), value in zip(group, scale_to([e for _c, e in group], target), strict=True):
-                years.append(CustomerYear(customer=customer, year=2012, employees=value))
-    CustomerYear.objects.bulk_create(years)
+            for (org_number, _employees), value in zip(group, scale_to([e for _o, e in group], target), strict=True):
+                year_row(org_number, 2012, value)
+    import_rows("customers", years, "anstallda-ssc-illustrativa.csv", ssc)
 
+    stored = {customer.org_number: customer for customer in Customer.objects.filter(provider=ssc)}
+    customers = [(stored[org_number], package, size) for org_number, package, size in members]
     _ssc_volumes(rng, customers, services)
     return ssc
 
@@ -362,29 +372,33 @@ def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     services = _catalogue(provider, STOCKHOLM_CATALOGUE, [2020, 2021])
     obligatory = [code for code, *_ in [(row[5],) for row in STOCKHOLM_CATALOGUE if row[10]]]
     optional = [row[5] for row in STOCKHOLM_CATALOGUE if not row[10]]
-    customers = []
     names = STOCKHOLM_ADMINISTRATIONS + STOCKHOLM_COMPANIES
     # every customer buys the payroll base service: together they are the employees its 34.7 Mkr pays for
     sizes = draw_employees(rng, len(names), employees_total(Decimal(STOCKHOLM_PRICES["lon-bas"]["unit_price"])))
     # The administrations are one legal person, the city, under its organisation number, each
-    # with a customer number of its own; the companies are legal persons of their own.
+    # with a customer number of its own; the companies are legal persons of their own. Imported
+    # as the city's controller imports its register: one row per customer and year.
+    rows, numbers = [], []
     for index, name in enumerate(names):
-        company = name in STOCKHOLM_COMPANIES
-        if company:
-            customer = Customer.objects.create(provider=provider, org_number=make_orgnr(f"5560{rng.randrange(10**5):05d}"), name=name, sector="company")
+        if name in STOCKHOLM_COMPANIES:
+            number = make_orgnr(f"5560{rng.randrange(10**5):05d}")   # no customer number: its organisation number is its number
+            customer = {"org_number": number, "name": name, "sector": "company"}
         else:
-            customer = Customer.objects.create(provider=provider, number=str(1001 + index), org_number=provider.org_number, legal_name="Stockholms stad",
-                                               name=name, sector="municipal", buyer_reference=f"SF-{1001 + index}")
+            number = str(1001 + index)
+            customer = {"customer_number": number, "org_number": provider.org_number, "legal_name": "Stockholms stad", "name": name,
+                        "sector": "municipal", "buyer_reference": f"SF-{number}"}
+        numbers.append(number)
         for year in (2020, 2021):
-            CustomerYear.objects.create(customer=customer, year=year, employees=sizes[index] if year == 2020 else int(sizes[index] * rng.uniform(0.97, 1.03)))
-        customers.append(customer)
+            rows.append({**customer, "year": year, "employees": sizes[index] if year == 2020 else int(sizes[index] * rng.uniform(0.97, 1.03))})
+    import_rows("customers", rows, "kunder-stockholm-illustrativa.csv", provider)
+    by_number = {customer.number: customer for customer in Customer.objects.filter(provider=provider)}
+    customers = [by_number[number] for number in numbers]
     agreements = []
-    for customer in customers:
+    for number, customer in zip(numbers, customers, strict=True):
         chosen = obligatory if customer.sector == "municipal" else ["lev-fakturor", "kundfakturor", "lon-bas"]
         chosen = chosen + rng.sample(optional, k=rng.randint(1, 4))
-        for code in chosen:
-            agreements.append(Agreement(customer=customer, service=services[code], state="production", production_date=CONNECTED))
-    Agreement.objects.bulk_create(agreements)
+        agreements += [{"customer_number": number, "service_code": code, "state": "production", "production_date": CONNECTED} for code in chosen]
+    import_rows("agreements", agreements, "avtal-stockholm-illustrativa.csv", provider)
     size_of = {customer.pk: sizes[index] for index, customer in enumerate(customers)}
     buyers: dict[str, dict[int, int]] = {}
     for customer_id, code in Agreement.objects.filter(customer__provider=provider).order_by("pk").values_list("customer_id", "service__code"):
@@ -421,20 +435,19 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
                 ServiceLevel.objects.create(version=version, metric_sv="Tillgänglighet under avtalad öppettid", metric_en="Availability during agreed opening hours",
                                             threshold=Decimal("99.5"), unit="%", period="month")
         count = {"fk": 40, "skv": 25, "trv": 12}[code]
-        customers = []
-        for name, org_number, prepared in rng.sample(pool, count):
-            customer = Customer.objects.create(provider=provider, org_number=org_number, name=name, sector="state",
-                                               preparedness_from=date(2022, 10, 1) if prepared or code == "trv" else None)
+        register, agreements = [], []   # the supplier's customers, a row per year, and their agreements, imported
+        chosen = rng.sample(pool, count)
+        for name, org_number, prepared in chosen:
+            customer = {"org_number": org_number, "name": name, "sector": "state",
+                        "preparedness_from": date(2022, 10, 1) if prepared or code == "trv" else ""}
             employees = rng.randint(40, 3000)
-            CustomerYear.objects.create(customer=customer, year=2025, employees=employees)
-            CustomerYear.objects.create(customer=customer, year=2026, employees=int(employees * rng.uniform(0.97, 1.06)))
-            customers.append(customer)
-        agreements = []
-        for customer in customers:
+            register.append({**customer, "year": 2025, "employees": employees})
+            register.append({**customer, "year": 2026, "employees": int(employees * rng.uniform(0.97, 1.06))})
+        for _name, org_number, _prepared in chosen:
             for service_code in rng.sample(service_codes, k=rng.randint(1, len(service_codes))):
-                agreements.append(Agreement(customer=customer, service=services[service_code], state="production",
-                                            production_date=_it_start(rng)))
-        Agreement.objects.bulk_create(agreements)
+                agreements.append({"org_number": org_number, "service_code": service_code, "state": "production", "production_date": _it_start(rng)})
+        import_rows("customers", register, f"kunder-{code}-illustrativa.csv", provider)
+        import_rows("agreements", agreements, f"avtal-{code}-illustrativa.csv", provider)
         volumes = []
         for agreement in Agreement.objects.filter(customer__provider=provider).select_related("customer"):
             size = agreement.customer.years.get(year=2025).employees

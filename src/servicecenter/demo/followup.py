@@ -18,20 +18,10 @@ from servicecenter.apps.costing.models import PriceList, PriceListEntry
 from servicecenter.apps.followup import defining
 from servicecenter.apps.followup import services as followup
 from servicecenter.apps.followup.models import (
-    ActivityBudget,
-    ActivityOpening,
-    AgencyRegister,
-    Appropriation,
-    AppropriationYear,
     DataPoint,
     Family,
-    FeeActivity,
     IndicatorDefinition,
-    Outage,
-    PriceIndex,
-    RegisteredAgency,
     Restriction,
-    StaffYear,
     Survey,
     SurveyAnswer,
 )
@@ -39,7 +29,7 @@ from servicecenter.apps.registry.models import Customer, Provider, Service
 from servicecenter.core.indicators import nki_expression
 from servicecenter.core.money import from_float, round_ore, round_places
 from servicecenter.core.registry import make_orgnr
-from servicecenter.demo.files import import_file
+from servicecenter.demo.files import import_file, import_rows
 from servicecenter.demo.ledgers import TKR, history_ledger
 from servicecenter.demo.names import invented_names
 from servicecenter.formats.sie import write_sie
@@ -140,21 +130,25 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
     progress("follow-up: ledgers 2023–2024, fee-financed activities, appropriation, staff (Tabell 6, 21, 25)")
     for year in (2023, 2024):
         import_file("ledger", write_sie(history_ledger(year), date(year + 1, 1, 20)), f"ssc-huvudbok-{year}.se", ssc)
-    for position, (code, name_sv, name_en, section, objects, revenue, cost) in enumerate(ACTIVITIES, start=1):
-        activity = FeeActivity.objects.create(provider=ssc, code=code, position=position, name_sv=name_sv, name_en=name_en, section=section,
-                                              objects_in_ledger=objects, balance_goal_year=2030 if code == "adm" else None)
-        ActivityBudget.objects.create(activity=activity, year=2025, revenue=D(revenue) * TKR, cost=D(cost) * TKR, source="Regleringsbrev 2025 (Fi 2024/02559)")
-        for year, budgets in EARLIER_BUDGETS.items():
-            ActivityBudget.objects.create(activity=activity, year=year, revenue=D(budgets[code][0]) * TKR, cost=D(budgets[code][1]) * TKR,
-                                          source="Illustrativ fördelning av tabell 21:s beräknade belopp")
-        ActivityOpening.objects.create(activity=activity, year=2023, amount=D(OPENING_2023.get(code, 0)) * TKR,
-                                       source="Balanserad kapitalförändring 2022, tabell 21" if code in OPENING_2023 else "")
-    appropriation = Appropriation.objects.create(provider=ssc, code="Uo 02 1:15 ap.2", name="Lokal statlig service (ramanslag)", revenue_accounts="3711-3711")
-    for year, (opening, allocation, withdrawal, adjustment, note) in APPROPRIATION.items():
-        AppropriationYear.objects.create(appropriation=appropriation, year=year, opening=D(opening) * TKR, allocation=D(allocation) * TKR,
-                                         withdrawal=D(withdrawal) * TKR, adjustment=D(adjustment) * TKR, adjustment_note=note)
-    for year, (fte, employees) in STAFF.items():
-        StaffYear.objects.create(provider=ssc, year=year, fte=fte, average_employees=employees, source="Årsredovisning, tabell 14")
+    # Tabell 6's activities with their budgets and opening results, Tabell 25's appropriation and
+    # Tabell 14's staff: imported as the centre's controller imports them
+    activities = []
+    for code, name_sv, name_en, section, objects, revenue, cost in ACTIVITIES:
+        activity = {"activity": code, "name": name_sv, "name_en": name_en, "section": section, "ledger_objects": objects,
+                    "balance_goal_year": 2030 if code == "adm" else ""}
+        activities.append({**activity, "year": 2025, "budget_revenue": D(revenue) * TKR, "budget_cost": D(cost) * TKR,
+                           "source": "Regleringsbrev 2025 (Fi 2024/02559)"})
+        activities += [{**activity, "year": year, "budget_revenue": D(budgets[code][0]) * TKR, "budget_cost": D(budgets[code][1]) * TKR,
+                        "source": "Illustrativ fördelning av tabell 21:s beräknade belopp"} for year, budgets in EARLIER_BUDGETS.items()]
+        activities.append({**activity, "year": 2023, "accumulated_before": D(OPENING_2023.get(code, 0)) * TKR,
+                           "source": "Balanserad kapitalförändring 2022, tabell 21" if code in OPENING_2023 else "Ingen balanserad kapitalförändring"})
+    import_rows("fee_activities", activities, "avgiftsbelagd-verksamhet.csv", ssc)
+    import_rows("appropriations", [{"appropriation": "Uo 02 1:15 ap.2", "name": "Lokal statlig service (ramanslag)", "revenue_accounts": "3711-3711",
+                                    "year": year, "opening": D(opening) * TKR, "allocation": D(allocation) * TKR, "withdrawal": D(withdrawal) * TKR,
+                                    "adjustment": D(adjustment) * TKR, "adjustment_note": note}
+                                   for year, (opening, allocation, withdrawal, adjustment, note) in APPROPRIATION.items()], "anslag.csv", ssc)
+    import_rows("staff_years", [{"year": year, "fte": fte, "average_employees": employees, "source": "Årsredovisning, tabell 14"}
+                                for year, (fte, employees) in STAFF.items()], "personal.csv", ssc)
 
     progress("follow-up: goals, metrics, visitor survey and the 2012 productivity measures")
     numerator, denominator = nki_expression(prefix="visitor_")
@@ -226,22 +220,22 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
     ordered = sorted(names)
     # 223 counted: 12 entries have a host agency or less than one FTE (they are listed, not counted).
     excluded = [n for n in ordered if n not in customers][:12]
+    # the registers, imported as the coordinator imports Statskontoret's list and the ordinance's
+    # annex (each file replaces its register of that date)
+    host = next(n for n in ordered if n not in excluded)   # the agency that hosts half the excluded ones (an agency of its own)
     for valid_on, drop in ((date(2025, 1, 1), 0), (date(2026, 1, 1), 2)):
-        register = AgencyRegister.objects.create(kind=AgencyRegister.Kind.STATE_AGENCIES, valid_on=valid_on,
-                                                 source="Statskontorets myndighetsregister (illustrativt utdrag: 223 myndigheter den 1 januari 2025)")
         merged = [n for n in ordered if n not in customers and n not in excluded][:drop]
-        RegisteredAgency.objects.bulk_create([
-            RegisteredAgency(register=register, org_number=n, name=names[n], fte=D(0) if i % 2 else D(rng.randint(10, 8000)),
-                             host_org_number=ordered[0] if not i % 2 else "")
-            if n in excluded else RegisteredAgency(register=register, org_number=n, name=names[n], fte=D(rng.randint(1, 8000)))
-            for i, n in enumerate(x for x in ordered if x not in merged)])
+        rows = [{"register": "statskontoret", "valid_on": valid_on, "org_number": n, "name": names[n],
+                 "fte": D(0) if i % 2 else D(rng.randint(10, 8000)), "host_org_number": host if not i % 2 else ""}
+                if n in excluded else {"register": "statskontoret", "valid_on": valid_on, "org_number": n, "name": names[n], "fte": D(rng.randint(1, 8000))}
+                for i, n in enumerate(x for x in ordered if x not in merged)]
+        import_rows("agency_register", rows, f"statskontoret-myndighetsregister-{valid_on.isoformat()}-illustrativt-utdrag.csv", coordinator)
     others = [n for n in ordered if n not in preparedness and n not in excluded]
     listed = sorted(preparedness)[:67] + others[: max(0, 67 - len(preparedness))]
-    register = AgencyRegister.objects.create(kind=AgencyRegister.Kind.PREPAREDNESS, valid_on=date(2025, 1, 1), source="Förordning (2022:524) bilaga 1 (illustrativt: 67 myndigheter)")
-    RegisteredAgency.objects.bulk_create([RegisteredAgency(register=register, org_number=n, name=names[n], fte=D(1)) for n in listed])
-
-    for year, value in PLO.items():
-        PriceIndex.objects.create(code="plo", year=year, value=value, source="Pris- och löneomräkning (illustrativa indextal)")
+    import_rows("agency_register", [{"register": "beredskap", "valid_on": date(2025, 1, 1), "org_number": n, "name": names[n], "fte": 1} for n in listed],
+                "beredskapsmyndigheter-2025-01-01-illustrativ.csv", coordinator)
+    import_rows("price_index", [{"index": "plo", "year": year, "value": value, "source": "Pris- och löneomräkning (illustrativa indextal)"}
+                                for year, value in PLO.items()], "plo-illustrativ.csv", coordinator)
     services = list(Service.objects.filter(provider__in=suppliers).select_related("provider").order_by("provider__code", "code"))
     for supplier in suppliers:
         lists = {year: PriceList.objects.create(provider=supplier, year=year, name=f"Avgifter {year}", status=PriceList.Status.PUBLISHED) for year in (2025, 2026)}
@@ -249,6 +243,7 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
             price = D(rng.randint(40, 900))
             PriceListEntry.objects.create(price_list=lists[2025], service=service, unit_price=price)
             PriceListEntry.objects.create(price_list=lists[2026], service=service, unit_price=round_ore(price * from_float(rng.uniform(0.97, 1.08))))
+    costs, outages = [], {supplier.pk: [] for supplier in suppliers}   # imported after the loop, a file per kind and provider
     for service in services:
         subject = followup.subject_of(service)
         base = D(rng.randint(20, 200)) * 100_000
@@ -256,22 +251,23 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
         content, security = round_places(base * from_float(rng.uniform(0, 0.03), 3), 0), round_places(base * from_float(rng.uniform(0, 0.06), 3), 0)
         figures = {2025: {"full_cost": base}, 2026: {"full_cost": round_places(base * grow, 0), "content_cost_change": content, "security_cost_change": security}}
         for year, values in figures.items():
-            for element, value in values.items():
-                DataPoint.objects.create(provider=coordinator, element=element, level="service", subject=subject, year=year, value=value,
-                                         origin=DataPoint.Origin.IMPORTED, source=f"{service.provider.name}: kostnadsredovisning per tjänst (illustrativ)")
+            costs += [{"element": element, "level": "service", "subject": subject, "year": year, "value": value,
+                       "source": f"{service.provider.name}: kostnadsredovisning per tjänst (illustrativ)"} for element, value in values.items()]
         for year in (2025, 2026):
             start = datetime(year, 1, 1, tzinfo=STOCKHOLM)
-            outages = []
             for number in range(rng.randint(1, 6)):
                 begin = start + timedelta(minutes=rng.randrange(0, 300 * 24 * 60))
-                outages.append(Outage(provider=service.provider, service=service, start=begin, end=begin + timedelta(minutes=rng.randint(10, 300)),
-                                      description="Avbrott i huvudfunktionen (illustrativt)", reference=f"INC-{year}-{service.pk}-{number}"))
-            Outage.objects.bulk_create(outages)
+                outages[service.provider_id].append({"service_code": service.code, "start": f"{begin:%Y-%m-%d %H:%M}",
+                                                     "end": f"{begin + timedelta(minutes=rng.randint(10, 300)):%Y-%m-%d %H:%M}", "main_function": "ja",
+                                                     "description": "Avbrott i huvudfunktionen (illustrativt)", "reference": f"INC-{year}-{service.pk}-{number}"})
             survey = Survey.objects.create(provider=service.provider, service=service, code=f"nki-{service.code}", year=year, kind=Survey.Kind.CUSTOMER,
                                            sample_design="Totalundersökning bland anslutna myndigheters kontaktpersoner (illustrativ).")
             level = rng.randint(55, 80)
             SurveyAnswer.objects.bulk_create([SurveyAnswer(survey=survey, respondent=str(i), overall=a, expectations=b, ideal=c)
                                               for i, (a, b, c) in enumerate(answers_for(level, rng.randint(8, 30), rng))])
+    import_rows("indicator_data", costs, "kostnader-per-tjanst-illustrativa.csv", coordinator)
+    for supplier in suppliers:
+        import_rows("outages", outages[supplier.pk], f"avbrott-{supplier.code}-illustrativa.csv", supplier)
     for service in services:
         if service.code == "dsp-bh":
             Restriction.objects.create(provider=coordinator, subject=followup.subject_of(service),

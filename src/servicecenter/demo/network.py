@@ -12,16 +12,13 @@ list (import the real one with the ``municipality_types`` import).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections import defaultdict
 from decimal import Decimal
 
 import numpy as np
 
-from servicecenter.apps.imports.base import IMPORTERS
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import (
     Municipality,
@@ -34,7 +31,7 @@ from servicecenter.core.money import from_float, split_largest_remainder
 from servicecenter.core.network import regions
 from servicecenter.core.network.demand import swedish_localities
 from servicecenter.core.network.geo import haversine_km
-from servicecenter.demo.files import import_file
+from servicecenter.demo.files import import_file, import_rows
 
 # Seed 000, Tabell 11: visits per region.
 VISITS_BY_REGION = {
@@ -259,17 +256,13 @@ def build_network(ssc, rng, progress=lambda text: None) -> Scenario:
 def _import_offices(ssc, offices: list[Office]) -> None:
     """The register imported as a planner imports one (coordinates and municipalities checked),
     under the office import's own column names, then labelled illustrative: the offices are made up."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[column.name for column in IMPORTERS["offices"].columns])
-    writer.writeheader()
-    for o in offices:
-        writer.writerow({"code": o.code, "name": o.name, "address": o.address, "x": o.lon, "y": o.lat, "municipality": o.municipality.code,
-                         "region": o.region, "category": o.category, "preparedness": "ja" if o.preparedness else "nej",
-                         "socially_vulnerable": "ja" if o.socially_vulnerable else "nej", "co_location": o.co_location, "decision": o.decision,
-                         "opened": o.opened or "", "closed": o.closed or "", "lease_end": o.lease_end or "", "cost_rent": o.cost_rent,
-                         "cost_staff": o.cost_staff, "cost_it": o.cost_it, "cost_other": o.cost_other, "staff": o.staff,
-                         "opening_hours": o.opening_hours, "capacity": o.capacity})
-    import_file("offices", out.getvalue().encode(), "kontor-illustrativa.csv", ssc)
+    rows = [{"code": o.code, "name": o.name, "address": o.address, "x": o.lon, "y": o.lat, "municipality": o.municipality.code,
+             "region": o.region, "category": o.category, "preparedness": "ja" if o.preparedness else "nej",
+             "socially_vulnerable": "ja" if o.socially_vulnerable else "nej", "co_location": o.co_location, "decision": o.decision,
+             "opened": o.opened or "", "closed": o.closed or "", "lease_end": o.lease_end or "", "cost_rent": o.cost_rent,
+             "cost_staff": o.cost_staff, "cost_it": o.cost_it, "cost_other": o.cost_other, "staff": o.staff,
+             "opening_hours": o.opening_hours, "capacity": o.capacity} for o in offices]
+    import_rows("offices", rows, "kontor-illustrativa.csv", ssc)
     Office.objects.filter(provider=ssc, code__in=[o.code for o in offices]).update(illustrative=True)
 
 
