@@ -122,3 +122,24 @@ def test_the_import_page_offers_the_annual_tables_with_their_templates(client_fo
     page = client_for("controller").get("/import/").content.decode()
     for kind in ("fee_activities", "appropriations", "staff_years"):
         assert f"/import/templates/{kind}.xlsx" in page
+
+
+def test_a_survey_file_says_how_the_survey_was_drawn_once_and_keeps_it_on_the_next_import(agency):
+    from servicecenter.apps.followup.models import Survey
+
+    header = "undersökning;år;svarande;respondent;helhet;förväntningar;ideal;population;urvalsstorlek;fältperiod;urvalsmetod\n"
+    data = header + "kund-2027;2027;kund;r1;8;7;7;140;60;mars;Slumpmässigt urval av kontaktpersoner\nkund-2027;2027;kund;r2;6;6;5;;;;\n"
+    assert run_import("survey_answers", data.encode(), "enkat.csv", provider=agency).ok
+    survey = Survey.objects.get(provider=agency, code="kund-2027")
+    assert (survey.population, survey.sample_size, survey.fieldwork, survey.sample_design, survey.answers.count()) == (
+        140, 60, "mars", "Slumpmässigt urval av kontaktpersoner", 2)
+    again = header + "kund-2027;2027;kund;r1;9;9;9;;;;\n"   # the answers again, without the design: the stored design stays
+    assert run_import("survey_answers", again.encode(), "enkat-2.csv", provider=agency).ok
+    survey.refresh_from_db()
+    assert survey.sample_size == 60 and list(survey.answers.values_list("overall", flat=True)) == [9]
+    conflict = header + "kund-2027;2027;kund;r1;8;7;7;;60;;\nkund-2027;2027;kund;r2;6;6;5;;70;;\n"
+    report = run_import("survey_answers", conflict.encode(), "enkat-3.csv", provider=agency)
+    assert [(p.row, p.column, p.code) for p in report.errors] == [(3, "urvalsstorlek", "survey.inconsistent")]
+    assert "row 2" in report.lines("en")[0]
+    survey.refresh_from_db()
+    assert list(survey.answers.values_list("overall", flat=True)) == [9]   # nothing written

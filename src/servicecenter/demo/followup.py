@@ -22,8 +22,6 @@ from servicecenter.apps.followup.models import (
     Family,
     IndicatorDefinition,
     Restriction,
-    Survey,
-    SurveyAnswer,
 )
 from servicecenter.apps.registry.models import Customer, Provider, Service
 from servicecenter.core.indicators import nki_expression
@@ -165,12 +163,14 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
                 DataPoint.objects.create(provider=ssc, element=metric.replace("-", "_"), level="organisation", subject=ssc.code, year=year, value=D(value),
                                          origin=DataPoint.Origin.ENTERED, source="Demo: illustrativt värde" if "nki" not in metric else "Årsredovisning 2025 (seed 000)")
     rng = random.Random(94)
+    answers = []   # the visitor surveys' answers, imported as the survey firm's file is
     for year, target in VISITOR_NKI.items():
-        survey = Survey.objects.create(provider=ssc, code="besokare", year=year, kind=Survey.Kind.VISITOR, population=2_500_000, sample_size=1_000,
-                                       fieldwork="oktober", sample_design="Systematiskt urval av besökare på samtliga servicekontor under två veckor i oktober; "
-                                       "svar på plats via surfplatta. 1 000 svar (illustrativt).")
-        SurveyAnswer.objects.bulk_create([SurveyAnswer(survey=survey, respondent=f"{year}-{i:04d}", overall=a, expectations=b, ideal=c)
-                                          for i, (a, b, c) in enumerate(answers_for(target, 1000, rng))])
+        design = {"population": 2_500_000, "sample_size": 1_000, "fieldwork": "oktober",
+                  "sample_design": "Systematiskt urval av besökare på samtliga servicekontor under två veckor i oktober; svar på plats via surfplatta. "
+                                   "1 000 svar (illustrativt)."}
+        answers += [{"survey": "besokare", "year": year, "kind": "besökare", "respondent": f"{year}-{i:04d}", "overall": a, "expectations": b, "ideal": c,
+                     **(design if i == 0 else {})} for i, (a, b, c) in enumerate(answers_for(target, 1000, rng))]
+    import_rows("survey_answers", answers, "besokarundersokning-illustrativ.csv", ssc)
     followup.ensure_definitions(ssc, Family.PRODUCTIVITY, followup.PRODUCTIVITY_INDICATORS, valid_from=2012)
     for year, inputs in PRODUCTIVITY_INPUTS.items():
         for element, value in inputs.items():
@@ -243,7 +243,8 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
             price = D(rng.randint(40, 900))
             PriceListEntry.objects.create(price_list=lists[2025], service=service, unit_price=price)
             PriceListEntry.objects.create(price_list=lists[2026], service=service, unit_price=round_ore(price * from_float(rng.uniform(0.97, 1.08))))
-    costs, outages = [], {supplier.pk: [] for supplier in suppliers}   # imported after the loop, a file per kind and provider
+    costs = []   # imported after the loop, a file per kind (and provider)
+    outages, surveys = {supplier.pk: [] for supplier in suppliers}, {supplier.pk: [] for supplier in suppliers}
     for service in services:
         subject = followup.subject_of(service)
         base = D(rng.randint(20, 200)) * 100_000
@@ -260,14 +261,15 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
                 outages[service.provider_id].append({"service_code": service.code, "start": f"{begin:%Y-%m-%d %H:%M}",
                                                      "end": f"{begin + timedelta(minutes=rng.randint(10, 300)):%Y-%m-%d %H:%M}", "main_function": "ja",
                                                      "description": "Avbrott i huvudfunktionen (illustrativt)", "reference": f"INC-{year}-{service.pk}-{number}"})
-            survey = Survey.objects.create(provider=service.provider, service=service, code=f"nki-{service.code}", year=year, kind=Survey.Kind.CUSTOMER,
-                                           sample_design="Totalundersökning bland anslutna myndigheters kontaktpersoner (illustrativ).")
             level = rng.randint(55, 80)
-            SurveyAnswer.objects.bulk_create([SurveyAnswer(survey=survey, respondent=str(i), overall=a, expectations=b, ideal=c)
-                                              for i, (a, b, c) in enumerate(answers_for(level, rng.randint(8, 30), rng))])
+            surveys[service.provider_id] += [{"survey": f"nki-{service.code}", "year": year, "kind": "kund", "service_code": service.code, "respondent": i,
+                                              "overall": a, "expectations": b, "ideal": c,
+                                              **({"sample_design": "Totalundersökning bland anslutna myndigheters kontaktpersoner (illustrativ)."} if i == 0 else {})}
+                                             for i, (a, b, c) in enumerate(answers_for(level, rng.randint(8, 30), rng))]
     import_rows("indicator_data", costs, "kostnader-per-tjanst-illustrativa.csv", coordinator)
     for supplier in suppliers:
         import_rows("outages", outages[supplier.pk], f"avbrott-{supplier.code}-illustrativa.csv", supplier)
+        import_rows("survey_answers", surveys[supplier.pk], f"kundundersokning-{supplier.code}-illustrativ.csv", supplier)
     for service in services:
         if service.code == "dsp-bh":
             Restriction.objects.create(provider=coordinator, subject=followup.subject_of(service),

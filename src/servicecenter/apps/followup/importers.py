@@ -5,6 +5,7 @@ and writes all or nothing; a register, a survey's answers or an index year is re
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -203,6 +204,12 @@ class AnswerRow:
     service_id: int | None
     respondent: str
     answers: tuple[int, int, int]
+    design: tuple[tuple[str, object], ...] = ()   # how the survey was drawn, as far as this row says (``SURVEY_DESIGN``)
+
+
+#: The survey's own facts a file may give on any of its rows (the same wherever given): its
+#: population, sample size, fieldwork period and sample design, shown beside its NKI.
+SURVEY_DESIGN = ("population", "sample_size", "fieldwork", "sample_design")
 
 
 @register
@@ -221,6 +228,10 @@ class SurveyAnswerImporter(Importer):
         Column("overall", True, ("helhet", "fråga 1", "q1")),
         Column("expectations", True, ("förväntningar", "fråga 2", "q2")),
         Column("ideal", True, ("ideal", "fråga 3", "q3")),
+        Column("population", False, ("population", "målpopulation")),
+        Column("sample_size", False, ("urvalsstorlek", "urval")),
+        Column("fieldwork", False, ("fältperiod", "fältarbete")),
+        Column("sample_design", False, ("urvalsmetod", "urvalsdesign")),
     )
 
     def prepare(self):
@@ -245,20 +256,38 @@ class SurveyAnswerImporter(Importer):
                     problem = Problem(problem.code, problem.params, value=row.get(question))
             check.add(question, problem)
             answers.append(value)
-        if check.problems:
+        design = {}
+        for column in ("population", "sample_size"):
+            if (row.get(column) or "").strip():
+                design[column] = check.take(column, parse_int(row[column], limit=limits.COUNT))
+        for column, limit in (("fieldwork", 100), ("sample_design", 2000)):
+            if (row.get(column) or "").strip():
+                design[column] = check.kept(column, row[column], limit)
+        if check.errors:
             return None, check.problems
-        return AnswerRow(survey, year, kind, service_id, respondent, tuple(answers)), []
+        return AnswerRow(survey, year, kind, service_id, respondent, tuple(answers), tuple(design.items())), check.problems
 
     def check_all(self, checked, heading):
-        return self.duplicates(checked, lambda r: (r.survey, r.year, r.respondent), self.source)
+        problems = self.duplicates(checked, lambda r: (r.survey, r.year, r.respondent), self.source)
+        given: dict[tuple[str, int, str], tuple[int, object]] = {}
+        for number, row in checked:
+            for column, value in row.design:
+                first = given.setdefault((row.survey, row.year, column), (number, value))
+                if first[1] != value:
+                    problems.append(Problem("survey.inconsistent", {"survey": row.survey, "first": first[0]}, source=self.source, row=number,
+                                            column=heading(column), value=str(value)))
+        return problems
 
     def apply(self, checked):
-        surveys = {}
+        surveys, designs = {}, defaultdict(dict)
+        for _n, r in checked:
+            designs[(r.survey, r.year)].update(r.design)
         for _n, r in checked:
             key = (r.survey, r.year)
             if key not in surveys:
+                design = designs[key]
                 survey, _created = Survey.objects.update_or_create(provider=self.provider, code=r.survey, year=r.year,
-                                                                   defaults={"kind": r.kind, "service_id": r.service_id})
+                                                                   defaults={"kind": r.kind, "service_id": r.service_id, **design})
                 survey.answers.all().delete()
                 surveys[key] = survey
         SurveyAnswer.objects.bulk_create([SurveyAnswer(survey=surveys[(r.survey, r.year)], respondent=r.respondent, overall=r.answers[0],

@@ -35,7 +35,8 @@ NOTES = {
     "outages": "Local times `ÅÅÅÅ-MM-DD tt:mm`. The same outage twice changes nothing; an end before the start, an unknown service or "
                "a service without agreed opening hours is an error.",
     "survey_answers": "Kind: kund, kontaktperson, användare, besökare, samverkansmyndighet; answers are whole numbers 1–10. "
-                      "A survey's answers are replaced.",
+                      "A survey's answers are replaced. Its population, sample size, fieldwork period and sample design (shown beside "
+                      "its NKI) may be given on any row, the same wherever given; left out, the stored ones are kept.",
     "price_index": "Index: e.g. `plo`, or `input-<supplier code>` for a supplier's input prices.",
     "indicator_data": "Level: tjänst, leverantör, kontor, kund, organisation. Numbers computed from the registry cannot be overwritten.",
     "fee_activities": "Part of Tabell 6: disponeras, pension or beräknad. Activity objects: the ledger's dimension 6 codes, comma-separated; "
