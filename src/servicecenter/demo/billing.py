@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.billing.models import Invoice
-from servicecenter.apps.costing.models import PriceList, PriceListEntry
+from servicecenter.apps.costing import pricing
+from servicecenter.apps.costing.models import PriceList
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider
 from servicecenter.core.periods import Period
+from servicecenter.demo.files import import_rows
 
 SELLER = {"street": "Box 800", "postal_code": "80130", "city": "Gävle", "bankgiro": "1234566", "invoice_email": "faktura@example.se"}
 
@@ -80,12 +82,20 @@ def stockholm_price_list(provider: Provider) -> PriceList:
     provider.street, provider.postal_code, provider.city, provider.bankgiro = "Box 8000", "10420", "Stockholm", "5050-1055"
     provider.vat_number = f"SE{provider.org_number.replace('-', '')}01"
     provider.save()
-    price_list = PriceList.objects.create(provider=provider, year=2020, name="Prislista 2020", status=PriceList.Status.PUBLISHED)
+    # the list as the city's controller writes it (the price import's columns), then published
     city_office = Customer.objects.filter(provider=provider, sector="municipal").order_by("name").first()
+    rows = []
     for service in provider.services.all():
-        values = {key: Decimal(value) if isinstance(value, str) else value for key, value in STOCKHOLM_PRICES.get(service.code, {"unit_price": "95.00"}).items()}
-        PriceListEntry.objects.create(price_list=price_list, service=service, vat_category="S", vat_rate=Decimal(25), **values)
-    PriceListEntry.objects.filter(price_list=price_list, service__code="upphandling").update(fixed_pool=Decimal("23000000.00"), payer=city_office)
+        values = dict(STOCKHOLM_PRICES.get(service.code, {"unit_price": "95.00"}))
+        if "tiers" in values:
+            values["tiers"] = " | ".join(f"{low}: {price}" for low, price in values["tiers"])
+        if "discount_share" in values:
+            values["discount"] = Decimal(values.pop("discount_share")) * 100   # the file gives percent
+        if service.code == "upphandling":   # the city's fixed reimbursement besides the hourly price
+            values.update(fixed_pool="23000000.00", payer=city_office.number)
+        rows.append({"year": 2020, "price_list": "Prislista 2020", "service_code": service.code, "vat_category": "S", "vat_rate": 25, **values})
+    import_rows("prices", rows, "prislista-2020.csv", provider)
+    price_list = pricing.publish(PriceList.objects.get(provider=provider, year=2020, name="Prislista 2020"))
     first_three = Agreement.objects.filter(customer__provider=provider, service__code="ekonomi-tillagg").order_by("pk").values_list("pk", flat=True)[:3]
     Agreement.objects.filter(pk__in=list(first_three)).update(discount_eligible=True)
     for index, customer in enumerate(Customer.objects.filter(provider=provider).order_by("name")):

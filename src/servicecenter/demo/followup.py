@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from servicecenter.apps.costing.models import PriceList, PriceListEntry
+from servicecenter.apps.costing import pricing
+from servicecenter.apps.costing.models import PriceList
 from servicecenter.apps.followup import defining
 from servicecenter.apps.followup import services as followup
 from servicecenter.apps.followup.models import (
@@ -237,12 +238,16 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
     import_rows("price_index", [{"index": "plo", "year": year, "value": value, "source": "Pris- och löneomräkning (illustrativa indextal)"}
                                 for year, value in PLO.items()], "plo-illustrativ.csv", coordinator)
     services = list(Service.objects.filter(provider__in=suppliers).select_related("provider").order_by("provider__code", "code"))
-    for supplier in suppliers:
-        lists = {year: PriceList.objects.create(provider=supplier, year=year, name=f"Avgifter {year}", status=PriceList.Status.PUBLISHED) for year in (2025, 2026)}
+    for supplier in suppliers:   # each supplier's fees: a file through the price import, then both years' lists published
+        fees = []
         for service in [s for s in services if s.provider_id == supplier.pk]:
             price = D(rng.randint(40, 900))
-            PriceListEntry.objects.create(price_list=lists[2025], service=service, unit_price=price)
-            PriceListEntry.objects.create(price_list=lists[2026], service=service, unit_price=round_ore(price * from_float(rng.uniform(0.97, 1.08))))
+            fees += [{"year": 2025, "price_list": "Avgifter 2025", "service_code": service.code, "unit_price": price},
+                     {"year": 2026, "price_list": "Avgifter 2026", "service_code": service.code,
+                      "unit_price": round_ore(price * from_float(rng.uniform(0.97, 1.08)))}]
+        import_rows("prices", fees, f"avgifter-{supplier.code}-illustrativa.csv", supplier)
+        for price_list in PriceList.objects.filter(provider=supplier, status=PriceList.Status.DRAFT).order_by("year"):
+            pricing.publish(price_list)
     costs = []   # imported after the loop, a file per kind (and provider)
     outages, surveys = {supplier.pk: [] for supplier in suppliers}, {supplier.pk: [] for supplier in suppliers}
     for service in services:
