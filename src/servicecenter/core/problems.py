@@ -252,6 +252,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "The opening hours {part} cannot be read; write e.g. \"Vardagar 07–18\" or \"Dygnet runt\"."),
     "hours.days": ("Okända dagar {days}; skriv vardagar, alla dagar, mån–fre, lör ...", "Unknown days {days}; write vardagar, alla dagar, mån–fre, lör ..."),
     "hours.times": ("Tiderna i {part} är orimliga (slut före start eller utanför 00–24).", "The times in {part} are implausible (end before start, or outside 00–24)."),
+    "savings.base_year": ("Basåret ska ligga före året {year}.", "The base year must come before the year {year}."),
     "survey.inconsistent": ("Undersökningen {survey} beskrivs annorlunda än på rad {first}.", "Survey {survey} is described differently than on row {first}."),
     "survey.scale": ("Svaret på frågan {question} ska vara ett heltal {low}–{high}.", "The answer to question {question} must be a whole number {low}–{high}."),
     "outage.order": ("Avbrottet slutar ({end}) innan det börjar ({start}).", "The outage ends ({end}) before it starts ({start})."),

@@ -26,7 +26,6 @@ from servicecenter.apps.registry.models import (
     PartnerAgency,
     Process,
     Provider,
-    ReferenceFigure,
     Service,
     ServiceArea,
     ServiceLevel,
@@ -208,10 +207,11 @@ def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     for name, nine in [("Arbetsförmedlingen", "202100209"), ("Försäkringskassan", "202100552"), ("Migrationsverket", "202100216"),
                        ("Pensionsmyndigheten", "202100621"), ("Skatteverket", "202100544")]:
         PartnerAgency.objects.create(provider=ssc, name=name, org_number=make_orgnr(nine))
-    for year, (value, source) in figures.STATE_EMPLOYEES.items():
-        ReferenceFigure.objects.create(key=ReferenceFigure.Key.STATE_EMPLOYEES, year=year, value=value, source=source)
-    ReferenceFigure.objects.create(key=ReferenceFigure.Key.STATE_AGENCIES, year=2025, value=figures.STATE_AGENCIES_2025, source="Statskontoret 2025 (seed 004)")
-    ReferenceFigure.objects.create(key=ReferenceFigure.Key.PREPAREDNESS_AGENCIES, year=2025, value=figures.PREPAREDNESS_AGENCIES_2025, source="Förordning 2022:524 bilaga 1 (seed 004)")
+    import_rows("reference_figures",
+                [{"figure": "state_employees", "year": year, "value": value, "source": source} for year, (value, source) in figures.STATE_EMPLOYEES.items()]
+                + [{"figure": "state_agencies", "year": 2025, "value": figures.STATE_AGENCIES_2025, "source": "Statskontoret 2025 (seed 004)"},
+                   {"figure": "preparedness_agencies", "year": 2025, "value": figures.PREPAREDNESS_AGENCIES_2025, "source": "Förordning 2022:524 bilaga 1 (seed 004)"}],
+                "referenstal.csv", ssc)
     services = _catalogue(ssc, SSC_CATALOGUE, [2023, 2024, 2025])
     for code, metric, threshold, unit in [("lon", "Lönespecifikationer korrekta och i tid", "99.5", "%"),
                                           ("lon", "Tillgänglighet lönesystem under öppettid", "99.5", "%"),

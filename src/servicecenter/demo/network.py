@@ -23,7 +23,6 @@ from servicecenter.apps.network import services
 from servicecenter.apps.network.models import (
     Municipality,
     Office,
-    SavingsRequirement,
     Scenario,
     ScenarioChange,
 )
@@ -248,8 +247,8 @@ def build_network(ssc, rng, progress=lambda text: None) -> Scenario:
     _import_offices(ssc, offices)
     offices = list(Office.objects.filter(provider=ssc).select_related("municipality").order_by("code"))
     _visits(ssc, offices, rng)
-    for year, amount in SAVINGS_PATH.items():
-        SavingsRequirement.objects.create(provider=ssc, year=year, base_year=2024, amount=amount)
+    import_rows("savings_requirements", [{"year": year, "base_year": 2024, "amount": amount} for year, amount in SAVINGS_PATH.items()],
+                "besparingskrav.csv", ssc)
     return _scenario(ssc, offices, closing_set, chosen, rng)
 
 

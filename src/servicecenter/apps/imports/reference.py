@@ -10,7 +10,8 @@ from django.utils import translation
 from servicecenter.apps.imports.base import IMPORTERS
 
 ORDER = ("customers", "catalogue", "agreements", "volumes", "events", "ledger", "keys", "prices", "agency_register", "outages",
-         "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "offices", "office_visits", "municipality_types", "population_grid")
+         "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "reference_figures",
+         "offices", "office_visits", "municipality_types", "population_grid", "savings_requirements")
 
 NOTES = {
     "customers": "A customer is an ordering unit (an agency, one of a city's administrations, a company) with its own customer number, "
@@ -47,6 +48,8 @@ NOTES = {
                       "Appropriation credit as a share (`0,03`; 3 % when empty). A year of an item is replaced.",
     "staff_years": "Full-time equivalents and the average number of employees (Tabell 14) for the five-year overview and the "
                    "operating cost per FTE. A year is replaced.",
+    "reference_figures": "Figure: anställda i staten (the state's employees in the year, which the payroll service's share is measured "
+                         "against), myndigheter, beredskapsmyndigheter. The same figures for every organisation in the database.",
     "offices": "Coordinates in WGS 84 (lon/lat) or SWEREF 99 TM (east/north), recognised by range; a coordinate outside Sweden, an "
                "unknown municipality code or one that does not match the coordinate is an error. Category: fullservicekontor, "
                "flexibelt med/utan personal, tillfälligt. Offices are updated by code.",
@@ -54,6 +57,7 @@ NOTES = {
                      "office is replaced.",
     "municipality_types": "Municipality: four digits; type: 1–6 or Tillväxtanalys' names.",
     "population_grid": "Coordinates as for offices (e.g. the centres of SCB's squares). Saved as a new set of demand points named after the file.",
+    "savings_requirements": "Amounts in SEK against the base year; the closure scenarios show how far each year's plan reaches them.",
 }
 
 HEAD = """# Importing your own data

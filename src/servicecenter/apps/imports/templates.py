@@ -60,6 +60,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
                        "budget_cost": "11 800 000", "accumulated_before": "", "source": "Regleringsbrev {year}"},
     "appropriations": {"appropriation": "Uo 02 1:99 ap.1", "name": "Exempelmyndigheten (ramanslag)", "revenue_accounts": "3700-3799", "year": "{year}",
                        "opening": "1 250 000", "allocation": "48 000 000", "withdrawal": "", "adjustment": "", "adjustment_note": "", "credit_rate": "0,03"},
+    "reference_figures": {"figure": "anställda i staten", "year": "{previous}", "value": "268 000", "source": "Arbetsgivarverket"},
+    "savings_requirements": {"year": "{year}", "base_year": "{previous}", "amount": "5 000 000"},
     "staff_years": {"year": "{year}", "fte": "212,5", "average_employees": "240", "source": "Personalsystemet"},
 }
 

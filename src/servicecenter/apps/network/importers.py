@@ -25,6 +25,7 @@ from servicecenter.apps.network.models import (
     Office,
     OfficeVisits,
     Partner,
+    SavingsRequirement,
 )
 from servicecenter.core import limits
 from servicecenter.core.network import geo, regions
@@ -316,3 +317,38 @@ class PopulationGridImporter(Importer):
             DemandPoint(demand_set=demand_set, name=r[3], lon=r[0], lat=r[1], population=r[2], municipality_id=ids.get(code))
             for (_n, r), code in zip(checked, codes, strict=True)], batch_size=5000)
         return {"points": len(checked)}
+
+
+@register
+class SavingsRequirementImporter(Importer):
+    """The savings the network must make each year against a base year (the appropriation's path),
+    which the closure scenarios are measured against."""
+
+    kind = "savings_requirements"
+    label = _("Required savings")
+    help_text = _("One row per year: year, base year and the savings required that year compared with the base year (SEK). A year is replaced.")
+    capability = Capability.PLAN_NETWORK
+    columns = (
+        Column("year", True, ("år",)),
+        Column("base_year", True, ("basår", "jämfört med år")),
+        Column("amount", True, ("besparing", "belopp")),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        year = check.take("year", parse_int(row.get("year", ""), limit=limits.YEAR))
+        base = check.take("base_year", parse_int(row.get("base_year", ""), limit=limits.YEAR))
+        amount = check.take("amount", parse_decimal(row.get("amount", ""), limit=limits.COST))
+        if year is not None and base is not None and base >= year:
+            check.add("base_year", Problem("savings.base_year", {"year": year}, value=row.get("base_year")))
+        if check.errors:
+            return None, check.problems
+        return (year, base, amount), check.problems
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[0], self.source)
+
+    def apply(self, checked):
+        for _number, (year, base, amount) in checked:
+            SavingsRequirement.objects.update_or_create(provider=self.provider, year=year, defaults={"base_year": base, "amount": amount})
+        return {"years": len(checked)}

@@ -22,6 +22,7 @@ from servicecenter.apps.registry.models import (
     Customer,
     CustomerYear,
     Process,
+    ReferenceFigure,
     Service,
     ServiceArea,
     ServiceVersion,
@@ -406,3 +407,45 @@ class AgreementImporter(Importer):
             batch_size=2000,
         )
         return counts
+
+
+# --- reference figures ---------------------------------------------------------------------------
+
+REFERENCE_ALIASES = {"anställda i staten": "state_employees", "statsanställda": "state_employees", "statligt anställda": "state_employees",
+                     "myndigheter": "state_agencies", "statliga myndigheter": "state_agencies",
+                     "beredskapsmyndigheter": "preparedness_agencies"}
+
+
+@register
+class ReferenceFigureImporter(Importer):
+    """Published figures the registry is measured against: the state's employees per year (the
+    share of them a payroll service pays), the number of state and preparedness agencies."""
+
+    kind = "reference_figures"
+    label = _("Reference figures")
+    help_text = _("One row per figure and year: figure (anställda i staten, myndigheter, beredskapsmyndigheter), year, value and source. "
+                  "A figure's year is replaced.")
+    columns = (
+        Column("figure", True, ("uppgift", "mått")),
+        Column("year", True, ("år",)),
+        Column("value", True, ("värde", "antal")),
+        Column("source", False, ("källa",)),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        key = check.take("figure", parse_choice(row.get("figure", ""), [k.value for k in ReferenceFigure.Key], aliases=REFERENCE_ALIASES))
+        year = check.take("year", parse_year(row.get("year", "")))
+        value = check.take("value", parse_int(row.get("value", ""), limit=limits.COUNT))
+        source = check.kept("source", row.get("source"), 300)
+        if check.errors:
+            return None, check.problems
+        return (key, year, value, source), check.problems
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[:2], self.source)
+
+    def apply(self, checked):
+        for _number, (key, year, value, source) in checked:
+            ReferenceFigure.objects.update_or_create(key=key, year=year, defaults={"value": value, "source": source or self.source[:300]})
+        return {"figures": len(checked)}

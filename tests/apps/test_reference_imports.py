@@ -1,0 +1,52 @@
+"""Figures the registry and the network are measured against, imported from files rather than
+entered in the admin: the state's employees (and agency counts) per year, and the savings a
+network must make per year. An organisation of its own, not the demo."""
+
+from decimal import Decimal
+
+import pytest
+
+from servicecenter.apps.imports.base import run_import
+from servicecenter.apps.network import services as network
+from servicecenter.apps.network.models import SavingsRequirement
+from servicecenter.apps.registry.models import Provider, ReferenceFigure
+from servicecenter.core.registry import make_orgnr
+
+
+@pytest.fixture
+def planner_org(db):
+    return Provider.objects.create(code="natverk", name="Servicekontoren i Exempelby", org_number=make_orgnr("212000998"),
+                                   kind=Provider.Kind.MUNICIPAL_SERVICE)
+
+
+def test_reference_figures_are_imported_by_figure_and_year_and_replaced_on_the_next_import(planner_org):
+    data = "uppgift;år;värde;källa\nanställda i staten;2031;270 500;Arbetsgivarverket\nmyndigheter;2031;221;\n"
+    report = run_import("reference_figures", data.encode(), "referens.csv", provider=planner_org)
+    assert report.ok and report.counts == {"figures": 2}
+    figure = ReferenceFigure.objects.get(key="state_employees", year=2031)
+    assert (figure.value, figure.source) == (270_500, "Arbetsgivarverket")
+    assert ReferenceFigure.objects.get(key="state_agencies", year=2031).source == "referens.csv"   # no source given: the file
+    assert run_import("reference_figures", b"figure,year,value\nstate_employees,2031,271000\n", "r2.csv", provider=planner_org).ok
+    assert ReferenceFigure.objects.filter(key="state_employees", year=2031).get().value == 271_000
+
+
+def test_bad_reference_figures_and_savings_are_refused_whole(planner_org):
+    bad = "figure,year,value\nanställda,2031,1\nstate_employees,2031,-3\nstate_employees,2032,10\nstate_employees,2032,11\n"
+    report = run_import("reference_figures", bad.encode(), "referens.csv", provider=planner_org)
+    assert {(p.row, p.column, p.code) for p in report.errors} == {(2, "figure", "value.choice"), (3, "value", "value.negative")}
+    assert "anställda i staten" in report.lines("sv")[0]   # the choices a person would type are named
+    report = run_import("reference_figures", b"figure,year,value\nstate_employees,2032,10\nstate_employees,2032,11\n", "r.csv", provider=planner_org)
+    assert [(p.row, p.code) for p in report.errors] == [(3, "row.duplicate")]
+    assert not ReferenceFigure.objects.filter(year__in=(2031, 2032)).exists()
+
+    report = run_import("savings_requirements", b"year,base_year,amount\n2031,2031,5\n2032,2030,-1\n", "krav.csv", provider=planner_org)
+    assert {(p.row, p.column, p.code) for p in report.errors} == {(2, "base_year", "savings.base_year"), (3, "amount", "value.negative")}
+    assert not SavingsRequirement.objects.filter(provider=planner_org).exists()
+
+
+def test_a_network_s_savings_path_is_imported_and_read_by_its_scenarios(planner_org):
+    data = "år;basår;besparing\n2031;2030;5 000 000\n2032;2030;12 500 000,50\n"
+    assert run_import("savings_requirements", data.encode(), "krav.csv", provider=planner_org).ok
+    assert network.required_path(planner_org) == {2031: Decimal(5_000_000), 2032: Decimal("12500000.50")}
+    assert run_import("savings_requirements", b"year,base_year,amount\n2032,2030,13000000\n", "krav-2.csv", provider=planner_org).ok
+    assert network.required_path(planner_org) == {2031: Decimal(5_000_000), 2032: Decimal(13_000_000)}
