@@ -43,7 +43,8 @@ class _ImportHelp(argparse._HelpAction):
         from servicecenter.apps.imports.base import IMPORTERS
 
         with translation.override("en"):
-            lines = [f"  {kind:<20} {importer.label}" for kind, importer in IMPORTERS.items()]
+            width = max(map(len, IMPORTERS)) + 2
+            lines = [f"  {kind:<{width}}{importer.label}" for kind, importer in IMPORTERS.items()]
         parser.epilog = "kinds (columns: docs/imports.md, or the Import page):\n" + "\n".join(lines)
         super().__call__(parser, namespace, values, option_string)
 

@@ -56,6 +56,11 @@ def test_customers_import_creates_and_updates(run, ssc):
     assert AuditEntry.objects.filter(action="registry.customer.created", object_id=str(customer.pk)).exists()
     again = run("customers", f"org_number,name\n{NEW_A},Nya verket (nytt namn)\n")
     assert again.counts["updated"] == 1 and Customer.objects.get(pk=customer.pk).name == "Nya verket (nytt namn)"
+    years = run("customers", f"org_number,name,year,employees\n{NEW_A},Nya verket,2025,430\n{NEW_A},Nya verket,2026,445\n")   # a year corrected, one added
+    assert years.counts == {"created": 0, "updated": 1, "years": 2}
+    assert dict(customer.years.values_list("year", "employees")) == {2025: 430, 2026: 445}
+    assert str(customer.years.get(year=2025).turnover) == "12500000.50"   # not in the file: kept
+    assert AuditEntry.objects.filter(action="registry.customer.updated", object_id=str(customer.pk)).count() == 2   # one per import, not per row
 
 
 def test_bad_customers_file_lists_every_problem_and_writes_nothing(run):

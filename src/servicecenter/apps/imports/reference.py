@@ -17,7 +17,8 @@ NOTES = {
     "customers": "A customer is an ordering unit (an agency, one of a city's administrations, a company) with its own customer number, "
                  "belonging to a legal person with one organisation number. Give `customer_number` when several customers share an "
                  "organisation number (a city's administrations); without it the organisation number is the customer number. "
-                 "`legal_name` is the legal person's name on invoices (the city). Sector: statlig, kommunal, region, bolag, övrig.",
+                 "`legal_name` is the legal person's name on invoices (the city). Sector: statlig, kommunal, region, bolag, övrig. "
+                 "A customer's rows update it; an optional column left empty keeps what is stored (a year's turnover too).",
     "catalogue": "Tier: bas, tillägg, special. Unit: lönespecifikation, timme, ärende, ... or the codes in docs/glossary.md. "
                  "Obligatory: ja/nej. The `_en` columns give English names.",
     "agreements": "The customer by customer number, or by organisation number when only one customer has it. "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.audit import entry as audit_entry
@@ -176,22 +177,20 @@ class CustomerImporter(Importer):
         return problems
 
     def apply(self, checked):
-        counts = {"created": 0, "updated": 0, "years": 0}
+        """Each customer's rows applied in file order to one object, written once: the new ones in
+        one INSERT, the others in one UPDATE, the years likewise, one audit entry per customer
+        (a register of thousands of customer-years was a few queries per row)."""
         customers = dict(self.existing)
-        seen: set[str] = set()
+        touched: dict[str, tuple[Customer, str, dict]] = {}   # number → (customer, action, audit data), in file order
+        years: dict[tuple[str, int], tuple[int, Decimal | None]] = {}
         for _number, row in checked:
             customer = customers.get(row.number)
-            first_row = row.number not in seen
-            seen.add(row.number)
             if customer is None:
-                customer = Customer(provider=self.provider, number=row.number, org_number=row.org_number)
-                customers[row.number] = customer
-                counts["created"] += 1
-                action = "created"
-            else:
-                counts["updated"] += first_row
-                action = "updated"
-            moved = {"org_number_before": customer.org_number} if customer.org_number != row.org_number else {}
+                customer = customers[row.number] = Customer(provider=self.provider, number=row.number, org_number=row.org_number)
+                touched[row.number] = (customer, "created", {})
+            elif row.number not in touched:
+                moved = {"org_number_before": customer.org_number} if customer.org_number != row.org_number else {}
+                touched[row.number] = (customer, "updated", moved)
             customer.org_number = row.org_number
             customer.name = row.name
             if row.sector:
@@ -202,17 +201,36 @@ class CustomerImporter(Importer):
                 customer.peppol_id = row.peppol_id
             for field, value in row.details.items():
                 setattr(customer, field, value)
-            customer.save()
-            record(f"registry.customer.{action}", user=self.user, obj=customer, provider=self.provider, data={"source": self.source, **moved})
             if row.year is not None and row.employees is not None:
-                CustomerYear.objects.update_or_create(customer=customer, year=row.year, defaults={"employees": row.employees, "turnover": row.turnover})
-                counts["years"] += 1
-        for _number, row in checked:
-            if row.number in self.hosts:
-                customer = customers[row.number]
-                customer.host = customers[self.hosts[row.number]]
-                customer.save(update_fields=["host"])
-        return counts
+                years[(row.number, row.year)] = (row.employees, row.turnover)
+        new = [customer for customer, action, _data in touched.values() if action == "created"]
+        changed = [customer for customer, action, _data in touched.values() if action == "updated"]
+        if connection.features.can_return_rows_from_bulk_insert:
+            Customer.objects.bulk_create(new, batch_size=1000)   # the ids come back
+        else:
+            for customer in new:
+                customer.save()
+        fields = ["org_number", "name", "sector", "preparedness_from", "preparedness_until", "peppol_id", *DETAIL_COLUMNS]
+        Customer.objects.bulk_update(changed, fields, batch_size=1000)
+        for number, host in self.hosts.items():
+            customers[number].host = customers[host]
+        Customer.objects.bulk_update([customers[number] for number in self.hosts], ["host"], batch_size=1000)
+        stored = {(cy.customer_id, cy.year): cy for cy in CustomerYear.objects.filter(customer__provider=self.provider)}
+        added, updated = [], []
+        for (number, year), (employees, turnover) in years.items():
+            customer = customers[number]
+            known = stored.get((customer.pk, year))
+            if known is None:
+                added.append(CustomerYear(customer=customer, year=year, employees=employees, turnover=turnover))
+            else:   # a file without turnover leaves the stored one (as it does the optional texts)
+                known.employees, known.turnover = employees, known.turnover if turnover is None else turnover
+                updated.append(known)
+        CustomerYear.objects.bulk_create(added, batch_size=1000)
+        CustomerYear.objects.bulk_update(updated, ["employees", "turnover"], batch_size=1000)
+        AuditEntry.objects.bulk_create([audit_entry(f"registry.customer.{action}", user=self.user, obj=customer, provider=self.provider,
+                                                    data={"source": self.source, **data}) for customer, action, data in touched.values()],
+                                       batch_size=1000)
+        return {"created": len(new), "updated": len(changed), "years": len(years)}
 
 
 # --- catalogue ---------------------------------------------------------------------------------
