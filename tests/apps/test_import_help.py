@@ -74,3 +74,16 @@ def test_docs_imports_md_is_what_the_registry_generates():
     for kind, importer in IMPORTERS.items():
         row = next(line for line in written.splitlines() if line.startswith(f"| `{kind}` |"))
         assert all(f"`{column.name}`" in row for column in importer.columns), kind
+
+
+def test_every_count_and_detail_the_demo_s_imports_and_audit_log_record_has_a_word(db):
+    """The import page and the audit log show an import's counts and an entry's details by their
+    keys' words (ui/words.py), never the keys: every key the demo's imports and actions wrote."""
+    from servicecenter.apps.accounts.models import AuditEntry
+    from servicecenter.apps.imports.models import ImportRun
+    from servicecenter.ui.words import KEYS
+
+    keys = {key for counts in ImportRun.objects.values_list("counts", flat=True) for key in counts}
+    keys |= {key for data in AuditEntry.objects.values_list("data", flat=True) for key in (data or {})}
+    assert {"activities", "figures", "created", "source"} <= keys   # the demo's imports of the annual tables and registers
+    assert not keys - set(KEYS), sorted(keys - set(KEYS))

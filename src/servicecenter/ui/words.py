@@ -22,6 +22,16 @@ KEYS: dict[str, tuple[str, str]] = {
     "volumes": ("volymer", "volumes"), "events": ("händelser", "events"), "late": ("sena", "late"), "vouchers": ("verifikationer", "vouchers"),
     "transactions": ("transaktioner", "transactions"), "accounts": ("konton", "accounts"), "outages": ("störningar", "outages"),
     "flags_acknowledged": ("flaggor kvitterade", "flags acknowledged"), "fiscal_year": ("räkenskapsår", "fiscal year"),
+    "source": ("källa", "source"), "service": ("tjänst", "service"), "types": ("pristyper", "kinds of price"),
+    "activities": ("verksamheter", "activities"), "budgets": ("budgetar", "budgets"), "openings": ("ingående resultat", "opening results"),
+    "appropriations": ("anslag", "appropriations"), "figures": ("referenstal", "reference figures"),
+    "org_number_before": ("tidigare organisationsnummer", "organisation number before"),
+    "amount": ("belopp", "amount"), "basis": ("grund", "basis"), "chart": ("kontoplan", "chart of accounts"), "code": ("kod", "code"),
+    "computed": ("beräknad", "computed"), "credit_note": ("kreditnota", "credit note"), "family": ("indikatorfamilj", "family of indicators"),
+    "from": ("från", "from"), "to": ("till", "to"), "hash": ("kontrollsumma", "checksum"), "invoice": ("faktura", "invoice"),
+    "key": ("nyckel", "key"), "method": ("metod", "method"), "model": ("kalkylmodell", "cost model"), "months": ("månader", "months"),
+    "payroll": ("lönetjänster", "payroll services"), "problems": ("problem", "problems"), "replaces": ("ersätter", "replaces"),
+    "rule": ("regel", "rule"), "seed": ("slumpfrö", "random seed"), "state": ("läge", "state"), "step": ("steg", "step"),
 }
 
 

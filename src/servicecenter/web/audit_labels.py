@@ -134,13 +134,16 @@ def _choice_labels() -> dict[str, str]:
     global _CHOICES
     if _CHOICES is None:
         from django.apps import apps
+        from django.db.models import Choices
 
         found: dict[str, str] = {}
         for model in apps.get_models():
-            for model_field in model._meta.get_fields():
-                for value, label in getattr(model_field, "choices", None) or ():
-                    if isinstance(value, str) and ("_" in value or value.islower()):
-                        found.setdefault(value, label)
+            choices = [model_field.choices or () for model_field in model._meta.get_fields() if getattr(model_field, "choices", None)]
+            # and the enumerations a model keeps for its own use (a price list entry's kinds of price)
+            choices += [kind.choices for kind in vars(model).values() if isinstance(kind, type) and issubclass(kind, Choices)]
+            for value, label in (pair for group in choices for pair in group):
+                if isinstance(value, str) and ("_" in value or value.islower()):
+                    found.setdefault(value, label)
         _CHOICES = found
     return _CHOICES
 
@@ -153,6 +156,8 @@ REPORTS = {"fee_financed": ("Avgiftsbelagd verksamhet och anslag", "Fee-financed
 def _value(value, key: str = "", names: dict[str, str] | None = None) -> str:
     if key == "report" and value in REPORTS:
         return REPORTS[value][1 if _english() else 0]
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if _english() else ("ja" if value else "nej")
     if isinstance(value, dict):
         return ", ".join(f"{_key(k)} {_value(v, k, names)}" for k, v in value.items() if v not in ("", None, {}, []))
     if isinstance(value, (list, tuple)):
@@ -160,8 +165,10 @@ def _value(value, key: str = "", names: dict[str, str] | None = None) -> str:
     if isinstance(value, str):
         if names and value in names:          # a model's node: pool:lon, service:lon-bas
             return names[value]
+        if key == "service" and names and f"service:{value}" in names:   # a service by its code
+            return names[f"service:{value}"]
         label = _choice_labels().get(value)
-        if label is not None and ("_" in value or key in ("family", "kind", "state", "status", "ledger", "method", "category")):
+        if label is not None and ("_" in value or key in ("family", "kind", "state", "status", "ledger", "method", "category", "basis", "chart")):
             return str(label)
     return str(value)
 
