@@ -654,7 +654,8 @@ def _invoice(provider, customer, buyer: Buyer, document: InvoiceDocument, series
 def issue(run: BillingRun, user=None) -> list[Invoice]:
     """Issue an approved run: all its invoices, or (on any error or crash) none."""
     with transaction.atomic():
-        run = BillingRun.objects.select_for_update().select_related("provider", "price_list").get(pk=run.pk)
+        # the month is rated again and compared by its hash: the stored preview (megabytes of JSON) is not read
+        run = BillingRun.objects.select_for_update().select_related("provider", "price_list").defer("preview", "usage").get(pk=run.pk)
         refuse_issue(run)
         period = Period.month(run.period.year, run.period.month)
         progress.step(translation.gettext("Rating the month again to check it is what was approved"))
