@@ -112,6 +112,9 @@ def test_bad_rows_are_refused_whole_naming_row_and_column(agency):
     found = {(p.row, p.column, p.code) for p in report.errors}
     assert {(2, "revenue_accounts", "appropriation.accounts"), (3, "revenue_accounts", "appropriation.accounts"),
             (3, "allocation", "value.negative"), (4, "credit_rate", "value.range")} <= found, found
+    renamed = "appropriation,name,year,opening,allocation\nA,Anslaget,2027,0,100\nA,Ett annat anslag,2028,0,100\n"
+    report = run_import("appropriations", renamed.encode(), "anslag.csv", provider=agency)
+    assert [(p.row, p.column, p.code) for p in report.errors] == [(3, "name", "appropriation.inconsistent")]
     assert not Appropriation.objects.filter(provider=agency).exists() and not AppropriationYear.objects.filter(appropriation__provider=agency).exists()
 
     report = run_import("staff_years", b"year,fte\n2027,12\n2027,13\n", "personal.csv", provider=agency)

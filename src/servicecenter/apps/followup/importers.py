@@ -378,6 +378,20 @@ class IndicatorDataImporter(Importer):
 
 # --- the annual report's own tables: fee-financed activities, appropriations, staff ---------------
 
+def _same_on_every_row(checked, heading, source: str, code: str, fields: dict[str, str]) -> list[Problem]:
+    """The rows of one thing (the same ``row.code``) that describe it otherwise than its first row
+    does, in any of ``fields`` (column → attribute): the later row's cell, naming the first row."""
+    first: dict[str, tuple[int, object]] = {}
+    problems = []
+    for number, row in checked:
+        seen_at, seen = first.setdefault(row.code, (number, row))
+        for column, name in fields.items():
+            if getattr(row, name) != getattr(seen, name):
+                problems.append(Problem(code, {"code": row.code, "first": seen_at}, source=source, row=number, column=heading(column),
+                                        value=str(getattr(row, name) or "")))
+    return problems
+
+
 SECTION_ALIASES = {"disponeras": "disposed", "intäkter som disponeras": "disposed", "pension": "pension", "pensionsmedel": "pension",
                    "pensionsmedlen": "pension", "beräknad": "estimated", "beräknad budget": "estimated"}
 
@@ -457,14 +471,8 @@ class FeeActivityImporter(Importer):
     def check_all(self, checked, heading):
         problems = self.duplicates([(n, r) for n, r in checked if r.budget], lambda r: (r.code, r.year), self.source)
         problems += self.duplicates([(n, r) for n, r in checked if r.opening is not None], lambda r: r.code, self.source)
-        first: dict[str, tuple[int, ActivityRow]] = {}
-        for number, row in checked:
-            seen = first.setdefault(row.code, (number, row))
-            for column, field in (("name", "name_sv"), ("section", "section"), ("ledger_objects", "objects"), ("balance_goal_year", "goal_year")):
-                if getattr(row, field) != getattr(seen[1], field):
-                    problems.append(Problem("fee.inconsistent", {"code": row.code, "first": seen[0]}, source=self.source, row=number,
-                                            column=heading(column), value=str(getattr(row, field) or "")))
-        return problems
+        return problems + _same_on_every_row(checked, heading, self.source, "fee.inconsistent",
+                                              {"name": "name_sv", "section": "section", "ledger_objects": "objects", "balance_goal_year": "goal_year"})
 
     def apply(self, checked):
         existing = {a.code: a for a in FeeActivity.objects.filter(provider=self.provider)}
@@ -555,14 +563,7 @@ class AppropriationImporter(Importer):
 
     def check_all(self, checked, heading):
         problems = self.duplicates(checked, lambda r: (r.code, r.year), self.source)
-        first: dict[str, tuple[int, AppropriationRow]] = {}
-        for number, row in checked:
-            seen = first.setdefault(row.code, (number, row))
-            for column, field in (("name", "name"), ("revenue_accounts", "accounts")):
-                if getattr(row, field) != getattr(seen[1], field):
-                    problems.append(Problem("appropriation.inconsistent", {"code": row.code, "first": seen[0]}, source=self.source, row=number,
-                                            column=heading(column), value=getattr(row, field)))
-        return problems
+        return problems + _same_on_every_row(checked, heading, self.source, "appropriation.inconsistent", {"name": "name", "revenue_accounts": "accounts"})
 
     def apply(self, checked):
         items: dict[str, Appropriation] = {}
