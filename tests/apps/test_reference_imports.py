@@ -50,3 +50,31 @@ def test_a_network_s_savings_path_is_imported_and_read_by_its_scenarios(planner_
     assert network.required_path(planner_org) == {2031: Decimal(5_000_000), 2032: Decimal("12500000.50")}
     assert run_import("savings_requirements", b"year,base_year,amount\n2032,2030,13000000\n", "krav-2.csv", provider=planner_org).ok
     assert network.required_path(planner_org) == {2031: Decimal(5_000_000), 2032: Decimal(13_000_000)}
+
+
+def test_a_coordinator_imports_its_restricted_items_and_a_new_file_replaces_the_list(db):
+    from servicecenter.apps.followup.models import Restriction
+    from servicecenter.apps.followup.views import data_stamp
+
+    coordinator = Provider.objects.create(code="samord", name="Samordnaren", org_number=make_orgnr("202199301"), kind=Provider.Kind.IT_SUPPLIER)
+    supplier = Provider.objects.create(code="lev", name="Leverantören", org_number=make_orgnr("202199302"), kind=Provider.Kind.IT_SUPPLIER,
+                                       coordinator=coordinator)
+    catalogue = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit\n"
+                 "2031;drift;Drift;drift;Drift;sakert-natverk;Säkert nätverk;bas;user\n2031;drift;Drift;drift;Drift;e-post;E-post;bas;user\n")
+    assert run_import("catalogue", catalogue.encode(), "katalog.csv", provider=supplier).ok
+    data = "avser;skäl\nlev/sakert-natverk;Säkerhetsskyddsklassificerat\n"
+    assert run_import("restrictions", data.encode(), "begransat.csv", provider=coordinator).ok
+    (item,) = Restriction.objects.filter(provider=coordinator)
+    assert item.covers("tillganglighet", "lev/sakert-natverk") and not item.covers("tillganglighet", "lev/e-post")
+    stamp = data_stamp(coordinator)
+    replaced = run_import("restrictions", b"subject,reason\nlev/e-post,Annat\n", "begransat-2.csv", provider=coordinator)
+    assert replaced.counts == {"rows": 1, "removed": 1}
+    assert list(Restriction.objects.filter(provider=coordinator).values_list("subject", flat=True)) == ["lev/e-post"]
+    assert data_stamp(coordinator) != stamp   # the same count, another item: the dashboard's cache sees it
+
+    bad = "subject,indicator,reason\nlev/okand,,Skäl\nlev/e-post,ingen-sadan,Skäl\nlev/e-post,,\n"
+    report = run_import("restrictions", bad.encode(), "fel.csv", provider=coordinator)
+    assert {(p.row, p.column, p.code) for p in report.errors} == {(2, "subject", "restriction.subject"), (3, "indicator", "restriction.indicator"),
+                                                                 (4, "reason", "value.required")}
+    assert "lev/e-post" in report.lines("sv")[0]   # the subjects it knows are named
+    assert list(Restriction.objects.filter(provider=coordinator).values_list("subject", flat=True)) == ["lev/e-post"]

@@ -253,6 +253,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hours.days": ("Okända dagar {days}; skriv vardagar, alla dagar, mån–fre, lör ...", "Unknown days {days}; write vardagar, alla dagar, mån–fre, lör ..."),
     "hours.times": ("Tiderna i {part} är orimliga (slut före start eller utanför 00–24).", "The times in {part} are implausible (end before start, or outside 00–24)."),
     "savings.base_year": ("Basåret ska ligga före året {year}.", "The base year must come before the year {year}."),
+    "restriction.subject": ("Okänt objekt; indikatorernas objekt är t.ex. {examples}.", "Unknown subject; the indicators' subjects are e.g. {examples}."),
+    "restriction.indicator": ("Okänd indikator {code}.", "Unknown indicator {code}."),
     "survey.inconsistent": ("Undersökningen {survey} beskrivs annorlunda än på rad {first}.", "Survey {survey} is described differently than on row {first}."),
     "survey.scale": ("Svaret på frågan {question} ska vara ett heltal {low}–{high}.", "The answer to question {question} must be a whole number {low}–{high}."),
     "outage.order": ("Avbrottet slutar ({end}) innan det börjar ({start}).", "The outage ends ({end}) before it starts ({start})."),

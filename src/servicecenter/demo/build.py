@@ -24,12 +24,9 @@ from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
     PartnerAgency,
-    Process,
     Provider,
     Service,
-    ServiceArea,
     ServiceLevel,
-    ServiceVersion,
 )
 from servicecenter.core.money import from_float, round_places, split_largest_remainder
 from servicecenter.core.registry import make_orgnr
@@ -138,20 +135,19 @@ IT_SUPPLIERS = {"fk": ["vdc", "objektlagring", "safos", "efos", "cap", "webbanal
                 "trv": ["dsp-bh"]}
 
 
-def _catalogue(provider: Provider, rows, years) -> dict[str, Service]:
-    services = {}
+def _catalogue(provider: Provider, rows, years, descriptions: dict[str, str] | None = None) -> dict[str, Service]:
+    """The provider's catalogue, a version of every service for each of ``years``, imported as a
+    service owner imports one (the catalogue import's columns); ``descriptions`` by service code,
+    else a demo text."""
+    versions = []
     for area_code, area_sv, area_en, process_code, process_sv, code, name_sv, name_en, tier, unit, obligatory, hours in rows:
-        area, _ = ServiceArea.objects.get_or_create(provider=provider, code=area_code, defaults={"name_sv": area_sv, "name_en": area_en})
-        process, _ = Process.objects.get_or_create(area=area, code=process_code, defaults={"name_sv": process_sv})
-        service = Service.objects.create(provider=provider, code=code)
-        services[code] = service
-        for year in years:
-            ServiceVersion.objects.create(
-                service=service, year=year, process=process, name_sv=name_sv, name_en=name_en, tier=tier, unit=unit,
-                obligatory=obligatory, agreed_opening_hours=bool(hours), opening_hours=hours,
-                description_sv=f"{name_sv}. Tjänstebeskrivningen är ett demoexempel.", description_en=f"{name_en}. The description is a demo example.",
-            )
-    return services
+        versions += [{"year": year, "area_code": area_code, "area_name": area_sv, "area_name_en": area_en, "process_code": process_code,
+                      "process_name": process_sv, "service_code": code, "service_name": name_sv, "service_name_en": name_en, "tier": tier,
+                      "unit": unit, "obligatory": "ja" if obligatory else "nej", "agreed_opening_hours": "ja" if hours else "nej",
+                      "opening_hours": hours, "description": (descriptions or {}).get(code) or f"{name_sv}. Tjänstebeskrivningen är ett demoexempel.",
+                      "description_en": f"{name_en}. The description is a demo example."} for year in years]
+    import_rows("catalogue", versions, f"tjanstekatalog-{provider.code}.csv", provider)
+    return {service.code: service for service in Service.objects.filter(provider=provider)}
 
 
 def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: None) -> DemoSummary:
@@ -428,9 +424,8 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
             area_code, area_sv, area_en, name_sv, name_en, unit, description = IT_SERVICES[service_code]
             hours = "Vardagar 07–18" if service_code in IT_OFFICE_HOURS else "Dygnet runt"
             rows.append((area_code, area_sv, area_en, area_code, area_sv, service_code, name_sv, name_en, "base", unit, False, hours))
-        services = _catalogue(provider, rows, [2025, 2026])
+        services = _catalogue(provider, rows, [2025, 2026], {code: IT_SERVICES[code][6] for code in service_codes})
         for service_code in service_codes:
-            ServiceVersion.objects.filter(service=services[service_code]).update(description_sv=IT_SERVICES[service_code][6])
             for version in services[service_code].versions.all():
                 ServiceLevel.objects.create(version=version, metric_sv="Tillgänglighet under avtalad öppettid", metric_en="Availability during agreed opening hours",
                                             threshold=Decimal("99.5"), unit="%", period="month")

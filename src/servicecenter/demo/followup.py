@@ -22,7 +22,6 @@ from servicecenter.apps.followup.models import (
     DataPoint,
     Family,
     IndicatorDefinition,
-    Restriction,
 )
 from servicecenter.apps.registry.models import Customer, Provider, Service
 from servicecenter.core.indicators import nki_expression
@@ -275,9 +274,8 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
     for supplier in suppliers:
         import_rows("outages", outages[supplier.pk], f"avbrott-{supplier.code}-illustrativa.csv", supplier)
         import_rows("survey_answers", surveys[supplier.pk], f"kundundersokning-{supplier.code}-illustrativ.csv", supplier)
-    for service in services:
-        if service.code == "dsp-bh":
-            Restriction.objects.create(provider=coordinator, subject=followup.subject_of(service),
-                                       reason="Säker arbetsplats för begränsat hemlig information: uppgifterna redovisas i den skyddade bilagan.")
+    import_rows("restrictions", [{"subject": followup.subject_of(service),
+                                  "reason": "Säker arbetsplats för begränsat hemlig information: uppgifterna redovisas i den skyddade bilagan."}
+                                 for service in services if service.code == "dsp-bh"], "begransade-uppgifter.csv", coordinator)
     followup.ensure_definitions(coordinator, Family.IT_OPERATIONS, followup.IT_INDICATORS, valid_from=2025, baseline=2025)
     followup.refresh(coordinator, [2025, 2026])

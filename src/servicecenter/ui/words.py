@@ -32,6 +32,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "key": ("nyckel", "key"), "method": ("metod", "method"), "model": ("kalkylmodell", "cost model"), "months": ("månader", "months"),
     "payroll": ("lönetjänster", "payroll services"), "problems": ("problem", "problems"), "replaces": ("ersätter", "replaces"),
     "rule": ("regel", "rule"), "seed": ("slumpfrö", "random seed"), "state": ("läge", "state"), "step": ("steg", "step"),
+    "versions_created": ("nya versioner", "new versions"), "versions_updated": ("ändrade versioner", "changed versions"),
+    "removed": ("borttagna", "removed"),
 }
 
 

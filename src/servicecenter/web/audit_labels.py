@@ -38,6 +38,7 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "followup.register": ("Register", "n", "Register"),
     "followup.report": ("Rapport", "c", "Report"),
     "followup.report_text": ("Rapporttext", "c", "Report text"),
+    "followup.restrictions": ("Uppgifter för den begränsade bilagan", "p", "Restricted items"),
     "followup.sources": ("Källor", "p", "Sources"),
     "metering.volumes": ("Volymer", "p", "Volumes"),
     "network.offices": ("Servicekontor", "p", "Offices"),

@@ -27,6 +27,7 @@ from servicecenter.apps.followup.models import (
     Outage,
     PriceIndex,
     RegisteredAgency,
+    Restriction,
     StaffYear,
     Survey,
     SurveyAnswer,
@@ -610,3 +611,54 @@ class StaffYearImporter(Importer):
             StaffYear.objects.update_or_create(provider=self.provider, year=year,
                                                defaults={"fte": fte, "average_employees": employees, "source": source or self.source[:300]})
         return {"years": len(checked)}
+
+
+@register
+class RestrictionImporter(Importer):
+    """The items the open indicator report leaves out and only the restricted annex shows (e.g. a
+    service for classified information): the organisation's whole list, replaced by the file."""
+
+    kind = "restrictions"
+    label = _("Restricted items")
+    help_text = _("One row per item kept out of the open report: subject (a service as supplier/service code, or another subject of "
+                  "the indicators), the indicator it concerns (blank: all) and the reason. The file replaces the whole list.")
+    columns = (
+        Column("subject", True, ("avser", "objekt")),
+        Column("indicator", False, ("indikator",)),
+        Column("reason", True, ("skäl", "motivering")),
+    )
+
+    def prepare(self):
+        from servicecenter.apps.followup.models import IndicatorDefinition
+        from servicecenter.apps.followup.services import subject_of, suppliers_of
+
+        services = Service.objects.filter(provider__in=suppliers_of(self.provider)).select_related("provider")
+        self.subjects = {subject_of(service) for service in services}
+        self.subjects |= set(DataPoint.objects.filter(provider=self.provider).values_list("subject", flat=True).distinct())
+        self.indicators = set(IndicatorDefinition.objects.filter(provider=self.provider).values_list("code", flat=True))
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        subject = check.take("subject", parse_text(row.get("subject", ""), limit=80))
+        if subject and subject not in self.subjects:
+            examples = ", ".join(sorted(self.subjects)[:5]) or "–"
+            check.add("subject", Problem("restriction.subject", {"examples": examples}, value=subject))
+        indicator = check.take("indicator", parse_text(row.get("indicator", ""), required=False, limit=60)) or ""
+        if indicator and indicator not in self.indicators:
+            check.add("indicator", Problem("restriction.indicator", {"code": indicator}, value=indicator))
+        reason = check.kept("reason", row.get("reason"), 300)
+        if not reason:
+            check.add("reason", Problem("value.required"))
+        if check.errors:
+            return None, check.problems
+        return (subject, indicator, reason), check.problems
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: r[:2], self.source)
+
+    def apply(self, checked):
+        removed, _kinds = Restriction.objects.filter(provider=self.provider).delete()
+        Restriction.objects.bulk_create([Restriction(provider=self.provider, subject=subject, indicator=indicator, reason=reason)
+                                         for _n, (subject, indicator, reason) in checked])
+        record("followup.restrictions.imported", user=self.user, provider=self.provider, data={"rows": len(checked), "removed": removed})
+        return {"rows": len(checked), "removed": removed}

@@ -137,8 +137,9 @@ def data_stamp(provider: Provider) -> str:
     or imported), a definition, a goal or a restriction."""
     points = DataPoint.objects.filter(provider=provider).aggregate(at=Max("at"), n=Count("id"), top=Max("id"))
     definitions = IndicatorDefinition.objects.filter(provider=provider).aggregate(n=Count("id"), top=Max("id"), goals=Count("goal"))
-    restrictions = Restriction.objects.filter(provider=provider).count()
-    return f"{points['at']}:{points['n']}:{points['top']}:{definitions['n']}:{definitions['top']}:{definitions['goals']}:{restrictions}"
+    restrictions = Restriction.objects.filter(provider=provider).aggregate(n=Count("id"), top=Max("id"))   # a list replaced whole has new ids
+    return (f"{points['at']}:{points['n']}:{points['top']}:{definitions['n']}:{definitions['top']}:{definitions['goals']}:"
+            f"{restrictions['n']}:{restrictions['top']}")
 
 
 @login_required

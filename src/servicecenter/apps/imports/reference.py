@@ -10,7 +10,7 @@ from django.utils import translation
 from servicecenter.apps.imports.base import IMPORTERS
 
 ORDER = ("customers", "catalogue", "agreements", "volumes", "events", "ledger", "keys", "prices", "agency_register", "outages",
-         "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "reference_figures",
+         "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "reference_figures", "restrictions",
          "offices", "office_visits", "municipality_types", "population_grid", "savings_requirements")
 
 NOTES = {
@@ -51,6 +51,8 @@ NOTES = {
                    "operating cost per FTE. A year is replaced.",
     "reference_figures": "Figure: anställda i staten (the state's employees in the year, which the payroll service's share is measured "
                          "against), myndigheter, beredskapsmyndigheter. The same figures for every organisation in the database.",
+    "restrictions": "Subjects as the indicators name them (a service: `supplier code/service code`); an unknown subject or "
+                    "indicator is an error. The open report leaves these out; the restricted annex shows them.",
     "offices": "Coordinates in WGS 84 (lon/lat) or SWEREF 99 TM (east/north), recognised by range; a coordinate outside Sweden, an "
                "unknown municipality code or one that does not match the coordinate is an error. Category: fullservicekontor, "
                "flexibelt med/utan personal, tillfälligt. Offices are updated by code.",

@@ -62,6 +62,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
                        "opening": "1 250 000", "allocation": "48 000 000", "withdrawal": "", "adjustment": "", "adjustment_note": "", "credit_rate": "0,03"},
     "reference_figures": {"figure": "anställda i staten", "year": "{previous}", "value": "268 000", "source": "Arbetsgivarverket"},
     "savings_requirements": {"year": "{year}", "base_year": "{previous}", "amount": "5 000 000"},
+    "restrictions": {"subject": "drift/sakert-natverk", "indicator": "", "reason": "Uppgifterna om tjänsten är säkerhetsskyddsklassificerade"},
     "staff_years": {"year": "{year}", "fte": "212,5", "average_employees": "240", "source": "Personalsystemet"},
 }
 
