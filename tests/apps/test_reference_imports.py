@@ -78,3 +78,24 @@ def test_a_coordinator_imports_its_restricted_items_and_a_new_file_replaces_the_
                                                                  (4, "reason", "value.required")}
     assert "lev/e-post" in report.lines("sv")[0]   # the subjects it knows are named
     assert list(Restriction.objects.filter(provider=coordinator).values_list("subject", flat=True)) == ["lev/e-post"]
+
+
+def test_service_levels_are_imported_per_service_and_year_and_replaced_by_the_next_file(planner_org):
+    from servicecenter.apps.registry.models import ServiceLevel
+
+    catalogue = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit\n"
+                 "2031;kontor;Kontor;besok;Besök;besok;Besök på kontor;bas;case\n2032;kontor;Kontor;besok;Besök;besok;Besök på kontor;bas;case\n")
+    assert run_import("catalogue", catalogue.encode(), "katalog.csv", provider=planner_org).ok
+    data = ("tjänstekod;år;mått;minst/högst;gräns;enhet;mäts per\n"
+            "besok;2031;Väntetid i kö;högst;15;minuter;månad\nbesok;2031;Öppet enligt beslutade tider;;99,5;%;kvartal\n")
+    assert run_import("service_levels", data.encode(), "sla.csv", provider=planner_org).ok
+    levels = ServiceLevel.objects.filter(version__service__provider=planner_org).order_by("pk")
+    assert [(lv.version.year, lv.metric_sv, lv.comparison, lv.threshold, lv.unit, lv.period) for lv in levels] == [
+        (2031, "Väntetid i kö", "<=", Decimal(15), "minuter", "month"), (2031, "Öppet enligt beslutade tider", ">=", Decimal("99.5"), "%", "quarter")]
+    again = run_import("service_levels", b"service_code,year,metric,threshold\nbesok,2031,Vantetid,10\n", "sla-2.csv", provider=planner_org)
+    stored = ServiceLevel.objects.filter(version__service__provider=planner_org)
+    assert again.counts == {"rows": 1, "removed": 2} and stored.count() == 1   # that service's 2031 levels, replaced
+    bad = run_import("service_levels", b"service_code,year,metric,threshold,period\nbesok,2030,A,1,\nbesok,2032,,x,vecka\n", "fel.csv", provider=planner_org)
+    assert {(p.row, p.column, p.code) for p in bad.errors} == {(2, "service_code", "service_level.no_version"), (3, "metric", "value.required"),
+                                                              (3, "threshold", "value.decimal"), (3, "period", "value.choice")}
+    assert stored.count() == 1

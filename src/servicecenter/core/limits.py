@@ -116,6 +116,8 @@ WEIGHT = Limit("weight", Decimal(0), TRILLION, places=6)
 SHARE = Limit("share", Decimal(0), Decimal(1), places=4)
 #: A value of an indicator's data element.
 INDICATOR_VALUE = Limit("value", -TRILLION, TRILLION, places=6)
+#: A service level's threshold (a share in percent, minutes, a count).
+THRESHOLD = Limit("threshold", -(Decimal(10) ** 8), Decimal(10) ** 8, places=3)
 #: A price index (PLO, a supplier's input-price index).
 INDEX = Limit("index", Decimal(0), Decimal(10) ** 9, places=4)
 #: Any other number a file or form may carry: nothing beyond what both databases hold.

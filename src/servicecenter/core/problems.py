@@ -255,6 +255,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "savings.base_year": ("Basåret ska ligga före året {year}.", "The base year must come before the year {year}."),
     "restriction.subject": ("Okänt objekt; indikatorernas objekt är t.ex. {examples}.", "Unknown subject; the indicators' subjects are e.g. {examples}."),
     "restriction.indicator": ("Okänd indikator {code}.", "Unknown indicator {code}."),
+    "service_level.no_version": ("Tjänsten {code} har ingen version för {year} i katalogen.", "Service {code} has no version for {year} in the catalogue."),
     "survey.inconsistent": ("Undersökningen {survey} beskrivs annorlunda än på rad {first}.", "Survey {survey} is described differently than on row {first}."),
     "survey.scale": ("Svaret på frågan {question} ska vara ett heltal {low}–{high}.", "The answer to question {question} must be a whole number {low}–{high}."),
     "outage.order": ("Avbrottet slutar ({end}) innan det börjar ({start}).", "The outage ends ({end}) before it starts ({start})."),

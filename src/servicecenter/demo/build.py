@@ -26,7 +26,6 @@ from servicecenter.apps.registry.models import (
     PartnerAgency,
     Provider,
     Service,
-    ServiceLevel,
 )
 from servicecenter.core.money import from_float, round_places, split_largest_remainder
 from servicecenter.core.registry import make_orgnr
@@ -209,12 +208,11 @@ def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
                    {"figure": "preparedness_agencies", "year": 2025, "value": figures.PREPAREDNESS_AGENCIES_2025, "source": "Förordning 2022:524 bilaga 1 (seed 004)"}],
                 "referenstal.csv", ssc)
     services = _catalogue(ssc, SSC_CATALOGUE, [2023, 2024, 2025])
-    for code, metric, threshold, unit in [("lon", "Lönespecifikationer korrekta och i tid", "99.5", "%"),
-                                          ("lon", "Tillgänglighet lönesystem under öppettid", "99.5", "%"),
-                                          ("redovisning", "Tillgänglighet ekonomisystem under öppettid", "99.5", "%"),
-                                          ("ehandel", "Samtal till kundservice besvarade inom 120 s", "80", "%")]:
-        version = services[code].versions.get(year=2025)
-        ServiceLevel.objects.create(version=version, metric_sv=metric, threshold=Decimal(threshold), unit=unit, period="month")
+    levels = [("lon", "Lönespecifikationer korrekta och i tid", "99.5", "%"), ("lon", "Tillgänglighet lönesystem under öppettid", "99.5", "%"),
+              ("redovisning", "Tillgänglighet ekonomisystem under öppettid", "99.5", "%"),
+              ("ehandel", "Samtal till kundservice besvarade inom 120 s", "80", "%")]
+    import_rows("service_levels", [{"service_code": code, "year": 2025, "metric": metric, "threshold": threshold, "unit": unit, "period": "månad"}
+                                   for code, metric, threshold, unit in levels], "servicenivaer-ssc.csv", ssc)
 
     # Employees per cell (exact totals), then per customer.
     shares = {size: Decimal(share) for size, (_count, share) in figures.SSC_SIZE_CLASSES.items()}
@@ -425,10 +423,10 @@ def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Pr
             hours = "Vardagar 07–18" if service_code in IT_OFFICE_HOURS else "Dygnet runt"
             rows.append((area_code, area_sv, area_en, area_code, area_sv, service_code, name_sv, name_en, "base", unit, False, hours))
         services = _catalogue(provider, rows, [2025, 2026], {code: IT_SERVICES[code][6] for code in service_codes})
-        for service_code in service_codes:
-            for version in services[service_code].versions.all():
-                ServiceLevel.objects.create(version=version, metric_sv="Tillgänglighet under avtalad öppettid", metric_en="Availability during agreed opening hours",
-                                            threshold=Decimal("99.5"), unit="%", period="month")
+        import_rows("service_levels", [{"service_code": service_code, "year": version.year, "metric": "Tillgänglighet under avtalad öppettid",
+                                        "metric_en": "Availability during agreed opening hours", "threshold": "99.5", "unit": "%"}
+                                       for service_code in service_codes for version in services[service_code].versions.all()],
+                    f"servicenivaer-{code}.csv", provider)
         count = {"fk": 40, "skv": 25, "trv": 12}[code]
         register, agreements = [], []   # the supplier's customers, a row per year, and their agreements, imported
         chosen = rng.sample(pool, count)

@@ -49,6 +49,7 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "registry.customer": ("Kund", "c", "Customer"),
     "registry.provider": ("Organisation", "c", "Organisation"),
     "registry.service_version": ("Tjänsteversion", "c", "Service version"),
+    "registry.service_levels": ("Servicenivåer", "p", "Service levels"),
     "registry.service": ("Tjänst", "c", "Service"),
 }
 

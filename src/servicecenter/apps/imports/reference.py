@@ -9,7 +9,7 @@ from django.utils import translation
 
 from servicecenter.apps.imports.base import IMPORTERS
 
-ORDER = ("customers", "catalogue", "agreements", "volumes", "events", "ledger", "keys", "prices", "agency_register", "outages",
+ORDER = ("customers", "catalogue", "service_levels", "agreements", "volumes", "events", "ledger", "keys", "prices", "agency_register", "outages",
          "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "reference_figures", "restrictions",
          "offices", "office_visits", "municipality_types", "population_grid", "savings_requirements")
 
@@ -21,6 +21,8 @@ NOTES = {
                  "A customer's rows update it; an optional column left empty keeps what is stored (a year's turnover too).",
     "catalogue": "Tier: bas, tillägg, special. Unit: lönespecifikation, timme, ärende, ... or the codes in docs/glossary.md. "
                  "Obligatory: ja/nej. The `_en` columns give English names.",
+    "service_levels": "The service's version of that year must be in the catalogue. Comparison: minst (≥, the default) or högst (≤); "
+                      "period: månad (the default), kvartal, år. Shown on the service's page.",
     "agreements": "The customer by customer number, or by organisation number when only one customer has it. "
                   "State: intresse, avsiktsförklaring, anslutning, produktion, avslutad; dates as ÅÅÅÅ-MM-DD.",
     "volumes": "The customer as for agreements; month as ÅÅÅÅ-MM. A volume needs an agreement in production that month; "

@@ -63,6 +63,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "reference_figures": {"figure": "anställda i staten", "year": "{previous}", "value": "268 000", "source": "Arbetsgivarverket"},
     "savings_requirements": {"year": "{year}", "base_year": "{previous}", "amount": "5 000 000"},
     "restrictions": {"subject": "drift/sakert-natverk", "indicator": "", "reason": "Uppgifterna om tjänsten är säkerhetsskyddsklassificerade"},
+    "service_levels": {"service_code": "lonespec", "year": "{year}", "metric": "Lönespecifikationer korrekta och i tid", "metric_en": "",
+                       "comparison": "minst", "threshold": "99,5", "unit": "%", "period": "månad"},
     "staff_years": {"year": "{year}", "fte": "212,5", "average_employees": "240", "source": "Personalsystemet"},
 }
 

@@ -26,6 +26,7 @@ from servicecenter.apps.registry.models import (
     ReferenceFigure,
     Service,
     ServiceArea,
+    ServiceLevel,
     ServiceVersion,
 )
 from servicecenter.core import limits
@@ -467,3 +468,64 @@ class ReferenceFigureImporter(Importer):
         for _number, (key, year, value, source) in checked:
             ReferenceFigure.objects.update_or_create(key=key, year=year, defaults={"value": value, "source": source or self.source[:300]})
         return {"figures": len(checked)}
+
+
+# --- service levels ------------------------------------------------------------------------------
+
+COMPARISON_ALIASES = {"≥": ">=", "minst": ">=", "lägst": ">=", "≤": "<=", "högst": "<=", "som mest": "<="}
+PERIOD_ALIASES = {"månad": "month", "kvartal": "quarter", "år": "year"}
+
+
+@register
+class ServiceLevelImporter(Importer):
+    """A catalogue entry's service levels (SLA), kept apart from its description and price: each
+    service and year the file names gets exactly the levels the file gives it."""
+
+    kind = "service_levels"
+    label = _("Service levels (SLA)")
+    help_text = _("One row per service level: service code, year of the catalogue, metric, at least/at most, threshold, unit and period "
+                  "(månad, kvartal, år). The levels of each service and year in the file are replaced.")
+    columns = (
+        Column("service_code", True, ("tjänstekod", "tjänst kod")),
+        Column("year", True, ("år",)),
+        Column("metric", True, ("mått", "nivå")),
+        Column("metric_en", False, ("mått engelska",)),
+        Column("comparison", False, ("jämförelse", "minst/högst")),
+        Column("threshold", True, ("gräns", "målvärde")),
+        Column("unit", False, ("enhet",)),
+        Column("period", False, ("period", "mäts per")),
+    )
+
+    def prepare(self):
+        self.versions = {(code, year): pk for pk, code, year in
+                         ServiceVersion.objects.filter(service__provider=self.provider).values_list("pk", "service__code", "year")}
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("service_code", parse_text(row.get("service_code", ""), limit=60))
+        year = check.take("year", parse_year(row.get("year", "")))
+        version = self.versions.get((code, year))
+        if code and year and version is None:
+            check.add("service_code", Problem("service_level.no_version", {"code": code, "year": year}, value=code))
+        metric = check.kept("metric", row.get("metric"), 200)
+        if not metric:
+            check.add("metric", Problem("value.required"))
+        comparison = check.take("comparison", parse_choice(row.get("comparison") or ">=", [">=", "<="], aliases=COMPARISON_ALIASES))
+        threshold = check.take("threshold", parse_decimal(row.get("threshold", ""), negative=True, limit=limits.THRESHOLD))
+        period = check.take("period", parse_choice(row.get("period") or "month", [p.value for p in ServiceLevel.Period], aliases=PERIOD_ALIASES))
+        if check.errors:
+            return None, check.problems
+        return (version, metric, check.kept("metric_en", row.get("metric_en"), 200), comparison, threshold,
+                check.kept("unit", row.get("unit"), 30), period), check.problems
+
+    def check_all(self, checked, heading):
+        return self.duplicates(checked, lambda r: (r[0], r[1]), self.source)
+
+    def apply(self, checked):
+        versions = {row[0] for _n, row in checked}
+        removed, _kinds = ServiceLevel.objects.filter(version_id__in=versions).delete()
+        ServiceLevel.objects.bulk_create([ServiceLevel(version_id=version, metric_sv=metric, metric_en=metric_en, comparison=comparison,
+                                                       threshold=threshold, unit=unit, period=period)
+                                          for _n, (version, metric, metric_en, comparison, threshold, unit, period) in checked])
+        record("registry.service_levels.imported", user=self.user, provider=self.provider, data={"rows": len(checked), "removed": removed})
+        return {"rows": len(checked), "removed": removed}
