@@ -91,7 +91,7 @@ def test_bad_rows_are_refused_whole_naming_row_and_column(agency):
     report = run_import("fee_activities", bad.encode(), "verksamheter.csv", provider=agency)
     found = {(p.row, p.column, p.code) for p in report.errors}
     assert found == {(2, "budget_cost", "value.required"), (3, "section", "value.choice"), (4, "budget_revenue", "fee.nothing"),
-                     (5, "activity", "fee.code")}, found
+                     (5, "activity", "value.code")}, found
     across = (header
               + "upp,Uppdrag,disponeras,UPP,2030,1,1,\n"             # 2
               + "upp,Annat namn,disponeras,UPP,2031,1,1,\n"          # 3: the activity described otherwise than on row 2

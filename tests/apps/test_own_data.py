@@ -335,7 +335,7 @@ def test_the_price_list_warns_when_standard_rated_prices_meet_an_organisation_wi
 @pytest.mark.parametrize("url", ["/", "/customers/", "/services/", "/agreements/", "/volumes/", "/import/", "/audit/", "/costing/",
                                  "/costing/price-lists/", "/billing/", "/billing/invoices/", "/billing/late-events/", "/followup/",
                                  "/followup/definitions/", "/network/", "/network/offices/", "/network/statistics/", "/network/scenarios/",
-                                 "/network/compare/", "/network/optimise/", "/costing/pools/", "/costing/keys/", "/costing/ledger/",
+                                 "/network/partners/", "/network/compare/", "/network/optimise/", "/costing/pools/", "/costing/keys/", "/costing/ledger/",
                                  "/costing/models/new/", "/followup/entry/"])
 def test_every_main_page_answers_for_a_new_organisation_without_demo_words(municipality, url):
     with clock.frozen(datetime(YEAR, 1, 25, 9)):

@@ -165,6 +165,7 @@ def page_matrix(o):
         ("network", "/network/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         ("network-offices", "/network/offices/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         ("network-office", "/network/offices/sk001/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
+        ("network-partners", "/network/partners/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         ("network-statistics", "/network/statistics/?year=2025", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         ("network-scenarios", "/network/scenarios/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),
         ("network-scenario", f"/network/scenarios/{o['scenario']}/", expect({ADMIN, *SSC_STAFF, STHLM, IT}) | {CONTACT: 403}),

@@ -99,7 +99,7 @@ def _pages(ids):
                        f"/costing/price-lists/derive/{ids['run']}/", f"/costing/price-lists/{ids['draft_list']}/entries/{ids['service']}/",
                        f"/billing/runs/{ids['billing_run']}/drafts/1/", f"/billing/reconciliation/{ids['run_month']}/", "/billing/usage/",
                        "/volumes/?format=xlsx"],   # a long export: the browser lands on its job's page
-        "planerare": ["/network/", "/network/offices/", f"/network/offices/{ids['office']}/", "/network/statistics/", "/network/scenarios/",
+        "planerare": ["/network/", "/network/offices/", f"/network/offices/{ids['office']}/", "/network/partners/", "/network/statistics/", "/network/scenarios/",
                       f"/network/scenarios/{ids['scenario']}/", "/network/compare/", "/network/optimise/"],
         "kundkontakt": ["/", "/billing/invoices/", "/agreements/"],
         "it-samordnare": ["/followup/", f"/followup/it-report/{year}/", f"/followup/drill/{ids['it_indicator']}/service/fk/vdc/{year}/"],

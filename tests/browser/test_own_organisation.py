@@ -57,10 +57,12 @@ def _files(folder):
     for index, (name, lon, lat) in enumerate([("Centrum", "17,9119", "59,5184"), ("Norr", "17,9000", "59,5400"), ("Söder", "17,9300", "59,5000"),
                                               ("Väster", "17,8800", "59,5200"), ("Öster", "17,9500", "59,5150")]):
         offices.append(f"t0{index + 1};Medborgarkontoret {name};{lon};{lat};0114;{'fullservicekontor' if index == 0 else 'flexibelt med personal'};2015-01-01")
-    visits = ["kontor;månad;myndighet;besök"] + [f"t0{i};{YEAR}-01;SKV;{900 - 120 * i}" for i in range(1, 6)]
+    partners = ["kod;namn;organisationsnummer", "SKV;Skatteverket;", f"SOC;Socialförvaltningen;{CITY}"]
+    visits = (["kontor;månad;myndighet;besök"] + [f"t0{i};{YEAR}-01;SKV;{900 - 120 * i}" for i in range(1, 6)]
+              + [f"t0{i};{YEAR}-01;Socialförvaltningen;{100 + 10 * i}" for i in range(1, 6)])
     written = {}
     for name, lines in (("kunder.csv", customers), ("katalog.csv", catalogue), ("avtal.csv", agreements), ("volymer.csv", volumes),
-                        ("kontor.csv", offices), ("besok.csv", visits)):
+                        ("kontor.csv", offices), ("samverkan.csv", partners), ("besok.csv", visits)):
         path = folder / name
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         written[name] = path
@@ -313,7 +315,10 @@ def test_a_municipality_sets_up_and_runs_its_year_in_the_browser(browser, empty_
 
     # --- five offices with visits, a closure from 1 July, the optimiser ---
     _import(page, server, "offices", files["kontor.csv"])
+    _import(page, server, "partner_agencies", files["samverkan.csv"])
     _import(page, server, "office_visits", files["besok.csv"])
+    _visit(page, server, "/network/partners/", "partner agencies")
+    expect(page.locator("main table")).to_contain_text("Socialförvaltningen")
     _visit(page, server, "/network/", "network")
     _visit(page, server, "/network/scenarios/", "scenarios")
     page.get_by_label("Namn på ett nytt scenario").fill("Stäng Öster")

@@ -23,7 +23,6 @@ from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import (
     Agreement,
     Customer,
-    PartnerAgency,
     Provider,
     Service,
 )
@@ -199,9 +198,9 @@ def _ssc_employee_groups(year: int) -> dict[str, int]:
 
 def _build_ssc(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
     ssc = Provider.objects.create(code="ssc", name="Statens servicecenter", org_number=make_orgnr("202100625"), kind=Provider.Kind.STATE_SERVICE_CENTRE, is_demo=True)
-    for name, nine in [("Arbetsförmedlingen", "202100209"), ("Försäkringskassan", "202100552"), ("Migrationsverket", "202100216"),
-                       ("Pensionsmyndigheten", "202100621"), ("Skatteverket", "202100544")]:
-        PartnerAgency.objects.create(provider=ssc, name=name, org_number=make_orgnr(nine))
+    import_rows("partner_agencies", [{"code": code, "name": name, "org_number": make_orgnr(nine)} for code, name, nine in [
+        ("AF", "Arbetsförmedlingen", "202100209"), ("FK", "Försäkringskassan", "202100552"), ("MIGR", "Migrationsverket", "202100216"),
+        ("PM", "Pensionsmyndigheten", "202100621"), ("SKV", "Skatteverket", "202100544")]], "samverkansmyndigheter.csv", ssc)
     import_rows("reference_figures",
                 [{"figure": "state_employees", "year": year, "value": value, "source": source} for year, (value, source) in figures.STATE_EMPLOYEES.items()]
                 + [{"figure": "state_agencies", "year": 2025, "value": figures.STATE_AGENCIES_2025, "source": "Statskontoret 2025 (seed 004)"},

@@ -42,6 +42,7 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "followup.sources": ("Källor", "p", "Sources"),
     "metering.volumes": ("Volymer", "p", "Volumes"),
     "network.offices": ("Servicekontor", "p", "Offices"),
+    "network.partners": ("Samverkansmyndigheter", "p", "Partner agencies"),
     "network.report": ("Konsekvensrapport", "c", "Consequence report"),
     "network.scenario": ("Scenario", "n", "Scenario"),
     "network.visits": ("Besöksstatistik", "c", "Visit statistics"),

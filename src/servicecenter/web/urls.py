@@ -69,6 +69,7 @@ urlpatterns = [
     path("network/", network.overview, name="network"),
     path("network/offices/", network.office_list, name="network-offices"),
     path("network/offices/<slug:code>/", network.office_detail, name="network-office"),
+    path("network/partners/", network.partner_list, name="network-partners"),
     path("network/statistics/", network.statistics, name="network-statistics"),
     path("network/scenarios/", network.scenario_list, name="network-scenarios"),
     path("network/scenarios/<id:pk>/", network.scenario_detail, name="network-scenario"),

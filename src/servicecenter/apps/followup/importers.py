@@ -440,7 +440,7 @@ class FeeActivityImporter(Importer):
         check = self.row_check(number, heading)
         code = check.take("activity", parse_text(row.get("activity", ""), limit=40))
         if code and not code.replace("-", "").replace("_", "").isalnum():
-            check.add("activity", Problem("fee.code", value=code))
+            check.add("activity", Problem("value.code", value=code))
         name = check.kept("name", row.get("name"), 300)
         if not name:
             check.add("name", Problem("value.required"))

@@ -11,7 +11,7 @@ from servicecenter.apps.imports.base import IMPORTERS
 
 ORDER = ("customers", "catalogue", "service_levels", "agreements", "volumes", "events", "ledger", "keys", "prices", "agency_register", "outages",
          "survey_answers", "price_index", "indicator_data", "fee_activities", "appropriations", "staff_years", "reference_figures", "restrictions",
-         "offices", "office_visits", "municipality_types", "population_grid", "savings_requirements")
+         "offices", "partner_agencies", "office_visits", "municipality_types", "population_grid", "savings_requirements")
 
 NOTES = {
     "customers": "A customer is an ordering unit (an agency, one of a city's administrations, a company) with its own customer number, "
@@ -58,8 +58,11 @@ NOTES = {
     "offices": "Coordinates in WGS 84 (lon/lat) or SWEREF 99 TM (east/north), recognised by range; a coordinate outside Sweden, an "
                "unknown municipality code or one that does not match the coordinate is an error. Category: fullservicekontor, "
                "flexibelt med/utan personal, tillfälligt. Offices are updated by code.",
-    "office_visits": "Partner: AF, FK, MIGR, PM, SKV or the name. Visits in a month the office was closed are an error; a month of an "
-                     "office is replaced.",
+    "partner_agencies": "The agencies (or administrations) the offices serve on behalf of, e.g. the state's AF, FK, MIGR, PM and SKV. "
+                        "Codes: letters, digits, hyphens and underscores. Two rows with the same code or name are an error; "
+                        "partners are updated by code and none is removed.",
+    "office_visits": "Partner: the code or name of a registered partner agency (import them first); an unknown one is an error naming "
+                     "the registered codes. Visits in a month the office was closed are an error; a month of an office is replaced.",
     "municipality_types": "Municipality: four digits; type: 1–6 or Tillväxtanalys' names.",
     "population_grid": "Coordinates as for offices (e.g. the centres of SCB's squares). Saved as a new set of demand points named after the file.",
     "savings_requirements": "Amounts in SEK against the base year; the closure scenarios show how far each year's plan reaches them.",

@@ -49,6 +49,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
                 "co_location": "Biblioteket", "decision": "", "opened": "{opened}-01-01", "closed": "", "lease_end": "{lease_end}-12-31",
                 "cost_rent": "480 000", "cost_staff": "2 100 000", "cost_it": "120 000", "cost_other": "60 000", "staff": "3,5",
                 "opening_hours": "Vardagar 09–17", "capacity": "30 000"},
+    "partner_agencies": {"code": "SKV", "name": "Skatteverket", "org_number": "202100-5448"},
     "office_visits": {"office": "k01", "month": "{year}-01", "partner": "SKV", "errand_type": "id-kort", "visits": "640", "errands": "700"},
     "municipality_types": {"municipality": "0114", "type": "2"},
     "prices": {"year": "{year}", "price_list": "Priser {year}", "service_code": "lonespec", "unit_price": "53,50", "tiers": "", "graduated": "ja",

@@ -24,10 +24,11 @@ from servicecenter.apps.network.models import (
     MunicipalityType,
     Office,
     OfficeVisits,
-    Partner,
     SavingsRequirement,
 )
+from servicecenter.apps.registry.models import PartnerAgency
 from servicecenter.core import limits
+from servicecenter.core import registry as registry_rules
 from servicecenter.core.network import geo, regions
 from servicecenter.core.problems import Problem
 from servicecenter.formats.tabular import Column
@@ -44,8 +45,6 @@ from servicecenter.formats.values import (
 CATEGORY_ALIASES = {"fullservice": "full", "fullservicekontor": "full", "flexibelt": "flex_staffed",
                     "flexibelt med personal": "flex_staffed", "flexibelt utan personal": "flex_visiting",
                     "tillfälligt": "temporary", "tillfälligt flexibelt": "temporary"}
-PARTNER_ALIASES = {"arbetsförmedlingen": "AF", "försäkringskassan": "FK", "migrationsverket": "MIGR",
-                   "pensionsmyndigheten": "PM", "skatteverket": "SKV"}
 TYPE_ALIASES = {"storstadskommuner": "storstad", "täta blandade kommuner": "tat_blandad", "glesa blandade kommuner": "gles_blandad",
                 "tätortsnära landsbygdskommuner": "landsbygd_tatortsnara", "glesa landsbygdskommuner": "gles_landsbygd",
                 "mycket glesa landsbygdskommuner": "mycket_gles_landsbygd",
@@ -175,6 +174,77 @@ class OfficeImporter(Importer):
         return {"created": created, "updated": updated}
 
 
+def is_code(text: str) -> bool:
+    """Letters, digits, hyphens and underscores only: what a code in another file can name."""
+    return text.replace("-", "").replace("_", "").isalnum()
+
+
+@register
+class PartnerAgencyImporter(Importer):
+    """The agencies (or administrations) on whose behalf the offices serve citizens, by the code
+    the visits file names them with. Added or updated by code; a partner not in the file stays."""
+
+    kind = "partner_agencies"
+    label = _("Partner agencies")
+    help_text = _("One row per partner agency: code (as the visits file names it, e.g. SKV), name and, optionally, organisation number. "
+                  "A partner already registered under the code is updated; the others stay.")
+    capability = Capability.PLAN_NETWORK
+    columns = (
+        Column("code", True, ("kod", "förkortning")),
+        Column("name", True, ("namn", "myndighet", "samverkansmyndighet")),
+        Column("org_number", False, ("organisationsnummer", "orgnr")),
+    )
+
+    def check_row(self, number, row, heading):
+        check = self.row_check(number, heading)
+        code = check.take("code", parse_text(row.get("code", ""), limit=20))
+        if code and not is_code(code):
+            check.add("code", Problem("value.code", value=code))
+        name = check.kept("name", row.get("name"), 200)
+        if not name:
+            check.add("name", Problem("value.required"))
+        org_number = ""
+        if (row.get("org_number") or "").strip():
+            found = registry_rules.check_orgnr(row["org_number"])
+            if found:
+                check.add("org_number", found[0])
+            else:
+                org_number = registry_rules.normalise_orgnr(row["org_number"])
+        if check.errors:
+            return None, check.problems
+        return (code, name, org_number), check.problems
+
+    def check_all(self, checked, heading):
+        problems = self.duplicates(checked, lambda r: r[0].lower(), self.source)
+        return problems + self.duplicates(checked, lambda r: r[1].lower(), self.source)   # a name the visits file may use instead of the code
+
+    def apply(self, checked):
+        stored = {partner.code.lower(): partner for partner in PartnerAgency.objects.filter(provider=self.provider)}
+        created = updated = 0
+        for _number, (code, name, org_number) in checked:
+            partner = stored.get(code.lower())
+            if partner is None:
+                PartnerAgency.objects.create(provider=self.provider, code=code, name=name, org_number=org_number, source=self.source[:300])
+                created += 1
+            elif (partner.name, partner.org_number) != (name, org_number or partner.org_number):
+                partner.name, partner.org_number, partner.source = name, org_number or partner.org_number, self.source[:300]
+                partner.save(update_fields=["name", "org_number", "source"])
+                updated += 1
+        record("network.partners.imported", user=self.user, provider=self.provider, data={"created": created, "updated": updated})
+        return {"created": created, "updated": updated, "unchanged": len(checked) - created - updated}
+
+
+def partner_codes(provider) -> dict[str, str]:
+    """How a visits file may name each of the provider's partner agencies (its code or its name,
+    in any case) → the code."""
+    names: dict[str, str] = {}
+    for code, name in PartnerAgency.objects.filter(provider=provider).values_list("code", "name"):
+        names[name.lower()] = code
+    for code in PartnerAgency.objects.filter(provider=provider).values_list("code", flat=True):
+        names[code.lower()] = code   # a code wins over another partner's name
+    return names
+
+
 class VisitRow(NamedTuple):
     """One checked row, its values in the order of the table's columns (``VISIT_COLUMNS``)."""
 
@@ -193,8 +263,8 @@ VISIT_COLUMNS = VisitRow._fields
 class OfficeVisitsImporter(Importer):
     kind = "office_visits"
     label = _("Visits and errands per office")
-    help_text = _("One row per office, month (YYYY-MM), partner agency (AF, FK, MIGR, PM, SKV or the name), errand type, visits and "
-                  "errands. A month already imported for an office is replaced. Visits to an office that was closed that month are refused.")
+    help_text = _("One row per office, month (YYYY-MM), partner agency (its code or name, as registered under Partner agencies), errand type, "
+                  "visits and errands. A month already imported for an office is replaced. Visits to an office that was closed that month are refused.")
     capability = Capability.PLAN_NETWORK
     columns = (
         Column("office", True, ("kontor", "kontorskod")),
@@ -207,6 +277,8 @@ class OfficeVisitsImporter(Importer):
 
     def prepare(self):
         self.offices = {o.code: o for o in Office.objects.filter(provider=self.provider)}
+        self.partners = partner_codes(self.provider)
+        self.partner_list = ", ".join(sorted(set(self.partners.values())))
 
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
@@ -215,7 +287,12 @@ class OfficeVisitsImporter(Importer):
         if code and office is None:
             check.add("office", Problem("network.office_unknown", {"code": code}, value=code))
         period = check.take("month", parse_month(row.get("month", "")))
-        partner = check.take("partner", parse_choice(row.get("partner", ""), [p.value for p in Partner], aliases=PARTNER_ALIASES))
+        partner = check.take("partner", parse_text(row.get("partner", ""), limit=200))
+        if partner is not None:
+            partner = self.partners.get(partner.lower())
+            if partner is None:
+                check.add("partner", Problem("network.partner_unknown", {"code": row["partner"].strip(), "known": self.partner_list}, value=row["partner"])
+                          if self.partners else Problem("network.no_partners", value=row["partner"]))
         visits = check.take("visits", parse_int(row.get("visits", "")))
         errands = check.take("errands", parse_int(row.get("errands", ""), required=False))
         if office and period:

@@ -125,20 +125,12 @@ class Office(models.Model):
         return (self.opened is None or self.opened <= day) and (self.closed is None or self.closed > day)
 
 
-class Partner(models.TextChoices):
-    AF = "AF", _("Swedish Public Employment Service")
-    FK = "FK", _("Swedish Social Insurance Agency")
-    MIGR = "MIGR", _("Swedish Migration Agency")
-    PM = "PM", _("Swedish Pensions Agency")
-    SKV = "SKV", _("Swedish Tax Agency")
-
-
 class OfficeVisits(models.Model):
     """Visits and errands at one office for one partner agency and errand type in one month."""
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="visit_rows")
     month = models.DateField(_("month"))
-    partner = models.CharField(_("partner agency"), max_length=10, choices=Partner.choices)
+    partner = models.CharField(_("partner agency"), max_length=20, help_text=_("The code of one of the provider's partner agencies."))
     errand_type = models.CharField(_("errand type"), max_length=100, blank=True)
     visits = models.PositiveIntegerField(_("visits"), default=0)
     errands = models.PositiveIntegerField(_("errands"), default=0)

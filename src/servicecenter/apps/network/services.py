@@ -27,11 +27,11 @@ from servicecenter.apps.network.models import (
     Municipality,
     Office,
     OfficeVisits,
-    Partner,
     SavingsRequirement,
     Scenario,
     ScenarioChange,
 )
+from servicecenter.apps.registry.models import PartnerAgency
 from servicecenter.core import limits
 from servicecenter.core.network import regions
 from servicecenter.core.network import scenario as sc
@@ -220,6 +220,13 @@ def _table(labels, by_year: dict[int, dict[str, int]], years):
     return rows, [(totals[y], 1 if totals[y] else None) for y in years]
 
 
+def partner_labels(provider, codes=()) -> list[tuple[str, str]]:
+    """(code, name) of the provider's partner agencies, by name, and of any other ``codes`` (a
+    code in the visits whose partner is no longer registered is shown as its code, not dropped)."""
+    names = dict(PartnerAgency.objects.filter(provider=provider).values_list("code", "name"))
+    return sorted(names.items(), key=lambda item: item[1].lower()) + [(code, code) for code in sorted(set(codes) - set(names))]
+
+
 def statistics(provider, year: int) -> dict:
     years = [year, year - 1, year - 2]
     regions_by_year = {y: _by(provider, y, "office__region", "visits") for y in years}
@@ -246,7 +253,7 @@ def statistics(provider, year: int) -> dict:
     return {
         "years": years,
         "regions": _table([(r, r or "–") for r in region_names], regions_by_year, years),
-        "partners": _table([(p.value, p.label) for p in Partner], partners_by_year, years),
+        "partners": _table(partner_labels(provider, {code for y in years for code in partners_by_year[y]}), partners_by_year, years),
         "types": _table([(t.value, t.label) for t in MunicipalityType] + ([("", _("Type not imported"))] if any("" in types_by_year[y] for y in years) else []),
                         types_by_year, years),
         "errands_per_visit": [(errands_total[y] / visits_total[y]) if visits_total[y] else None for y in years],

@@ -25,7 +25,7 @@ from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.jobs.views import begin
 from servicecenter.apps.network import services
 from servicecenter.apps.network.models import DemandSet, Office, OfficeVisits, Scenario
-from servicecenter.apps.registry.models import Provider
+from servicecenter.apps.registry.models import PartnerAgency, Provider
 from servicecenter.formats.charts import bar_chart, line_chart
 from servicecenter.formats.spreadsheet import Percent
 from servicecenter.ui.deferral import deferred
@@ -126,11 +126,31 @@ def office_detail(request, code: str):
     office = get_object_or_404(Office.objects.select_related("municipality__fa_region"), provider=provider, code=code)
     monthly = list(OfficeVisits.objects.filter(office=office).values("month").annotate(v=Sum("visits"), e=Sum("errands")).order_by("month"))
     by_partner = list(OfficeVisits.objects.filter(office=office).values("month__year", "partner").annotate(e=Sum("errands")).order_by("month__year", "partner"))
+    names = dict(services.partner_labels(provider, {r["partner"] for r in by_partner}))
+    for r in by_partner:
+        r["name"] = names[r["partner"]]
     series = []
     for year in sorted({m["month"].year for m in monthly}):
         series.append((str(year), tuple((m["month"].month, float(m["v"])) for m in monthly if m["month"].year == year)))
     chart = line_chart(_("Visits per month"), _("Month"), _("Visits"), tuple(series), _("Visits per month and year at this office.")) if series else ""
     return render(request, "network/office.html", {"provider": provider, "office": office, "monthly": monthly, "by_partner": by_partner, "chart": chart})
+
+
+@network_page
+def partner_list(request):
+    """The partner agencies the offices serve on behalf of, with their errands in the last three
+    years with visits: what the visits file names them by, and where to import them."""
+    scope = _scope(request)
+    provider = _provider(scope)
+    latest = OfficeVisits.objects.filter(office__provider=provider).dates("month", "year").last()
+    years = [latest.year - 2, latest.year - 1, latest.year] if latest else []
+    errands = {(r["partner"], r["month__year"]): r["e"] for r in OfficeVisits.objects.filter(office__provider=provider, month__year__in=years)
+               .values("partner", "month__year").annotate(e=Sum("errands"))}
+    registered = {p.code: p for p in PartnerAgency.objects.filter(provider=provider)}
+    rows = [(code, name, registered.get(code), [errands.get((code, year), 0) for year in years])
+            for code, name in services.partner_labels(provider, {code for code, _year in errands})]
+    return render(request, "network/partners.html", {"provider": provider, "rows": rows, "years": years,
+                                                     "can_import": scope.can(Capability.PLAN_NETWORK)})
 
 
 @network_page

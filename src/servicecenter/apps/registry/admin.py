@@ -29,7 +29,7 @@ class CustomerAdmin(ScopedAdmin):
 
 @admin.register(models.PartnerAgency)
 class PartnerAgencyAdmin(ScopedAdmin):
-    list_display = ("name", "org_number", "provider")
+    list_display = ("code", "name", "org_number", "provider")
 
 
 @admin.register(models.ReferenceFigure)

@@ -118,17 +118,21 @@ class PartnerAgencyQuerySet(ScopedQuerySet):
 
 
 class PartnerAgency(models.Model):
-    """An agency on whose behalf the service offices serve citizens."""
+    """An agency (or a municipal administration) on whose behalf a provider's service offices
+    serve citizens: the state's five, or whichever a network serves. Visits and errands name it
+    by ``code``. Several may share an organisation number (the administrations of one city)."""
 
     objects = PartnerAgencyQuerySet.as_manager()
 
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="partner_agencies")
+    code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
-    org_number = models.CharField(_("organisation number"), max_length=11)
+    org_number = models.CharField(_("organisation number"), max_length=11, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["provider", "org_number"], name="partner_unique_orgnr")]
+        constraints = [models.UniqueConstraint(fields=["provider", "code"], name="partner_unique_code")]
         verbose_name = _("partner agency")
         verbose_name_plural = _("partner agencies")
 
