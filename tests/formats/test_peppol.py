@@ -165,3 +165,20 @@ def test_started_workers_are_the_ones_a_run_then_uses(validator, monkeypatch):
     documents = [peppol._warm_up_document(day)] * peppol.PARALLEL_FROM
     assert validator.validate_all(documents, processes=2) == [[]] * len(documents)
     assert {process.pid for process in pool._processes.values()} == started
+
+
+def test_workers_started_without_waiting_take_the_next_batch_after_their_warm_up(validator, monkeypatch):
+    """``start_workers(wait=False)`` (the demo's build calls it before it migrates): the warm-up
+    is queued in the pool a run then takes, and the run's documents are validated after it, with
+    their own findings."""
+    from servicecenter.formats import peppol
+
+    day = date(2031, 5, 30)
+    monkeypatch.setattr(peppol, "_cores", lambda: 2)
+    assert validator.start_workers(day, wait=False) == 2
+    pool = peppol._POOLS[(validator.rules_dir, 2)]
+    started = {process.pid for process in pool._processes.values()}
+    documents = [peppol._warm_up_document(day)] * (peppol.PARALLEL_FROM - 1) + [b"<x/>"]
+    found = validator.validate_all(documents, processes=2)
+    assert found[:-1] == [[]] * (len(documents) - 1) and validator.fatal(found[-1])
+    assert {process.pid for process in pool._processes.values()} == started

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
+from servicecenter.apps.billing import services as billing_services
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import (
     Agreement,
@@ -150,6 +151,9 @@ def _catalogue(provider: Provider, rows, years, descriptions: dict[str, str] | N
 
 def build_demo(seed: int = 2025, progress: Callable[[str], None] = lambda text: None) -> DemoSummary:
     """Migrate, then fill an empty database with the demo. Refuses a database with data in it."""
+    # the processes that validate the invoices compile the rule sets on the other core while this
+    # one migrates and builds the registry, not when the first month is issued
+    billing_services.validator().start_workers(date(2025, 1, 31), wait=False)
     call_command("migrate", verbosity=0)
     if Provider.objects.exists():
         raise RuntimeError("the database already has providers; build the demo into an empty database")

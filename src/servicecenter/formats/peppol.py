@@ -364,15 +364,23 @@ class PeppolValidator:
                 _POOLS[(self.rules_dir, processes)] = pool
         return pool
 
-    def start_workers(self, day: date) -> int:
+    def start_workers(self, day: date, wait: bool = True) -> int:
         """Start the worker processes ``validate_all`` uses and have each compile the rule sets
         and check a few documents dated ``day`` (Saxon's first documents are slower than the
         rest), so that the first run a person starts does not wait for that. Returns how many
-        processes run (0 on one core, where validation stays in this process)."""
+        processes run (0 on one core, where validation stays in this process). ``wait=False``
+        returns at once: the workers get ready while the caller goes on with other work (a
+        later ``validate_all`` queues behind them)."""
         processes = _cores()
         if processes < 2:
             return 0
-        self.validate_all([_warm_up_document(day)] * (PARALLEL_FROM * processes), processes=processes)
+        documents = [_warm_up_document(day)] * (PARALLEL_FROM * processes)
+        if wait:
+            self.validate_all(documents, processes=processes)
+        else:
+            pool = self._pool_of(processes)
+            for document in documents:
+                pool.submit(_validate_in_worker, document)
         return processes
 
     @staticmethod
