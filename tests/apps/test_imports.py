@@ -282,7 +282,7 @@ def test_command_line_import_reports_in_swedish_and_exits_nonzero(tmp_path: Path
                             env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert "volymer.csv, rad 2, kolumn org_number: Organisationsnumrets kontrollsiffra stämmer inte." in result.stdout
-    assert "volymer.csv, rad 2, kolumn month: Inte en giltig månad (ÅÅÅÅ-MM)." in result.stdout
+    assert "volymer.csv, rad 2, kolumn month: Inte en giltig månad; skriv t.ex. 2025-03, 202503 eller mars 2025." in result.stdout
     assert "Avvisad, inget skrevs" in result.stdout
     # replacing a stored ledger year is refused until --replace confirms it, saying what goes and comes
     ledger = tmp_path / "huvudbok.csv"

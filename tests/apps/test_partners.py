@@ -3,7 +3,7 @@ own administrations (and perhaps the Tax Agency), not the state's five. They are
 the codes the visits file names them by, shown on their page, in the statistics and on each
 office's page. An organisation of its own, not the demo."""
 
-from datetime import date
+from datetime import date, datetime
 from importlib import import_module
 
 import pytest
@@ -118,3 +118,25 @@ def test_upgrading_gives_existing_partners_codes_and_registers_the_codes_visits_
     in_use.register_partners_in_use(django_apps, None)
     partners = dict(PartnerAgency.objects.filter(provider=city).values_list("code", "name"))
     assert partners["FK"] == "Försäkringskassan" and partners["XY"] == "XY" and partners["SKV"] == "Skatteverket" and len(partners) == 5
+
+
+def test_a_visits_workbook_with_months_as_excel_writes_them_is_read(city):
+    """Real exports: a month as a date cell at the month's end (Excel's EOMONTH), as the number
+    203105 and as ``juni 2031``, and a partner by its name."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    assert run_import("partner_agencies", PARTNERS.encode(), "samverkan.csv", provider=city).ok
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kontor", "Månad", "Myndighet", "Besök"])
+    sheet.append(["mk1", datetime(2031, 4, 30), "SKV", 10])
+    sheet.append(["mk1", 203105, "SKV", 11])
+    sheet.append(["mk2", "juni 2031", "Skatteverket", 12])
+    data = BytesIO()
+    book.save(data)
+    report = run_import("office_visits", data.getvalue(), "besok.xlsx", provider=city)
+    assert report.ok, [p.describe("en") for p in report.problems]
+    months = dict(OfficeVisits.objects.filter(office__provider=city).values_list("month", "visits"))
+    assert months == {date(2031, 4, 1): 10, date(2031, 5, 1): 11, date(2031, 6, 1): 12}

@@ -2,6 +2,7 @@ import io
 import os
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from servicecenter.formats.tabular import Column, read_table
@@ -83,3 +84,23 @@ def test_value_parsers_accept_swedish_forms():
     assert parse_date("", required=False) == (None, None)
     assert parse_month("2025-13")[1].code == "value.month"
     assert parse_bool("Ja") == (True, None) and parse_bool("nej") == (False, None) and parse_bool("kanske")[1].code == "value.boolean"
+
+
+@pytest.mark.parametrize("text, month", [
+    ("2025-03", (2025, 3)), ("2025-3", (2025, 3)), ("2025/03", (2025, 3)), (" 2025-03 ", (2025, 3)),
+    ("202503", (2025, 3)), ("2025M03", (2025, 3)), ("2025m12", (2025, 12)),
+    ("2025-03-01", (2025, 3)), ("2025-03-31", (2025, 3)), ("20250331", (2025, 3)),
+    ("mars 2025", (2025, 3)), ("Mars 2025", (2025, 3)), ("mar 2025", (2025, 3)), ("March 2025", (2025, 3)),
+    ("maj 2025", (2025, 5)), ("okt. 2025", (2025, 10)), ("Oct 2025", (2025, 10)),
+])
+def test_a_month_is_read_as_files_write_it(text, month):
+    period, problem = parse_month(text)
+    assert problem is None and (period.start.year, period.start.month) == month
+
+
+@pytest.mark.parametrize("text", ["2025-13", "202513", "2025-02-30", "20250230", "2025-0101", "2025.10", "2025.1", "2025", "1/2025",
+                                  "mai 2025", "marsch 2025", "2025-03-01T10:00", "03-2025"])
+def test_what_is_not_one_month_is_refused_not_guessed(text):
+    """``2025.10`` is a number to Excel, read back as ``2025.1``; a time is not a month."""
+    period, problem = parse_month(text)
+    assert period is None and problem.code == "value.month"

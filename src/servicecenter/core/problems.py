@@ -112,7 +112,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value.decimal": ("Inte ett tal.", "Not a number."),
     "value.negative": ("Får inte vara negativt.", "Must not be negative."),
     "value.date": ("Inte ett giltigt datum (ÅÅÅÅ-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
-    "value.month": ("Inte en giltig månad (ÅÅÅÅ-MM).", "Not a valid month (YYYY-MM)."),
+    "value.month": ("Inte en giltig månad; skriv t.ex. 2025-03, 202503 eller mars 2025.", "Not a valid month; write e.g. 2025-03, 202503 or March 2025."),
     "value.range": ("Utanför det rimliga intervallet {low} till {high}.", "Outside the plausible range {low} to {high}."),
     "value.places": ("Högst {places} decimaler.", "At most {places} decimals."),
     "value.precision": ("För många siffror; högst {digits} värdesiffror sparas exakt.", "Too many digits; at most {digits} significant digits are kept exactly."),

@@ -82,19 +82,50 @@ def parse_date(text: str, *, required: bool = True) -> tuple[date | None, Proble
     return (None, problem) if problem else (day, None)
 
 
+#: month names and their usual abbreviations, Swedish and English (``mars 2025``, ``Mar 2025``)
+MONTH_NAMES = {name: number for number, names in enumerate((
+    ("januari", "jan", "january"), ("februari", "feb", "february"), ("mars", "mar", "march"), ("april", "apr"),
+    ("maj", "may"), ("juni", "jun", "june"), ("juli", "jul", "july"), ("augusti", "aug", "august"),
+    ("september", "sep", "sept"), ("oktober", "okt", "oct", "october"), ("november", "nov"), ("december", "dec")), start=1)
+    for name in names}
+_MONTH_FORMS = (
+    re.compile(r"(?P<year>\d{4})[-/](?P<month>\d{1,2})"),                # 2025-03, 2025-3, 2025/03 (not 2025.10: a number, read back as 2025.1)
+    re.compile(r"(?P<year>\d{4})[mM](?P<month>\d{2})"),                  # 2025M03, as Statistics Sweden writes it
+    re.compile(r"(?P<year>(?:19|20)\d{2})(?P<month>\d{2})"),             # 202503 (a number in Excel)
+    re.compile(r"(?P<year>\d{4})(?P<sep>-?)(?P<month>\d{2})(?P=sep)(?P<day>\d{2})"),   # a day of the month: 2025-03-01, 20250301, 2025-03-31 (Excel's EOMONTH)
+    re.compile(r"(?P<name>[^\W\d_]+)\.?\s+(?P<year>\d{4})"),            # mars 2025, Mar. 2025
+)
+
+
 @lru_cache(maxsize=4096)
 def parse_month(text: str) -> tuple[Period | None, Problem | None]:
-    """``YYYY-MM`` as the month's period. Remembered (both results are frozen): an import's
-    hundreds of thousands of rows name a few months."""
+    """A month as files write it: ``2025-03`` (or ``2025-3``, ``2025/03``), ``202503``,
+    ``2025M03``, ``mars 2025`` or a date in the month (``2025-03-01``, ``20250331``); as the
+    month's period. A date that is no date (``2025-02-30``) is refused, and so is anything else.
+    Several rows of one month are never added together here: an importer refuses two rows of
+    the same month and key, so a file of days is refused, not summed. Remembered (both results
+    are frozen): an import's hundreds of thousands of rows name a few months."""
     raw = (text or "").strip()
     if not raw:
         return None, Problem("value.required")
-    try:
-        period = Period.parse_month(raw)
-    except ValueError:
-        return None, Problem("value.month", value=text)
-    problem = limits.check_day(period.start)
-    return (None, problem) if problem else (period, None)
+    for form in _MONTH_FORMS:
+        found = form.fullmatch(raw)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        year = int(parts["year"])
+        month = MONTH_NAMES.get(parts["name"].lower()) if "name" in parts else int(parts["month"])
+        if month is None or not 1 <= month <= 12:
+            break
+        if "day" in parts:
+            try:
+                date(year, month, int(parts["day"]))
+            except ValueError:
+                break
+        period = Period.month(year, month)
+        problem = limits.check_day(period.start)
+        return (None, problem) if problem else (period, None)
+    return None, Problem("value.month", value=text)
 
 
 def parse_year(text: str, low: int = int(limits.YEAR.low), high: int = int(limits.YEAR.high)) -> tuple[int | None, Problem | None]:

@@ -77,6 +77,12 @@ Files in CSV (`;`, `,` or tab separated; UTF-8, or Windows-1252 as Swedish Excel
 Excel `.xlsx` (first sheet). Headings may be the English names or the Swedish ones in brackets
 (case and spaces do not matter). `*` = required; `†` = give at least one of these.
 
+A month may be written `2025-03` (or `2025-3`, `2025/03`), `202503`, `2025M03` (as Statistics
+Sweden writes it), `mars 2025` / `Mar 2025`, or as a date in the month (`2025-03-01`,
+`2025-03-31`, `20250331`, or an Excel date cell). Two rows of the same month and key are an
+error, so a file of days is refused rather than added up. `2025.10` is not a month (Excel reads
+it as the number 2025.1).
+
 The import page offers a template of every kind, as `.xlsx` and `.csv`, with the Swedish
 headings and one (invented) example row (`/import/templates/<kind>.xlsx`); a test reads each
 template back through its importer.
