@@ -99,3 +99,53 @@ def test_service_levels_are_imported_per_service_and_year_and_replaced_by_the_ne
     assert {(p.row, p.column, p.code) for p in bad.errors} == {(2, "service_code", "service_level.no_version"), (3, "metric", "value.required"),
                                                               (3, "threshold", "value.decimal"), (3, "period", "value.choice")}
     assert stored.count() == 1
+
+
+def test_a_coordinator_keeps_a_service_out_of_the_open_report_with_the_form_and_puts_it_back(db):
+    """The IT report's own form, for a person marking one item (the file replaces the whole list):
+    checked by the same rules as the file, recorded in the audit log, lifted again with a button."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from servicecenter.apps.accounts.models import AuditEntry, Role
+    from servicecenter.apps.followup.models import Restriction
+    from servicecenter.apps.registry import organisation
+
+    coordinator, admin = organisation.create_organisation(code="samord-b", name="Samordnaren B", org_number=make_orgnr("202199311"),
+                                                          kind=Provider.Kind.IT_SUPPLIER, admin_username="samord-b-admin", admin_password="x-Lösen-123")
+    organisation.add_person(coordinator, username="samord-b-controller", password="x-Lösen-123", role=Role.CONTROLLER, user=admin)
+    organisation.add_person(coordinator, username="samord-b-lasare", password="x-Lösen-123", role=Role.READER, user=admin)
+    supplier = Provider.objects.create(code="lev-b", name="Leverantören B", org_number=make_orgnr("202199312"), kind=Provider.Kind.IT_SUPPLIER,
+                                       coordinator=coordinator)
+    catalogue = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit\n"
+                 "2031;drift;Drift;drift;Drift;sakert-natverk;Säkert nätverk;bas;user\n2031;drift;Drift;drift;Drift;e-post;E-post;bas;user\n")
+    assert run_import("catalogue", catalogue.encode(), "katalog.csv", provider=supplier).ok
+    assert run_import("indicator_data", b"element;level;subject;year;value\nanvandare;organisation;samord-b;2031;10\n", "data.csv",
+                      provider=coordinator).ok
+    users = get_user_model().objects
+    client = Client()
+    client.force_login(users.get(username="samord-b-controller"))
+    open_report = client.get("/followup/it-report/2031/?provider=samord-b").content.decode()
+    assert "annex=1#h-restricted" in open_report and "Säkert nätverk" not in open_report   # chosen in the annex, not on the open page
+    url = "/followup/it-report/2031/?provider=samord-b&annex=1"
+    page = client.get(url).content.decode()
+    assert "Leverantören B: Säkert nätverk" in page and "Ingenting hålls utanför" in page
+
+    refused = client.post(url, {"action": "restrict", "subject": "lev-b/okand", "indicator": "", "reason": ""})
+    assert refused.status_code == 200 and refused.content.decode().count('aria-invalid="true"') == 2
+    assert not Restriction.objects.filter(provider=coordinator).exists()
+
+    assert client.post(url, {"action": "restrict", "subject": "lev-b/sakert-natverk", "indicator": "", "reason": "Säkerhetsskydd"}).status_code == 302
+    (item,) = Restriction.objects.filter(provider=coordinator)
+    assert item.covers("it-1", "lev-b/sakert-natverk") and not item.covers("it-1", "lev-b/e-post") and item.reason == "Säkerhetsskydd"
+    assert AuditEntry.objects.filter(action="followup.restrictions.entered", provider=coordinator).exists()
+    page = client.get(url).content.decode()
+    assert "Säkerhetsskydd" in page and "Tillbaka till den öppna rapporten" in page
+
+    reader = Client()
+    reader.force_login(users.get(username="samord-b-lasare"))
+    assert reader.post(url, {"action": "lift", "restriction": str(item.pk)}).status_code == 403
+    assert client.post(url, {"action": "lift", "restriction": "999999"}).status_code == 404
+    assert client.post(url, {"action": "lift", "restriction": str(item.pk)}).status_code == 302
+    assert not Restriction.objects.filter(provider=coordinator).exists()
+    assert AuditEntry.objects.filter(action="followup.restrictions.deleted", provider=coordinator).exists()

@@ -653,10 +653,19 @@ class RestrictionImporter(Importer):
             return None, check.problems
         return (subject, indicator, reason), check.problems
 
+    #: the file replaces the whole list; the IT report's form adds (or re-words) one item
+    whole_list = True
+
     def check_all(self, checked, heading):
         return self.duplicates(checked, lambda r: r[:2], self.source)
 
     def apply(self, checked):
+        if not self.whole_list:
+            for _n, (subject, indicator, reason) in checked:
+                Restriction.objects.update_or_create(provider=self.provider, subject=subject, indicator=indicator, defaults={"reason": reason})
+                record("followup.restrictions.entered", user=self.user, provider=self.provider,
+                       data={"subject": subject, "indicator": indicator, "reason": reason})
+            return {"rows": len(checked)}
         removed, _kinds = Restriction.objects.filter(provider=self.provider).delete()
         Restriction.objects.bulk_create([Restriction(provider=self.provider, subject=subject, indicator=indicator, reason=reason)
                                          for _n, (subject, indicator, reason) in checked])

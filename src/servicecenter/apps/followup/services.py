@@ -608,3 +608,11 @@ def save_report_text(provider, report: str, year: int, section: str, text: str, 
                                                              defaults={"text": text[:20000], "user": user, "at": clock.now()})
         record("followup.report_text.saved", user=user, obj=saved, provider=provider, data={"year": year, "section": section})
     return saved
+
+
+def lift_restriction(item, user=None) -> None:
+    """Put a restricted item back into the open report, in one transaction with an audit entry."""
+    with transaction.atomic():
+        record("followup.restrictions.deleted", user=user, provider=item.provider,
+               data={"subject": item.subject, "indicator": item.indicator, "reason": item.reason})
+        item.delete()

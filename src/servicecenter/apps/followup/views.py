@@ -32,7 +32,11 @@ from servicecenter.apps.followup.defining import (
     set_sources,
 )
 from servicecenter.apps.followup.forms import GoalForm, IndicatorForm, SourcesForm
-from servicecenter.apps.followup.importers import IndicatorDataImporter, OutageImporter
+from servicecenter.apps.followup.importers import (
+    IndicatorDataImporter,
+    OutageImporter,
+    RestrictionImporter,
+)
 from servicecenter.apps.followup.models import (
     DataPoint,
     Family,
@@ -52,6 +56,7 @@ from servicecenter.formats.charts import indicator_chart
 from servicecenter.formats.spreadsheet import Percent
 from servicecenter.ui.deferral import deferred
 from servicecenter.ui.downloads import report_download
+from servicecenter.ui.params import id_param
 
 LEVEL_NAMES = {"service": gettext_lazy("Service"), "supplier": gettext_lazy("Supplier"), "office": gettext_lazy("Office"),
                "customer": gettext_lazy("Customer"), "organisation": gettext_lazy("Whole organisation")}
@@ -320,12 +325,34 @@ def it_report(request, year: int):
     annex = request.GET.get("annex") == "1"
     if annex:
         scope.require(Capability.RUN_COSTING)
+    back = f"{request.path}?provider={provider.code}{'&annex=1' if annex else ''}"
+    errors: dict[str, str] = {}
     if request.method == "POST":
         scope.require(Capability.RUN_COSTING)
-        section = "annex_analysis" if annex else "analysis"
-        followup.save_report_text(provider, "it_operations", year, section, request.POST.get("text", ""), request.user)
-        messages.success(request, _("The analysis was saved."))
-        return redirect(f"{request.path}?provider={provider.code}{'&annex=1' if annex else ''}")
+        action = request.POST.get("action", "analysis")
+        if action == "restrict":
+            importer = RestrictionImporter(provider, request.user)
+            importer.whole_list = False
+            row = {name: (request.POST.get(name) or "").strip() for name in ("subject", "indicator", "reason")}
+            errors = _enter(importer, row, translation.get_language() or "sv")
+            if not errors:
+                messages.success(request, _("The item is kept out of the open report; the restricted annex shows it."))
+                return redirect(back)
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        elif action == "lift":
+            item = Restriction.objects.filter(provider=provider, pk=id_param(request.POST, "restriction")).first()
+            if item is None:
+                raise Http404("no such restricted item")
+            followup.lift_restriction(item, request.user)
+            messages.success(request, _("The item is back in the open report."))
+            return redirect(back)
+        elif action == "analysis":
+            section = "annex_analysis" if annex else "analysis"
+            followup.save_report_text(provider, "it_operations", year, section, request.POST.get("text", ""), request.user)
+            messages.success(request, _("The analysis was saved."))
+            return redirect(back)
+        else:
+            raise Http404("unknown form")
     kind = request.GET.get("format")
     if kind in ("pdf", "xlsx") and (job := deferred(request, _("IT operations indicators %(year)s (%(format)s)") % {"year": year, "format": kind.upper()})):
         return job
@@ -334,7 +361,21 @@ def it_report(request, year: int):
         record("followup.report.downloaded", user=request.user, provider=provider, data={"report": "it_operations", "year": year, "format": kind, "annex": annex})
         return report_download(f"indikatorer-samordnad-it-drift-{year}{'-bilaga' if annex else ''}", kind, "followup/it_report_pdf.html", context, _it_sheets(context))
     context.update({"can_annex": scope.can(Capability.RUN_COSTING), "can_write": scope.can(Capability.RUN_COSTING)})
+    if context["can_write"] and annex:   # chosen in the annex: the open report's page names nothing it keeps out
+        context.update(_restriction_form(provider, context, errors, request.POST if errors else {}))
     return render(request, "followup/it_report.html", context)
+
+
+def _restriction_form(provider: Provider, context: dict, errors: dict[str, str], values) -> dict:
+    """The restricted items of the report, each with its service's name, and what the form to add
+    one offers: the report's services and its indicators."""
+    services = {f"{s.provider.code}/{s.code}": f"{s.provider.name}: {s.versions.order_by('-year').first().name_sv if s.versions.exists() else s.code}"
+                for s in Service.objects.filter(provider__in=followup.suppliers_of(provider)).select_related("provider")}
+    indicators = {d.code: d.name_sv for d in context["definitions"]}
+    items = [(item, services.get(item.subject, item.subject), indicators.get(item.indicator, item.indicator))
+             for item in Restriction.objects.filter(provider=provider).order_by("subject", "indicator")]
+    return {"restrictions": items, "restrict_subjects": sorted(services.items(), key=lambda pair: pair[1].lower()),
+            "restrict_errors": errors, "restrict_values": values}
 
 
 def _it_sheets(context):
