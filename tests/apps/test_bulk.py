@@ -70,3 +70,28 @@ def test_a_row_of_the_wrong_width_is_refused_and_nothing_is_written(company):
     with pytest.raises(ValueError, match="does not have the 12 values"):
         bulk.insert_rows(LedgerCell, CELL_COLUMNS, [good, good[:-1], good])
     assert not LedgerCell.objects.filter(source=source).exists()
+
+
+def test_update_rows_sets_what_bulk_update_sets_and_nothing_else(company):
+    """Every other row, and every other column, is left as it was; the values are converted as
+    ``bulk_update`` converts them (the scale of a decimal, an empty text, a date)."""
+    rows = _cells()[:2_000]
+    by_bulk = LedgerImport.objects.create(provider=company, year=2025, kind="actual", filename="d.csv")
+    by_rows = LedgerImport.objects.create(provider=company, year=2025, kind="actual", filename="e.csv")
+    for source in (by_bulk, by_rows):
+        bulk.insert_rows(LedgerCell, CELL_COLUMNS, ((company.pk, source.pk, *row) for row in rows))
+    def changes(source):
+        cells = list(LedgerCell.objects.filter(source=source).order_by("pk"))
+        return [(cell, Decimal(n) / 8, "" if n % 3 else f"Namn {n}", date(2026, n % 12 + 1, 1)) for n, cell in enumerate(cells) if n % 2]
+    bulk_changes = changes(by_bulk)
+    for cell, amount, name, month in bulk_changes:
+        cell.amount, cell.account_name, cell.month = amount, name, month
+    LedgerCell.objects.bulk_update([cell for cell, *_rest in bulk_changes], ["amount", "account_name", "month"], batch_size=500)
+    updated = bulk.update_rows(LedgerCell, ["amount", "account_name", "month"],
+                               ([amount, name, month, cell.pk] for cell, amount, name, month in changes(by_rows)))
+    assert updated == len(rows) // 2
+    expected, got = _stored(by_bulk), _stored(by_rows)
+    assert got == expected and [str(row[8]) for row in got] == [str(row[8]) for row in expected]
+    assert got[0] == rows[0]   # an even row: untouched
+    with pytest.raises(ValueError, match="does not have the 1 values of amount and its key"):
+        bulk.update_rows(LedgerCell, ["amount"], [[Decimal(1)]])

@@ -49,7 +49,7 @@ def run(ssc):
 def test_customers_import_creates_and_updates(run, ssc):
     report = run("customers", f"organisationsnummer;namn;år;anställda;omsättning\n{NEW_A};Nya verket;2025;420;12 500 000,50\n{NEW_B};Andra verket;2025;80;\n")
     assert report.ok and report.status == "applied", report.lines()
-    assert report.counts == {"created": 2, "updated": 0, "years": 2}
+    assert report.counts == {"created": 2, "updated": 0, "unchanged": 0, "years": 2}
     customer = Customer.objects.get(provider=ssc, org_number=NEW_A)
     assert customer.years.get(year=2025).employees == 420
     assert str(customer.years.get(year=2025).turnover) == "12500000.50"
@@ -57,10 +57,18 @@ def test_customers_import_creates_and_updates(run, ssc):
     again = run("customers", f"org_number,name\n{NEW_A},Nya verket (nytt namn)\n")
     assert again.counts["updated"] == 1 and Customer.objects.get(pk=customer.pk).name == "Nya verket (nytt namn)"
     years = run("customers", f"org_number,name,year,employees\n{NEW_A},Nya verket,2025,430\n{NEW_A},Nya verket,2026,445\n")   # a year corrected, one added
-    assert years.counts == {"created": 0, "updated": 1, "years": 2}
+    assert years.counts == {"created": 0, "updated": 1, "unchanged": 0, "years": 2}
     assert dict(customer.years.values_list("year", "employees")) == {2025: 430, 2026: 445}
     assert str(customer.years.get(year=2025).turnover) == "12500000.50"   # not in the file: kept
     assert AuditEntry.objects.filter(action="registry.customer.updated", object_id=str(customer.pk)).count() == 2   # one per import, not per row
+    # the register again as it is stored: nothing written, nothing logged; one employee more is a change
+    same = run("customers", f"org_number,name,year,employees\n{NEW_A},Nya verket,2025,430\n{NEW_B},Andra verket,2025,80\n")
+    assert same.counts == {"created": 0, "updated": 0, "unchanged": 2, "years": 2}
+    assert AuditEntry.objects.filter(action="registry.customer.updated", object_id=str(customer.pk)).count() == 2
+    other = Customer.objects.get(provider=ssc, org_number=NEW_B)
+    one_more = run("customers", f"org_number,name,year,employees\n{NEW_A},Nya verket,2025,430\n{NEW_B},Andra verket,2025,81\n")
+    assert one_more.counts == {"created": 0, "updated": 1, "unchanged": 1, "years": 2} and other.years.get(year=2025).employees == 81
+    assert AuditEntry.objects.filter(action="registry.customer.updated", object_id=str(other.pk)).count() == 1
 
 
 def test_bad_customers_file_lists_every_problem_and_writes_nothing(run):

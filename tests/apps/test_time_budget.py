@@ -25,7 +25,7 @@ BUDGET = 1.0
 
 #: URLs that only show a page (GET, HTML, nothing to download): not walked here
 PAGES = {"home", "customer", "service", "agreement", "costing", "costing-run", "costing-trace", "costing-compare", "costing-behaviour",
-         "followup", "followup-drill", "network", "network-offices", "network-office", "network-compare", "jobs", "job", "job-progress", "billing-run-draft",
+         "followup", "followup-drill", "network", "network-offices", "network-office", "network-partners", "network-compare", "jobs", "job", "job-progress", "billing-run-draft",
          "health"}
 #: not ours to walk: Django's admin, the API (tests/apps/test_audit_and_api.py and the note on #16), static
 OUTSIDE = {"admin", "api"}

@@ -87,3 +87,27 @@ def insert_rows(model, attnames: Sequence[str], rows: Iterable[Sequence], prepar
             cursor.executemany(statement, list(zip(*columns)))
             written += len(chunk)
     return written
+
+
+def update_rows(model, attnames: Sequence[str], rows: Iterable[Sequence], prepare: Preparer | None = None) -> int:
+    """Set ``attnames`` of stored rows: each row is its values in the order of ``attnames``, then
+    its primary key; one prepared UPDATE run by ``executemany``. ``bulk_update`` writes a CASE
+    with a branch per row for every column, which the database walks for each row it updates: an
+    import that changed 20,000 customers took over a minute on SQLite. Returns how many."""
+    database = connections[router.db_for_write(model)]
+    prepare = prepare or preparer(database)
+    by_attname = {field.attname: field for field in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in attnames] + [model._meta.pk]
+    ops = database.ops
+    statement = (f"UPDATE {ops.quote_name(model._meta.db_table)} SET {', '.join(f'{ops.quote_name(field.column)} = %s' for field in fields[:-1])} "  # noqa: S608 - model names
+                 f"WHERE {ops.quote_name(model._meta.pk.column)} = %s")
+    written = 0
+    rows = iter(rows)
+    with database.cursor() as cursor:
+        while chunk := list(islice(rows, CHUNK)):
+            if any(len(row) != len(fields) for row in chunk):
+                raise ValueError(f"a row of {model._meta.label} does not have the {len(attnames)} values of {', '.join(attnames)} and its key")
+            columns = [prepare.column(index, fields[index], values) for index, values in enumerate(zip(*chunk))]
+            cursor.executemany(statement, list(zip(*columns)))
+            written += len(chunk)
+    return written

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicecenter.apps.accounts.access import Capability
 from servicecenter.apps.accounts.audit import record
+from servicecenter.apps.imports import bulk
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.metering.closing import closed_months
 from servicecenter.apps.metering.models import Volume
@@ -130,7 +131,7 @@ class VolumeImporter(Importer):
             if current is None:
                 new_rows.append((customer_id, service_id, month, quantity, source or self.source[:100]))
             elif current[1] != quantity:
-                changed.append(Volume(pk=current[0], quantity=quantity, source=source or self.source[:100]))
+                changed.append((quantity, source or self.source[:100], current[0]))
         if connection.vendor == "postgresql":
             _copy_postgres(self.provider.pk, new_rows)
         elif connection.vendor == "sqlite":
@@ -141,8 +142,7 @@ class VolumeImporter(Importer):
                     [Volume(provider_id=self.provider.pk, customer_id=c, service_id=s, month=m, quantity=q, source=src) for c, s, m, q, src in new_rows[start:start + BATCH]],
                     batch_size=BATCH,
                 )
-        for start in range(0, len(changed), BATCH):
-            Volume.objects.bulk_update(changed[start:start + BATCH], ["quantity", "source"])
+        bulk.update_rows(Volume, ["quantity", "source"], changed)
         counts = {"created": len(new_rows), "updated": len(changed), "unchanged": len(checked) - len(new_rows) - len(changed)}
         record("metering.volumes.imported", user=self.user, provider=self.provider,
                data={"source": self.source, **counts, "months": [m.isoformat()[:7] for m in months][:36]})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from servicecenter.apps.accounts.audit import entry as audit_entry
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import AuditEntry
+from servicecenter.apps.imports import bulk
 from servicecenter.apps.imports.base import Importer, register
 from servicecenter.apps.registry.lookup import NUMBER_COLUMN, ORG_COLUMN, CustomerLookup
 from servicecenter.apps.registry.models import (
@@ -179,10 +180,14 @@ class CustomerImporter(Importer):
 
     def apply(self, checked):
         """Each customer's rows applied in file order to one object, written once: the new ones in
-        one INSERT, the others in one UPDATE, the years likewise, one audit entry per customer
-        (a register of thousands of customer-years was a few queries per row)."""
+        one INSERT, the changed ones in one prepared UPDATE, the years likewise, one audit entry per
+        customer created or changed. A customer the file describes as stored (its fields, its host,
+        its years) is neither written nor logged: a register imported again is ``unchanged``."""
         customers = dict(self.existing)
+        fields = ["org_number", "name", "sector", "preparedness_from", "preparedness_until", "peppol_id", *DETAIL_COLUMNS]
+        number_of = {customer.pk: number for number, customer in self.existing.items()}
         touched: dict[str, tuple[Customer, str, dict]] = {}   # number → (customer, action, audit data), in file order
+        before: dict[str, tuple] = {}                         # number → a stored customer's fields and host before the file
         years: dict[tuple[str, int], tuple[int, Decimal | None]] = {}
         for _number, row in checked:
             customer = customers.get(row.number)
@@ -192,6 +197,7 @@ class CustomerImporter(Importer):
             elif row.number not in touched:
                 moved = {"org_number_before": customer.org_number} if customer.org_number != row.org_number else {}
                 touched[row.number] = (customer, "updated", moved)
+                before[row.number] = (*(getattr(customer, field) for field in fields), number_of.get(customer.host_id))
             customer.org_number = row.org_number
             customer.name = row.name
             if row.sector:
@@ -204,6 +210,21 @@ class CustomerImporter(Importer):
                 setattr(customer, field, value)
             if row.year is not None and row.employees is not None:
                 years[(row.number, row.year)] = (row.employees, row.turnover)
+        stored = {(customer_id, year): (pk, employees, turnover) for pk, customer_id, year, employees, turnover
+                  in CustomerYear.objects.filter(customer__provider=self.provider).values_list("pk", "customer_id", "year", "employees", "turnover")}
+        changed_years: dict[tuple[str, int], tuple] = {}   # (number, year) → (employees, turnover, stored pk or None)
+        for (number, year), (employees, turnover) in years.items():
+            known = stored.get((customers[number].pk, year)) if customers[number].pk else None
+            if known is None:
+                changed_years[(number, year)] = (employees, turnover, None)
+            else:   # a file without turnover leaves the stored one (as it does the optional texts)
+                turnover = known[2] if turnover is None else turnover
+                if (employees, turnover) != known[1:]:
+                    changed_years[(number, year)] = (employees, turnover, known[0])
+        with_years = {number for number, _year in changed_years}
+        touched = {number: entry for number, entry in touched.items()
+                   if entry[1] == "created" or number in with_years
+                   or before[number] != (*(getattr(entry[0], field) for field in fields), self.hosts.get(number, before[number][-1]))}
         new = [customer for customer, action, _data in touched.values() if action == "created"]
         changed = [customer for customer, action, _data in touched.values() if action == "updated"]
         if connection.features.can_return_rows_from_bulk_insert:
@@ -211,27 +232,18 @@ class CustomerImporter(Importer):
         else:
             for customer in new:
                 customer.save()
-        fields = ["org_number", "name", "sector", "preparedness_from", "preparedness_until", "peppol_id", *DETAIL_COLUMNS]
-        Customer.objects.bulk_update(changed, fields, batch_size=1000)
-        for number, host in self.hosts.items():
-            customers[number].host = customers[host]
-        Customer.objects.bulk_update([customers[number] for number in self.hosts], ["host"], batch_size=1000)
-        stored = {(cy.customer_id, cy.year): cy for cy in CustomerYear.objects.filter(customer__provider=self.provider)}
-        added, updated = [], []
-        for (number, year), (employees, turnover) in years.items():
-            customer = customers[number]
-            known = stored.get((customer.pk, year))
-            if known is None:
-                added.append(CustomerYear(customer=customer, year=year, employees=employees, turnover=turnover))
-            else:   # a file without turnover leaves the stored one (as it does the optional texts)
-                known.employees, known.turnover = employees, known.turnover if turnover is None else turnover
-                updated.append(known)
-        CustomerYear.objects.bulk_create(added, batch_size=1000)
-        CustomerYear.objects.bulk_update(updated, ["employees", "turnover"], batch_size=1000)
+        bulk.update_rows(Customer, fields, ([getattr(customer, field) for field in fields] + [customer.pk] for customer in changed))
+        hosted = [(customers[host].pk, customers[number].pk) for number, host in self.hosts.items() if customers[number].host_id != customers[host].pk]
+        bulk.update_rows(Customer, ["host_id"], hosted)
+        CustomerYear.objects.bulk_create([CustomerYear(customer=customers[number], year=year, employees=employees, turnover=turnover)
+                                          for (number, year), (employees, turnover, pk) in changed_years.items() if pk is None], batch_size=1000)
+        bulk.update_rows(CustomerYear, ["employees", "turnover"], ([employees, turnover, pk] for employees, turnover, pk in changed_years.values()
+                                                                    if pk is not None))
         AuditEntry.objects.bulk_create([audit_entry(f"registry.customer.{action}", user=self.user, obj=customer, provider=self.provider,
                                                     data={"source": self.source, **data}) for customer, action, data in touched.values()],
                                        batch_size=1000)
-        return {"created": len(new), "updated": len(changed), "years": len(years)}
+        return {"created": len(new), "updated": len(changed), "unchanged": len({row.number for _n, row in checked}) - len(new) - len(changed),
+                "years": len(years)}
 
 
 # --- catalogue ---------------------------------------------------------------------------------
