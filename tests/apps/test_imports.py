@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,14 @@ def test_agreements_import_and_pipeline_rules(run, ssc, contact_customer):
     agreement = Agreement.objects.get(customer=contact_customer, service__code="anlaggning")
     assert agreement.state == "letter_of_intent"
     assert AuditEntry.objects.filter(action="registry.agreement.created", object_id=str(agreement.pk)).exists()
+    assert run("agreements", good).counts == {"created": 0, "updated": 0, "unchanged": 1}   # the same file again: nothing written
+    assert not AuditEntry.objects.filter(action="registry.agreement.updated", object_id=str(agreement.pk)).exists()
+    onboarding = f"organisationsnummer;tjänstekod;status;avsiktsförklaring;anslutning\n{contact_customer.org_number};anlaggning;anslutning;2025-11-01;2025-12-01\n"
+    report = run("agreements", onboarding)
+    assert report.ok and report.counts == {"created": 0, "updated": 1, "unchanged": 0}, report.lines()
+    agreement.refresh_from_db()
+    assert (agreement.state, agreement.onboarding_date) == ("onboarding", date(2025, 12, 1))
+    assert AuditEntry.objects.filter(action="registry.agreement.updated", object_id=str(agreement.pk)).count() == 1
 
 
 def test_volumes_import_and_update(run, contact_customer):
