@@ -149,3 +149,18 @@ def test_a_coordinator_keeps_a_service_out_of_the_open_report_with_the_form_and_
     assert client.post(url, {"action": "lift", "restriction": str(item.pk)}).status_code == 302
     assert not Restriction.objects.filter(provider=coordinator).exists()
     assert AuditEntry.objects.filter(action="followup.restrictions.deleted", provider=coordinator).exists()
+
+
+def test_indicator_data_imported_again_writes_only_what_changed(planner_org):
+    from servicecenter.apps.followup.models import DataPoint
+
+    data = "element;level;subject;year;value;source\nbesok;organisation;natverk;2031;1200;Kassaregistret\nbesok;organisation;natverk;2030;1100;\n"
+    first = run_import("indicator_data", data.encode(), "data.csv", provider=planner_org)
+    assert first.counts == {"data_points": 2, "unchanged": 0}
+    stamps = dict(DataPoint.objects.filter(provider=planner_org).values_list("year", "at"))
+    assert run_import("indicator_data", data.encode(), "data.csv", provider=planner_org).counts == {"data_points": 2, "unchanged": 2}
+    assert dict(DataPoint.objects.filter(provider=planner_org).values_list("year", "at")) == stamps   # not written again
+    changed = run_import("indicator_data", data.replace(";1200;", ";1250;").encode(), "data.csv", provider=planner_org)
+    assert changed.counts == {"data_points": 2, "unchanged": 1}
+    assert DataPoint.objects.get(provider=planner_org, year=2031).value == Decimal(1250)
+    assert DataPoint.objects.get(provider=planner_org, year=2030).source == "data.csv"   # no source given: the file
