@@ -77,12 +77,19 @@ def insert_rows(model, attnames: Sequence[str], rows: Iterable[Sequence], prepar
     ops = database.ops
     statement = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({', '.join(ops.quote_name(field.column) for field in fields)}) "  # noqa: S608 - model names
                  f"VALUES ({', '.join(['%s'] * len(fields))})")
+    return _execute(database, statement, fields, rows, prepare,
+                    f"a row of {model._meta.label} does not have the {len(fields)} values of {', '.join(attnames)}")
+
+
+def _execute(database, statement: str, fields: Sequence, rows: Iterable[Sequence], prepare: Preparer, wrong_width: str) -> int:
+    """``statement`` run by ``executemany`` over ``rows`` in chunks, each value converted for its
+    field; a row not as wide as ``fields`` raises ValueError(``wrong_width``). Returns how many."""
     written = 0
     rows = iter(rows)
     with database.cursor() as cursor:
         while chunk := list(islice(rows, CHUNK)):
             if any(len(row) != len(fields) for row in chunk):
-                raise ValueError(f"a row of {model._meta.label} does not have the {len(fields)} values of {', '.join(attnames)}")
+                raise ValueError(wrong_width)
             columns = [prepare.column(index, fields[index], values) for index, values in enumerate(zip(*chunk))]
             cursor.executemany(statement, list(zip(*columns)))
             written += len(chunk)
@@ -101,13 +108,5 @@ def update_rows(model, attnames: Sequence[str], rows: Iterable[Sequence], prepar
     ops = database.ops
     statement = (f"UPDATE {ops.quote_name(model._meta.db_table)} SET {', '.join(f'{ops.quote_name(field.column)} = %s' for field in fields[:-1])} "  # noqa: S608 - model names
                  f"WHERE {ops.quote_name(model._meta.pk.column)} = %s")
-    written = 0
-    rows = iter(rows)
-    with database.cursor() as cursor:
-        while chunk := list(islice(rows, CHUNK)):
-            if any(len(row) != len(fields) for row in chunk):
-                raise ValueError(f"a row of {model._meta.label} does not have the {len(attnames)} values of {', '.join(attnames)} and its key")
-            columns = [prepare.column(index, fields[index], values) for index, values in enumerate(zip(*chunk))]
-            cursor.executemany(statement, list(zip(*columns)))
-            written += len(chunk)
-    return written
+    return _execute(database, statement, fields, rows, prepare,
+                    f"a row of {model._meta.label} does not have the {len(attnames)} values of {', '.join(attnames)} and its key")
