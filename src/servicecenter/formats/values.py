@@ -176,6 +176,14 @@ def parse_text(text: str, *, required: bool = True, limit: int = 200) -> tuple[s
     return raw, None
 
 
+def parse_code(text: str, *, limit: int = 40) -> tuple[str | None, Problem | None]:
+    """A code another file names things by: letters, digits, hyphens and underscores only."""
+    code, problem = parse_text(text, limit=limit)
+    if code is not None and not code.replace("-", "").replace("_", "").isalnum():
+        return None, Problem("value.code", value=code)
+    return code, problem
+
+
 def parse_timestamp(text: str, *, required: bool = True) -> tuple[datetime | None, Problem | None]:
     """``2025-03-04``, ``2025-03-04T13:05``, ``2025-03-04 13:05:59`` (optionally with ``Z`` or an
     offset). A time without an offset is local (Europe/Stockholm); the caller decides the zone."""

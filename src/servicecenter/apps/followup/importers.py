@@ -45,6 +45,7 @@ from servicecenter.formats.tabular import Column
 from servicecenter.formats.values import (
     parse_bool,
     parse_choice,
+    parse_code,
     parse_date,
     parse_decimal,
     parse_int,
@@ -453,9 +454,7 @@ class FeeActivityImporter(Importer):
 
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
-        code = check.take("activity", parse_text(row.get("activity", ""), limit=40))
-        if code and not code.replace("-", "").replace("_", "").isalnum():
-            check.add("activity", Problem("value.code", value=code))
+        code = check.take("activity", parse_code(row.get("activity", ""), limit=40))
         name = check.kept("name", row.get("name"), 300)
         if not name:
             check.add("name", Problem("value.required"))

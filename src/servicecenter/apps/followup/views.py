@@ -281,6 +281,13 @@ def drill(request, pk: int, level: str, subject: str, year: int):
 
 # --- the annual indicator report for coordinated IT operations ----------------------------------
 
+def _service_names(provider: Provider) -> dict[str, tuple[str, str]]:
+    """Subject (``supplier/service``) → (supplier's name, the service's latest name) of the
+    services of the coordinator's suppliers."""
+    return {followup.subject_of(s): (s.provider.name, s.versions.order_by("-year").first().name_sv if s.versions.exists() else s.code)
+            for s in Service.objects.filter(provider__in=followup.suppliers_of(provider)).select_related("provider")}
+
+
 def _it_report(provider: Provider, year: int, annex: bool, language: str):
     years = [y for y in _years(provider) if y <= year]
     if year not in years:
@@ -288,8 +295,7 @@ def _it_report(provider: Provider, year: int, annex: bool, language: str):
     services = followup.evaluate_family(provider, Family.IT_OPERATIONS, Level.SERVICE, years, include_restricted=True)
     services = [c for c in services if c.restricted == annex]
     subjects = sorted({c.subject for c in services})
-    names = {f"{s.provider.code}/{s.code}": (s.provider.name, s.versions.order_by("-year").first().name_sv if s.versions.exists() else s.code)
-             for s in Service.objects.filter(provider__in=followup.suppliers_of(provider)).select_related("provider")}
+    names = _service_names(provider)
     definitions = followup.definitions(provider, Family.IT_OPERATIONS, year)
     table = []
     for subject in subjects:
@@ -369,8 +375,7 @@ def it_report(request, year: int):
 def _restriction_form(provider: Provider, context: dict, errors: dict[str, str], values) -> dict:
     """The restricted items of the report, each with its service's name, and what the form to add
     one offers: the report's services and its indicators."""
-    services = {f"{s.provider.code}/{s.code}": f"{s.provider.name}: {s.versions.order_by('-year').first().name_sv if s.versions.exists() else s.code}"
-                for s in Service.objects.filter(provider__in=followup.suppliers_of(provider)).select_related("provider")}
+    services = {subject: f"{supplier}: {name}" for subject, (supplier, name) in _service_names(provider).items()}
     indicators = {d.code: d.name_sv for d in context["definitions"]}
     items = [(item, services.get(item.subject, item.subject), indicators.get(item.indicator, item.indicator))
              for item in Restriction.objects.filter(provider=provider).order_by("subject", "indicator")]

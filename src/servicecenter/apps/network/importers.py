@@ -35,6 +35,7 @@ from servicecenter.formats.tabular import Column
 from servicecenter.formats.values import (
     parse_bool,
     parse_choice,
+    parse_code,
     parse_date,
     parse_decimal,
     parse_int,
@@ -174,11 +175,6 @@ class OfficeImporter(Importer):
         return {"created": created, "updated": updated}
 
 
-def is_code(text: str) -> bool:
-    """Letters, digits, hyphens and underscores only: what a code in another file can name."""
-    return text.replace("-", "").replace("_", "").isalnum()
-
-
 @register
 class PartnerAgencyImporter(Importer):
     """The agencies (or administrations) on whose behalf the offices serve citizens, by the code
@@ -197,9 +193,7 @@ class PartnerAgencyImporter(Importer):
 
     def check_row(self, number, row, heading):
         check = self.row_check(number, heading)
-        code = check.take("code", parse_text(row.get("code", ""), limit=20))
-        if code and not is_code(code):
-            check.add("code", Problem("value.code", value=code))
+        code = check.take("code", parse_code(row.get("code", ""), limit=20))
         name = check.kept("name", row.get("name"), 200)
         if not name:
             check.add("name", Problem("value.required"))
@@ -237,12 +231,8 @@ class PartnerAgencyImporter(Importer):
 def partner_codes(provider) -> dict[str, str]:
     """How a visits file may name each of the provider's partner agencies (its code or its name,
     in any case) → the code."""
-    names: dict[str, str] = {}
-    for code, name in PartnerAgency.objects.filter(provider=provider).values_list("code", "name"):
-        names[name.lower()] = code
-    for code in PartnerAgency.objects.filter(provider=provider).values_list("code", flat=True):
-        names[code.lower()] = code   # a code wins over another partner's name
-    return names
+    partners = list(PartnerAgency.objects.filter(provider=provider).values_list("code", "name"))
+    return {**{name.lower(): code for code, name in partners}, **{code.lower(): code for code, _name in partners}}   # a code wins over another's name
 
 
 class VisitRow(NamedTuple):
