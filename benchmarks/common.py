@@ -50,6 +50,19 @@ def table(rows: list[tuple]) -> str:
     return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows)
 
 
+def print_imports(kind: str, rows: int, baseline: float, runs: list[tuple[str, str, Measured]]) -> None:
+    """The table of `servicecenter import KIND` runs (``runs``: key, what it was, its measure)
+    against the DuckDB scan of the same file, and the RESULT line of their seconds by key."""
+    label = database_label()
+    print(table([
+        ("measure", "rows", "seconds", "peak MB", "ratio to baseline", "reported"),
+        ("baseline: DuckDB scan of the CSV", f"{rows:,}", f"{baseline:.2f}", "", "1.0", ""),
+        *((f"servicecenter import {kind}, {what} ({label})", f"{rows:,}", f"{run.seconds:.2f}", f"{run.peak_mb:.0f}", f"{run.seconds / baseline:.0f}",
+           run.output.splitlines()[0] if run.output else "") for _key, what, run in runs),
+    ]))
+    print(f"RESULT import_{kind}_{label.lower()} " + " ".join(f"{key}={run.seconds:.2f}" for key, _what, run in runs))
+
+
 def self_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_label, run_cli, table  # noqa: E402
+from common import print_imports, run_cli  # noqa: E402
 
 CUSTOMERS = 20_000
 YEARS = (2030, 2031)
@@ -39,32 +39,34 @@ def write_register(path: Path, town: str) -> int:
     return len(lines) - 1
 
 
-def main() -> None:
+def tuna_database(folder: Path) -> Path:
+    """A new database (in ``folder``) holding the city's organisation, code ``tuna``."""
+    database = folder / "bench.sqlite3"
+    run_cli("manage", "migrate", "-v", "0", database=database)
+    run_cli("manage", "shell", "-c", "from servicecenter.apps.registry.models import Provider; Provider.objects.get_or_create(code='tuna', "
+            "defaults={'name': 'Tuna kommun', 'org_number': '212000-7712', 'kind': 'municipal_service'})", database=database)
+    return database
+
+
+def measure(kind: str, path: Path, changed_path: Path, database: Path, rows: int, aggregate: str, changed: str) -> None:
+    """`servicecenter import KIND` of ``path``, of the same file again and of ``changed_path``,
+    against DuckDB's scan of ``path`` (``aggregate`` over its columns); the table printed."""
     import duckdb
 
+    started = time.perf_counter()
+    duckdb.read_csv(str(path), sep=";", header=True).aggregate(aggregate).fetchall()
+    baseline = time.perf_counter() - started
+    runs = [(key, what, run_cli("import", kind, str(file), "--provider", "tuna", database=database))
+            for key, what, file in (("first", "first import", path), ("again", "the same file again", path), ("changed", changed, changed_path))]
+    print_imports(kind, rows, baseline, runs)
+
+
+def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         register, moved = Path(folder) / "kunder.csv", Path(folder) / "kunder-ny-ort.csv"
         rows = write_register(register, "Tuna")
         write_register(moved, "Tuna stad")
-        database = Path(folder) / "bench.sqlite3"
-        run_cli("manage", "migrate", "-v", "0", database=database)
-        run_cli("manage", "shell", "-c", "from servicecenter.apps.registry.models import Provider; Provider.objects.get_or_create(code='tuna', "
-                "defaults={'name': 'Tuna kommun', 'org_number': '212000-7712', 'kind': 'municipal_service'})", database=database)
-        started = time.perf_counter()
-        duckdb.read_csv(str(register), sep=";", header=True).aggregate("count(*), sum(anställda)").fetchall()
-        baseline = time.perf_counter() - started
-        first = run_cli("import", "customers", str(register), "--provider", "tuna", database=database)
-        again = run_cli("import", "customers", str(register), "--provider", "tuna", database=database)
-        changed = run_cli("import", "customers", str(moved), "--provider", "tuna", database=database)
-    label = database_label()
-    print(table([
-        ("measure", "rows", "seconds", "peak MB", "ratio to baseline", "reported"),
-        ("baseline: DuckDB scan of the CSV", f"{rows:,}", f"{baseline:.2f}", "", "1.0", ""),
-        *((f"servicecenter import customers, {what} ({label})", f"{rows:,}", f"{run.seconds:.2f}", f"{run.peak_mb:.0f}", f"{run.seconds / baseline:.0f}",
-           run.output.splitlines()[0] if run.output else "")
-          for what, run in (("first import", first), ("the same file again", again), ("every customer changed", changed))),
-    ]))
-    print(f"RESULT import_customers_{label.lower()} first={first.seconds:.2f} again={again.seconds:.2f} changed={changed.seconds:.2f}")
+        measure("customers", register, moved, tuna_database(Path(folder)), rows, "count(*), sum(anställda)", "every customer changed")
 
 
 if __name__ == "__main__":

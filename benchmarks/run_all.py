@@ -22,6 +22,7 @@ def main() -> int:
         ("Import of 1,000,000 volume rows, SQLite", [python, str(HERE / "import_volumes.py")]),
         ("Import of 1,000,000 volume rows, PostgreSQL", [python, str(ROOT / "scripts" / "with_postgres.py"), "--", python, str(HERE / "import_volumes.py")]),
         ("Import of a city's register of 20,000 customers, first, again and changed", [python, str(HERE / "import_customers.py")]),
+        ("Import of the same register's 40,000 agreements, first, again and changed", [python, str(HERE / "import_agreements.py")]),
         ("Page latency with the national data set", [python, str(HERE / "pages.py")]),
         ("Reciprocal allocation, 300 support × 5,000 receiving departments", [python, str(HERE / "reciprocal.py")]),
         ("Full cost model, national data set, to the price list", [python, str(HERE / "cost_model.py")]),
