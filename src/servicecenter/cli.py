@@ -233,14 +233,18 @@ def cmd_init(args) -> int:
     import getpass
 
     from django.core.management import call_command
+    from django.db import transaction
 
+    from servicecenter.apps.followup.services import ensure_it_indicators
     from servicecenter.apps.registry.organisation import SetupError, create_organisation
 
     call_command("migrate", verbosity=0)
     password = os.environ.get("SERVICECENTER_ADMIN_PASSWORD") or getpass.getpass(f"Password for {args.admin}: ")
     try:
-        provider, person = create_organisation(code=args.code, name=args.name, org_number=args.org_number, kind=args.kind,
-                                               admin_username=args.admin, admin_password=password, admin_email=args.email or "")
+        with transaction.atomic():
+            provider, person = create_organisation(code=args.code, name=args.name, org_number=args.org_number, kind=args.kind,
+                                                   admin_username=args.admin, admin_password=password, admin_email=args.email or "")
+            ensure_it_indicators(provider)   # a coordinator's dashboard and annual report are the seven indicators
     except SetupError as error:
         print(error, file=sys.stderr)
         return 2

@@ -159,6 +159,9 @@ def page_matrix(o):
         ("followup-drill", f"/followup/drill/{o['ssc_indicator']}/organisation/ssc/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         ("followup-it-report", "/followup/it-report/2025/?provider=fk", expect({ADMIN, IT}) | {CONTACT: 403}),
         ("followup-it-report", "/followup/it-report/2025/?provider=fk&annex=1", expect({ADMIN, IT}) | {CONTACT: 403}),
+        # the coordinator's suppliers; another organisation gets a page saying it coordinates none
+        ("followup-suppliers", "/followup/suppliers/?provider=fk", expect({ADMIN, IT}) | {CONTACT: 403}),
+        ("followup-suppliers", "/followup/suppliers/", expect({ADMIN, *SSC_STAFF, IT, STHLM}) | {CONTACT: 403}),
         ("followup-fee-report", "/followup/fee-report/2025/", expect({ADMIN, *SSC_STAFF}) | {CONTACT: 403}),
         ("followup-entry", "/followup/entry/", expect({ADMIN, CONTROLLER, OWNER, IT, STHLM}, denied=403)),  # no indicators yet: a page to enter data
         # an organisation without offices gets, on every network page, what to import (nothing of another's)

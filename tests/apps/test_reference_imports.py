@@ -53,12 +53,12 @@ def test_a_network_s_savings_path_is_imported_and_read_by_its_scenarios(planner_
 
 
 def test_a_coordinator_imports_its_restricted_items_and_a_new_file_replaces_the_list(db):
+    from servicecenter.apps.followup.coordination import add_supplier
     from servicecenter.apps.followup.models import Restriction
     from servicecenter.apps.followup.views import data_stamp
 
     coordinator = Provider.objects.create(code="samord", name="Samordnaren", org_number=make_orgnr("202199301"), kind=Provider.Kind.IT_SUPPLIER)
-    supplier = Provider.objects.create(code="lev", name="Leverantören", org_number=make_orgnr("202199302"), kind=Provider.Kind.IT_SUPPLIER,
-                                       coordinator=coordinator)
+    supplier = add_supplier(coordinator, code="lev", name="Leverantören", org_number=make_orgnr("202199302"))
     catalogue = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit\n"
                  "2031;drift;Drift;drift;Drift;sakert-natverk;Säkert nätverk;bas;user\n2031;drift;Drift;drift;Drift;e-post;E-post;bas;user\n")
     assert run_import("catalogue", catalogue.encode(), "katalog.csv", provider=supplier).ok
@@ -108,6 +108,7 @@ def test_a_coordinator_keeps_a_service_out_of_the_open_report_with_the_form_and_
     from django.test import Client
 
     from servicecenter.apps.accounts.models import AuditEntry, Role
+    from servicecenter.apps.followup.coordination import add_supplier
     from servicecenter.apps.followup.models import Restriction
     from servicecenter.apps.registry import organisation
 
@@ -115,8 +116,7 @@ def test_a_coordinator_keeps_a_service_out_of_the_open_report_with_the_form_and_
                                                           kind=Provider.Kind.IT_SUPPLIER, admin_username="samord-b-admin", admin_password="x-Lösen-123")
     organisation.add_person(coordinator, username="samord-b-controller", password="x-Lösen-123", role=Role.CONTROLLER, user=admin)
     organisation.add_person(coordinator, username="samord-b-lasare", password="x-Lösen-123", role=Role.READER, user=admin)
-    supplier = Provider.objects.create(code="lev-b", name="Leverantören B", org_number=make_orgnr("202199312"), kind=Provider.Kind.IT_SUPPLIER,
-                                       coordinator=coordinator)
+    supplier = add_supplier(coordinator, code="lev-b", name="Leverantören B", org_number=make_orgnr("202199312"), user=admin)
     catalogue = ("year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit\n"
                  "2031;drift;Drift;drift;Drift;sakert-natverk;Säkert nätverk;bas;user\n2031;drift;Drift;drift;Drift;e-post;E-post;bas;user\n")
     assert run_import("catalogue", catalogue.encode(), "katalog.csv", provider=supplier).ok

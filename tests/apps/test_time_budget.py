@@ -99,6 +99,7 @@ def _cases(w):
         ("costing-copy", "controller", "post", f"/costing/models/{w['model'].pk}/copy/", {}, ""),
         ("followup-definitions", "controller", "post", "/followup/definitions/", {}, "refused: an empty form"),
         ("followup-entry", "controller", "post", "/followup/entry/", {}, "refused: an empty form"),
+        ("followup-suppliers", "it-samordnare", "post", "/followup/suppliers/?provider=fk", {}, "refused: an empty form"),
         ("followup-it-report", "it-samordnare", "get", "/followup/it-report/2025/?provider=fk&format=pdf", None, ""),
         ("followup-it-report", "it-samordnare", "get", "/followup/it-report/2025/?provider=fk&format=xlsx", None, ""),
         ("followup-fee-report", "controller", "get", "/followup/fee-report/2025/?format=pdf", None, ""),

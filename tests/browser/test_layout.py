@@ -102,7 +102,7 @@ def _pages(ids):
         "planerare": ["/network/", "/network/offices/", f"/network/offices/{ids['office']}/", "/network/partners/", "/network/statistics/", "/network/scenarios/",
                       f"/network/scenarios/{ids['scenario']}/", "/network/compare/", "/network/optimise/"],
         "kundkontakt": ["/", "/billing/invoices/", "/agreements/"],
-        "it-samordnare": ["/followup/", f"/followup/it-report/{year}/", f"/followup/it-report/{year}/?annex=1", f"/followup/drill/{ids['it_indicator']}/service/fk/vdc/{year}/"],
+        "it-samordnare": ["/followup/", f"/followup/it-report/{year}/", f"/followup/it-report/{year}/?annex=1", "/followup/suppliers/", f"/followup/it-report/{year + 5}/", f"/followup/drill/{ids['it_indicator']}/service/fk/vdc/{year}/"],
         "admin": ["/audit/", "/organisation/"],
         None: ["/login/"],   # before signing in
     }

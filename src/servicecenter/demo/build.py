@@ -20,6 +20,7 @@ from django.db import transaction
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.models import Profile, Role
 from servicecenter.apps.billing import services as billing_services
+from servicecenter.apps.followup.coordination import add_supplier
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import (
     Agreement,
@@ -413,8 +414,9 @@ def _build_stockholm(rng: random.Random, orgnrs: OrgNumbers) -> Provider:
 
 def _build_it_operations(rng: random.Random, orgnrs: OrgNumbers) -> dict[str, Provider]:
     fk = Provider.objects.create(code="fk", name="Försäkringskassan (it-drift)", org_number=make_orgnr("202100552"), kind=Provider.Kind.IT_SUPPLIER, is_demo=True)
-    skv = Provider.objects.create(code="skv", name="Skatteverket (it-drift)", org_number=make_orgnr("202100544"), kind=Provider.Kind.IT_SUPPLIER, coordinator=fk, is_demo=True)
-    trv = Provider.objects.create(code="trv", name="Trafikverket (it-drift)", org_number=make_orgnr("202100626"), kind=Provider.Kind.IT_SUPPLIER, coordinator=fk, is_demo=True)
+    # the suppliers as a coordinator registers them, on its suppliers page
+    skv = add_supplier(fk, code="skv", name="Skatteverket (it-drift)", org_number=make_orgnr("202100544"))
+    trv = add_supplier(fk, code="trv", name="Trafikverket (it-drift)", org_number=make_orgnr("202100626"))
     suppliers = {"fk": fk, "skv": skv, "trv": trv}
     # One pool of agencies: an agency connected to two suppliers is the same organisation number.
     pool = [(name, orgnrs.next(), rng.random() < 0.35) for name in invented_names(60, set())]

@@ -14,13 +14,9 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from servicecenter.apps.costing import pricing, setup
 from servicecenter.apps.costing import services as costing
-from servicecenter.apps.costing import setup
-from servicecenter.apps.costing.models import (
-    CostModel,
-    PriceList,
-    PriceListEntry,
-)
+from servicecenter.apps.costing.models import CostModel
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Process, Provider, Service
 from servicecenter.core.money import round_ore, split_largest_remainder
@@ -173,18 +169,18 @@ def build_costing(ssc: Provider, progress=lambda text: None) -> None:
 
     progress("price lists: self-cost 2025, the current list, and a what-if with more fixed, keyed prices")
     self_cost = costing.create_price_list(run, "Självkostnadspriser 2025")
-    current = PriceList.objects.create(provider=ssc, year=2025, name="Prislista 2025", status=PriceList.Status.PUBLISHED, run=run)
+    # as a controller sets them on the price-list pages: a version of the self-cost list with the
+    # prices changed, published; then a version of that with a fixed part, left as a draft
+    current = pricing.new_version(self_cost, "Prislista 2025")
     volumes = costing.yearly_volumes(ssc, 2025)
     planned = {e.service.code: e for e in self_cost.entries.select_related("service")}
     raw_revenue = sum((planned[c].cost_price * CURRENT_PRICE_FACTORS[c] * planned[c].planned_volume for c in planned), Decimal(0))
     scale = FEE_REVENUE / raw_revenue
     for code, entry in planned.items():
-        PriceListEntry.objects.create(price_list=current, service=entry.service, unit_price=round_ore(entry.cost_price * CURRENT_PRICE_FACTORS[code] * scale),
-                                      planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
-    what_if = PriceList.objects.create(provider=ssc, year=2025, name="Mer fasta, fördelade priser (what-if)", run=run)
+        pricing.save_entry(current, entry.service, {"unit_price": round_ore(entry.cost_price * CURRENT_PRICE_FACTORS[code] * scale)})
+    pricing.publish(current)
+    what_if = pricing.new_version(current, "Mer fasta, fördelade priser (what-if)")
     for entry in current.entries.select_related("service"):
         revenue = entry.unit_price * sum(volumes.get(entry.service.code, {}).values(), Decimal(0))
-        PriceListEntry.objects.create(price_list=what_if, service=entry.service,
-                                      fixed_pool=round_ore(revenue * Decimal("0.6")), unit_price=round_ore(entry.unit_price * Decimal("0.4")),
-                                      planned_cost=entry.planned_cost, planned_volume=entry.planned_volume, cost_price=entry.cost_price)
+        pricing.save_entry(what_if, entry.service, {"fixed_pool": round_ore(revenue * Decimal("0.6")), "unit_price": round_ore(entry.unit_price * Decimal("0.4"))})
 

@@ -19,7 +19,6 @@ from servicecenter.apps.costing.models import PriceList
 from servicecenter.apps.followup import defining
 from servicecenter.apps.followup import services as followup
 from servicecenter.apps.followup.models import (
-    DataPoint,
     Family,
     IndicatorDefinition,
 )
@@ -150,6 +149,7 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
 
     progress("follow-up: goals, metrics, visitor survey and the 2012 productivity measures")
     numerator, denominator = nki_expression(prefix="visitor_")
+    metric_values = []
     for code, name_sv, name_en, statement, metrics in GOALS:
         goal = defining.define_goal(ssc, code=code, name_sv=name_sv, name_en=name_en, statement_sv=statement)
         for index, (metric, label, direction, target, unit, decimals, values) in enumerate(metrics, start=1):
@@ -159,9 +159,10 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
                 row.update(numerator=numerator, denominator=denominator, factor=100)
             followup.ensure_definitions(ssc, Family.OWN, [row], valid_from=2024, baseline=2024)
             IndicatorDefinition.objects.filter(provider=ssc, code=metric).update(goal=goal)
-            for year, value in (values or {}).items():
-                DataPoint.objects.create(provider=ssc, element=metric.replace("-", "_"), level="organisation", subject=ssc.code, year=year, value=D(value),
-                                         origin=DataPoint.Origin.ENTERED, source="Demo: illustrativt värde" if "nki" not in metric else "Årsredovisning 2025 (seed 000)")
+            metric_values += [{"element": metric.replace("-", "_"), "level": "organisation", "subject": ssc.code, "year": year, "value": D(value),
+                               "source": "Demo: illustrativt värde" if "nki" not in metric else "Årsredovisning 2025 (seed 000)"}
+                              for year, value in (values or {}).items()]
+    import_rows("indicator_data", metric_values, "matvarden-illustrativa.csv", ssc)   # as the controller imports the year's numbers
     rng = random.Random(94)
     answers = []   # the visitor surveys' answers, imported as the survey firm's file is
     for year, target in VISITOR_NKI.items():
@@ -172,11 +173,11 @@ def build_ssc_followup(ssc: Provider, progress=lambda text: None) -> None:
                      **(design if i == 0 else {})} for i, (a, b, c) in enumerate(answers_for(target, 1000, rng))]
     import_rows("survey_answers", answers, "besokarundersokning-illustrativ.csv", ssc)
     followup.ensure_definitions(ssc, Family.PRODUCTIVITY, followup.PRODUCTIVITY_INDICATORS, valid_from=2012)
-    for year, inputs in PRODUCTIVITY_INPUTS.items():
-        for element, value in inputs.items():
-            source = "Tabell 11 och 12, årsredovisning 2025" if element in ("visits", "errands") else "Illustrativt underlag till nyckeltalet i årsredovisning 2012 (seed 001)"
-            DataPoint.objects.create(provider=ssc, element=element, level="organisation", subject=ssc.code, year=year, value=D(value),
-                                     origin=DataPoint.Origin.ENTERED, source=source)
+    import_rows("indicator_data", [{"element": element, "level": "organisation", "subject": ssc.code, "year": year, "value": D(value),
+                                    "source": "Tabell 11 och 12, årsredovisning 2025" if element in ("visits", "errands")
+                                    else "Illustrativt underlag till nyckeltalet i årsredovisning 2012 (seed 001)"}
+                                   for year, inputs in PRODUCTIVITY_INPUTS.items() for element, value in inputs.items()],
+                "produktivitet-underlag.csv", ssc)
     # the demo's ledger follows the state's chart; its payroll service is "lon" (as a controller
     # would choose them on the definitions page)
     defining.set_sources(ssc, "state", ssc.services.filter(code="lon"))
@@ -277,5 +278,4 @@ def build_it_followup(coordinator: Provider, rng: random.Random, progress=lambda
     import_rows("restrictions", [{"subject": followup.subject_of(service),
                                   "reason": "Säker arbetsplats för begränsat hemlig information: uppgifterna redovisas i den skyddade bilagan."}
                                  for service in services if service.code == "dsp-bh"], "begransade-uppgifter.csv", coordinator)
-    followup.ensure_definitions(coordinator, Family.IT_OPERATIONS, followup.IT_INDICATORS, valid_from=2025, baseline=2025)
     followup.refresh(coordinator, [2025, 2026])

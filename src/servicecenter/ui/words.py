@@ -33,7 +33,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "payroll": ("lönetjänster", "payroll services"), "problems": ("problem", "problems"), "replaces": ("ersätter", "replaces"),
     "rule": ("regel", "rule"), "seed": ("slumpfrö", "random seed"), "state": ("läge", "state"), "step": ("steg", "step"),
     "versions_created": ("nya versioner", "new versions"), "versions_updated": ("ändrade versioner", "changed versions"),
-    "removed": ("borttagna", "removed"), "subject": ("avser", "subject"), "indicator": ("indikator", "indicator"),
+    "removed": ("borttagna", "removed"), "subject": ("avser", "subject"), "org_number": ("organisationsnummer", "organisation number"), "indicator": ("indikator", "indicator"),
 }
 
 

@@ -39,6 +39,7 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "followup.report": ("Rapport", "c", "Report"),
     "followup.report_text": ("Rapporttext", "c", "Report text"),
     "followup.restrictions": ("Uppgifter för den begränsade bilagan", "p", "Restricted items"),
+    "followup.supplier": ("Leverantör i den samordnade it-driften", "c", "Supplier of the coordinated IT operations"),
     "followup.sources": ("Källor", "p", "Sources"),
     "metering.volumes": ("Volymer", "p", "Volumes"),
     "network.offices": ("Servicekontor", "p", "Offices"),

@@ -66,6 +66,7 @@ urlpatterns = [
     path("followup/it-report/<year:year>/", followup.it_report, name="followup-it-report"),
     path("followup/fee-report/<year:year>/", followup.fee_report, name="followup-fee-report"),
     path("followup/entry/", followup.entry, name="followup-entry"),
+    path("followup/suppliers/", followup.suppliers, name="followup-suppliers"),
     path("network/", network.overview, name="network"),
     path("network/offices/", network.office_list, name="network-offices"),
     path("network/offices/<slug:code>/", network.office_detail, name="network-office"),

@@ -47,6 +47,7 @@ from servicecenter.apps.costing.models import AllocationKey, PriceList
 from servicecenter.apps.imports import bulk
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, Customer, CustomerYear, Provider, Service
+from servicecenter.apps.registry.services import active_during
 from servicecenter.core import limits, progress
 from servicecenter.core.billing import (
     DraftInvoice,
@@ -173,11 +174,10 @@ def usage_of(provider: Provider, period: Period, terms: dict[str, Terms], keys: 
     fixed_services = {code for code, term in terms.items() if term.annual_pool is not None or term.base_fixed is not None
                       or term.per_employee is not None or term.connection_fee is not None or term.discount_share}
     agreements: dict[tuple[str, str], tuple[date, bool]] = {}   # (service, customer) → (in production, entitled to the discount)
-    for code, org, production, ended, discount in (
-            Agreement.objects.filter(customer__provider=provider, service__code__in=fixed_services, production_date__lt=period.end)
-            .values_list("service__code", "customer__number", "production_date", "ended_date", "discount_eligible")):
-        if ended is None or ended > period.start:   # rows, not instances: a national month has 18,000 agreements
-            agreements[(code, org)] = (production, discount)
+    for code, org, production, discount in (   # rows, not instances: a national month has 18,000 agreements
+            Agreement.objects.filter(active_during(period), customer__provider=provider, service__code__in=fixed_services)
+            .values_list("service__code", "customer__number", "production_date", "discount_eligible")):
+        agreements[(code, org)] = (production, discount)
     employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=period.start.year).values_list("customer__number", "employees"))
     weights = {code: customer_weights(key, period.start.year, code) for code, key in (keys or {}).items()}
     usage: dict[str, dict[str, CustomerInput]] = defaultdict(dict)

@@ -12,15 +12,16 @@ service is in production during the year (for volumes: when it has volumes in th
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from servicecenter.apps.costing.models import AllocationKey, CostPool
 from servicecenter.apps.metering.models import Volume
 from servicecenter.apps.registry.models import Agreement, CustomerYear, Service
+from servicecenter.apps.registry.services import active_during
 from servicecenter.core.money import decimal_of
+from servicecenter.core.periods import Period
 
 
 def charge_name(customer_number: str, service_code: str) -> str:
@@ -37,9 +38,8 @@ def service_spread(key: AllocationKey, source: str | None) -> str | None:
 
 
 def _customers_of(provider, service_code: str, year: int) -> set[str]:
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    return set(Agreement.objects.filter(customer__provider=provider, service__code=service_code, production_date__lte=end)
-               .filter(Q(ended_date__isnull=True) | Q(ended_date__gt=start)).values_list("customer__number", flat=True))
+    return set(Agreement.objects.filter(active_during(Period.year(year)), customer__provider=provider, service__code=service_code)
+               .values_list("customer__number", flat=True))
 
 
 def customer_weights(key: AllocationKey, year: int, service_code: str | None) -> dict[str, Decimal]:

@@ -47,6 +47,7 @@ from servicecenter.apps.registry.models import (
     Service,
     ServiceVersion,
 )
+from servicecenter.apps.registry.services import active_on
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import (
     Indicator,
@@ -137,6 +138,24 @@ PRODUCTIVITY_INDICATORS = [
 ]
 
 
+#: The first year of the seven indicators, their baseline (seed 004: "2025 är vårt nolläge")
+IT_BASELINE = 2025
+
+
+def coordinates_it(provider: Provider) -> bool:
+    """An IT-operations supplier that no one coordinates is the coordinator: it reports the seven
+    indicators for its own services and those of the suppliers it coordinates."""
+    return provider.kind == Provider.Kind.IT_SUPPLIER and provider.coordinator_id is None
+
+
+def ensure_it_indicators(provider: Provider) -> list[IndicatorDefinition]:
+    """The seven indicators for coordinated IT operations, for a coordinator that does not have
+    them yet (from its creation on: its dashboard and annual report are these). None for others."""
+    if not coordinates_it(provider):
+        return []
+    return ensure_definitions(provider, Family.IT_OPERATIONS, IT_INDICATORS, valid_from=IT_BASELINE, baseline=IT_BASELINE)
+
+
 def ensure_definitions(provider: Provider, family: str, rows: list[dict], valid_from: int, baseline: int | None = None) -> list[IndicatorDefinition]:
     """Create version 1 of each standard indicator that the provider does not have yet."""
     created = []
@@ -208,8 +227,7 @@ def collect_it_operations(coordinator: Provider, years: Iterable[int], as_of: da
         state, prepared = _register(AgencyRegister.Kind.STATE_AGENCIES, year), _register(AgencyRegister.Kind.PREPAREDNESS, year)
         year_end = min(date(year, 12, 31), as_of)
         connected: dict[int, set[str]] = defaultdict(set)
-        for service_id, org_number in Agreement.objects.filter(service__in=services, production_date__lte=year_end).filter(
-                Q(ended_date__isnull=True) | Q(ended_date__gt=year_end)).values_list("service_id", "customer__org_number"):
+        for service_id, org_number in Agreement.objects.filter(active_on(year_end), service__in=services).values_list("service_id", "customer__org_number"):
             connected[service_id].add(org_number)
         units = _units(services, versions, year)
         prices = _prices(suppliers, year)
@@ -318,7 +336,7 @@ def collect_organisation(provider: Provider, years: Iterable[int]) -> int:
     payroll_ids = payroll_services(provider)
     for year in years:
         year_end = date(year, 12, 31)
-        active = Agreement.objects.filter(customer__provider=provider, production_date__lte=year_end).filter(Q(ended_date__isnull=True) | Q(ended_date__gt=year_end))
+        active = Agreement.objects.filter(active_on(year_end), customer__provider=provider)
         payroll = set(active.filter(service_id__in=payroll_ids).values_list("customer_id", flat=True))
         connected = set(active.values_list("customer_id", flat=True))
         employees = dict(CustomerYear.objects.filter(customer__provider=provider, year=year).values_list("customer_id", "employees"))
@@ -352,7 +370,8 @@ def refresh(provider: Provider, years: Iterable[int] | None = None) -> int:
     """Remake every computed data point of the provider (and of the suppliers it coordinates)."""
     with transaction.atomic():
         count = 0
-        if provider.kind == Provider.Kind.IT_SUPPLIER and provider.coordinator_id is None:
+        if coordinates_it(provider):
+            ensure_it_indicators(provider)
             it_years = years or sorted(set(ServiceVersion.objects.filter(service__provider__in=suppliers_of(provider)).values_list("year", flat=True)))
             count += collect_it_operations(provider, it_years)
         own_years = years or sorted(set(CustomerYear.objects.filter(customer__provider=provider).values_list("year", flat=True))

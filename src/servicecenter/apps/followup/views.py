@@ -25,6 +25,7 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.followup import services as followup
+from servicecenter.apps.followup.coordination import CoordinationError, add_supplier
 from servicecenter.apps.followup.defining import (
     DefinitionError,
     define_goal,
@@ -47,7 +48,7 @@ from servicecenter.apps.followup.models import (
     ReportText,
     Restriction,
 )
-from servicecenter.apps.registry.models import Provider, Service
+from servicecenter.apps.registry.models import Provider, Service, ServiceVersion
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.core.money import decimal_of, round_places
@@ -182,6 +183,7 @@ def dashboard(request):
     return render(request, "followup/dashboard.html", {
         "provider": provider, "providers": _providers(scope), "family": family, "families": [(f, Family(f).label) for f in families],
         "level": level, "levels": [(lv, str(LEVEL_NAMES[lv])) for lv in levels], "years": years, "body": body,
+        "report_year": years[-1] if years else clock.today().year - 1,   # with no numbers yet: the year reported next
         "can_enter": scope.can(Capability.IMPORT_VOLUMES), "can_annex": scope.can(Capability.RUN_COSTING),
         "has_fee_report": scope.can(Capability.VIEW_COSTS) and bool(provider_activities(provider)),
     })
@@ -281,6 +283,44 @@ def drill(request, pk: int, level: str, subject: str, year: int):
 
 # --- the annual indicator report for coordinated IT operations ----------------------------------
 
+@login_required
+def suppliers(request):
+    """The supplier agencies of the coordinated IT operations, each with its catalogue; a
+    coordinator registers another here (then imports its catalogue, volumes, outages and surveys
+    under it)."""
+    scope = scope_of(request)
+    scope.require(Capability.VIEW_ALL_CUSTOMERS)
+    provider = _provider(request, scope)
+    coordinator = followup.coordinates_it(provider)
+    can_add = coordinator and scope.can(Capability.EDIT_REGISTRY)
+    errors: dict[str, str] = {}
+    values = {}
+    if request.method == "POST":
+        scope.require(Capability.EDIT_REGISTRY)
+        values = {name: (request.POST.get(name) or "").strip() for name in ("name", "org_number", "code")}
+        try:
+            supplier = add_supplier(provider, user=request.user, **values)
+        except CoordinationError as error:
+            if error.field:
+                errors[error.field] = str(error)
+            messages.error(request, _("Nothing was saved: correct the fields marked below.") if error.field else str(error))
+        else:
+            messages.success(request, _("%(name)s is registered as a supplier; import its catalogue under it.") % {"name": supplier.name})
+            return redirect(f"{request.path}?provider={provider.code}")
+    rows = []
+    if coordinator:
+        every = followup.suppliers_of(provider)
+        catalogue: dict[int, set[int]] = {}
+        for supplier_id, year in ServiceVersion.objects.filter(service__provider__in=every).values_list("service__provider_id", "year"):
+            catalogue.setdefault(supplier_id, set()).add(year)
+        counts = dict(Service.objects.filter(provider__in=every).values("provider_id").annotate(n=Count("id")).values_list("provider_id", "n"))
+        rows = [(supplier, counts.get(supplier.pk, 0), sorted(catalogue.get(supplier.pk, ()))) for supplier in every]
+    return render(request, "followup/suppliers.html", {"provider": provider, "providers": _providers(scope) or [provider], "coordinator": coordinator,
+                                                       "rows": rows, "can_add": can_add, "can_import": scope.can(Capability.IMPORT_REGISTRY),
+                                                       "errors": errors, "values": values},
+                  status=400 if request.method == "POST" else 200)
+
+
 def _service_names(provider: Provider) -> dict[str, tuple[str, str]]:
     """Subject (``supplier/service``) → (supplier's name, the service's latest name) of the
     services of the coordinator's suppliers."""
@@ -289,9 +329,13 @@ def _service_names(provider: Provider) -> dict[str, tuple[str, str]]:
 
 
 def _it_report(provider: Provider, year: int, annex: bool, language: str):
-    years = [y for y in _years(provider) if y <= year]
-    if year not in years:
-        raise Http404("no values for that year")
+    """The report's context. A year without numbers is a page that says so and where they come
+    from, with the analysis and the annex's restricted items (chosen before the numbers come)."""
+    every = _years(provider)
+    if year not in every:
+        return {"provider": provider, "year": year, "years": every, "annex": annex, "empty": True, "table": [], "charts": [],
+                "definitions": followup.definitions(provider, Family.IT_OPERATIONS, year), "analysis": _report_text(provider, year, annex)}
+    years = [y for y in every if y <= year]
     services = followup.evaluate_family(provider, Family.IT_OPERATIONS, Level.SERVICE, years, include_restricted=True)
     services = [c for c in services if c.restricted == annex]
     subjects = sorted({c.subject for c in services})
@@ -318,9 +362,13 @@ def _it_report(provider: Provider, year: int, annex: bool, language: str):
                 charts.append((indicator, indicator_chart(indicator.name(language), indicator.unit, ((_("All coordinated services"), points),),
                                                           float(target) if target is not None else None, _("Target or reference value"),
                                                           _("%(name)s over time for all coordinated services.") % {"name": indicator.name(language)})))
-    texts = {t.section: t.text for t in ReportText.objects.filter(provider=provider, report="it_operations", year=year)}
-    return {"provider": provider, "year": year, "years": years, "annex": annex, "definitions": definitions, "table": table, "charts": charts,
-            "analysis": texts.get("annex_analysis" if annex else "analysis", "")}
+    return {"provider": provider, "year": year, "years": every, "annex": annex, "definitions": definitions, "table": table, "charts": charts,
+            "analysis": _report_text(provider, year, annex)}
+
+
+def _report_text(provider: Provider, year: int, annex: bool) -> str:
+    text = ReportText.objects.filter(provider=provider, report="it_operations", year=year, section="annex_analysis" if annex else "analysis").first()
+    return text.text if text else ""
 
 
 @login_required
@@ -360,6 +408,8 @@ def it_report(request, year: int):
         else:
             raise Http404("unknown form")
     kind = request.GET.get("format")
+    if kind in ("pdf", "xlsx") and year not in _years(provider):
+        raise Http404("no values for that year")   # nothing to download: the page says where the numbers come from
     if kind in ("pdf", "xlsx") and (job := deferred(request, _("IT operations indicators %(year)s (%(format)s)") % {"year": year, "format": kind.upper()})):
         return job
     context = _it_report(provider, year, annex, translation.get_language() or "sv")

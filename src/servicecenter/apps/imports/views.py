@@ -68,7 +68,8 @@ def import_page(request):
                 return begin(request, "imports.run", label=str(label), key=key, params=params, provider=provider, prepare=keep_file,
                              back_url=f"{reverse('import')}?kind={choice['kind']}")
     else:
-        form = ImportForm(kinds=kinds, providers=providers, initial={"kind": request.GET.get("kind", kinds[0])})
+        form = ImportForm(kinds=kinds, providers=providers, initial={"kind": request.GET.get("kind", kinds[0]),
+                                                                    **({"provider": request.GET["provider"]} if len(providers) > 1 and request.GET.get("provider") else {})})
         report = _stored_report(request, scope, kinds)
     language = (get_language() or "sv")[:2]
     return render(request, "imports/import.html", {
