@@ -127,3 +127,30 @@ def test_an_organisation_that_coordinates_nothing_is_told_so_on_the_page(client_
     refused = client.post("/followup/suppliers/", {"name": "Någon", "org_number": make_orgnr("202199419")})
     assert refused.status_code == 400 and "samordnar inte it-drift: bara en it-driftsleverantör" in refused.content.decode()
     assert not Provider.objects.filter(org_number=make_orgnr("202199419")).exists()
+
+
+def test_a_supplier_registered_by_mistake_is_removed_while_nothing_is_stored_under_it(coordinator, client_for):
+    client = client_for("samord-c-controller")
+    mistake = add_supplier(coordinator, name="Fel myndighet", org_number=make_orgnr("202199420"))
+    kept = add_supplier(coordinator, name="Kronofogden (it-drift)", org_number=make_orgnr("202199412"))
+    catalogue = "year;area_code;area_name;process_code;process_name;service_code;service_name;tier;unit\n2031;drift;Drift;drift;Drift;e-tjanst;E-tjänst;bas;user\n"
+    assert run_import("catalogue", catalogue.encode(), "katalog.csv", provider=kept).ok
+    page = client.get(SUPPLIERS).content.decode()
+    assert f'name="supplier" value="{mistake.pk}"' in page and f'name="supplier" value="{kept.pk}"' not in page   # only what can go offers to
+
+    assert _client_post(client, kept).status_code == 302   # asked anyway: refused, naming what keeps it
+    assert Provider.objects.filter(pk=kept.pk).exists()
+    assert "kan inte tas bort" in client.get(SUPPLIERS).content.decode()
+    assert client_for("samord-c-lasare").post(SUPPLIERS, {"action": "remove", "supplier": str(mistake.pk)}).status_code == 403
+    assert client.post(SUPPLIERS, {"action": "remove", "supplier": str(coordinator.pk)}).status_code == 302   # itself: not its own supplier
+    assert Provider.objects.filter(pk=coordinator.pk).exists()
+
+    assert _client_post(client, mistake).status_code == 302
+    assert not Provider.objects.filter(pk=mistake.pk).exists()
+    entry = AuditEntry.objects.get(action="followup.supplier.deleted", provider=coordinator)
+    assert entry.data["name"] == "Fel myndighet"
+    assert client.post(SUPPLIERS, {"action": "remove", "supplier": "999999"}).status_code == 404
+
+
+def _client_post(client, supplier):
+    return client.post(SUPPLIERS, {"action": "remove", "supplier": str(supplier.pk)})

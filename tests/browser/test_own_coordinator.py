@@ -1,6 +1,6 @@
 """An IT-operations coordinator starts from an empty database, in the browser only: created with
 ``servicecenter init --kind it_supplier`` (docs/operations.md), it finds the seven indicators,
-registers a supplier agency on the suppliers page, imports the supplier's catalogue through the
+registers a supplier agency on the suppliers page (and removes one registered by mistake), imports the supplier's catalogue through the
 page's link, opens the annual report of a year without numbers (a page that says where they come
 from) and keeps a service out of the open report in the restricted annex. No admin page, no
 shell; every page visited is axe-checked."""
@@ -55,6 +55,14 @@ def test_a_coordinator_registers_a_supplier_and_reaches_its_report_from_nothing(
     page.get_by_label("Organisationsnummer", exact=True).fill(SUPPLIER_NUMBER)
     page.get_by_role("button", name="Registrera leverantören").click()
     expect(page.get_by_role("rowheader", name="Kronofogden (it-drift)")).to_be_visible()
+    page.get_by_label("Namn", exact=True).fill("Fel myndighet")   # registered by mistake, and removed again
+    page.get_by_label("Organisationsnummer", exact=True).fill("202100-0027")
+    page.get_by_role("button", name="Registrera leverantören").click()
+    row = page.get_by_role("row", name=re.compile("Fel myndighet"))
+    row.locator("summary").click()
+    assert_accessible(page, "suppliers, removing one")
+    row.get_by_role("button", name="Ta bort Fel myndighet").click()
+    expect(page.get_by_role("rowheader", name="Fel myndighet")).to_have_count(0)
 
     page.get_by_role("link", name=re.compile("Importera dess tjänsteutbud.*Kronofogden")).click()
     expect(page.get_by_label("Vad ska importeras")).to_have_value("catalogue")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -58,3 +59,21 @@ def add_supplier(coordinator: Provider, *, name: str, org_number: str, code: str
         ensure_it_indicators(coordinator)
         record("followup.supplier.created", user=user, obj=supplier, provider=coordinator, data={"code": code, "org_number": org_number})
     return supplier
+
+
+def remove_supplier(coordinator: Provider, supplier: Provider, user=None) -> None:
+    """Remove a supplier registered by mistake: only while nothing is stored under it (a
+    catalogue, customers, people, numbers...); the database's own references decide, and the
+    refusal names what keeps it."""
+    if supplier.coordinator_id != coordinator.pk:
+        raise CoordinationError(_("%(name)s is not a supplier that %(coordinator)s coordinates.") % {"name": supplier.name, "coordinator": coordinator.name})
+    try:
+        with transaction.atomic():
+            record("followup.supplier.deleted", user=user, provider=coordinator, data={"code": supplier.code, "name": supplier.name,
+                                                                                        "org_number": supplier.org_number})
+            supplier.delete()
+    except (ProtectedError, RestrictedError) as error:
+        kept = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+        kinds = sorted({str(type(obj)._meta.verbose_name_plural) for obj in kept})
+        raise CoordinationError(_("%(name)s cannot be removed: it has %(kinds)s. A supplier is removed only while nothing is stored under it.")
+                                % {"name": supplier.name, "kinds": ", ".join(kinds)}) from None

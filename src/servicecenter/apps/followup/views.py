@@ -25,7 +25,11 @@ from servicecenter.apps.accounts.access import Capability, get_visible
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.accounts.context import scope_of
 from servicecenter.apps.followup import services as followup
-from servicecenter.apps.followup.coordination import CoordinationError, add_supplier
+from servicecenter.apps.followup.coordination import (
+    CoordinationError,
+    add_supplier,
+    remove_supplier,
+)
 from servicecenter.apps.followup.defining import (
     DefinitionError,
     define_goal,
@@ -295,6 +299,16 @@ def suppliers(request):
     can_add = coordinator and scope.can(Capability.EDIT_REGISTRY)
     errors: dict[str, str] = {}
     values = {}
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        scope.require(Capability.EDIT_REGISTRY)
+        supplier = get_visible(Provider.objects.visible_to(scope), pk=id_param(request.POST, "supplier"))
+        try:
+            remove_supplier(provider, supplier, user=request.user)
+        except CoordinationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(name)s is no longer registered as a supplier.") % {"name": supplier.name})
+        return redirect(f"{request.path}?provider={provider.code}")
     if request.method == "POST":
         scope.require(Capability.EDIT_REGISTRY)
         values = {name: (request.POST.get(name) or "").strip() for name in ("name", "org_number", "code")}
