@@ -8,47 +8,33 @@ and one audit entry each."""
 
 from __future__ import annotations
 
-import re
-
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from servicecenter.apps.accounts.audit import record
 from servicecenter.apps.followup.services import coordinates_it, ensure_it_indicators
+from servicecenter.apps.registry import organisation
 from servicecenter.apps.registry.models import Provider
-from servicecenter.core import registry as rules
+from servicecenter.apps.registry.organisation import SetupError
 
 
-class CoordinationError(ValueError):
-    """The supplier cannot be registered; ``field`` names the form's field it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CoordinationError(SetupError):
+    """The supplier cannot be registered or removed; ``field`` names the form's field it is about."""
 
 
 def add_supplier(coordinator: Provider, *, name: str, org_number: str, code: str = "", user=None) -> Provider:
     """Register a supplier agency under ``coordinator`` (an IT-operations supplier that no one
-    coordinates). ``code`` is how files and addresses name it; by default made from the name."""
+    coordinates). ``code`` is how files and addresses name it; by default made from the name.
+    Checked as every new organisation is (``organisation.checked_identity``, raising its
+    ``SetupError``), and refused when its number is already registered in the coordination."""
     if not coordinates_it(coordinator):
         raise CoordinationError(_("%(name)s does not coordinate IT operations: only an IT-operations supplier that no one coordinates registers suppliers.")
                                 % {"name": coordinator.name})
     name = " ".join((name or "").split())
-    if not name or len(name) > 200:
-        raise CoordinationError(_("Name: give the agency's name (at most 200 characters)."), "name")
-    problems = rules.check_orgnr(org_number or "")
-    if problems:
-        raise CoordinationError(_("Organisation number: %(problem)s") % {"problem": problems[0].message((translation.get_language() or "sv")[:2])},
-                                "org_number")
-    org_number = rules.normalise_orgnr(org_number)
-    code = (code or "").strip().lower() or slugify(name)[:40].strip("-")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):
-        raise CoordinationError(_("Code: 1–40 lower-case letters, digits or hyphens, e.g. %(example)s.") % {"example": "skatteverket"}, "code")
-    if Provider.objects.filter(code=code).exists():
-        raise CoordinationError(_("Code: %(code)s is already the code of an organisation here; choose another.") % {"code": code}, "code")
+    code, name, org_number = organisation.checked_identity((code or "").strip().lower() or slugify(name)[:40].strip("-"), name, org_number,
+                                                           Provider.Kind.IT_SUPPLIER)
     same = Provider.objects.filter(coordinator=coordinator, org_number=org_number).first()
     if same is not None or coordinator.org_number == org_number:
         raise CoordinationError(_("Organisation number: %(number)s is already registered here, as %(name)s.")

@@ -53,6 +53,7 @@ from servicecenter.apps.followup.models import (
     Restriction,
 )
 from servicecenter.apps.registry.models import Provider, Service, ServiceVersion
+from servicecenter.apps.registry.organisation import SetupError
 from servicecenter.core import followup as fu
 from servicecenter.core.indicators import Level, Trend
 from servicecenter.core.money import decimal_of, round_places
@@ -314,7 +315,7 @@ def suppliers(request):
         values = {name: (request.POST.get(name) or "").strip() for name in ("name", "org_number", "code")}
         try:
             supplier = add_supplier(provider, user=request.user, **values)
-        except CoordinationError as error:
+        except SetupError as error:   # the organisation's checks, or the coordination's
             if error.field:
                 errors[error.field] = str(error)
             messages.error(request, _("Nothing was saved: correct the fields marked below.") if error.field else str(error))

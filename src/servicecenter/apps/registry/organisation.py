@@ -19,30 +19,44 @@ from servicecenter.core import registry as rules
 
 
 class SetupError(ValueError):
-    """The organisation or person cannot be created; the message names the field."""
+    """The organisation or person cannot be created; the message names the field (``field``, when
+    a form shows it: ``code``, ``name``, ``org_number``)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _org_number(text: str) -> str:
     problems = rules.check_orgnr(text or "")
     if problems:
-        raise SetupError(_("Organisation number: %(problem)s") % {"problem": problems[0].message((translation.get_language() or "sv")[:2])})
+        raise SetupError(_("Organisation number: %(problem)s") % {"problem": problems[0].message((translation.get_language() or "sv")[:2])},
+                         "org_number")
     return rules.normalise_orgnr(text)
+
+
+def checked_identity(code: str, name: str, org_number: str, kind: str) -> tuple[str, str, str]:
+    """What names a new organisation here, checked: its code (free in the installation), its
+    name, its kind and its organisation number (normalised). The one check of every way an
+    organisation is created (``init``, a coordinator's supplier)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code or ""):
+        raise SetupError(_("Code: 1–40 lower-case letters, digits or hyphens, e.g. %(example)s.") % {"example": "malmo-service"}, "code")
+    if not (name or "").strip() or len(name) > 200:
+        raise SetupError(_("Name: give the organisation's legal name (at most 200 characters)."), "name")
+    if kind not in Provider.Kind.values:
+        raise SetupError(_("Kind: one of %(kinds)s.") % {"kinds": ", ".join(Provider.Kind.values)})
+    number = _org_number(org_number)
+    if Provider.objects.filter(code=code).exists():
+        raise SetupError(_("Code: an organisation with the code %(code)s already exists.") % {"code": code}, "code")
+    return code, name.strip(), number
 
 
 def create_organisation(*, code: str, name: str, org_number: str, kind: str, admin_username: str, admin_password: str,
                         admin_email: str = "", user=None) -> tuple[Provider, object]:
     """A provider and its first administrator, who then does everything else in the web UI."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code or ""):
-        raise SetupError(_("Code: 1–40 lower-case letters, digits or hyphens, e.g. %(example)s.") % {"example": "malmo-service"})
-    if not (name or "").strip() or len(name) > 200:
-        raise SetupError(_("Name: give the organisation's legal name (at most 200 characters)."))
-    if kind not in Provider.Kind.values:
-        raise SetupError(_("Kind: one of %(kinds)s.") % {"kinds": ", ".join(Provider.Kind.values)})
-    number = _org_number(org_number)
-    if Provider.objects.filter(code=code).exists():
-        raise SetupError(_("Code: an organisation with the code %(code)s already exists.") % {"code": code})
+    code, name, number = checked_identity(code, name, org_number, kind)
     with transaction.atomic():
-        provider = Provider.objects.create(code=code, name=name.strip(), org_number=number, kind=kind)
+        provider = Provider.objects.create(code=code, name=name, org_number=number, kind=kind)
         person = add_person(provider, username=admin_username, password=admin_password, role=Role.ADMINISTRATOR, email=admin_email, user=user)
         record("registry.provider.created", user=user, obj=provider, provider=provider, data={"administrator": admin_username})
     return provider, person
