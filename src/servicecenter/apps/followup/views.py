@@ -347,15 +347,17 @@ def _it_report(provider: Provider, year: int, annex: bool, language: str):
     """The report's context. A year without numbers is a page that says so and where they come
     from, with the analysis and the annex's restricted items (chosen before the numbers come)."""
     every = _years(provider)
+    definitions = followup.definitions(provider, Family.IT_OPERATIONS, year)
+    texts = ReportText.objects.filter(provider=provider, report="it_operations", year=year, section="annex_analysis" if annex else "analysis")
+    context = {"provider": provider, "year": year, "years": every, "annex": annex, "definitions": definitions, "table": [], "charts": [],
+               "analysis": next((t.text for t in texts), "")}
     if year not in every:
-        return {"provider": provider, "year": year, "years": every, "annex": annex, "empty": True, "table": [], "charts": [],
-                "definitions": followup.definitions(provider, Family.IT_OPERATIONS, year), "analysis": _report_text(provider, year, annex)}
+        return {**context, "empty": True}
     years = [y for y in every if y <= year]
     services = followup.evaluate_family(provider, Family.IT_OPERATIONS, Level.SERVICE, years, include_restricted=True)
     services = [c for c in services if c.restricted == annex]
     subjects = sorted({c.subject for c in services})
     names = _service_names(provider)
-    definitions = followup.definitions(provider, Family.IT_OPERATIONS, year)
     table = []
     for subject in subjects:
         by_code = {c.definition.code: c for c in services if c.subject == subject}
@@ -377,13 +379,7 @@ def _it_report(provider: Provider, year: int, annex: bool, language: str):
                 charts.append((indicator, indicator_chart(indicator.name(language), indicator.unit, ((_("All coordinated services"), points),),
                                                           float(target) if target is not None else None, _("Target or reference value"),
                                                           _("%(name)s over time for all coordinated services.") % {"name": indicator.name(language)})))
-    return {"provider": provider, "year": year, "years": every, "annex": annex, "definitions": definitions, "table": table, "charts": charts,
-            "analysis": _report_text(provider, year, annex)}
-
-
-def _report_text(provider: Provider, year: int, annex: bool) -> str:
-    text = ReportText.objects.filter(provider=provider, report="it_operations", year=year, section="annex_analysis" if annex else "analysis").first()
-    return text.text if text else ""
+    return {**context, "table": table, "charts": charts}
 
 
 @login_required
