@@ -115,6 +115,26 @@ def test_a_job_whose_worker_died_runs_again_once_then_fails_with_the_reason(cont
 
 
 @QUEUED
+def test_a_look_at_a_running_job_costs_three_queries_and_takes_up_the_job_of_a_dead_worker(client_for, controller, django_assert_max_num_queries):
+    client = client_for("controller")
+    job, _new = _start(controller, key="looked")
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, worker=f"{services.socket.gethostname()}:{os.getpid()}", attempts=1,
+                                         started_at=timezone.now())
+    services._progress_path(job.pk).write_text(json.dumps({"done": 2, "total": 5, "text": "räknar", "heartbeat": time.time()}))
+    # polled five times a second while the job's own work wants the processor: the session, me and
+    # the job; not the header's counts nor a sweep of the other running jobs
+    with django_assert_max_num_queries(3):
+        poll = client.get(f"/jobs/{job.pk}/progress/", HTTP_HX_REQUEST="true").content.decode()
+    assert "räknar" in poll and 'value="2"' in poll and 'hx-trigger="every 200ms"' in poll
+    # its worker killed: the next look queues it again, without waiting for a worker's sweeper
+    Job.objects.filter(pk=job.pk).update(worker="nowhere:1")
+    services._progress_path(job.pk).write_text(json.dumps({"done": 2, "total": 5, "text": "räknar", "heartbeat": time.time() - 120}))
+    assert "Väntar" in client.get(f"/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED and job.worker == ""
+
+
+@QUEUED
 def test_the_database_worker_runs_what_the_pages_queued(client_for, controller, monkeypatch):
     from django_tasks_db.management.commands import db_worker
 

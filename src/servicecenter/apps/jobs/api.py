@@ -78,7 +78,7 @@ def get_job(request, job_id: uuid.UUID):
     """A job the caller started: its state, progress and, once done, its result."""
     mine = Job.objects.all() if request.user.is_superuser else Job.objects.filter(user=request.user)
     job = get_object_or_404(mine, pk=job_id)
-    if job.state == Job.State.RUNNING:
+    if job.state == Job.State.RUNNING and services.stopped(job):
         services.sweep()
         job.refresh_from_db()
     return job

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,8 +36,19 @@ def poll_ms(job: Job) -> int:
     return POLL_FAST_MS if age < FAST_FOR_SECONDS else POLL_SLOW_MS
 
 
-def _context(job: Job) -> dict:
+def _looked_at(request, pk) -> tuple[Job, dict]:
+    """My job and its progress; a running job whose worker stopped is first taken up again (or
+    failed) by a sweep: when anyone looks, not only when a worker's sweeper comes round."""
+    job = _mine(request, pk)
     state = services.read_progress(job)
+    if job.state == Job.State.RUNNING and services.stopped(job, beat=state.get("heartbeat")):
+        services.sweep()
+        job.refresh_from_db()
+        state = services.read_progress(job)
+    return job, state
+
+
+def _context(job: Job, state: dict) -> dict:
     done, total = int(state.get("done") or 0), int(state.get("total") or 0)
     spec = services.KINDS.get(job.kind)
     return {"job": job, "done": done, "total": total, "text": state.get("text") or "",
@@ -53,14 +65,11 @@ def _deliver(request, job: Job):
 
 @login_required
 def job_page(request, pk):
-    job = _mine(request, pk)
-    if job.state == Job.State.RUNNING:
-        services.sweep()       # a dead worker's job is taken up again (or failed) when anyone looks
-        job.refresh_from_db()
+    job, state = _looked_at(request, pk)
     if job.state == Job.State.DONE and job.result_url:
         return _deliver(request, job)
     # the first look at a job that made a file starts its download (a later one offers the link)
-    context = {**_context(job), "autodownload": bool(job.result_file) and not job.seen}
+    context = {**_context(job, state), "autodownload": bool(job.result_file) and not job.seen}
     if job.finished and not job.seen:
         services.mark_seen(job)
     return render(request, "jobs/job.html", context)
@@ -68,17 +77,18 @@ def job_page(request, pk):
 
 @login_required
 def job_progress(request, pk):
-    """The progress fragment htmx polls; a finished job with a page sends the browser there."""
-    job = _mine(request, pk)
-    if job.state == Job.State.RUNNING:
-        services.sweep()
-        job.refresh_from_db()
+    """The progress fragment htmx polls; a finished job with a page sends the browser there.
+    Rendered without the pages' context processors (the header's queries): the fragment shows
+    none of it, and a running job's page asks five times a second while the job's own work
+    wants the processor."""
+    job, state = _looked_at(request, pk)
     if job.state == Job.State.DONE and job.result_url:
         response = HttpResponse("")
         response["HX-Redirect"] = reverse("job", args=[job.pk])
         return response
     # polled while it ran and just ended with a file: the page starts the download itself
-    return render(request, "jobs/_progress.html", {**_context(job), "autodownload": bool(job.result_file) and not job.seen})
+    context = {**_context(job, state), "autodownload": bool(job.result_file) and not job.seen}
+    return HttpResponse(render_to_string("jobs/_progress.html", context))
 
 
 @login_required
