@@ -201,3 +201,30 @@ def test_the_demo_months_raise_only_the_flags_their_customers_call_for(ssc):
         assert {flag["customer_id"] for flag in flags} == joined, period.label()
         joiners += len(joined)
     assert joiners >= 1   # the demo has a customer that joined during 2025
+
+
+def test_the_runs_list_shows_each_run_s_count_and_net_without_reading_its_preview(billed):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def issued_totals() -> dict:
+        """Per run, its documents and net as the issued invoices hold them (not the preview)."""
+        return {run.pk: (run.invoices.count(), sum((invoice.net_total for invoice in run.invoices.all()), Decimal(0)))
+                for run in BillingRun.objects.filter(provider=billed)}
+
+    expected = issued_totals()
+    assert len(expected) == 3 and all(count == 3 and net > 0 for count, net in expected.values())
+    assert {run.pk: (run.invoice_count, run.net_total) for run in BillingRun.objects.filter(provider=billed)} == expected
+    with CaptureQueriesContext(connection) as queries, translation.override("sv"):
+        page = _client("vasby-controller").get("/billing/").content.decode()
+    assert all(sek(net) in page for _count, net in expected.values())
+    # a national month's preview is megabytes: the list reads the summary stored with it
+    run_queries = [query["sql"] for query in queries if "billing_billingrun" in query["sql"]]
+    assert run_queries and not any('"preview"' in sql or '"built"' in sql for sql in run_queries)
+    # runs made before the summary was stored get it from their preview when the database is migrated
+    BillingRun.objects.filter(provider=billed).update(invoice_count=0, net_total=Decimal(0))
+    import_module("servicecenter.apps.billing.migrations.0009_run_summary").summarise(apps, None)
+    assert {run.pk: (run.invoice_count, run.net_total) for run in BillingRun.objects.filter(provider=billed)} == expected

@@ -47,9 +47,9 @@ def billing_panel(scope, providers: list[Provider]) -> list[dict]:
 def _billing_rows(providers: list[Provider]) -> list[dict]:
     rows = []
     for provider in providers:
-        issued = BillingRun.objects.filter(provider=provider, state=BillingRun.State.ISSUED).order_by("-period").first()
-        open_run = (BillingRun.objects.filter(provider=provider, state__in=(BillingRun.State.PREVIEW, BillingRun.State.APPROVED))
-                    .order_by("period").first())
+        runs = BillingRun.objects.filter(provider=provider).defer(*BillingRun.LIST_DEFERRED)
+        issued = runs.filter(state=BillingRun.State.ISSUED).order_by("-period").first()
+        open_run = runs.filter(state__in=(BillingRun.State.PREVIEW, BillingRun.State.APPROVED)).order_by("period").first()
         if issued is None and open_run is None and not provider.services.exists():
             continue
         last = None

@@ -131,7 +131,7 @@ class RunStateOut(Schema):
 
     @staticmethod
     def resolve_invoices(obj):
-        return len(obj.preview)
+        return obj.invoice_count
 
     @staticmethod
     def resolve_net(obj):

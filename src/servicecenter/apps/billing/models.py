@@ -178,6 +178,9 @@ class BillingRun(models.Model):
     #: The documents as built and validated: megabytes on a national month, read by the issue
     #: alone (pages and the approval defer them).
     DOCUMENT_FIELDS = ("validated", "built")
+    #: What a list of runs does not read: the preview and its documents (a national month's are
+    #: megabytes; a list shows ``invoice_count`` and ``net_total``, stored with the preview).
+    LIST_DEFERRED = ("preview", "usage", *DOCUMENT_FIELDS)
 
     class State(models.TextChoices):
         PREVIEW = "preview", _("preview")
@@ -192,6 +195,9 @@ class BillingRun(models.Model):
     issue_date = models.DateField(_("issue date"))
     due_date = models.DateField(_("due date"))
     preview = models.JSONField(_("preview"), default=list)
+    #: The preview's number of documents and the sum of its lines, set with it (``set_preview``).
+    invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
+    net_total = models.DecimalField(_("net"), max_digits=18, decimal_places=2, default=Decimal(0))
     preview_hash = models.CharField(max_length=64)
     approved_hash = models.CharField(max_length=64, blank=True)
     findings = models.JSONField(_("validation findings"), default=list, blank=True)
@@ -235,9 +241,16 @@ class BillingRun(models.Model):
     def fatal_findings(self) -> list[dict]:
         return [finding for finding in self.findings if finding.get("flag") == "fatal"]
 
-    @property
-    def net_total(self) -> Decimal:
-        return sum((Decimal(line["amount"]) for invoice in self.preview for line in invoice["lines"]), Decimal(0))
+    def set_preview(self, preview: list[dict]) -> None:
+        """The preview, with the summary a list of runs shows (the lines' amounts are in öre
+        already: their sum needs no rounding)."""
+        self.preview = preview
+        self.invoice_count, self.net_total = preview_summary(preview)
+
+
+def preview_summary(preview: list[dict]) -> tuple[int, Decimal]:
+    """(documents, net) of a run's preview: its number of invoices and the sum of their lines."""
+    return len(preview), sum((Decimal(line["amount"]) for invoice in preview for line in invoice["lines"]), Decimal(0))
 
 
 class InvoiceQuerySet(ImmutableQuerySet, ScopedQuerySet):

@@ -508,15 +508,16 @@ def start_run(provider: Provider, period: Period, user=None, issue_date: date | 
     drafts, usage = rate(provider, period, price_list)
     preview = _preview(provider, drafts)
     run = BillingRun(provider=provider, period=period.start, price_list=price_list, issue_date=issue_date, due_date=due_date,
-                     preview=preview, preview_hash=content_hash(preview, price_list.pk, issue_date, due_date), usage=usage, created_by=_user(user),
+                     preview_hash=content_hash(preview, price_list.pk, issue_date, due_date), usage=usage, created_by=_user(user),
                      prepared_by=_user(user), flags=plausibility.flags_for(provider, period, preview))
+    run.set_preview(preview)
     if validate:   # before the run is stored: a worker stopped midway leaves no run without its findings
         run.findings, run.validated, run.built = _findings(provider, drafts, preview, issue_date, due_date, period)
     try:
         with transaction.atomic():   # the run and its audit entry, or neither
             run.save()
             record("billing.run.previewed", user=user, obj=run, provider=provider,
-                   data={"month": period.label(), "invoices": len(preview), "net": str(run.net_total), "fatal": len(run.fatal_findings),
+                   data={"month": period.label(), "invoices": run.invoice_count, "net": str(run.net_total), "fatal": len(run.fatal_findings),
                          "flags": len(run.flags)})
     except IntegrityError as error:
         other = BillingRun.objects.filter(provider=provider, period=period.start).exclude(state=BillingRun.State.DISCARDED).first()
@@ -535,7 +536,7 @@ def refresh(run: BillingRun, user=None, validate: bool = True) -> BillingRun:
             raise BillingError(translation.gettext("This run is %(state)s and can no longer change.") % {"state": run.get_state_display()})
         period = Period.month(run.period.year, run.period.month)
         drafts, run.usage = rate(run.provider, period, run.price_list)
-        run.preview = _preview(run.provider, drafts)
+        run.set_preview(_preview(run.provider, drafts))
         run.preview_hash = content_hash(run.preview, run.price_list_id, run.issue_date, run.due_date)
         run.findings, run.validated, run.built = (_findings(run.provider, drafts, run.preview, run.issue_date, run.due_date, period)
                                                   if validate else ([], {}, b""))
@@ -543,7 +544,7 @@ def refresh(run: BillingRun, user=None, validate: bool = True) -> BillingRun:
         run.state, run.approved_hash, run.approved_by, run.approved_at = BillingRun.State.PREVIEW, "", None, None
         run.prepared_by = _user(user)
         run.save()
-    record("billing.run.refreshed", user=user, obj=run, data={"invoices": len(run.preview), "net": str(run.net_total), "flags": len(run.flags)})
+    record("billing.run.refreshed", user=user, obj=run, data={"invoices": run.invoice_count, "net": str(run.net_total), "flags": len(run.flags)})
     return run
 
 

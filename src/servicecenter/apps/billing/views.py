@@ -58,7 +58,8 @@ def billing_home(request):
         return begin(request, "billing.preview", label=_("Billing preview of %(month)s, %(provider)s") % {"month": period.label(), "provider": provider.name},
                      key=f"billing.preview:{provider.pk}:{period.start:%Y-%m}", params={"month": f"{period.start:%Y-%m}"}, provider=provider,
                      back_url=reverse("billing"))
-    runs = list(BillingRun.objects.visible_to(scope).select_related("provider", "created_by", "approved_by", "issued_by"))
+    runs = list(BillingRun.objects.visible_to(scope).select_related("provider", "created_by", "approved_by", "issued_by")
+                .defer(*BillingRun.LIST_DEFERRED))
     issued = [run for run in runs if run.state == BillingRun.State.ISSUED]
     totals = reports.monthly_totals(Invoice.objects.visible_to(scope))
     chart = None
