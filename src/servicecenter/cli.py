@@ -86,8 +86,13 @@ def cmd_serve(args) -> int:
     _django(getattr(args, "db", None), PRODUCTION)
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("migrate", verbosity=0)
+    # The web workers are forked from this process: a database connection left open here would be
+    # inherited by every one of them, one PostgreSQL session answering them all at once (with
+    # CONN_MAX_AGE nothing closes it first). Each worker opens its own.
+    connections.close_all()
     secure = getattr(settings, "SESSION_COOKIE_SECURE", False)
     print(f"\nServing on http://127.0.0.1:{args.port}/  (Ctrl-C stops); settings {os.environ['DJANGO_SETTINGS_MODULE']}"
           + ("; cookies are Secure: put an HTTPS proxy in front, or use --http to try it on this machine" if secure else ""), flush=True)
