@@ -98,7 +98,10 @@ def cmd_serve(args) -> int:
           + ("; cookies are Secure: put an HTTPS proxy in front, or use --http to try it on this machine" if secure else ""), flush=True)
     from gunicorn.app.base import BaseApplication
 
-    from servicecenter.web.wsgi import application
+    from servicecenter.web.wsgi import application, warm
+
+    warm()   # the workers forked below start with every view imported and every template compiled
+    connections.close_all()   # and with no connection of this process (see above)
 
     worker = None
     if not getattr(args, "no_worker", False):

@@ -115,3 +115,13 @@ def test_serve_with_several_workers_gives_each_its_own_database_session(tmp_path
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
+
+
+def test_what_serve_prepares_before_forking_its_workers_touches_no_database(db, django_assert_num_queries):
+    from pathlib import Path
+
+    import servicecenter.web.wsgi as wsgi
+
+    with django_assert_num_queries(0):   # a connection opened here would be forked into every worker
+        compiled = wsgi.warm()
+    assert compiled == len(list((Path(wsgi.__file__).parent / "templates").rglob("*.html"))) > 50

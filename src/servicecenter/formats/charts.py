@@ -31,6 +31,16 @@ def _pyplot():
     return plt
 
 
+def prepare() -> None:
+    """Load the plotting library and its fonts by drawing an empty figure (over half a second the
+    first time), e.g. in a server's process before it forks its web workers."""
+    plt = _pyplot()
+    figure = plt.figure(figsize=(1, 1))
+    figure.add_subplot().set_title("0")
+    figure.savefig(io.BytesIO(), format="svg")
+    plt.close(figure)
+
+
 def swedish_number(value: float, decimals: int = 0) -> str:
     """A number as a Swedish page writes it: ``12 000``, ``99,9``, ``−3`` (the same rule as the
     tables, ``core.money.format_number``)."""
