@@ -58,34 +58,24 @@ def test_serve_with_several_workers_gives_each_its_own_database_session(tmp_path
     """`serve` migrates, then forks its web workers: a connection it left open was inherited by all
     of them, one PostgreSQL session answering five workers at once (most requests failed:
     other users' sessions, half-read rows). Each request here must find its own signed-in user."""
-    import socket
     import threading
 
     import requests
 
     from tests.apps.databases import own_database
+    from tests.apps.servers import free_port, wait_until_up
 
     env = {**_environment(tmp_path), "SERVICECENTER_ADMIN_PASSWORD": "Flera-arbetare-2031"}
     with own_database(env, tmp_path, "serve_workers") as env:
         cli = [sys.executable, "-m", "servicecenter.cli"]
         subprocess.run([*cli, "init", "--code", "arb", "--name", "Arbetarcentret", "--org-number", "212000-1124",
                         "--kind", "municipal_service", "--admin", "arbetare"], env=env, check=True, capture_output=True, timeout=300)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+        port = free_port()
         server = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", "3", "--no-worker", "--http"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             base = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 120
-            while True:
-                try:
-                    if requests.get(f"{base}/health/", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                assert time.time() < deadline and server.poll() is None, "the server did not start"
-                time.sleep(0.3)
+            wait_until_up(base, server, seconds=120)
             signed_in = requests.Session()
             token = signed_in.get(f"{base}/login/").cookies["csrftoken"]
             answer = signed_in.post(f"{base}/login/", data={"username": "arbetare", "password": "Flera-arbetare-2031", "csrfmiddlewaretoken": token},

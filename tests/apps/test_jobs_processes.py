@@ -17,18 +17,11 @@ import pytest
 
 from servicecenter.core.registry import make_orgnr
 from tests.apps.databases import postgres_url
+from tests.apps.servers import free_port, wait_until_up
 from tests.apps.test_billing_processes import run, worker_env  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.skipif(postgres_url() is None, reason="several processes on one database: tested on PostgreSQL (make test-postgres)")
 PASSWORD = "Jobb-test-2025"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _start(env, *arguments):
@@ -54,21 +47,11 @@ def servers(worker_env):  # noqa: F811  (the fixture imported above)
     run(env, "user", "kontrollant", PASSWORD)
     urls, processes = [], []
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         processes.append(_start(env, "serve", "--no-worker", "--port", str(port), "--workers", "1", "--http"))
         urls.append(f"http://127.0.0.1:{port}")
-    deadline = time.time() + 60
-    import requests
-
-    for url in urls:
-        while True:
-            try:
-                if requests.get(f"{url}/health/", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.time() < deadline, "a web server did not start"
-            time.sleep(0.3)
+    for url, process in zip(urls, processes, strict=True):
+        wait_until_up(url, process)
     yield env, urls
     for process in processes:
         _stop(process)
