@@ -18,11 +18,17 @@ Baseline in the same run, on a copy of the same database: the service functions 
 (``billing.start_run``, ``approve``, ``issue``) in one process, with the validator's calls timed,
 so the table shows the run without its validation and what the pages and the worker add.
 
+``--history N`` (0 to 10; 0 by default) issues N months first, through the same service functions,
+so that the timed month is month N + 2 with N + 1 issued months before it: the plausibility
+comparison a preview makes reads up to twelve issued months (with 10, the month a provider bills
+in December, its year's eleven months before it).
+
 Measured on a SQLite file (the default database).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -38,9 +44,21 @@ from common import national_billing_database, run_cli, serving, sessions, table 
 
 PROVIDER = "from servicecenter.apps.registry.models import Provider; print('PROVIDER', Provider.objects.get(code='bench').pk)"
 
+HISTORY = """
+from datetime import timedelta
+from servicecenter.apps.billing import services as billing
+from servicecenter.apps.registry.models import Provider
+from servicecenter.core.periods import Period
+provider = Provider.objects.get(code='bench')
+for month in range(1, MONTHS + 1):   # as controllers issued them, their flags looked at
+    period = Period.month(2023, month)
+    billing.issue(billing.approve(billing.start_run(provider, period, issue_date=period.end + timedelta(days=3)), acknowledge_flags=True))
+print('ISSUED', MONTHS)
+"""
+
 SERVICES = """
 import json, time
-from datetime import date
+from datetime import timedelta
 from servicecenter.apps.billing import services as billing
 from servicecenter.apps.registry.models import Provider
 from servicecenter.core.periods import Period
@@ -64,10 +82,10 @@ def timed(original):
 validator.validate_all = timed(validator.validate_all)
 validator.build_and_validate_all = timed(validator.build_and_validate_all)   # XML built in the workers
 started = time.perf_counter()
-run = billing.start_run(provider, Period.month(2023, 1), issue_date=date(2023, 2, 3))
+run = billing.start_run(provider, Period.month(2023, MONTH), issue_date=Period.month(2023, MONTH).end + timedelta(days=3))
 previewed = time.perf_counter()
 preview_validation = spent['validate']
-run = billing.approve(run)
+run = billing.approve(run, acknowledge_flags=True)
 approved = time.perf_counter()
 invoices = billing.issue(run)
 done = time.perf_counter()
@@ -171,8 +189,14 @@ STARTED_BEFORE = 5
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--history", type=int, default=0, choices=range(11), metavar="N", help="months issued before the two billed (0–10)")
+    history = parser.parse_args().history
+    first_month, month_billed = f"2023-{history + 1:02d}", f"2023-{history + 2:02d}"
     with tempfile.TemporaryDirectory() as folder:
-        _data, database = national_billing_database(Path(folder), months=2)
+        _data, database = national_billing_database(Path(folder), months=history + 2)
+        if history:
+            run_cli("manage", "shell", "-c", HISTORY.replace("MONTHS", str(history)), database=database)
         signed_in = sessions(database, ("preparer", "approver"))   # two controllers: four eyes
         provider = int(next(line.split()[1] for line in run_cli("manage", "shell", "-c", PROVIDER, database=database).output.splitlines()
                             if line.startswith("PROVIDER")))
@@ -181,14 +205,15 @@ def main() -> int:
         with serving(database, worker=True, storage=Path(folder) / "storage") as port:
             preparer, approver = Controller(port, signed_in["preparer"]), Controller(port, signed_in["approver"])
             time.sleep(STARTED_BEFORE)   # the worker starts the validation processes meanwhile
-            first = bill_month(preparer, approver, provider, "2023-01")   # the server's first month: its first jobs
-            month = bill_month(preparer, approver, provider, "2023-02")
+            first = bill_month(preparer, approver, provider, first_month)   # the server's first month: its first jobs
+            month = bill_month(preparer, approver, provider, month_billed)
         counted = run_cli("manage", "shell", "-c", COUNT, database=database).output.splitlines()
         invoices, lines = map(int, next(line for line in counted if line.startswith("COUNT")).split()[1:])
         jobs = [line.split()[1:] for line in counted if line.startswith("JOB")][-2:]   # the timed month's preview and issue
-        measured = run_cli("manage", "shell", "-c", SERVICES, database=services_copy)
+        measured = run_cli("manage", "shell", "-c", SERVICES.replace("MONTH", str(history + 1)), database=services_copy)
     result = json.loads(next(line for line in measured.output.splitlines() if line.startswith("RESULT")).split(" ", 1)[1])
-    assert invoices == 600 and lines > 35_000, (invoices, lines)   # two months of 300 invoices × 60 lines, less the rows whose quantity is 0
+    months = history + 2
+    assert invoices == 300 * months and lines > 17_500 * months, (invoices, lines)   # 300 invoices × 60 lines a month, less the rows whose quantity is 0
     assert result["invoices"] == 300 and result["lines"] > 17_500, result
     assert result["documents"] >= 300, result   # every document validated at preview (issuing the same bytes needs no second run)
     issue_validation = result["validate"] - result["preview_validation"]
@@ -197,7 +222,8 @@ def main() -> int:
         ("measure", "seconds", "note"),
         ("THE PAGES, servicecenter serve + its worker", "", ""),
         ("the billing page (/billing/), before the preview", f"{month['page']:.2f}", "the month before listed, issued"),
-        ("preview: /billing/ → job page → done", f"{month['preview']:.2f}", "rating 18,000 lines, 300 drafts built and validated in the worker"),
+        ("preview: /billing/ → job page → done", f"{month['preview']:.2f}",
+         f"{month_billed}: rating 18,000 lines, compared with {history + 1} issued month(s), 300 drafts built and validated in the worker"),
         ("approval by a second controller (run page)", f"{month['approve']:.2f}", ""),
         ("issue: confirmation → job → done", f"{month['issue']:.2f}", "rating again, numbers, the preview's validated XML, writes, seals"),
         ("whole month (preview + approval + issue)", f"{month['total']:.2f}", "target < 10 s"),
