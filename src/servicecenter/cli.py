@@ -89,10 +89,6 @@ def cmd_serve(args) -> int:
     from django.db import connections
 
     call_command("migrate", verbosity=0)
-    # The web workers are forked from this process: a database connection left open here would be
-    # inherited by every one of them, one PostgreSQL session answering them all at once (with
-    # CONN_MAX_AGE nothing closes it first). Each worker opens its own.
-    connections.close_all()
     secure = getattr(settings, "SESSION_COOKIE_SECURE", False)
     print(f"\nServing on http://127.0.0.1:{args.port}/  (Ctrl-C stops); settings {os.environ['DJANGO_SETTINGS_MODULE']}"
           + ("; cookies are Secure: put an HTTPS proxy in front, or use --http to try it on this machine" if secure else ""), flush=True)
@@ -101,7 +97,10 @@ def cmd_serve(args) -> int:
     from servicecenter.web.wsgi import application, warm
 
     warm()   # the workers forked below start with every view imported and every template compiled
-    connections.close_all()   # and with no connection of this process (see above)
+    # ... and with no database connection of this process (the migration's): one left open would be
+    # inherited by every worker, one PostgreSQL session answering them all at once (with
+    # CONN_MAX_AGE nothing closes it first). Each worker opens its own.
+    connections.close_all()
 
     worker = None
     if not getattr(args, "no_worker", False):

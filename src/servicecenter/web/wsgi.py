@@ -19,15 +19,15 @@ def warm() -> int:
 
     from django.conf import settings
     from django.template import engines
-    from django.urls import get_resolver
+    from django.urls import reverse
     from django.utils import translation
 
     from servicecenter.formats import charts
 
     charts.prepare()
-    for language, _name in settings.LANGUAGES:   # the URL names reversed, per language as Django keeps them
+    for language, _name in settings.LANGUAGES:   # a first reverse imports the URLconf (every view) and builds its names, per language
         with translation.override(language):
-            get_resolver().reverse_dict.get("")
+            reverse("health")
     ours = Path(__file__).resolve().parent / "templates"
     compiled = 0
     for engine in engines.all():

@@ -245,12 +245,8 @@ class BillingRun(models.Model):
         """The preview, with the summary a list of runs shows (the lines' amounts are in öre
         already: their sum needs no rounding)."""
         self.preview = preview
-        self.invoice_count, self.net_total = preview_summary(preview)
-
-
-def preview_summary(preview: list[dict]) -> tuple[int, Decimal]:
-    """(documents, net) of a run's preview: its number of invoices and the sum of their lines."""
-    return len(preview), sum((Decimal(line["amount"]) for invoice in preview for line in invoice["lines"]), Decimal(0))
+        self.invoice_count = len(preview)
+        self.net_total = sum((Decimal(line["amount"]) for invoice in preview for line in invoice["lines"]), Decimal(0))
 
 
 class InvoiceQuerySet(ImmutableQuerySet, ScopedQuerySet):
