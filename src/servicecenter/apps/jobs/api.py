@@ -77,8 +77,4 @@ def accepted(request, kind_name: str, *, label: str, key: str, params: dict, pro
 def get_job(request, job_id: uuid.UUID):
     """A job the caller started: its state, progress and, once done, its result."""
     mine = Job.objects.all() if request.user.is_superuser else Job.objects.filter(user=request.user)
-    job = get_object_or_404(mine, pk=job_id)
-    if job.state == Job.State.RUNNING and services.stopped(job):
-        services.sweep()
-        job.refresh_from_db()
-    return job
+    return services.looked_at(get_object_or_404(mine, pk=job_id))

@@ -302,18 +302,27 @@ def _alive_here(worker: str) -> bool | None:
     return True
 
 
-def stopped(job: Job, *, beat: float | None = None, now: float | None = None) -> bool:
+def stopped(job: Job, now: float | None = None) -> bool:
     """Whether the worker running ``job`` looks stopped: its process on this host is gone, or (on
-    another host) its heartbeat is older than ``STALE_AFTER``. ``beat``: the heartbeat already read
-    from its progress. What the pages ask before a ``sweep``: a look every fifth of a second at a
-    job whose worker lives costs no query of the other running jobs."""
+    another host) its heartbeat is older than ``STALE_AFTER``. What a look at a job asks before a
+    ``sweep``: a look every fifth of a second at a job whose worker lives costs no query of the
+    other running jobs."""
     alive = _alive_here(job.worker)
     if alive is not None:
         return not alive
-    beat = read_progress(job).get("heartbeat") if beat is None else beat
+    beat = read_progress(job).get("heartbeat")
     if beat is None:
         return not (job.started_at and (clock.real_now() - job.started_at).total_seconds() < STALE_AFTER)
     return (now or clock.wall()) - float(beat) > STALE_AFTER
+
+
+def looked_at(job: Job) -> Job:
+    """``job`` as a person (page or API) sees it: a running job whose worker stopped is first taken
+    up again (or failed) by a sweep, when anyone looks, not only when a worker's sweeper comes round."""
+    if job.state == Job.State.RUNNING and stopped(job):
+        sweep()
+        job.refresh_from_db()
+    return job
 
 
 def sweep(now: float | None = None) -> list[Job]:
@@ -322,7 +331,7 @@ def sweep(now: float | None = None) -> list[Job]:
     now = now or clock.wall()
     recovered = []
     for job in Job.objects.filter(state=Job.State.RUNNING):
-        if not stopped(job, now=now):
+        if not stopped(job, now):
             continue
         spec = KINDS.get(job.kind)
         again = spec is not None and spec.retry and job.attempts < MAX_ATTEMPTS

@@ -36,19 +36,8 @@ def poll_ms(job: Job) -> int:
     return POLL_FAST_MS if age < FAST_FOR_SECONDS else POLL_SLOW_MS
 
 
-def _looked_at(request, pk) -> tuple[Job, dict]:
-    """My job and its progress; a running job whose worker stopped is first taken up again (or
-    failed) by a sweep: when anyone looks, not only when a worker's sweeper comes round."""
-    job = _mine(request, pk)
+def _context(job: Job) -> dict:
     state = services.read_progress(job)
-    if job.state == Job.State.RUNNING and services.stopped(job, beat=state.get("heartbeat")):
-        services.sweep()
-        job.refresh_from_db()
-        state = services.read_progress(job)
-    return job, state
-
-
-def _context(job: Job, state: dict) -> dict:
     done, total = int(state.get("done") or 0), int(state.get("total") or 0)
     spec = services.KINDS.get(job.kind)
     return {"job": job, "done": done, "total": total, "text": state.get("text") or "",
@@ -65,11 +54,11 @@ def _deliver(request, job: Job):
 
 @login_required
 def job_page(request, pk):
-    job, state = _looked_at(request, pk)
+    job = services.looked_at(_mine(request, pk))
     if job.state == Job.State.DONE and job.result_url:
         return _deliver(request, job)
     # the first look at a job that made a file starts its download (a later one offers the link)
-    context = {**_context(job, state), "autodownload": bool(job.result_file) and not job.seen}
+    context = {**_context(job), "autodownload": bool(job.result_file) and not job.seen}
     if job.finished and not job.seen:
         services.mark_seen(job)
     return render(request, "jobs/job.html", context)
@@ -81,13 +70,13 @@ def job_progress(request, pk):
     Rendered without the pages' context processors (the header's queries): the fragment shows
     none of it, and a running job's page asks five times a second while the job's own work
     wants the processor."""
-    job, state = _looked_at(request, pk)
+    job = services.looked_at(_mine(request, pk))
     if job.state == Job.State.DONE and job.result_url:
         response = HttpResponse("")
         response["HX-Redirect"] = reverse("job", args=[job.pk])
         return response
     # polled while it ran and just ended with a file: the page starts the download itself
-    context = {**_context(job, state), "autodownload": bool(job.result_file) and not job.seen}
+    context = {**_context(job), "autodownload": bool(job.result_file) and not job.seen}
     return HttpResponse(render_to_string("jobs/_progress.html", context))
 
 
